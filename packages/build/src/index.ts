@@ -1,0 +1,2 @@
+/** @lockstep/build — see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @lockstep/cli — see docs/architecture.md. */
+export {};

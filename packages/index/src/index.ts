@@ -1,0 +1,2 @@
+/** @lockstep/index — see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @lockstep/lockfile — see docs/architecture.md. */
+export {};

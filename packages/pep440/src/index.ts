@@ -1,0 +1,2 @@
+/** @lockstep/pep440 — see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @lockstep/pep508 — see docs/architecture.md. */
+export {};

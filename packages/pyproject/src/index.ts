@@ -1,0 +1,2 @@
+/** @lockstep/pyproject — see docs/architecture.md. */
+export {};

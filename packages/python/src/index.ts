@@ -1,0 +1,2 @@
+/** @lockstep/python — see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @lockstep/resolver — see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @lockstep/sync — see docs/architecture.md. */
+export {};

@@ -1,0 +1,2 @@
+/** @lockstep/wheel — see docs/architecture.md. */
+export {};
