@@ -1,2 +1,11 @@
-/** @lockstep/index — see docs/architecture.md. */
-export {};
+export * from "./dist-file";
+export * from "./simple-html";
+export * from "./simple-json";
+export * from "./auth";
+export * from "./cache";
+export * from "./http";
+export * from "./verify";
+export * from "./wheel-metadata";
+export * from "./sdist-metadata";
+export * from "./find-links";
+export * from "./client";

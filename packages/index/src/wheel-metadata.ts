@@ -1,0 +1,94 @@
+/**
+ * A wheel's METADATA without downloading the wheel, in order of cost:
+ *   1. PEP 658/714: `<url>.metadata`, when the index advertises it (hash checked when given);
+ *   2. HTTP range requests: the archive's tail (EOCD), its central directory, then only the
+ *      `*.dist-info/METADATA` entry — three small requests instead of the whole file;
+ *   3. the whole wheel (verified against its hash, and kept in the cache for sync).
+ * A server that answers a range request with 200 has sent the whole file: we use it, and remember
+ * per origin not to ask for ranges again.
+ */
+import { LockstepError } from "@lockstep/errors";
+import { entryByteRange, extractEntry, parseCentralDirectory, parseZipEocd, ZIP_TAIL_SIZE } from "@lockstep/wheel";
+import type { ZipEntry } from "@lockstep/wheel";
+import type { DistFile } from "./dist-file";
+import type { HttpClient } from "./http";
+import { checkHash } from "./verify";
+
+export type MetadataVia = "pep658" | "range" | "download";
+
+export function findMetadataEntry(entries: readonly ZipEntry[], filename: string): ZipEntry {
+  const candidates = entries.filter((e) => /^[^/]+\.dist-info\/METADATA$/.test(e.name));
+  if (candidates.length === 1) return candidates[0] as ZipEntry;
+  throw new LockstepError(
+    "wheel-metadata-missing",
+    candidates.length === 0
+      ? `The wheel ${filename} has no .dist-info/METADATA file`
+      : `The wheel ${filename} has ${candidates.length} .dist-info/METADATA files`,
+  );
+}
+
+/** Read METADATA out of a whole wheel held in memory. */
+export function metadataFromWheelBytes(bytes: Uint8Array, filename: string): string {
+  const eocd = parseZipEocd(bytes.subarray(Math.max(0, bytes.length - ZIP_TAIL_SIZE)), Math.max(0, bytes.length - ZIP_TAIL_SIZE));
+  const cd = bytes.subarray(eocd.centralDirectoryOffset, eocd.centralDirectoryOffset + eocd.centralDirectorySize);
+  const entries = parseCentralDirectory(cd);
+  const entry = findMetadataEntry(entries, filename);
+  const range = entryByteRange(entries, entry, eocd.centralDirectoryOffset);
+  return new TextDecoder().decode(extractEntry(bytes.subarray(range.start, range.end), entry));
+}
+
+function contentRangeTotal(header: string | undefined): number | undefined {
+  const m = /\/(\d+)\s*$/.exec(header ?? "");
+  return m ? Number(m[1]) : undefined;
+}
+
+export async function fetchPep658(http: HttpClient, file: DistFile): Promise<string> {
+  const url = `${file.url}.metadata`;
+  const res = await http.get(url);
+  if (res.status !== 200) {
+    throw new LockstepError("metadata-fetch-failed", `Failed to fetch ${url}: HTTP ${res.status}`);
+  }
+  if (file.coreMetadata) checkHash(url, res.body, file.coreMetadata.hashes);
+  return res.body.toString("utf8");
+}
+
+/**
+ * Range-request strategy. Returns the METADATA text, or `{ whole }` when the server ignored the
+ * range and sent the full file (the caller verifies and caches it).
+ */
+export async function fetchByRanges(
+  http: HttpClient,
+  file: DistFile,
+): Promise<{ text: string } | { whole: Buffer }> {
+  const tailRes = await http.get(file.url, { range: `bytes=-${ZIP_TAIL_SIZE}`, "accept-encoding": "identity" });
+  if (tailRes.status === 200) return { whole: tailRes.body };
+  if (tailRes.status !== 206) {
+    throw new LockstepError("metadata-fetch-failed", `Failed to fetch ${file.url}: HTTP ${tailRes.status}`);
+  }
+  const total = contentRangeTotal(tailRes.headers["content-range"]) ?? file.size;
+  if (total === undefined) throw new LockstepError("range-unsupported", `No Content-Range total from ${file.url}`);
+  const tailOffset = total - tailRes.body.length;
+  const eocd = parseZipEocd(tailRes.body, tailOffset);
+  const cdStart = eocd.centralDirectoryOffset;
+  const cdEnd = cdStart + eocd.centralDirectorySize;
+  let cd: Uint8Array;
+  if (cdStart >= tailOffset) {
+    cd = tailRes.body.subarray(cdStart - tailOffset, cdEnd - tailOffset);
+  } else {
+    const cdRes = await http.get(file.url, { range: `bytes=${cdStart}-${cdEnd - 1}`, "accept-encoding": "identity" });
+    if (cdRes.status !== 206) throw new LockstepError("range-unsupported", `Range request to ${file.url} failed: HTTP ${cdRes.status}`);
+    cd = cdRes.body;
+  }
+  const entries = parseCentralDirectory(cd);
+  const entry = findMetadataEntry(entries, file.filename);
+  const { start, end } = entryByteRange(entries, entry, cdStart);
+  let bytes: Uint8Array;
+  if (start >= tailOffset) {
+    bytes = tailRes.body.subarray(start - tailOffset, end - tailOffset);
+  } else {
+    const res = await http.get(file.url, { range: `bytes=${start}-${end - 1}`, "accept-encoding": "identity" });
+    if (res.status !== 206) throw new LockstepError("range-unsupported", `Range request to ${file.url} failed: HTTP ${res.status}`);
+    bytes = res.body;
+  }
+  return { text: new TextDecoder().decode(extractEntry(bytes, entry)) };
+}
