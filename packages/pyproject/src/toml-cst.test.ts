@@ -44,7 +44,7 @@ describe("locate", () => {
     [["project", "dependencies", 1], "8:3 'b'"],
     [["project", "dependencies", 2], "missing"],
     [["project", "optional-dependencies"], "10:1 <dotted>"],
-    [["project", "optional-dependencies", "dev", 0], '10:31 """c"""'],
+    [["project", "optional-dependencies", "dev", 0], '10:30 """c"""'],
     [["tool"], "12:1 <implicit-header>"],
     [["tool", "lock step"], "12:1 <header>"],
     [["tool", "lock step", "x", "z"], "13:14 <inline>"],
@@ -59,7 +59,10 @@ describe("locate", () => {
   test("decodes string values and keys", () => {
     const text = 'a = "q\\"\\u00e9\\\\"\n"k\\tx" = \'lit\\\'\nm = """\nl1\\\n   l2""""\n';
     const doc = parseTomlDocument(text, "f.toml");
-    const values = doc.sections[0]?.entries.map((e) => [e.keys, e.value.kind === "string" ? e.value.value : null]);
+    const values = doc.sections[0]?.entries.map((e) => [
+      e.keys,
+      e.value.kind === "string" ? e.value.value : null,
+    ]);
     expect(values).toEqual([
       [["a"], 'q"é\\'],
       [["k\tx"], "lit\\"],
@@ -77,8 +80,14 @@ describe("locate", () => {
 describe("syntax errors", () => {
   test.each([
     ["a = [1,\n2", "pyproject.toml:2:2: invalid TOML: expected comma or end of structure"],
-    ["a = 1\na = 2", "pyproject.toml:2:1: invalid TOML: trying to redefine an already defined table or value"],
-    ['[project]\nname = "x\n', "pyproject.toml:2:10: invalid TOML: control characters are not allowed in strings"],
+    [
+      "a = 1\na = 2",
+      "pyproject.toml:2:1: invalid TOML: trying to redefine an already defined table or value",
+    ],
+    [
+      '[project]\nname = "x\n',
+      "pyproject.toml:2:10: invalid TOML: control characters are not allowed in strings",
+    ],
   ])("%j", (text, message) => {
     let caught: unknown;
     try {

@@ -109,9 +109,15 @@ export function parseTomlDocument(text: string, path: string): TomlDocument {
   } catch (error) {
     if (error instanceof TomlError) {
       const reason = (error.message.split("\n")[0] ?? "").replace(/^Invalid TOML document: /, "");
-      throw new FileError("TOML_SYNTAX", path, { line: error.line, column: error.column }, `invalid TOML: ${reason}`, {
-        cause: error,
-      });
+      throw new FileError(
+        "TOML_SYNTAX",
+        path,
+        { line: error.line, column: error.column },
+        `invalid TOML: ${reason}`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }
@@ -139,7 +145,12 @@ class Scanner {
   constructor(private readonly text: string) {}
 
   scan(): TomlSection[] {
-    const root: TomlSection = { header: undefined, path: [], entries: [], span: { start: 0, end: this.text.length } };
+    const root: TomlSection = {
+      header: undefined,
+      path: [],
+      entries: [],
+      span: { start: 0, end: this.text.length },
+    };
     const sections = [root];
     let current = root;
     const arrayCounts = new Map<string, number>();
@@ -285,7 +296,16 @@ class Scanner {
   }
 }
 
-const ESCAPES: Record<string, string> = { b: "\b", t: "\t", n: "\n", f: "\f", r: "\r", e: "\x1b", '"': '"', "\\": "\\" };
+const ESCAPES: Record<string, string> = {
+  b: "\b",
+  t: "\t",
+  n: "\n",
+  f: "\f",
+  r: "\r",
+  e: "\x1b",
+  '"': '"',
+  "\\": "\\",
+};
 
 function decodeBasic(raw: string, multi: boolean): string {
   let out = "";
@@ -313,7 +333,11 @@ function decodeBasic(raw: string, multi: boolean): string {
   return out;
 }
 
-function resolveHeader(keys: string[], arrayOfTables: boolean, counts: Map<string, number>): (string | number)[] {
+function resolveHeader(
+  keys: string[],
+  arrayOfTables: boolean,
+  counts: Map<string, number>,
+): (string | number)[] {
   const path: (string | number)[] = [];
   keys.forEach((key, i) => {
     path.push(key);
@@ -338,14 +362,21 @@ function buildIndex(sections: TomlSection[]): Map<string, Location> {
     const k = pathKey(path);
     const existing = index.get(k);
     // An explicit header beats the implicit definition an earlier sub-table header gave.
-    if (!existing || (existing.definition.kind === "implicit-header" && location.definition.kind === "header")) {
+    if (
+      !existing ||
+      (existing.definition.kind === "implicit-header" && location.definition.kind === "header")
+    ) {
       index.set(k, location);
     }
   };
   const walkValue = (path: (string | number)[], node: TomlValueNode): void => {
     if (node.kind === "array") {
       node.items.forEach((item, i) => {
-        record([...path, i], { keySpan: item.span, node: item, definition: { kind: "item", array: node, index: i, node: item } });
+        record([...path, i], {
+          keySpan: item.span,
+          node: item,
+          definition: { kind: "item", array: node, index: i, node: item },
+        });
         walkValue([...path, i], item);
       });
     } else if (node.kind === "inline-table") {
@@ -368,7 +399,11 @@ function buildIndex(sections: TomlSection[]): Map<string, Location> {
           : { kind: "dotted", section: section as TomlSection, entry, depth };
         record(path, { keySpan, node: undefined, definition });
       } else {
-        record(path, { keySpan, node: entry.value, definition: { kind: "value", section, entry, node: entry.value } });
+        record(path, {
+          keySpan,
+          node: entry.value,
+          definition: { kind: "value", section, entry, node: entry.value },
+        });
       }
     });
     walkValue(path, entry.value);
