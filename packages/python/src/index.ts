@@ -1,2 +1,4 @@
-/** @lockstep/python — see docs/architecture.md. */
-export {};
+export * from "./interpreter";
+export * from "./discovery";
+export * from "./venv";
+export { QUERY_SCRIPT } from "./query-script";

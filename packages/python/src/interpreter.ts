@@ -1,0 +1,115 @@
+/**
+ * One Python interpreter, as it describes itself: its PEP 508 marker environment, what PEP 425 tags
+ * need (implementation, version, platform, libc, macOS version), and its install scheme relative to a
+ * prefix. Asked once per interpreter and cached on disk by path, size and modification time, so a
+ * warm run never starts Python just to learn what it already knows.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { LockstepError } from "@lockstep/errors";
+import type { MarkerEnvironment } from "@lockstep/pep508";
+import { QUERY_SCRIPT } from "./query-script";
+
+export interface InterpreterInfo {
+  /** The path we were given (may be a symlink, e.g. a venv's bin/python). */
+  path: string;
+  markers: MarkerEnvironment;
+  executable: string;
+  prefix: string;
+  basePrefix: string;
+  baseExecutable: string;
+  version: [number, number, number];
+  pointerSize: 32 | 64;
+  /** sysconfig.get_platform(), e.g. "linux-x86_64", "macosx-11.0-arm64", "win-amd64". */
+  platform: string;
+  soabi: string | null;
+  abiflags: string;
+  gilDisabled: boolean;
+  libc: { kind: "glibc" | "musl"; version: string } | null;
+  macosVersion: string;
+  /** Install scheme with `{base}` standing for the prefix: purelib, platlib, scripts, include, data. */
+  scheme: Record<string, string>;
+  isVenv: boolean;
+}
+
+const CACHE_VERSION = 1;
+
+export class InterpreterError extends LockstepError {}
+
+function cacheKey(path: string): { key: string; stamp: string } {
+  const real = realpathSync(path);
+  const st = statSync(real);
+  return {
+    key: createHash("sha256").update(path).digest("hex").slice(0, 24),
+    stamp: `${CACHE_VERSION}:${real}:${st.size}:${st.mtimeMs}`,
+  };
+}
+
+/** Run the query script with `path`. */
+export function runQuery(path: string): InterpreterInfo {
+  const res = spawnSync(path, ["-I", "-c", QUERY_SCRIPT], { encoding: "utf8", timeout: 30_000 });
+  if (res.error || res.status !== 0) {
+    const detail = res.error ? res.error.message : (res.stderr || "").trim().split("\n").slice(-3).join("\n");
+    throw new InterpreterError("interpreter-query-failed", `Failed to query the Python interpreter at ${path}: ${detail}`);
+  }
+  const raw = JSON.parse(res.stdout) as Record<string, unknown>;
+  return {
+    path,
+    markers: raw.markers as MarkerEnvironment,
+    executable: raw.executable as string,
+    prefix: raw.prefix as string,
+    basePrefix: raw.base_prefix as string,
+    baseExecutable: raw.base_executable as string,
+    version: raw.version as [number, number, number],
+    pointerSize: raw.pointer_size as 32 | 64,
+    platform: raw.platform as string,
+    soabi: (raw.soabi as string | null) ?? null,
+    abiflags: (raw.abiflags as string) ?? "",
+    gilDisabled: Boolean(raw.gil_disabled),
+    libc: (raw.libc as InterpreterInfo["libc"]) ?? null,
+    macosVersion: (raw.macos_version as string) ?? "",
+    scheme: (raw.scheme as Record<string, string>) ?? {},
+    isVenv: Boolean(raw.is_venv),
+  };
+}
+
+/** Query `path`, answering from `<cacheDir>/interpreter-v1/` when the binary is unchanged. */
+export function queryInterpreter(path: string, cacheDir?: string): InterpreterInfo {
+  let stamp: { key: string; stamp: string };
+  try {
+    stamp = cacheKey(path);
+  } catch (cause) {
+    throw new InterpreterError("interpreter-missing", `No Python interpreter at ${path}`, { cause });
+  }
+  const file = cacheDir ? join(cacheDir, "interpreter-v1", `${stamp.key}.json`) : undefined;
+  if (file) {
+    try {
+      const cached = JSON.parse(readFileSync(file, "utf8")) as { stamp: string; info: InterpreterInfo };
+      if (cached.stamp === stamp.stamp) return cached.info;
+    } catch {
+      // no cache entry yet
+    }
+  }
+  const info = runQuery(path);
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ stamp: stamp.stamp, info }));
+    renameSync(tmp, file);
+  }
+  return info;
+}
+
+/** `python_full_version` as a display string, e.g. "CPython 3.12.1". */
+export function describe(info: InterpreterInfo): string {
+  return `${info.markers.platform_python_implementation} ${info.markers.python_full_version}`;
+}
+
+/** Scheme paths for a concrete prefix (venv). */
+export function schemeFor(info: InterpreterInfo, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(info.scheme)) out[k] = v.split("{base}").join(prefix);
+  return out;
+}
