@@ -1,0 +1,266 @@
+/**
+ * The index client against the fixture server, in every mode the server can switch: the same
+ * answers whatever the index supports, fewer bytes where it supports more, no requests from a warm
+ * cache, and clear errors where no answer is possible.
+ */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { serveUniverse } from "@lockstep/fixtures";
+import type { IndexServer, ServerOptions } from "@lockstep/fixtures";
+import type { Universe } from "@lockstep/fixtures";
+import { IndexClient } from "./client";
+import type { IndexClientOptions } from "./client";
+import type { DistFile } from "./dist-file";
+
+const universe: Universe = {
+  name: "index-client-test",
+  defaultUploadTime: "2024-05-01T00:00:00Z",
+  packages: {
+    Alpha: {
+      versions: {
+        "1.0": { requiresDist: ["beta>=2"], requiresPython: ">=3.8", padFiles: 40, padBytes: 400_000 },
+        "1.1": { requiresDist: ["beta>=2", "gamma; extra == 'g'"], requiresPython: ">=3.9", padFiles: 40, padBytes: 400_000 },
+        "1.2": { requiresDist: ["beta>=3"], yanked: "bad release", padFiles: 40, padBytes: 400_000 },
+      },
+    },
+    beta: { versions: { "2.0": {}, "3.0": { wheels: [{ tags: "cp312-cp312-manylinux_2_17_x86_64" }, { tags: "py3-none-any" }] } } },
+    gamma: { versions: { "0.1": { wheels: false } } },
+  },
+};
+
+const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
+const servers: IndexServer[] = [];
+async function serve(opts: ServerOptions = {}): Promise<IndexServer> {
+  const s = await serveUniverse(universe, opts);
+  servers.push(s);
+  return s;
+}
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+function client(server: IndexServer, extra: Partial<IndexClientOptions> = {}): IndexClient {
+  return new IndexClient({
+    indexes: [{ name: "fixture", url: server.url, default: true }],
+    cacheDir: tmp("lockstep-cache-"),
+    http: { retryBaseDelayMs: 5 },
+    ...extra,
+  });
+}
+
+/** What must be the same whichever format the index served. */
+function essentials(files: DistFile[]) {
+  return files
+    .map((f) => ({ filename: f.filename, sha256: f.hashes.sha256, requiresPython: f.requiresPython, yanked: f.yanked }))
+    .sort((a, b) => a.filename.localeCompare(b.filename));
+}
+
+const modes: Array<[string, ServerOptions, "pep658" | "range" | "download"]> = [
+  ["json + metadata + ranges", {}, "pep658"],
+  ["html only", { json: false }, "pep658"],
+  ["no metadata files", { metadata: false }, "range"],
+  ["no metadata, no ranges", { metadata: false, ranges: false }, "download"],
+  ["html only, no metadata, no ranges", { json: false, metadata: false, ranges: false }, "download"],
+];
+
+describe("the same answers in every mode", () => {
+  let reference: { page: ReturnType<typeof essentials>; metadata: string };
+  beforeAll(async () => {
+    const s = await serve();
+    const c = client(s);
+    const page = await c.project("alpha");
+    const wheel = page.files.find((f) => f.filename === "alpha-1.1-py3-none-any.whl") as DistFile;
+    reference = { page: essentials(page.files), metadata: await c.metadata(wheel) };
+    c.close();
+  });
+
+  test.each(modes)("%s", async (_label, opts, via) => {
+    const s = await serve(opts);
+    const c = client(s);
+    const page = await c.project("ALPHA");
+    expect(essentials(page.files)).toEqual(reference.page);
+    const wheel = page.files.find((f) => f.filename === "alpha-1.1-py3-none-any.whl") as DistFile;
+    s.resetStats();
+    const text = await c.metadata(wheel);
+    expect(text).toBe(reference.metadata);
+    expect(text).toMatch(/^Requires-Dist: gamma; extra == ["']g["']$/m);
+    expect(c.stats.metadata[via]).toBe(1);
+    const bytes = s.requests.reduce((n, r) => n + r.bytes, 0);
+    const size = (await c.project("alpha")).files.find((f) => f.filename === wheel.filename);
+    // Metadata files and range requests read a small fraction of the wheel; a download reads it all.
+    if (via === "download") expect(bytes).toBeGreaterThanOrEqual(size?.size ?? 300_000);
+    else expect(bytes).toBeLessThan(70_000 + 4096);
+    c.close();
+  });
+
+  test("request counts per mode", async () => {
+    const counts: Record<string, { requests: number; bytes: number }> = {};
+    for (const [label, opts] of modes) {
+      const s = await serve(opts);
+      const c = client(s);
+      for (const f of (await c.project("alpha")).files.filter((f) => f.filename.endsWith(".whl"))) await c.metadata(f);
+      counts[label] = { requests: s.requests.length, bytes: s.requests.reduce((n, r) => n + r.bytes, 0) };
+      c.close();
+    }
+    const pep658 = counts["json + metadata + ranges"]!;
+    const range = counts["no metadata files"]!;
+    const download = counts["no metadata, no ranges"]!;
+    expect(pep658.bytes * 10).toBeLessThan(download.bytes);
+    expect(range.bytes * 5).toBeLessThan(download.bytes);
+    expect(pep658.requests).toBe(1 + 3); // the page + one .metadata per wheel
+  });
+});
+
+describe("cache", () => {
+  test("a warm cache makes no request; --refresh revalidates with 304s; --offline answers from it", async () => {
+    const s = await serve();
+    const cacheDir = tmp("lockstep-cache-");
+    const cold = client(s, { cacheDir });
+    const files = (await cold.project("alpha")).files;
+    for (const f of files.filter((f) => f.filename.endsWith(".whl"))) await cold.metadata(f);
+    cold.close();
+
+    s.resetStats();
+    const warm = client(s, { cacheDir });
+    for (const f of (await warm.project("alpha")).files.filter((f) => f.filename.endsWith(".whl"))) await warm.metadata(f);
+    expect(s.requests).toEqual([]);
+    expect(warm.stats.metadata.cache).toBe(3);
+    warm.close();
+
+    const refresh = client(s, { cacheDir, refresh: true });
+    await refresh.project("alpha");
+    expect(s.requests.map((r) => r.status)).toEqual([304]);
+    refresh.close();
+
+    s.resetStats();
+    const offline = client(s, { cacheDir, offline: true });
+    expect((await offline.project("alpha")).files.length).toBe(files.length);
+    await expect(offline.project("beta")).rejects.toThrow(
+      "Network access is disabled (--offline), and the index page of `beta` (" + s.url + "/) is not in the cache",
+    );
+    expect(s.requests).toEqual([]);
+  });
+
+  test("downloads are verified and kept by hash", async () => {
+    const s = await serve();
+    const c = client(s);
+    const f = (await c.project("beta")).files.find((f) => f.filename.endsWith(".whl")) as DistFile;
+    const path = await c.download(f);
+    expect(path).toContain(join("archives-v1", f.hashes.sha256 as string));
+    s.resetStats();
+    expect(await c.download(f)).toBe(path);
+    expect(s.requests).toEqual([]);
+  });
+});
+
+describe("faults", () => {
+  test("5xx and resets are retried", async () => {
+    const s = await serve({
+      faults: [
+        { path: "/simple/alpha/", kind: "status", status: 503, times: 2 },
+        { path: "/simple/beta/", kind: "reset", times: 1 },
+      ],
+    });
+    const c = client(s);
+    expect((await c.project("alpha")).files.length).toBeGreaterThan(0);
+    expect((await c.project("beta")).files.length).toBeGreaterThan(0);
+    expect(s.count("/simple/alpha/")).toBe(3);
+  });
+
+  test("a persistent 500 is a clear error", async () => {
+    const s = await serve({ faults: [{ path: "/simple/alpha/", kind: "status", status: 500 }] });
+    await expect(client(s).project("alpha")).rejects.toThrow(`The index answered HTTP 500 for ${s.url}/alpha/`);
+  });
+
+  test("a wrong hash names the URL and both digests, and nothing is cached", async () => {
+    const s = await serve({ metadata: false, ranges: false, faults: [{ path: "/files/", kind: "wrong-hash" }] });
+    const c = client(s);
+    const f = (await c.project("beta")).files.find((f) => f.filename === "beta-2.0-py3-none-any.whl") as DistFile;
+    const err = await c.download(f).catch((e: unknown) => e as Error);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^Hash mismatch for ${s.origin}/files/beta-2.0-py3-none-any.whl:\\n  expected sha256:${f.hashes.sha256}\\n  computed sha256:[0-9a-f]{64}$`),
+    );
+    s.setOptions({ faults: [] });
+    expect(await c.download(f)).toContain(f.hashes.sha256 as string);
+  });
+
+  test("a truncated body is retried", async () => {
+    const s = await serve({ metadata: false, ranges: false, faults: [{ path: "/files/", kind: "truncate", bytes: 10, times: 1 }] });
+    const c = client(s);
+    const f = (await c.project("beta")).files.find((f) => f.filename === "beta-2.0-py3-none-any.whl") as DistFile;
+    expect(await c.download(f)).toContain(f.hashes.sha256 as string);
+  });
+});
+
+describe("several indexes", () => {
+  const other: Universe = { name: "other", packages: { beta: { versions: { "99.0": {} } }, delta: { versions: { "1.0": {} } } } };
+
+  test("first-index: a name on an earlier index is never looked up later; pins and explicit indexes", async () => {
+    const first = await serve();
+    const second = await serveUniverse(other);
+    servers.push(second);
+    const c = new IndexClient({
+      indexes: [
+        { name: "first", url: first.url },
+        { name: "second", url: second.url, default: true },
+        { name: "private", url: second.url + "/", explicit: true },
+      ],
+      cacheDir: tmp("lockstep-cache-"),
+      pins: { gamma: "private" },
+    });
+    expect((await c.project("beta")).files.every((f) => f.url.startsWith(first.origin))).toBe(true);
+    expect(second.count("/simple/beta/")).toBe(0);
+    expect((await c.project("delta")).files.every((f) => f.url.startsWith(second.origin))).toBe(true);
+    // gamma is pinned to an explicit index that does not have it: the first index is never asked.
+    first.resetStats();
+    await expect(c.project("gamma")).rejects.toThrow(`Package \`gamma\` was not found in the index (${second.url}/)`);
+    expect(first.count("/simple/gamma/")).toBe(0);
+    await expect(c.project("nope")).rejects.toThrow("Package `nope` was not found in any of the indexes");
+  });
+
+  test("find-links directories add files", async () => {
+    const s = await serve();
+    const c = new IndexClient({ indexes: [{ url: s.url, default: true }], findLinks: [join(s.root, "files")], cacheDir: tmp("c-") });
+    const page = await c.project("beta");
+    expect(page.files.filter((f) => f.url.startsWith("file:")).length).toBeGreaterThan(0);
+    const local = page.files.find((f) => f.url.startsWith("file:") && f.filename.endsWith("any.whl")) as DistFile;
+    expect(await c.metadata(local)).toContain("Name: beta");
+  });
+});
+
+describe("authentication", () => {
+  test("credentials go to their host only, never into cached URLs", async () => {
+    const s = await serve();
+    const seen: Array<{ path: string; auth: string | undefined }> = [];
+    // A private index on another port that requires credentials and links to files on the fixture server.
+    const priv = createServer((req, res) => {
+      seen.push({ path: req.url ?? "", auth: req.headers.authorization });
+      if (req.headers.authorization !== `Basic ${Buffer.from("user:pa ss").toString("base64")}`) {
+        res.writeHead(401).end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<a href="${s.origin}/files/beta-2.0-py3-none-any.whl">beta-2.0-py3-none-any.whl</a>`);
+    });
+    await new Promise<void>((r) => priv.listen(0, "127.0.0.1", r));
+    const port = (priv.address() as AddressInfo).port;
+    try {
+      const c = new IndexClient({
+        indexes: [{ name: "corp", url: `http://127.0.0.1:${port}/simple`, default: true }],
+        cacheDir: tmp("c-"),
+        env: { LOCKSTEP_INDEX_CORP_USERNAME: "user", LOCKSTEP_INDEX_CORP_PASSWORD: "pa ss" },
+        netrcPath: "/nonexistent",
+      });
+      const page = await c.project("beta");
+      expect(page.files[0]?.url).toBe(`${s.origin}/files/beta-2.0-py3-none-any.whl`);
+      expect(seen).toEqual([{ path: "/simple/beta/", auth: `Basic ${Buffer.from("user:pa ss").toString("base64")}` }]);
+      expect(JSON.stringify(c.indexes)).not.toContain("pa ss");
+    } finally {
+      priv.close();
+    }
+  });
+});
