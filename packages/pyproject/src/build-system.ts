@@ -24,13 +24,22 @@ export function readBuildSystem(problems: Problems, value: unknown): BuildSystem
   if (!table) return undefined;
   problems.unknownKeys(["build-system"], table, BUILD_SYSTEM_KEYS);
   if (table.requires === undefined) {
-    problems.add("MISSING_KEY", ["build-system"], 'missing required key "requires" in [build-system]', { at: "key" });
+    problems.add("MISSING_KEY", ["build-system"], 'missing required key "requires" in [build-system]', {
+      at: "key",
+    });
   }
   return {
-    requires: table.requires === undefined ? [] : readRequirements(problems, ["build-system", "requires"], table.requires),
+    requires:
+      table.requires === undefined
+        ? []
+        : readRequirements(problems, ["build-system", "requires"], table.requires),
     buildBackend:
-      table["build-backend"] === undefined ? undefined : problems.string(["build-system", "build-backend"], table["build-backend"]),
+      table["build-backend"] === undefined
+        ? undefined
+        : problems.string(["build-system", "build-backend"], table["build-backend"]),
     backendPath:
-      table["backend-path"] === undefined ? [] : (problems.stringArray(["build-system", "backend-path"], table["backend-path"]) ?? []),
+      table["backend-path"] === undefined
+        ? []
+        : (problems.stringArray(["build-system", "backend-path"], table["backend-path"]) ?? []),
   };
 }

@@ -15,7 +15,8 @@ import { isString, isTable } from "./problems";
 import type { Problems } from "./problems";
 import { parseRequirementAt } from "./requirements";
 
-type Item = { kind: "requirement"; requirement: Requirement } | { kind: "include"; group: string; index: number };
+type Item =
+  { kind: "requirement"; requirement: Requirement } | { kind: "include"; group: string; index: number };
 
 interface Group {
   /** As written in the file. */
@@ -32,7 +33,9 @@ export function readDependencyGroups(problems: Problems, value: unknown): Record
   for (const [key, raw] of Object.entries(table)) {
     const path = ["dependency-groups", key];
     if (!isValidName(key)) {
-      problems.add("INVALID_NAME", path, `${JSON.stringify(key)} is not a valid dependency group name`, { at: "key" });
+      problems.add("INVALID_NAME", path, `${JSON.stringify(key)} is not a valid dependency group name`, {
+        at: "key",
+      });
       continue;
     }
     const name = canonicalizeName(key);

@@ -1,2 +1,24 @@
-/** @lockstep/pyproject — see docs/architecture.md. */
-export {};
+/** @lockstep/pyproject — reading, validating and editing pyproject.toml (PEP 621, 735, 517/518). */
+export { parseProject, readProject } from "./project";
+export type { Project } from "./project";
+export { PROJECT_KEYS } from "./project-table";
+export type { ProjectMetadata, RequiresPython } from "./project-table";
+export type { BuildSystem } from "./build-system";
+export {
+  DEFAULT_SETTINGS,
+  LOCKSTEP_KEYS,
+  PRERELEASE_POLICIES,
+  RESOLUTION_STRATEGIES,
+} from "./lockstep-settings";
+export type { LockstepSettings, PrereleasePolicy, ResolutionStrategy } from "./lockstep-settings";
+export type { GitReference, Index, Source, SourceLocation } from "./sources";
+export type { WorkspaceTable } from "./workspace-table";
+export { checkRequiredVersion, normalizeRequiredVersion } from "./required-version";
+export { findWorkspace } from "./workspace";
+export type { Workspace } from "./workspace";
+export { expandGlob, matchGlob } from "./glob";
+export { describeTarget, editDependencies } from "./edit-dependencies";
+export type { DependencyEdit, DependencyTarget } from "./edit-dependencies";
+export { PyprojectError } from "./problems";
+export { parseTomlDocument } from "./toml-cst";
+export type { KeyPath, Location, TomlDocument } from "./toml-cst";

@@ -42,11 +42,15 @@ export class Problems {
 
   constructor(readonly doc: TomlDocument) {}
 
-  position(path: KeyPath, options: ProblemOptions = {}): { line: number; column: number } | Record<string, never> {
+  position(
+    path: KeyPath,
+    options: ProblemOptions = {},
+  ): { line: number; column: number } | Record<string, never> {
     for (let n = path.length; n > 0; n--) {
       const loc = this.doc.locate(path.slice(0, n));
       if (!loc) continue;
-      let offset = options.at === "key" || n < path.length || !loc.node ? loc.keySpan.start : loc.node.span.start;
+      let offset =
+        options.at === "key" || n < path.length || !loc.node ? loc.keySpan.start : loc.node.span.start;
       const node = loc.node;
       if (options.inString !== undefined && n === path.length && node?.kind === "string") {
         const q = node.quote.length;
@@ -59,7 +63,9 @@ export class Problems {
   }
 
   add(code: string, path: KeyPath, message: string, options: ProblemOptions = {}): void {
-    this.list.push(new FileError(code, this.doc.path, this.position(path, options), message, { hint: options.hint }));
+    this.list.push(
+      new FileError(code, this.doc.path, this.position(path, options), message, { hint: options.hint }),
+    );
   }
 
   throwIfAny(): void {
@@ -68,14 +74,22 @@ export class Problems {
   }
 
   /** Report keys of `table` not in `known`, suggesting the closest known key. */
-  unknownKeys(path: KeyPath, table: Record<string, unknown>, known: readonly string[], hints: Record<string, string> = {}): void {
+  unknownKeys(
+    path: KeyPath,
+    table: Record<string, unknown>,
+    known: readonly string[],
+    hints: Record<string, string> = {},
+  ): void {
     const where = describeTable(path);
     for (const key of Object.keys(table)) {
       if (known.includes(key)) continue;
       const suggestion = closest(key, known);
       const hint = hints[key] ?? `expected one of: ${known.join(", ")}`;
       const mean = suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : "";
-      this.add("UNKNOWN_KEY", [...path, key], `unknown key ${JSON.stringify(key)} in ${where}${mean}`, { at: "key", hint });
+      this.add("UNKNOWN_KEY", [...path, key], `unknown key ${JSON.stringify(key)} in ${where}${mean}`, {
+        at: "key",
+        hint,
+      });
     }
   }
 
@@ -135,7 +149,9 @@ export function typeName(value: unknown): string {
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
   if (typeof value === "boolean") return `the boolean ${value}`;
   if (typeof value === "number" || typeof value === "bigint") {
-    return Number.isInteger(value) || typeof value === "bigint" ? `the integer ${value}` : `the float ${value}`;
+    return Number.isInteger(value) || typeof value === "bigint"
+      ? `the integer ${value}`
+      : `the float ${value}`;
   }
   if (value instanceof TomlDate) return "a date-time";
   if (Array.isArray(value)) return "an array";

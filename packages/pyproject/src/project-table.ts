@@ -63,7 +63,8 @@ export interface ProjectMetadata {
   entryPoints: Record<string, Record<string, string>>;
 }
 
-const NAME_RULE = 'a name starts and ends with a letter or digit and otherwise holds only letters, digits, "-", "_" and "."';
+const NAME_RULE =
+  'a name starts and ends with a letter or digit and otherwise holds only letters, digits, "-", "_" and "."';
 
 export function readProjectTable(problems: Problems, value: unknown): ProjectMetadata | undefined {
   const table = problems.table(["project"], value);
@@ -77,7 +78,11 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
   } else {
     const given = problems.string(["project", "name"], table.name);
     if (given !== undefined && !isValidName(given)) {
-      problems.add("INVALID_NAME", ["project", "name"], `${JSON.stringify(given)} is not a valid project name: ${NAME_RULE}`);
+      problems.add(
+        "INVALID_NAME",
+        ["project", "name"],
+        `${JSON.stringify(given)} is not a valid project name: ${NAME_RULE}`,
+      );
     }
     name = given ?? "";
   }
@@ -89,20 +94,28 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
       try {
         Version.parse(version);
       } catch {
-        problems.add("INVALID_VERSION", ["project", "version"], `${JSON.stringify(version)} is not a valid PEP 440 version`, {
-          hint: 'versions look like "1.0", "2.1.3rc1" or "0.4.0.post1"',
-        });
+        problems.add(
+          "INVALID_VERSION",
+          ["project", "version"],
+          `${JSON.stringify(version)} is not a valid PEP 440 version`,
+          {
+            hint: 'versions look like "1.0", "2.1.3rc1" or "0.4.0.post1"',
+          },
+        );
       }
     }
   } else if (!dynamic.includes("version")) {
-    problems.add("MISSING_KEY", ["project"], '[project] must give "version" or list it in project.dynamic', { at: "key" });
+    problems.add("MISSING_KEY", ["project"], '[project] must give "version" or list it in project.dynamic', {
+      at: "key",
+    });
   }
 
   let requiresPython: RequiresPython | undefined;
   const rp = table["requires-python"];
   if (rp !== undefined) {
     const text = problems.string(["project", "requires-python"], rp);
-    const specifiers = text === undefined ? undefined : parseSpecifiersAt(problems, ["project", "requires-python"], text);
+    const specifiers =
+      text === undefined ? undefined : parseSpecifiersAt(problems, ["project", "requires-python"], text);
     if (text !== undefined && specifiers) requiresPython = { text, specifiers };
   }
 
@@ -115,7 +128,12 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
       const path = ["project", "entry-points", group];
       if (group === "console_scripts" || group === "gui_scripts") {
         const key = group === "console_scripts" ? "scripts" : "gui-scripts";
-        problems.add("INVALID_ENTRY_POINTS", path, `entry point group ${JSON.stringify(group)} must be given as [project.${key}]`, { at: "key" });
+        problems.add(
+          "INVALID_ENTRY_POINTS",
+          path,
+          `entry point group ${JSON.stringify(group)} must be given as [project.${key}]`,
+          { at: "key" },
+        );
         continue;
       }
       const read = problems.stringTable(path, entries);
@@ -127,13 +145,23 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
     name,
     canonicalName: canonicalizeName(name),
     version,
-    description: table.description === undefined ? undefined : problems.string(["project", "description"], table.description),
+    description:
+      table.description === undefined
+        ? undefined
+        : problems.string(["project", "description"], table.description),
     dynamic,
     requiresPython,
-    dependencies: table.dependencies === undefined ? [] : readRequirements(problems, ["project", "dependencies"], table.dependencies),
+    dependencies:
+      table.dependencies === undefined
+        ? []
+        : readRequirements(problems, ["project", "dependencies"], table.dependencies),
     optionalDependencies: readExtras(problems, table["optional-dependencies"]),
-    scripts: table.scripts === undefined ? {} : (problems.stringTable(["project", "scripts"], table.scripts) ?? {}),
-    guiScripts: table["gui-scripts"] === undefined ? {} : (problems.stringTable(["project", "gui-scripts"], table["gui-scripts"]) ?? {}),
+    scripts:
+      table.scripts === undefined ? {} : (problems.stringTable(["project", "scripts"], table.scripts) ?? {}),
+    guiScripts:
+      table["gui-scripts"] === undefined
+        ? {}
+        : (problems.stringTable(["project", "gui-scripts"], table["gui-scripts"]) ?? {}),
     entryPoints,
   };
 }
@@ -146,9 +174,18 @@ function readDynamic(problems: Problems, table: Record<string, unknown>): string
     if (key === "name") {
       problems.add("INVALID_DYNAMIC", path, '"name" cannot be dynamic; give it in [project]');
     } else if (!(PROJECT_KEYS as readonly string[]).includes(key)) {
-      problems.add("INVALID_DYNAMIC", path, `${JSON.stringify(key)} in project.dynamic is not a [project] key`);
+      problems.add(
+        "INVALID_DYNAMIC",
+        path,
+        `${JSON.stringify(key)} in project.dynamic is not a [project] key`,
+      );
     } else if (table[key] !== undefined) {
-      problems.add("INVALID_DYNAMIC", ["project", key], `${JSON.stringify(key)} is given in [project] and also listed in project.dynamic`, { at: "key" });
+      problems.add(
+        "INVALID_DYNAMIC",
+        ["project", key],
+        `${JSON.stringify(key)} is given in [project] and also listed in project.dynamic`,
+        { at: "key" },
+      );
     }
   });
   return dynamic;
@@ -162,13 +199,20 @@ function readExtras(problems: Problems, value: unknown): Record<string, Requirem
   for (const [extra, requirements] of Object.entries(table)) {
     const path = ["project", "optional-dependencies", extra];
     if (!isValidName(extra)) {
-      problems.add("INVALID_NAME", path, `${JSON.stringify(extra)} is not a valid extra name: ${NAME_RULE}`, { at: "key" });
+      problems.add("INVALID_NAME", path, `${JSON.stringify(extra)} is not a valid extra name: ${NAME_RULE}`, {
+        at: "key",
+      });
       continue;
     }
     const normalized = canonicalizeName(extra);
     const previous = seen.get(normalized);
     if (previous !== undefined) {
-      problems.add("DUPLICATE_EXTRA", path, `extra ${JSON.stringify(extra)} is the same extra as ${JSON.stringify(previous)} (both normalize to ${JSON.stringify(normalized)})`, { at: "key" });
+      problems.add(
+        "DUPLICATE_EXTRA",
+        path,
+        `extra ${JSON.stringify(extra)} is the same extra as ${JSON.stringify(previous)} (both normalize to ${JSON.stringify(normalized)})`,
+        { at: "key" },
+      );
       continue;
     }
     seen.set(normalized, extra);
@@ -207,7 +251,8 @@ function checkMetadataTypes(problems: Problems, table: Record<string, unknown>):
       const personTable = problems.table([...path, i], person);
       if (!personTable) return;
       problems.unknownKeys([...path, i], personTable, ["name", "email"]);
-      for (const k of ["name", "email"]) if (personTable[k] !== undefined) problems.string([...path, i, k], personTable[k]);
+      for (const k of ["name", "email"])
+        if (personTable[k] !== undefined) problems.string([...path, i, k], personTable[k]);
     });
   }
 }

@@ -19,25 +19,41 @@ function reasonOf(error: unknown): { reason: string; offset: number | undefined 
   return undefined;
 }
 
-function parseAt<T>(problems: Problems, path: KeyPath, text: string, what: string, code: string, parse: (s: string) => T): T | undefined {
+function parseAt<T>(
+  problems: Problems,
+  path: KeyPath,
+  text: string,
+  what: string,
+  code: string,
+  parse: (s: string) => T,
+): T | undefined {
   try {
     return parse(text);
   } catch (error) {
     const parsed = reasonOf(error);
     if (!parsed) throw error;
-    problems.add(code, path, `${describePath(path)}: ${JSON.stringify(text)} is not a valid ${what}: ${parsed.reason}`, {
-      inString: parsed.offset,
-    });
+    problems.add(
+      code,
+      path,
+      `${describePath(path)}: ${JSON.stringify(text)} is not a valid ${what}: ${parsed.reason}`,
+      {
+        inString: parsed.offset,
+      },
+    );
     return undefined;
   }
 }
 
 export function parseRequirementAt(problems: Problems, path: KeyPath, text: string): Requirement | undefined {
-  return parseAt(problems, path, text, "PEP 508 requirement", "INVALID_REQUIREMENT", (s) => Requirement.parse(s));
+  return parseAt(problems, path, text, "PEP 508 requirement", "INVALID_REQUIREMENT", (s) =>
+    Requirement.parse(s),
+  );
 }
 
 export function parseSpecifiersAt(problems: Problems, path: KeyPath, text: string): SpecifierSet | undefined {
-  return parseAt(problems, path, text, "PEP 440 specifier set", "INVALID_SPECIFIERS", (s) => SpecifierSet.parse(s));
+  return parseAt(problems, path, text, "PEP 440 specifier set", "INVALID_SPECIFIERS", (s) =>
+    SpecifierSet.parse(s),
+  );
 }
 
 export function parseMarkerAt(problems: Problems, path: KeyPath, text: string): Marker | undefined {

@@ -1,0 +1,244 @@
+/**
+ * `[tool.lockstep]`: lockstep's own settings, shaped after uv's `[tool.uv]`.
+ *
+ * Every key is optional; the result has defaults filled in (see `docs/pyproject.md`). Unknown keys
+ * are errors with the closest valid key suggested, since a misspelt setting silently ignored is a
+ * lockfile that differs from what the user asked for.
+ *
+ * Pitfalls: `environments` accepts one marker string or an array of them; `exclude-newer` accepts an
+ * RFC 3339 timestamp (string or TOML offset date-time) or a date (midnight UTC), but not a local
+ * date-time, whose meaning would depend on the machine's time zone; `default-groups` is `"all"` or
+ * a list of groups that exist.
+ */
+
+import type { Marker, Requirement } from "@lockstep/pep508";
+import { canonicalizeName } from "@lockstep/pep508";
+import { TomlDate } from "smol-toml";
+import { closest } from "./suggest";
+import { describePath, typeName } from "./problems";
+import type { Problems } from "./problems";
+import { parseMarkerAt, readRequirements } from "./requirements";
+import { normalizeRequiredVersion } from "./required-version";
+import { readIndexes, readSources } from "./sources";
+import type { Index, Source } from "./sources";
+import { readWorkspaceTable } from "./workspace-table";
+import type { WorkspaceTable } from "./workspace-table";
+
+export const RESOLUTION_STRATEGIES = ["highest", "lowest", "lowest-direct"] as const;
+export type ResolutionStrategy = (typeof RESOLUTION_STRATEGIES)[number];
+
+export const PRERELEASE_POLICIES = [
+  "disallow",
+  "allow",
+  "if-necessary",
+  "explicit",
+  "if-necessary-or-explicit",
+] as const;
+export type PrereleasePolicy = (typeof PRERELEASE_POLICIES)[number];
+
+export interface LockstepSettings {
+  indexes: Index[];
+  /** Keyed by normalized package name. */
+  sources: Record<string, Source[]>;
+  constraintDependencies: Requirement[];
+  overrideDependencies: Requirement[];
+  /** The marker environments to lock for (empty: every environment). */
+  environments: Marker[];
+  /** Environments the lock must have wheels for. */
+  requiredEnvironments: Marker[];
+  resolution: ResolutionStrategy;
+  prerelease: PrereleasePolicy;
+  excludeNewer: Date | undefined;
+  /** Groups installed by default: `"all"` or normalized names (default `["dev"]`). */
+  defaultGroups: "all" | string[];
+  /** Whether the project itself is built and installed; `undefined`: decided by `[build-system]`. */
+  package: boolean | undefined;
+  /** A semver range of lockstep versions, as normalized for `semver`. */
+  requiredVersion: string | undefined;
+  workspace: WorkspaceTable | undefined;
+}
+
+export const LOCKSTEP_KEYS = [
+  "index",
+  "sources",
+  "constraint-dependencies",
+  "override-dependencies",
+  "environments",
+  "required-environments",
+  "resolution",
+  "prerelease",
+  "exclude-newer",
+  "default-groups",
+  "package",
+  "required-version",
+  "workspace",
+] as const;
+
+const HINTS: Record<string, string> = {
+  "dev-dependencies": 'development dependencies belong in [dependency-groups], e.g. dev = ["pytest"]',
+  indexes: "indexes are declared as [[tool.lockstep.index]] tables",
+};
+
+export const DEFAULT_SETTINGS: LockstepSettings = {
+  indexes: [],
+  sources: {},
+  constraintDependencies: [],
+  overrideDependencies: [],
+  environments: [],
+  requiredEnvironments: [],
+  resolution: "highest",
+  prerelease: "if-necessary-or-explicit",
+  excludeNewer: undefined,
+  defaultGroups: ["dev"],
+  package: undefined,
+  requiredVersion: undefined,
+  workspace: undefined,
+};
+
+const BASE = ["tool", "lockstep"];
+
+/** Read `[tool.lockstep]`; `groups` are the normalized names of the dependency groups. */
+export function readLockstepSettings(
+  problems: Problems,
+  value: unknown,
+  groups: readonly string[],
+): LockstepSettings {
+  if (value === undefined) return { ...DEFAULT_SETTINGS, defaultGroups: ["dev"] };
+  const table = problems.table(BASE, value);
+  if (!table) return { ...DEFAULT_SETTINGS };
+  problems.unknownKeys(BASE, table, LOCKSTEP_KEYS, HINTS);
+  const at = (key: string): string[] => [...BASE, key];
+  const requirements = (key: string): Requirement[] =>
+    table[key] === undefined ? [] : readRequirements(problems, at(key), table[key]);
+  const indexes = readIndexes(problems, table.index);
+  return {
+    indexes,
+    sources: readSources(problems, table.sources, indexes),
+    constraintDependencies: requirements("constraint-dependencies"),
+    overrideDependencies: requirements("override-dependencies"),
+    environments: readMarkers(problems, at("environments"), table.environments),
+    requiredEnvironments: readMarkers(problems, at("required-environments"), table["required-environments"]),
+    resolution: readChoice(problems, at("resolution"), table.resolution, RESOLUTION_STRATEGIES) ?? "highest",
+    prerelease:
+      readChoice(problems, at("prerelease"), table.prerelease, PRERELEASE_POLICIES) ??
+      "if-necessary-or-explicit",
+    excludeNewer: readTimestamp(problems, at("exclude-newer"), table["exclude-newer"]),
+    defaultGroups: readDefaultGroups(problems, table["default-groups"], groups),
+    package: table.package === undefined ? undefined : problems.boolean(at("package"), table.package),
+    requiredVersion: readRequiredVersion(problems, table["required-version"]),
+    workspace: table.workspace === undefined ? undefined : readWorkspaceTable(problems, table.workspace),
+  };
+}
+
+function readMarkers(problems: Problems, path: string[], value: unknown): Marker[] {
+  if (value === undefined) return [];
+  const texts: { text: string; at: (string | number)[] }[] =
+    typeof value === "string" ? [{ text: value, at: path }] : [];
+  if (typeof value !== "string") {
+    if (!problems.expect(path, value, "a marker string or an array of marker strings", Array.isArray))
+      return [];
+    value.forEach((item, i) => {
+      const text = problems.string([...path, i], item);
+      if (text !== undefined) texts.push({ text, at: [...path, i] });
+    });
+  }
+  return texts.flatMap(({ text, at }) => parseMarkerAt(problems, at, text) ?? []);
+}
+
+function readChoice<T extends string>(
+  problems: Problems,
+  path: string[],
+  value: unknown,
+  choices: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  const text = problems.string(path, value);
+  if (text === undefined) return undefined;
+  if ((choices as readonly string[]).includes(text)) return text as T;
+  const near = closest(text, choices);
+  const mean = near ? `; did you mean ${JSON.stringify(near)}?` : "";
+  problems.add(
+    "INVALID_VALUE",
+    path,
+    `${JSON.stringify(text)} is not a valid ${path[path.length - 1]}${mean}`,
+    {
+      hint: `expected one of: ${choices.join(", ")}`,
+    },
+  );
+  return undefined;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+function readTimestamp(problems: Problems, path: string[], value: unknown): Date | undefined {
+  if (value === undefined) return undefined;
+  const bad = (found: string): undefined => {
+    problems.add(
+      "INVALID_VALUE",
+      path,
+      `expected ${describePath(path)} to be an RFC 3339 timestamp such as "2024-03-01T00:00:00Z" or a date such as "2024-03-01", found ${found}`,
+    );
+    return undefined;
+  };
+  if (value instanceof TomlDate) {
+    if (value.isDate()) return new Date(`${value.toISOString()}T00:00:00Z`);
+    if (value.isDateTime() && !value.isLocal()) return new Date(value.getTime());
+    return bad(
+      `the local ${value.isTime() ? "time" : "date-time"} ${value.toISOString()} (add a time zone offset such as Z)`,
+    );
+  }
+  if (typeof value !== "string") return bad(typeName(value));
+  const date = DATE.test(value)
+    ? new Date(`${value}T00:00:00Z`)
+    : OFFSET_DATE_TIME.test(value)
+      ? new Date(value)
+      : undefined;
+  if (!date || Number.isNaN(date.getTime())) return bad(JSON.stringify(value));
+  return date;
+}
+
+function readDefaultGroups(problems: Problems, value: unknown, groups: readonly string[]): "all" | string[] {
+  const path = [...BASE, "default-groups"];
+  if (value === undefined) return ["dev"];
+  if (value === "all") return "all";
+  if (typeof value === "string") {
+    problems.add(
+      "INVALID_VALUE",
+      path,
+      `expected ${describePath(path)} to be "all" or an array of group names, found ${JSON.stringify(value)}`,
+    );
+    return ["dev"];
+  }
+  const names = problems.stringArray(path, value) ?? [];
+  const out: string[] = [];
+  names.forEach((name, i) => {
+    const normalized = canonicalizeName(name);
+    if (!groups.includes(normalized)) {
+      const near = closest(normalized, groups);
+      const mean = near ? `; did you mean ${JSON.stringify(near)}?` : "";
+      problems.add(
+        "UNKNOWN_GROUP",
+        [...path, i],
+        `default group ${JSON.stringify(name)} is not defined in [dependency-groups]${mean}`,
+      );
+    } else out.push(normalized);
+  });
+  return out;
+}
+
+function readRequiredVersion(problems: Problems, value: unknown): string | undefined {
+  const path = [...BASE, "required-version"];
+  if (value === undefined) return undefined;
+  const text = problems.string(path, value);
+  if (text === undefined) return undefined;
+  const range = normalizeRequiredVersion(text);
+  if (range === undefined) {
+    problems.add(
+      "INVALID_VALUE",
+      path,
+      `${JSON.stringify(text)} is not a version range such as ">=0.4" or ">=0.4, <1"`,
+    );
+  }
+  return range;
+}
