@@ -98,6 +98,7 @@ export class Requirement {
     let url: string | undefined;
     const specs: string[] = [];
     let marker = Marker.TRUE;
+    let hasMarker = false;
     if (cur.eat("@")) {
       cur.skipWs();
       const urlStart = cur.pos;
@@ -107,6 +108,7 @@ export class Requirement {
       if (problem !== undefined) cur.fail(`Invalid URL \`${url}\`: ${problem}`, urlStart, cur.pos);
       if (cur.skipWs() && cur.eat(";")) {
         marker = parseMarkerAt(cur);
+        hasMarker = true;
         cur.skipWs();
       }
     } else {
@@ -138,8 +140,12 @@ export class Requirement {
       cur.skipWs();
       if (cur.eat(";")) {
         marker = parseMarkerAt(cur);
+        hasMarker = true;
         cur.skipWs();
       }
+    }
+    if (!cur.atEnd() && hasMarker) {
+      cur.fail("Expected `and`, `or` or the end of the marker", cur.pos, input.length);
     }
     if (!cur.atEnd()) {
       const after = url !== undefined ? "the URL" : specs.length > 0 ? "the version specifier" : "the name";
