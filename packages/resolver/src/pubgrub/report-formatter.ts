@@ -94,8 +94,8 @@ export class DefaultReportFormatter<P, V, VS> implements ReportFormatter<P, VS> 
     if (terms.length === 1)
       return pos.length === 1 ? `${show(pos[0]!)} is forbidden` : `${show(neg[0]!)} is required`;
     if (neg.length === 0) return `${list(pos.map(show))} are incompatible`;
-    if (neg.length === 1 && pos.length > 0)
-      return `${list(pos.map(show))} ${pos.length === 1 ? "requires" : "require"} ${show(neg[0]!)}`;
+    if (pos.length === 1) return `${show(pos[0]!)} requires ${list(neg.map(show), "or")}`;
+    if (neg.length === 1 && pos.length > 1) return `${list(pos.map(show))} together require ${show(neg[0]!)}`;
     return `one of ${list(
       terms.map((t) => this.term(t)),
       "or",
