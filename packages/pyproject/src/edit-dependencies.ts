@@ -158,6 +158,17 @@ function addRequirement(
   target: DependencyTarget,
 ): string {
   const doc = parseTomlDocument(text, path);
+  if (target.kind !== "group" && doc.value.project === undefined) {
+    throw new FileError(
+      "EDIT_NO_PROJECT",
+      path,
+      {},
+      `cannot add ${JSON.stringify(requirement)} to ${describeTarget(target)}: this file has no [project] table`,
+      {
+        hint: "a virtual project (such as a workspace root) can only have dependency groups; add it to a group",
+      },
+    );
+  }
   const existing = findTargetArray(doc, target);
   const quote = preferredQuote(doc);
   if (existing) return splice(text, addItem(doc, existing.node, requirement, name, quote));
@@ -300,20 +311,30 @@ function removeItem(text: string, array: TomlArrayNode, index: number): Splice[]
     if (!rest.includes("#")) return [{ start: array.span.start, end: array.span.end, insert: "[]" }];
   }
 
-  if (isOnePerLine(text, array) && !sameLine(text, item.span.end, close)) {
-    const edits: Splice[] = [
-      { start: lineStart(text, item.span.start), end: nextLineStart(text, afterItem), insert: "" },
-    ];
-    if (!next && !comma && previous) {
-      const prev = afterComma(text, previous.span.end);
-      if (prev.comma) edits.push({ start: prev.end - 1, end: prev.end, insert: "" });
-    }
-    return edits;
+  const sharesLine = (other: TomlValueNode | undefined): boolean =>
+    other !== undefined &&
+    sameLine(text, other.span.start, item.span.end) &&
+    sameLine(text, item.span.start, other.span.end);
+  // Inline, or items sharing lines: take the item and one separator with it, on its own line.
+  if (sharesLine(next))
+    return [{ start: item.span.start, end: (next as TomlValueNode).span.start, insert: "" }];
+  if (sharesLine(previous))
+    return [{ start: (previous as TomlValueNode).span.end, end: item.span.end, insert: "" }];
+  if (sameLine(text, array.span.start, item.span.start) || sameLine(text, item.span.end, close)) {
+    // `[ "a",\n "b" ]` style brackets: the item shares its line with a bracket.
+    if (next) return [{ start: item.span.start, end: next.span.start, insert: "" }];
+    if (previous) return [{ start: previous.span.end, end: item.span.end, insert: "" }];
+    return [{ start: item.span.start, end: afterItem, insert: "" }];
   }
-  // Inline (or the last item shares its line with `]`): take the item and one separator with it.
-  if (next) return [{ start: item.span.start, end: next.span.start, insert: "" }];
-  if (previous) return [{ start: previous.span.end, end: comma ? item.span.end : afterItem, insert: "" }];
-  return [{ start: item.span.start, end: afterItem, insert: "" }];
+  // The item has its line to itself: the line goes, with a comment on it.
+  const edits: Splice[] = [
+    { start: lineStart(text, item.span.start), end: nextLineStart(text, afterItem), insert: "" },
+  ];
+  if (!next && !comma && previous) {
+    const prev = afterComma(text, previous.span.end);
+    if (prev.comma) edits.push({ start: prev.end - 1, end: prev.end, insert: "" });
+  }
+  return edits;
 }
 
 /** Create the missing target array (and any missing tables), defined the way the file defines its parent. */
@@ -322,6 +343,15 @@ function createArray(doc: TomlDocument, path: string[], requirement: string, quo
   const literal = quoteString(requirement, quote);
   const unit = indentUnit(doc);
   const multiline = (owner: string): string => `[${eol}${owner}${unit}${literal},${eol}${owner}]`;
+  // A new extra or group next to inline arrays is written inline too.
+  const arrayLike = (owner: string, sibling: TomlEntry | undefined): string => {
+    const value = sibling?.value;
+    const inline =
+      value?.kind === "array" &&
+      value.items.length > 0 &&
+      sameLine(text, value.span.start, value.span.end - 1);
+    return inline ? `[${literal}]` : multiline(owner);
+  };
 
   for (let k = path.length - 1; k >= 1; k--) {
     const prefix = path.slice(0, k);
@@ -330,7 +360,7 @@ function createArray(doc: TomlDocument, path: string[], requirement: string, quo
     if (!loc) continue;
     const def = loc.definition;
     if (def.kind === "header" && rest.length === 1) {
-      return [entryAfter(doc, def.section, rest, multiline)];
+      return [entryAfter(doc, def.section, rest, (owner, sibling) => arrayLike(owner, sibling))];
     }
     if (def.kind === "header" || def.kind === "implicit-header") {
       const tablePath = [...prefix, ...rest.slice(0, -1)];
@@ -353,7 +383,7 @@ function createArray(doc: TomlDocument, path: string[], requirement: string, quo
         {
           start: at,
           end: at,
-          insert: `${eol}${owner}${keys.map(formatKey).join(".")} = ${multiline(owner)}`,
+          insert: `${eol}${owner}${keys.map(formatKey).join(".")} = ${arrayLike(owner, after)}`,
         },
       ];
     }
@@ -395,7 +425,7 @@ function entryAfter(
   doc: TomlDocument,
   section: TomlSection,
   keys: string[],
-  multiline: (owner: string) => string,
+  array: (owner: string, sibling: TomlEntry | undefined) => string,
 ): Splice {
   const { text, eol } = doc;
   const last = section.entries[section.entries.length - 1];
@@ -405,7 +435,7 @@ function entryAfter(
   return {
     start: at,
     end: at,
-    insert: `${eol}${owner}${keys.map(formatKey).join(".")} = ${multiline(owner)}`,
+    insert: `${eol}${owner}${keys.map(formatKey).join(".")} = ${array(owner, last)}`,
   };
 }
 
