@@ -1,2 +1,3 @@
-/** @lockstep/resolver — see docs/architecture.md. */
-export {};
+/** @lockstep/resolver — the generic PubGrub core and the Python provider on top of it. */
+export * from "./pubgrub";
+export * from "./python";

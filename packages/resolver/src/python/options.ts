@@ -1,0 +1,36 @@
+/**
+ * What a Python resolution is asked to do. The CLI and the conformance runner fill this from
+ * pyproject settings, flags or scenario options; the provider only reads it.
+ */
+import type { Marker, MarkerEnvironment, Requirement } from "@lockstep/pep508";
+import type { SpecifierSet, Version } from "@lockstep/pep440";
+import type { TagPriority } from "@lockstep/wheel";
+
+export type PrereleaseMode = "disallow" | "allow" | "if-necessary" | "explicit" | "if-necessary-or-explicit";
+export type ResolutionStrategy = "highest" | "lowest" | "lowest-direct";
+
+export type ResolveTarget =
+  /** One lock for every environment in `requires-python` (optionally narrowed by `environments`). */
+  | { kind: "universal"; environments?: Marker[] | undefined; requiredEnvironments?: Marker[] | undefined }
+  /** One environment: markers evaluated, wheels filtered by tags (any wheel when `tags` is undefined). */
+  | { kind: "specific"; markers: MarkerEnvironment; tags: TagPriority | undefined };
+
+export interface ResolveOptions {
+  target: ResolveTarget;
+  /** The project's requires-python (universal: the range locked for; specific: checked against the target). */
+  requiresPython: SpecifierSet | undefined;
+  /** Specific mode: the Python version to resolve for (defaults to the markers' python_full_version). */
+  pythonVersion?: Version | undefined;
+  prerelease?: PrereleaseMode;
+  resolution?: ResolutionStrategy;
+  excludeNewer?: Date | undefined;
+  constraints?: Requirement[];
+  overrides?: Requirement[];
+  /** Preferred versions (from an existing lock): tried first when allowed. */
+  preferences?: Map<string, Version>;
+  /** `--upgrade` (true) or `--upgrade-package` names: preferences ignored for these. */
+  upgrade?: boolean | Set<string>;
+  /** Packages (canonical names) or "all" that must not use wheels / must not be built. */
+  noBinary?: Set<string> | "all";
+  noBuild?: Set<string> | "all";
+}

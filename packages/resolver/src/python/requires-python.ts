@@ -1,0 +1,60 @@
+/**
+ * Requires-Python in a universal resolution.
+ *
+ * The project's `requires-python` is the range of interpreters the lock serves. A version is usable
+ * only if its own Requires-Python admits the *lowest* Python of that range (uv's rule: upper bounds
+ * such as `<4` are ignored, because they would otherwise exclude nearly everything). Inside a fork
+ * whose marker narrows Python (`python_version >= '3.10'`), the lowest Python of the fork is used.
+ */
+import { Marker } from "@lockstep/pep508";
+import type { SpecifierSet } from "@lockstep/pep440";
+import { Version } from "@lockstep/pep440";
+
+const pointMarkers = new Map<string, Marker>();
+
+function pointMarker(v: string): Marker {
+  let m = pointMarkers.get(v);
+  if (!m) {
+    m = Marker.parse(`python_full_version == '${v}'`);
+    pointMarkers.set(v, m);
+  }
+  return m;
+}
+
+/** `requires-python` as a marker over `python_full_version`. */
+export function requiresPythonMarker(spec: SpecifierSet | undefined): Marker {
+  if (!spec) return Marker.TRUE;
+  let m = Marker.TRUE;
+  for (const s of spec.specifiers) {
+    const op = s.operator === "===" ? "==" : s.operator;
+    const text = s.wildcard ? `${s.version}.*` : s.version;
+    m = m.and(Marker.parse(`python_full_version ${op} '${text}'`));
+  }
+  return m;
+}
+
+/** The lowest Python version a (fork) marker admits, searching minor releases up from `floor`. */
+export function lowestPython(marker: Marker, floor: Version): Version | undefined {
+  const candidates: string[] = [floor.toString()];
+  for (let minor = floor.minor + 1; minor <= 40; minor++) candidates.push(`${floor.major}.${minor}.0`);
+  if (floor.major < 3) for (let minor = 0; minor <= 40; minor++) candidates.push(`3.${minor}.0`);
+  for (const c of candidates) {
+    if (!marker.isDisjoint(pointMarker(c))) return Version.parse(c);
+  }
+  return undefined;
+}
+
+/** The lowest version a specifier set admits, for the common `>=X` forms (else 0). */
+export function lowerBoundOf(spec: SpecifierSet | undefined): Version {
+  let best = Version.parse("0");
+  for (const s of spec?.specifiers ?? []) {
+    if ((s.operator === ">=" || s.operator === "==" || s.operator === "~=" || s.operator === ">") && !s.wildcard) {
+      const v = Version.parse(s.version);
+      if (v.compare(best) > 0) best = v;
+    } else if (s.operator === "==" && s.wildcard) {
+      const v = Version.parse(s.version);
+      if (v.compare(best) > 0) best = v;
+    }
+  }
+  return best;
+}

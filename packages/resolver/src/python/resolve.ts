@@ -1,0 +1,254 @@
+/**
+ * A whole Python resolution: the fork loop, then the merge into one graph for the lockfile.
+ *
+ * Universal mode starts from one fork, the project's `requires-python` (narrowed by `environments`).
+ * When the provider finds a package needed in different ranges under different markers, it asks
+ * for a fork; each part is solved on its own (depth first, later forks preferring the versions
+ * earlier ones chose, so the lock does not differ between forks without need). Each fork's solution
+ * is then walked from the root: a package's marker is the disjunction, over its incoming edges, of
+ * (the parent's marker ∧ the edge's marker), and over forks, of the fork's marker ∧ that. That marker
+ * is what the lockfile records for the package.
+ */
+import type { IndexClient } from "@lockstep/index";
+import { LockstepError } from "@lockstep/errors";
+import { Version, VersionSet } from "@lockstep/pep440";
+import { Marker } from "@lockstep/pep508";
+import { NoSolutionError, Solver } from "../pubgrub";
+import type { SolverStats } from "../pubgrub";
+import type { Candidate, VersionMap } from "./candidates";
+import type { ResolveOptions } from "./options";
+import type { PyPackage } from "./package";
+import { distributionName, packageKey, rootPackage } from "./package";
+import type { Edge, RootInput } from "./provider";
+import { ForkRequest, PythonProvider } from "./provider";
+import { PythonReportFormatter, resolutionHints } from "./report";
+import { lowerBoundOf, lowestPython, requiresPythonMarker } from "./requires-python";
+
+export interface ResolvedDependency {
+  name: string;
+  version: Version;
+  marker: Marker;
+}
+
+export interface ResolvedPackage {
+  name: string;
+  version: Version;
+  /** Where this package applies (universal), simplified under requires-python. TRUE = everywhere. */
+  marker: Marker;
+  candidate: Candidate;
+  /** Extras of this package that are used somewhere. */
+  extras: string[];
+  dependencies: ResolvedDependency[];
+}
+
+export interface Resolution {
+  root: RootInput;
+  /** Fork markers, in the order they were solved (empty when the solve did not fork). */
+  forks: Marker[];
+  packages: ResolvedPackage[];
+  /** The root's direct dependencies (names with their markers), for summaries. */
+  rootDependencies: ResolvedDependency[];
+  stats: SolverStats & { forks: number; wallMs: number };
+}
+
+export class ResolutionError extends LockstepError {
+  constructor(
+    message: string,
+    readonly report: string,
+    hints: string[],
+  ) {
+    super("no-solution", message, { hint: hints.length ? hints.join("\n") : undefined });
+  }
+}
+
+function involvedNames(tree: unknown): Set<string> {
+  const names = new Set<string>();
+  const walk = (n: { terms?: Array<{ package: PyPackage }>; cause1?: unknown; cause2?: unknown }) => {
+    for (const t of n.terms ?? []) {
+      const d = distributionName(t.package);
+      if (d) names.add(d);
+    }
+    if (n.cause1) walk(n.cause1 as typeof n);
+    if (n.cause2) walk(n.cause2 as typeof n);
+  };
+  walk(tree as Parameters<typeof walk>[0]);
+  return names;
+}
+
+export async function resolvePython(client: IndexClient, root: RootInput, options: ResolveOptions): Promise<Resolution> {
+  const started = performance.now();
+  const rootPkg = rootPackage(root.name);
+  const universal = options.target.kind === "universal";
+  let base = Marker.TRUE;
+  if (options.target.kind === "universal") {
+    base = requiresPythonMarker(options.requiresPython);
+    const envs = options.target.environments ?? [];
+    if (envs.length > 0) base = base.and(envs.reduce((acc, m) => acc.or(m), Marker.FALSE));
+  }
+  const specificPython =
+    options.target.kind === "specific"
+      ? (options.pythonVersion ?? Version.parse(options.target.markers.python_full_version))
+      : undefined;
+  const shared = {
+    maps: new Map<string, VersionMap>(),
+    mapPromises: new Map<string, Promise<VersionMap | undefined>>(),
+    metadata: new Map(),
+  };
+  const preferences = new Map(options.preferences ?? []);
+  const solved: Array<{ fork: Marker; solution: Map<PyPackage, Version>; provider: PythonProvider }> = [];
+  const queue: Marker[] = [base];
+  const totals: SolverStats = {
+    decisions: 0,
+    conflicts: 0,
+    backtracks: 0,
+    learned: 0,
+    propagations: 0,
+    chooseVersionCalls: 0,
+    getDependenciesCalls: 0,
+    packages: 0,
+    incompatibilities: 0,
+  };
+  let forkCount = 0;
+  while (queue.length > 0) {
+    const fork = queue.shift() as Marker;
+    const pythonVersion = specificPython ?? lowestPython(fork, lowerBoundOf(options.requiresPython));
+    if (!pythonVersion) continue; // a fork no Python can be in
+    const provider = new PythonProvider(client, root, rootPkg, { ...options, preferences }, fork, pythonVersion, shared);
+    const formatter = new PythonReportFormatter(pythonVersion);
+    const solver = new Solver(provider, rootPkg, root.version, { formatter });
+    try {
+      const solution = await solver.solve();
+      solved.push({ fork, solution, provider });
+      for (const [p, v] of solution) {
+        const name = distributionName(p);
+        if (name && !preferences.has(name)) preferences.set(name, v);
+      }
+    } catch (err) {
+      if (err instanceof ForkRequest) {
+        forkCount++;
+        queue.unshift(...err.parts);
+        continue;
+      }
+      if (err instanceof NoSolutionError) {
+        const tree = (err as NoSolutionError<PyPackage, VersionSet>).simplified;
+        const report = (err as NoSolutionError<PyPackage, VersionSet>).report(formatter, []);
+        const where = universal && !fork.equals(base) ? ` for split (${fork.toString()})` : "";
+        const hints = resolutionHints(provider.hints, involvedNames(tree));
+        throw new ResolutionError(`No solution found when resolving dependencies${where}:\n${indent(report)}`, report, hints);
+      }
+      throw err;
+    } finally {
+      for (const k of Object.keys(totals) as Array<keyof SolverStats>) totals[k] += solver.stats[k];
+    }
+  }
+
+  const merged = new Map<string, { pkg: ResolvedPackage; markers: Marker }>();
+  const simplifyUnder = options.requiresPython ? VersionSet.fromSpecifierSet(options.requiresPython) : undefined;
+  const rootDeps = new Map<string, ResolvedDependency>();
+  for (const { fork, solution, provider } of solved) {
+    const reach = propagate(rootPkg, fork, solution, provider.edges);
+    const versionOf = new Map<string, Version>();
+    for (const [p, v] of solution) versionOf.set(packageKey(p), v);
+    for (const [p, v] of solution) {
+      if (p.kind !== "package") continue;
+      const marker = reach.get(packageKey(p)) ?? Marker.FALSE;
+      if (marker.isFalse()) continue;
+      const key = `${p.name}==${v.toString()}`;
+      let entry = merged.get(key);
+      if (!entry) {
+        const candidate = provider.candidate(p.name, v) as Candidate;
+        entry = { pkg: { name: p.name, version: v, marker: Marker.FALSE, candidate, extras: [], dependencies: [] }, markers: Marker.FALSE };
+        merged.set(key, entry);
+      }
+      entry.markers = entry.markers.or(marker);
+      // Dependencies of the package and of each of its extras that this fork uses.
+      const sources: PyPackage[] = [p];
+      for (const q of solution.keys()) if (q.kind === "extra" && q.name === p.name) {
+        sources.push(q);
+        if (!entry.pkg.extras.includes(q.extra)) entry.pkg.extras.push(q.extra);
+      }
+      for (const src of sources) {
+        for (const e of provider.edges.get(`${packageKey(src)}@${v.toString()}`) ?? []) {
+          const depName = distributionName(e.to);
+          const depVersion = versionOf.get(packageKey(e.to));
+          if (!depName || !depVersion || depName === p.name) continue;
+          addDependency(entry.pkg.dependencies, { name: depName, version: depVersion, marker: fork.and(e.marker) });
+        }
+      }
+    }
+    for (const e of provider.edges.get(`${packageKey(rootPkg)}@${root.version.toString()}`) ?? []) {
+      const depName = distributionName(e.to);
+      const depVersion = versionOf.get(packageKey(e.to));
+      if (!depName || !depVersion) continue;
+      const key = `${depName}==${depVersion.toString()}`;
+      const prev = rootDeps.get(key);
+      rootDeps.set(key, { name: depName, version: depVersion, marker: (prev?.marker ?? Marker.FALSE).or(fork.and(e.marker)) });
+    }
+  }
+  const simplify = (m: Marker) => m.simplify(simplifyUnder);
+  const packages = [...merged.values()]
+    .map(({ pkg, markers }) => ({
+      ...pkg,
+      marker: universal ? simplify(markers) : Marker.TRUE,
+      extras: pkg.extras.sort(),
+      dependencies: pkg.dependencies
+        .map((d) => ({ ...d, marker: universal ? simplify(d.marker) : Marker.TRUE }))
+        .sort((a, b) => a.name.localeCompare(b.name) || a.version.compare(b.version)),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version.compare(b.version)));
+  return {
+    root,
+    forks: solved.length > 1 ? solved.map((s) => simplify(s.fork)) : [],
+    packages,
+    rootDependencies: [...rootDeps.values()]
+      .map((d) => ({ ...d, marker: universal ? simplify(d.marker) : Marker.TRUE }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.version.compare(b.version)),
+    stats: { ...totals, forks: forkCount, wallMs: performance.now() - started },
+  };
+}
+
+function addDependency(list: ResolvedDependency[], dep: ResolvedDependency): void {
+  const same = list.find((d) => d.name === dep.name && d.version.equals(dep.version));
+  if (same) same.marker = same.marker.or(dep.marker);
+  else list.push(dep);
+}
+
+/** Reachability markers over one fork's solution graph (fixed point; the graph may have cycles). */
+export function propagate(
+  root: PyPackage,
+  fork: Marker,
+  solution: Map<PyPackage, Version>,
+  edges: Map<string, Edge[]>,
+): Map<string, Marker> {
+  const versionOf = new Map<string, Version>();
+  for (const [p, v] of solution) versionOf.set(packageKey(p), v);
+  const reach = new Map<string, Marker>([[packageKey(root), fork]]);
+  const work: PyPackage[] = [root];
+  let steps = 0;
+  while (work.length > 0 && steps++ < 1_000_000) {
+    const p = work.pop() as PyPackage;
+    const key = packageKey(p);
+    const v = versionOf.get(key);
+    if (!v) continue;
+    const from = reach.get(key) ?? Marker.FALSE;
+    for (const e of edges.get(`${key}@${v.toString()}`) ?? []) {
+      if (e.to.kind === "python") continue;
+      const toKey = packageKey(e.to);
+      if (!versionOf.has(toKey)) continue;
+      const old = reach.get(toKey) ?? Marker.FALSE;
+      const next = old.or(from.and(e.marker));
+      if (!next.equals(old)) {
+        reach.set(toKey, next);
+        work.push(e.to);
+      }
+    }
+  }
+  return reach;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => (l ? `  ${l}` : l))
+    .join("\n");
+}
