@@ -131,7 +131,8 @@ describe("supportedTags matches packaging 23.0", () => {
 });
 
 describe("supportedTags beyond packaging 23.0", () => {
-  test("free-threaded CPython uses the t ABI and no abi3", () => {
+  // packaging 23.0 predates free-threading; the expected order is packaging 26's (PEP 803 abi3t).
+  test("free-threaded CPython uses the t ABI and abi3t instead of abi3", () => {
     const tags = supportedTags({
       implementation: "cpython",
       pythonVersion: [3, 13],
@@ -139,12 +140,15 @@ describe("supportedTags beyond packaging 23.0", () => {
       arch: "x86_64",
       freeThreaded: true,
     });
-    expect(tags.slice(0, 3)).toEqual([
+    expect(tags.slice(0, 5)).toEqual([
       "cp313-cp313t-win_amd64",
+      "cp313-abi3t-win_amd64",
       "cp313-none-win_amd64",
-      "py313-none-win_amd64",
+      "cp312-abi3t-win_amd64",
+      "cp311-abi3t-win_amd64",
     ]);
-    expect(tags.filter((t) => t.includes("abi3"))).toEqual([]);
+    expect(tags.filter((t) => t.includes("-abi3-"))).toEqual([]);
+    expect(tags[tags.indexOf("cp32-abi3t-win_amd64") + 1]).toBe("py313-none-win_amd64");
     expect(tags.slice(-3)).toEqual(["py32-none-any", "py31-none-any", "py30-none-any"]);
   });
 });

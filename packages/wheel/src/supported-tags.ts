@@ -8,7 +8,8 @@
  *   cp312-none-any, py312-none-any, py3-none-any, py311-none-any … py30-none-any.
  *
  * Pitfalls: the interpreter-specific `cpXY-none-any` comes *between* the platform-specific generic tags
- * and the generic `any` ones; `abi3` does not apply to free-threaded builds (their ABI is `cp313t`);
+ * and the generic `any` ones; `abi3` does not apply to free-threaded builds
+ * (their ABI is `cp313t`, their stable ABI is PEP 803's `abi3t`, as in packaging 26);
  * before 3.8 CPython's ABI carried the pymalloc flag (`cp37m`); PyPy uses the generic scheme
  * (`pp310-pypy310_pp73-P`) and `pp3-none-any`, not `pp310-none-any`.
  */
@@ -37,13 +38,15 @@ export function supportedTags(target: TargetEnv): string[] {
 
   if (target.implementation === "cpython") {
     const interpreter = `cp${major}${minor}`;
-    const abi3 = !target.freeThreaded && (major > 3 || (major === 3 && minor >= 2));
+    // Free-threaded builds cannot load abi3 extensions; PEP 803's abi3t takes its place.
+    const stable =
+      major > 3 || (major === 3 && minor >= 2) ? (target.freeThreaded ? "abi3t" : "abi3") : undefined;
     const abi = `${interpreter}${target.freeThreaded ? "t" : ""}${major === 3 && minor < 8 ? "m" : ""}`;
     push(out, interpreter, abi, platforms);
-    if (abi3) push(out, interpreter, "abi3", platforms);
+    if (stable) push(out, interpreter, stable, platforms);
     push(out, interpreter, "none", platforms);
-    if (abi3) {
-      for (let m = minor - 1; m >= 2; m--) push(out, `cp${major}${m}`, "abi3", platforms);
+    if (stable) {
+      for (let m = minor - 1; m >= 2; m--) push(out, `cp${major}${m}`, stable, platforms);
     }
     specificAny = interpreter;
   } else {

@@ -1,3 +1,4 @@
+import { Marker } from "@lockstep/pep508";
 import { describe, expect, test } from "vitest";
 import { markerEnvironmentFor, targetFromMarkerEnvironment, type TargetEnv } from "./target";
 
@@ -114,5 +115,19 @@ describe("targetFromMarkerEnvironment", () => {
   ])("%j is refused", (override, message) => {
     const env = { ...markerEnvironmentFor(cases[0]![0]), ...override };
     expect(() => targetFromMarkerEnvironment(env)).toThrow(message);
+  });
+});
+
+describe("marker environments drive @lockstep/pep508", () => {
+  const marker = Marker.parse(
+    'sys_platform == "win32" and platform_machine == "AMD64" and python_full_version >= "3.9.0" or os_name == "posix" and implementation_name == "pypy"',
+  );
+  test.each([
+    [cases[0]![0], false],
+    [cases[1]![0], true],
+    [cases[2]![0], true],
+    [{ ...cases[1]![0], pythonVersion: [3, 8] }, false],
+  ] as [TargetEnv, boolean][])("%j", (target, expected) => {
+    expect(marker.evaluate(markerEnvironmentFor(target))).toBe(expected);
   });
 });

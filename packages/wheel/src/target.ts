@@ -10,6 +10,7 @@
  */
 
 import { LockstepError } from "@lockstep/errors";
+import type { MarkerEnvironment } from "@lockstep/pep508";
 
 export type TargetOs = "linux" | "macos" | "windows";
 
@@ -42,7 +43,7 @@ export interface TargetEnv {
   libc?: Libc;
   /** macOS only; defaults to 12.0. */
   macosVersion?: readonly [number, number];
-  /** CPython 3.13+ built without the GIL: ABI `cp313t`, and no `abi3`. */
+  /** CPython 3.13+ built without the GIL: ABI `cp313t`, stable ABI `abi3t` instead of `abi3`. */
   freeThreaded?: boolean;
   /** PyPy's own version, which names its ABI (`pypy310_pp73`); defaults to 7.3. */
   pypyVersion?: readonly [number, number];
@@ -52,20 +53,8 @@ export const DEFAULT_GLIBC: Libc = { kind: "glibc", version: [2, 17] };
 export const DEFAULT_MACOS_VERSION: readonly [number, number] = [12, 0];
 export const DEFAULT_PYPY_VERSION: readonly [number, number] = [7, 3];
 
-/** The PEP 508 environment markers, all as strings. */
-export interface TargetMarkerEnvironment {
-  implementation_name: string;
-  implementation_version: string;
-  os_name: string;
-  platform_machine: string;
-  platform_python_implementation: string;
-  platform_release: string;
-  platform_system: string;
-  platform_version: string;
-  python_full_version: string;
-  python_version: string;
-  sys_platform: string;
-}
+/** The PEP 508 environment markers, as `@lockstep/pep508` evaluates them. */
+export type TargetMarkerEnvironment = MarkerEnvironment;
 
 /** The `platform_machine` value Python reports for this target. */
 export function platformMachine(target: TargetEnv): string {
