@@ -132,6 +132,9 @@ export class PartialSolution<V, VS> {
     const start = pa.terms[bestIdx]!;
     const j = pa.firstWhere((acc) => relation(ops, t, intersectTerms(ops, acc, start)) === SATISFIED);
     if (j < bestIdx) previousLevel = Math.max(previousLevel, pa.levels[j]!);
+    // Never jump below the root's decision: what holds at level 0 would be derived again anyway,
+    // and undoing the root would only make the solver decide it once more.
+    previousLevel = Math.max(previousLevel, 1);
     return { pkg, cause: pa.causes[bestIdx]!, level: pa.levels[bestIdx]!, previousLevel };
   }
 

@@ -65,7 +65,10 @@ describe("solver behaviour", () => {
     p.add("b", 1, []);
     const e = await failure(p);
     expect(e.message).toMatchInlineSnapshot(
-      `"Because root depends on a which depends on b >=10, version solving failed."`,
+      `
+      "Because a depends on b >=10 and no versions of b match >=10, a is forbidden.
+      So, because root depends on a, version solving failed."
+    `,
     );
     // Without merging, each version of a is ruled out on its own.
     const unmerged = await new Solver(p, "root", 1, { mergeDependencies: false }).solve().then(
@@ -90,10 +93,10 @@ describe("solver behaviour", () => {
       (err: unknown) => err as NoSolutionError<string, Ranges>,
     );
     expect(e!.message).toMatchInlineSnapshot(
-      `"Because the project depends on \`a\` >=2 and no versions of \`a\` match >=2, version solving failed."`,
+      `"Because no versions of \`a\` match >=2 and the project depends on \`a\` >=2, version solving failed."`,
     );
     expect(e!.report(formatter, ["a 1 is the only version"])).toMatchInlineSnapshot(`
-      "Because the project depends on \`a\` >=2 and no versions of \`a\` match >=2, version solving failed.
+      "Because no versions of \`a\` match >=2 and the project depends on \`a\` >=2, version solving failed.
 
       hint: a 1 is the only version"
     `);

@@ -113,8 +113,15 @@ export function rangesOps(plain = false): VersionSetOps<number, Ranges> {
     union: (a, b) => combine(a, b, (x, y) => x || y),
     complement: (a) => combine(a, FULL, (x, y) => !x && y),
     contains: (s, v) => {
-      for (let i = 0; i < s.length; i += 2) if (v >= s[i]! && v < s[i + 1]!) return true;
-      return false;
+      // Binary search for the number of boundaries ≤ v: odd means inside an interval.
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s[mid]! <= v) lo = mid + 1;
+        else hi = mid;
+      }
+      return (lo & 1) === 1;
     },
     isEmpty: (s) => s.length === 0,
     isFull: (s) => s.length === 2 && s[0] === 0 && s[1] === Infinity,
