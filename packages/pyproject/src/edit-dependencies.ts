@@ -29,6 +29,7 @@ import type {
   QuoteStyle,
   TomlArrayNode,
   TomlDocument,
+  TomlEntry,
   TomlSection,
   TomlValueNode,
 } from "./toml-cst";

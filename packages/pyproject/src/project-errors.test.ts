@@ -87,7 +87,12 @@ test.each<[string, string, string]>([
   [
     "requires-python not a specifier set",
     lines(MIN, 'requires-python = ">=3.8,3.9"'),
-    'pyproject.toml:4:26: project.requires-python: ">=3.8,3.9" is not a valid PEP 440 specifier set: bad specifier',
+    'pyproject.toml:4:26: project.requires-python: ">=3.8,3.9" is not a valid PEP 440 specifier set: expected an operator (one of ~=, ==, !=, <=, >=, <, >, ===), found "3"',
+  ],
+  [
+    "requires-python not a string",
+    lines(MIN, "requires-python = 3.9"),
+    "pyproject.toml:4:19: expected project.requires-python to be a string, found the float 3.9",
   ],
   [
     "duplicate extras",
