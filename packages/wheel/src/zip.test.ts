@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { strToU8, strFromU8, zipSync } from "fflate";
 import { describe, expect, test } from "vitest";
 import {
@@ -192,5 +193,46 @@ describe("zip errors", () => {
       expect((error as Error).message).toBe(message);
       expect((error as { code: string }).code).toBe("zip-invalid");
     }
+  });
+});
+
+/**
+ * Archives from another writer: CPython's zipfile, once to a seekable buffer with a forced ZIP64 local
+ * header (its extra field differs in length from the central one), once to an unseekable stream
+ * (data descriptors: the local header's sizes and CRC are zero).
+ */
+const PYTHON_ZIPS = String.raw`
+import base64, io, json, zipfile
+class Unseekable(io.RawIOBase):
+    def __init__(self): self.buf = bytearray()
+    def writable(self): return True
+    def write(self, b): self.buf += b; return len(b)
+out = {}
+for kind in ("seekable", "unseekable"):
+    target = io.BytesIO() if kind == "seekable" else Unseekable()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.comment = b"made by python"
+        z.writestr("pkg/__init__.py", "x = 1\n" * 100)
+        with z.open("pkg-1.0.dist-info/METADATA", "w", force_zip64=True) as f:
+            f.write(b"Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n")
+        z.writestr(zipfile.ZipInfo("pkg-1.0.dist-info/RECORD"), "", compress_type=zipfile.ZIP_STORED)
+    data = target.getvalue() if kind == "seekable" else bytes(target.buf)
+    out[kind] = base64.b64encode(data).decode()
+print(json.dumps(out))
+`;
+
+describe("zip archives written by CPython's zipfile", () => {
+  const zips = JSON.parse(execFileSync("/usr/bin/python3", ["-c", PYTHON_ZIPS]).toString()) as Record<
+    string,
+    string
+  >;
+  test.each(Object.keys(zips))("%s", (kind) => {
+    const zip = new Uint8Array(Buffer.from(zips[kind]!, "base64"));
+    expect(strFromU8(readZipEntries(zip).eocd.comment)).toBe("made by python");
+    expect(readByRanges(zip, "pkg/__init__.py", 256)).toBe("x = 1\n".repeat(100));
+    expect(readByRanges(zip, "pkg-1.0.dist-info/METADATA", 256)).toBe(
+      "Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n",
+    );
+    expect(readByRanges(zip, "pkg-1.0.dist-info/RECORD", 256)).toBe("");
   });
 });
