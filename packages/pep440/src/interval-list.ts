@@ -233,18 +233,20 @@ export function hasMember(iv: Interval, cls: number): boolean {
   if (!nonEmpty(lo, hi)) return false;
   if (hi === undefined) return true;
   const lv = lo.version;
-  // Nothing lies between p+∞ and p's successor.
-  if (isLocalMax(lv) && below(hi, successor(lv.withoutLocal()))) return false;
-  if (cls < 0 || isBaseMax(lv)) return true;
+  if (isBaseMax(lv)) return true;
   const p = lv.withoutLocal();
-  const pre = (cls & CLASS_PRE) !== 0;
-  const post = (cls & CLASS_POST) !== 0;
-  if (!isLocalMax(lv) && compareVersions(hi.version, localMax(p)) <= 0) {
-    // Inside one cloud: p and its local versions.
-    if (p.isPrerelease !== pre || p.isPostrelease !== post) return false;
+  if (compareVersions(hi.version, localMax(p)) <= 0 || below(hi, successor(p))) {
+    // Inside one cloud: p and its local versions (nothing lies between p+∞ and p's successor).
+    if (isLocalMax(lv)) return false;
+    if (cls < 0) return true;
+    if (p.isPrerelease !== ((cls & CLASS_PRE) !== 0) || p.isPostrelease !== ((cls & CLASS_POST) !== 0))
+      return false;
     if (cls & CLASS_LOCAL) return lv.isLocal || compareVersions(hi.version, p) > 0;
     return !lv.isLocal && lo.inclusive;
   }
+  if (cls < 0) return true;
+  const pre = (cls & CLASS_PRE) !== 0;
+  const post = (cls & CLASS_POST) !== 0;
   const final = lv.base();
   const sameBase =
     hi.version.epoch === lv.epoch &&
