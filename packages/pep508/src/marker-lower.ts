@@ -17,6 +17,7 @@
  */
 
 import { Specifier, Version, VersionSet } from "@lockstep/pep440";
+import type { Interval } from "@lockstep/pep440";
 import { evaluateComparison } from "./compare";
 import type { MarkerContext, MarkerEnvironment } from "./environment";
 import type { Comparison, MarkerExpr, MarkerOperator, MarkerVariable } from "./marker-expr";
@@ -93,16 +94,51 @@ export function cutAt(version: Version, after: boolean): Cut {
   return internCut(version, after, versionKey(version));
 }
 
-/** The node for "var lies in this version set". */
-export function versionSetNode(v: Variable, set: VersionSet): MarkerNode {
+function intervalsNode(v: Variable, intervals: readonly Interval[]): MarkerNode {
   const cuts: Cut[] = [];
   const children: MarkerNode[] = [FALSE_NODE];
-  for (const interval of set.intervals) {
+  for (const interval of intervals) {
     if (interval.lower === undefined) children[0] = TRUE_NODE;
     else pushCut(cuts, children, cutAt(interval.lower.version, !interval.lower.inclusive), TRUE_NODE);
     if (interval.upper !== undefined) pushCut(cuts, children, cutAt(interval.upper.version, interval.upper.inclusive), FALSE_NODE);
   }
   return versionNode(v, cuts, children);
+}
+
+/**
+ * The node for "var lies in this version set". Marker values are final releases or pre-releases,
+ * so for the rare sets whose pre-releases differ from their final releases (`<3.8` drops 3.8rc1),
+ * a segment takes the pre-release verdict when it holds only pre-releases of one release
+ * ([V.dev0, V)), and the final-release verdict otherwise.
+ */
+export function versionSetNode(v: Variable, set: VersionSet): MarkerNode {
+  const finals = intervalsNode(v, set.intervals);
+  if (set.isUniform) return finals;
+  const pres = intervalsNode(v, set.intervalsFor({ prerelease: true, postrelease: false, local: false }));
+  if (finals === pres || finals.variable === undefined || pres.variable === undefined) return finals;
+  const cuts = [...new Set([...finals.cuts, ...pres.cuts])].sort(compareCuts);
+  const children: MarkerNode[] = [];
+  for (let i = 0; i <= cuts.length; i++) {
+    const lo = cuts[i - 1];
+    const hi = cuts[i];
+    const f = finals.children[segmentIndex(finals.cuts, lo, hi)]!;
+    const p = pres.children[segmentIndex(pres.cuts, lo, hi)]!;
+    let onlyPre = false;
+    if (f !== p && lo !== undefined && hi !== undefined && !hi.after && !hi.version.isPrerelease) {
+      const dev0 = cutAt(Version.parse(`${hi.version.epoch ? `${hi.version.epoch}!` : ""}${hi.version.release.join(".")}.dev0`), false);
+      onlyPre = compareCuts(lo, dev0) >= 0;
+    }
+    children.push(onlyPre ? p : f);
+  }
+  return versionNode(v, cuts, children);
+}
+
+/** Which segment of `cuts` contains the segment (lo, hi) of a refinement. */
+function segmentIndex(cuts: readonly Cut[], lo: Cut | undefined, _hi: Cut | undefined): number {
+  if (lo === undefined) return 0;
+  let i = 0;
+  while (i < cuts.length && compareCuts(cuts[i]!, lo) <= 0) i++;
+  return i;
 }
 
 function pushCut(cuts: Cut[], children: MarkerNode[], cut: Cut, child: MarkerNode): void {
@@ -284,7 +320,7 @@ function lowerComparison(c: Comparison): MarkerNode {
           if (op === "===") return /^(0|[1-9]\d*)\.(0|[1-9]\d*)$/.test(literal) ? pythonVersionNode(Specifier.parse(`==${literal}`)) : FALSE_NODE;
           return pythonVersionNode(spec);
         }
-        const v = versionVariable(variableName === "python_version" ? "python_full_version" : variableName);
+        const v = versionVariable(variableName);
         if (op === "===") {
           const exact = Version.tryParse(literal);
           if (exact == null || exact.toString() !== literal.toLowerCase()) return FALSE_NODE;

@@ -9,7 +9,7 @@
  */
 
 import { quote } from "./marker-lower";
-import { FALSE_NODE, TRUE_NODE } from "./marker-node";
+import { FALSE_NODE, TRUE_NODE, versionNode } from "./marker-node";
 import type { Cut, MarkerNode } from "./marker-node";
 
 export const FALSE_TEXT = "python_version < '0'";
@@ -24,53 +24,94 @@ function minorOf(cut: Cut): [number, number] | undefined {
   return [Number(m[1]), Number(m[2] ?? 0)];
 }
 
-function intervalAtoms(name: string, lo: Cut | undefined, hi: Cut | undefined): Term {
+/**
+ * The version text of a bound, without the `+∞` / `.post∞` marker forms, with its release
+ * normalized (cuts are interned by value, so the spelling must not depend on which came first):
+ * python_full_version has exactly three release segments where possible, others no trailing zeros.
+ */
+function plain(cut: Cut, name: string): string {
+  const v = cut.version;
+  const text = v.toString().replace(/\+∞$|\.post∞$/, "");
+  const prefix = v.epoch ? `${v.epoch}!` : "";
+  const written = prefix + v.release.join(".");
+  if (!text.startsWith(written)) return text;
+  const release = [...v.release];
+  while (release.length > 1 && release[release.length - 1] === 0) release.pop();
+  if (name === "python_full_version") while (release.length < 3) release.push(0);
+  return prefix + release.join(".") + text.slice(written.length);
+}
+
+/** Ways to write "above lo and below hi", best first; the first that lowers exactly is used. */
+function intervalCandidates(name: string, lo: Cut | undefined, hi: Cut | undefined): Term[] {
   const isFull = name === "python_full_version";
   const loMinor = lo && isFull ? minorOf(lo) : undefined;
   const hiMinor = hi && isFull ? minorOf(hi) : undefined;
+  const out: Term[] = [];
   if (loMinor && hiMinor && hiMinor[0] === loMinor[0] && hiMinor[1] === loMinor[1] + 1) {
-    return [`python_version == '${loMinor[0]}.${loMinor[1]}'`];
+    out.push([`python_version == '${loMinor[0]}.${loMinor[1]}'`]);
   }
-  if (lo && hi && lo.version === hi.version && !lo.after && hi.after) {
-    return [`${name} == ${quote(lo.version.toString())}`];
-  }
-  const atoms: Term = [];
-  if (lo) {
-    atoms.push(
-      loMinor
-        ? `python_version >= '${loMinor[0]}.${loMinor[1]}'`
-        : `${name} ${lo.after ? ">" : ">="} ${quote(lo.version.toString())}`,
-    );
-  }
+  if (lo && hi) out.push([`${name} == ${quote(plain(lo, name))}`]);
+  const lows: string[] = [];
+  if (loMinor) lows.push(`python_version >= '${loMinor[0]}.${loMinor[1]}'`);
+  if (lo) lows.push(`${name} >= ${quote(plain(lo, name))}`, `${name} > ${quote(plain(lo, name))}`);
+  const highs: string[] = [];
+  if (hiMinor) highs.push(`python_version < '${hiMinor[0]}.${hiMinor[1]}'`);
   if (hi) {
-    atoms.push(
-      hiMinor
-        ? `python_version < '${hiMinor[0]}.${hiMinor[1]}'`
-        : `${name} ${hi.after ? "<=" : "<"} ${quote(hi.version.toString())}`,
-    );
+    highs.push(`${name} < ${quote(plain(hi, name))}`, `${name} <= ${quote(plain(hi, name))}`);
+    const dev0 = /^(.*)\.dev0$/.exec(plain(hi, name));
+    if (dev0 && !hi.after) highs.push(`${name} < ${quote(dev0[1]!)}`);
   }
-  return atoms;
+  for (const l of lows.length ? lows : [undefined]) {
+    for (const h of highs.length ? highs : [undefined]) {
+      out.push([l, h].filter((x): x is string => x !== undefined));
+    }
+  }
+  return out;
 }
 
 /** The alternatives (each a conjunction) for "the version lies in a segment whose child is c". */
-function versionAlternatives(node: MarkerNode, child: MarkerNode): Term[] {
+function versionAlternatives(node: MarkerNode, child: MarkerNode, ctx: PrintContext): Term[] {
   const name = node.variable!.key;
+  const intervalAtoms = (lo: Cut | undefined, hi: Cut | undefined): Term => {
+    const target = versionNode(
+      node.variable!,
+      [lo, hi].filter((c): c is Cut => c !== undefined),
+      lo === undefined ? [TRUE_NODE, FALSE_NODE] : hi === undefined ? [FALSE_NODE, TRUE_NODE] : [FALSE_NODE, TRUE_NODE, FALSE_NODE],
+    );
+    const candidates = intervalCandidates(name, lo, hi);
+    for (const c of candidates) {
+      if (c.reduce((acc, a) => ctx.and(acc, ctx.toNode(a)), TRUE_NODE) === target) return c;
+    }
+    return candidates[candidates.length - 1]!;
+  };
   const cuts = node.cuts;
   const n = node.children.length;
   const selected: number[] = [];
   for (let i = 0; i < n; i++) if (node.children[i] === child) selected.push(i);
-  // Everything but one bounded segment: print as `!=` when that segment is a single atom.
-  if (selected.length === n - 1) {
-    const gap = node.children.findIndex((c) => c !== child);
-    if (gap > 0 && gap < n - 1) {
-      const atoms = intervalAtoms(name, cuts[gap - 1], cuts[gap]);
-      if (atoms.length === 1 && atoms[0]!.includes(" == ")) return [[atoms[0]!.replace(" == ", " != ")]];
+  // Everything but a few bounded single points/minors: print as a conjunction of `!=`.
+  const gaps: number[] = [];
+  for (let i = 0; i < n; i++) if (node.children[i] !== child) gaps.push(i);
+  if (gaps.length > 0 && gaps.length <= 4 && gaps[0]! > 0 && gaps[gaps.length - 1]! < n - 1) {
+    const negated: string[] = [];
+    for (const g of gaps) {
+      const atoms = intervalAtoms(cuts[g - 1], cuts[g]);
+      if (atoms.length !== 1 || !atoms[0]!.includes(" == ")) break;
+      negated.push(atoms[0]!.replace(" == ", " != "));
+    }
+    if (negated.length === gaps.length) {
+      const target = versionNode(node.variable!, node.cuts, node.children.map((c) => (c === child ? TRUE_NODE : FALSE_NODE)));
+      if (negated.reduce((acc, a) => ctx.and(acc, ctx.toNode(a)), TRUE_NODE) === target) return [negated];
     }
   }
-  return selected.map((i) => intervalAtoms(name, cuts[i - 1], cuts[i]));
+  return selected.map((i) => intervalAtoms(cuts[i - 1], cuts[i]));
 }
 
-function terms(node: MarkerNode, cache: Map<MarkerNode, Term[]>): Term[] {
+interface PrintContext {
+  toNode: (atom: string) => MarkerNode;
+  and: (a: MarkerNode, b: MarkerNode) => MarkerNode;
+}
+
+function terms(node: MarkerNode, cache: Map<MarkerNode, Term[]>, ctx: PrintContext): Term[] {
   if (node === TRUE_NODE) return [[]];
   if (node === FALSE_NODE) return [];
   const hit = cache.get(node);
@@ -78,7 +119,7 @@ function terms(node: MarkerNode, cache: Map<MarkerNode, Term[]>): Term[] {
   const v = node.variable!;
   const out: Term[] = [];
   const extend = (alternatives: Term[], child: MarkerNode) => {
-    const rest = terms(child, cache);
+    const rest = terms(child, cache, ctx);
     for (const alt of alternatives) for (const r of rest) out.push([...alt, ...r]);
   };
   switch (v.kind) {
@@ -87,7 +128,7 @@ function terms(node: MarkerNode, cache: Map<MarkerNode, Term[]>): Term[] {
       for (const child of node.children) {
         if (child === FALSE_NODE || seen.has(child)) continue;
         seen.add(child);
-        extend(versionAlternatives(node, child), child);
+        extend(versionAlternatives(node, child, ctx), child);
       }
       break;
     }
@@ -141,7 +182,7 @@ export function printMarker(
 ): string {
   if (node === TRUE_NODE) return "";
   if (node === FALSE_NODE) return FALSE_TEXT;
-  let dnf = terms(node, new Map());
+  let dnf = terms(node, new Map(), { toNode, and });
   const size = dnf.reduce((n, t) => n + t.length, 0);
   if (size <= 64) dnf = irredundant(node, dnf, toNode, and, or);
   return dnf.map((t) => t.join(" and ")).join(" or ");

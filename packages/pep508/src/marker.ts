@@ -13,7 +13,7 @@ import { Version } from "@lockstep/pep440";
 import type { VersionSet } from "@lockstep/pep440";
 import { Cursor } from "./cursor";
 import type { MarkerContext, MarkerEnvironment } from "./environment";
-import { PYTHON_FULL_VERSION, cutAt, lower } from "./marker-lower";
+import { PYTHON_FULL_VERSION, lower, versionSetNode } from "./marker-lower";
 import {
   FALSE_NODE,
   TRUE_NODE,
@@ -26,7 +26,7 @@ import {
   stringChild,
   versionNode,
 } from "./marker-node";
-import type { Cut, MarkerNode } from "./marker-node";
+import type { MarkerNode } from "./marker-node";
 import { parseMarkerExpr } from "./marker-parser";
 import { printMarker } from "./marker-print";
 import { canonicalizeName } from "./names";
@@ -152,20 +152,23 @@ export class Marker {
   simplify(requiresPython?: VersionSet): Marker {
     const n = this.node;
     if (requiresPython === undefined || n.variable !== PYTHON_FULL_VERSION) return this;
-    const bounds: [Cut | undefined, Cut | undefined][] = requiresPython.intervals.map((iv) => [
-      iv.lower && cutAt(iv.lower.version, !iv.lower.inclusive),
-      iv.upper && cutAt(iv.upper.version, iv.upper.inclusive),
-    ]);
-    if (bounds.length === 0) return this;
-    const lowerMax = (a: Cut | undefined, b: Cut | undefined) => (a === undefined ? b : b === undefined ? a : compareCuts(a, b) >= 0 ? a : b);
-    const upperMin = (a: Cut | undefined, b: Cut | undefined) => (a === undefined ? b : b === undefined ? a : compareCuts(a, b) <= 0 ? a : b);
-    const inside = n.children.map((_, i) =>
-      bounds.some(([lo, hi]) => {
-        const a = lowerMax(n.cuts[i - 1], lo);
-        const b = upperMin(n.cuts[i], hi);
-        return a === undefined || b === undefined || compareCuts(a, b) < 0;
-      }),
-    );
+    // requires-python as a node, so its pre-release subtleties (`<3.11` drops 3.11rc1) match ours.
+    const allowed = versionSetNode(PYTHON_FULL_VERSION, requiresPython);
+    if (allowed === FALSE_NODE) return this;
+    const inside = n.children.map((_, i) => {
+      if (allowed === TRUE_NODE) return true;
+      const lo = n.cuts[i - 1];
+      const hi = n.cuts[i];
+      // Overlap of (lo, hi) with any TRUE segment (a, b) of `allowed`.
+      return allowed.children.some((c, j) => {
+        if (c !== TRUE_NODE) return false;
+        const a = allowed.cuts[j - 1];
+        const b = allowed.cuts[j];
+        const from = lo === undefined ? a : a === undefined ? lo : compareCuts(lo, a) >= 0 ? lo : a;
+        const to = hi === undefined ? b : b === undefined ? hi : compareCuts(hi, b) <= 0 ? hi : b;
+        return from === undefined || to === undefined || compareCuts(from, to) < 0;
+      });
+    });
     const children = n.children.map((child, i) => {
       if (inside[i]) return child;
       for (let j = i + 1; j < n.children.length; j++) if (inside[j]) return n.children[j]!;

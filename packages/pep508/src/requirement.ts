@@ -83,7 +83,8 @@ export class Requirement {
         extras.add(canonicalizeName(extra));
         cur.skipWs();
         if (!cur.eat(",")) {
-          if (matchName(cur) !== undefined) cur.fail("Expected a comma between extra names", cur.pos - 1);
+          const at = cur.pos;
+          if (matchName(cur) !== undefined) cur.fail("Expected a comma between extra names", at);
           break;
         }
         cur.skipWs();
