@@ -130,6 +130,44 @@ describe("add to an existing array", () => {
   });
 });
 
+describe("tricky text does not confuse the locator", () => {
+  test.each<[string, string, DependencyEdit, string]>([
+    [
+      "brackets, commas and hashes inside strings and comments",
+      lines(
+        "[project]",
+        'dependencies = [ # a comment with ] and " and ,',
+        '    "a @ https://example.com/a.whl#sha256=00",  # ] , "',
+        "    'b[x,y]; extra == \"z\"',",
+        "]",
+      ),
+      add("c"),
+      lines(
+        "[project]",
+        'dependencies = [ # a comment with ] and " and ,',
+        '    "a @ https://example.com/a.whl#sha256=00",  # ] , "',
+        "    'b[x,y]; extra == \"z\"',",
+        '    "c",',
+        "]",
+      ),
+    ],
+    [
+      "a multi-line string item",
+      lines("[project]", "dependencies = [", '    """a""",', "    '''b''',", "]"),
+      remove("a"),
+      lines("[project]", "dependencies = [", "    '''b''',", "]"),
+    ],
+    [
+      "escaped quotes inside an item",
+      lines("[project]", 'dependencies = ["a; os_name == \\"nt\\"", "c"]'),
+      add("b"),
+      lines("[project]", 'dependencies = ["a; os_name == \\"nt\\"", "b", "c"]'),
+    ],
+  ])("%s", (_name, input, edit, expected) => {
+    expect(editDependencies(input, "pyproject.toml", edit)).toBe(expected);
+  });
+});
+
 describe("add creates what is missing", () => {
   test.each<[string, string, DependencyEdit, string]>([
     [
@@ -332,6 +370,15 @@ describe("remove", () => {
   ])("%s", (_name, input, edit, expected) => {
     expect(editDependencies(input, "pyproject.toml", edit)).toBe(expected);
   });
+});
+
+test("an invalid requirement is refused before the file is touched", () => {
+  expect(() => editDependencies("[project]\n", "pyproject.toml", add("flask >")))
+    .toThrowErrorMatchingInlineSnapshot(`
+    [ParseError: Failed to parse requirement "flask >": Expected a version after \`>\`
+    flask >
+          ^^]
+  `);
 });
 
 describe("edit errors", () => {

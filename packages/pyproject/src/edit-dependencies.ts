@@ -22,7 +22,7 @@
  */
 
 import { FileError, lineColumn } from "@lockstep/errors";
-import { canonicalizeName } from "@lockstep/pep508";
+import { canonicalizeName, Requirement } from "@lockstep/pep508";
 import { parseTomlDocument } from "./toml-cst";
 import type {
   KeyPath,
@@ -72,7 +72,12 @@ export function editDependencies(text: string, path: string, edit: DependencyEdi
       `cannot ${edit.action} ${JSON.stringify(edit.requirement)}: it does not start with a package name`,
     );
   }
-  if (edit.action === "add") return addRequirement(text, path, edit.requirement, name, edit.target);
+  if (edit.action === "add") {
+    // What goes into the file must be a requirement every tool can read; the parser's error
+    // (a ParseError with the bad span underlined) is what the user needs to see.
+    Requirement.parse(edit.requirement);
+    return addRequirement(text, path, edit.requirement, name, edit.target);
+  }
   let current = text;
   let removed = 0;
   for (;;) {
