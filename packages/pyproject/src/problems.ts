@@ -19,7 +19,13 @@ export class PyprojectError extends FileError {
   constructor(problems: readonly FileError[]) {
     const first = problems[0] as FileError;
     const rest = problems.slice(1).map((p) => `\n${p.message}`);
-    const head = first.message.slice(first.path.length + 1).replace(/^\d+:(\d+:)? /, "");
+    const where =
+      first.line === undefined
+        ? first.path
+        : first.column === undefined
+          ? `${first.path}:${first.line}`
+          : `${first.path}:${first.line}:${first.column}`;
+    const head = first.message.slice(where.length + 2);
     super(first.code, first.path, { line: first.line, column: first.column }, head + rest.join(""), {
       hint: first.hint,
     });
