@@ -1,2 +1,5 @@
-/** @lockstep/conformance — runs suites written by others (packse, resolvelib) through the lock code path. */
-export {};
+export * from "./grid";
+export * from "./validate";
+export * from "./target";
+export * from "./packse-runner";
+export * from "./resolvelib-runner";

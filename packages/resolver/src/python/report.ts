@@ -23,8 +23,8 @@ export class PythonReportFormatter extends DefaultReportFormatter<PyPackage, Ver
 
   override packageSet(p: PyPackage, set: VersionSet): string {
     if (p.kind === "root" || p.kind === "group" || set.isFull()) return this.package(p);
-    const text = set.toString();
-    return /^[<>=!~]/.test(text) ? `${this.package(p)}${text.replace(/, /g, ",")}` : `${this.package(p)} ${text}`;
+    const text = readableSet(set);
+    return /^[<>=!~]/.test(text) ? `${this.package(p)}${text}` : `${this.package(p)} ${text}`;
   }
 
   override external(cause: External<PyPackage, VersionSet>): string {
@@ -40,6 +40,18 @@ export class PythonReportFormatter extends DefaultReportFormatter<PyPackage, Ver
     }
     return super.external(cause);
   }
+}
+
+/**
+ * A version set as a user reads it: the final-release view (`a<2`, not `a<2 [pre-releases: <2.dev0]`)
+ * and `==1.0` for a single version (the set algebra prints exact identity as `===`).
+ */
+export function readableSet(set: VersionSet): string {
+  return set
+    .toString()
+    .replace(/ \[[^\]]*\]$/, "")
+    .replace(/(^|\|\| )===/g, "$1==")
+    .replace(/, /g, ",");
 }
 
 const fmtList = (vs: Version[]) =>

@@ -35,6 +35,8 @@ export interface ResolvedPackage {
   version: Version;
   /** Where this package applies (universal), simplified under requires-python. TRUE = everywhere. */
   marker: Marker;
+  /** The union of the forks that chose this version (uv's "resolution markers"); TRUE without forks. */
+  forkMarker: Marker;
   candidate: Candidate;
   /** Extras of this package that are used somewhere. */
   extras: string[];
@@ -132,7 +134,8 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
       if (err instanceof NoSolutionError) {
         const tree = (err as NoSolutionError<PyPackage, VersionSet>).simplified;
         const report = (err as NoSolutionError<PyPackage, VersionSet>).report(formatter, []);
-        const where = universal && !fork.equals(base) ? ` for split (${fork.toString()})` : "";
+        const forkText = fork.simplify(options.requiresPython ? VersionSet.fromSpecifierSet(options.requiresPython) : undefined).toString();
+        const where = universal && !fork.equals(base) ? ` for split (${forkText})` : "";
         const hints = resolutionHints(provider.hints, involvedNames(tree));
         throw new ResolutionError(`No solution found when resolving dependencies${where}:\n${indent(report)}`, report, hints);
       }
@@ -142,7 +145,7 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
     }
   }
 
-  const merged = new Map<string, { pkg: ResolvedPackage; markers: Marker }>();
+  const merged = new Map<string, { pkg: ResolvedPackage; markers: Marker; forks: Marker }>();
   const simplifyUnder = options.requiresPython ? VersionSet.fromSpecifierSet(options.requiresPython) : undefined;
   const rootDeps = new Map<string, ResolvedDependency>();
   for (const { fork, solution, provider } of solved) {
@@ -157,10 +160,15 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
       let entry = merged.get(key);
       if (!entry) {
         const candidate = provider.candidate(p.name, v) as Candidate;
-        entry = { pkg: { name: p.name, version: v, marker: Marker.FALSE, candidate, extras: [], dependencies: [] }, markers: Marker.FALSE };
+        entry = {
+          pkg: { name: p.name, version: v, marker: Marker.FALSE, forkMarker: Marker.FALSE, candidate, extras: [], dependencies: [] },
+          markers: Marker.FALSE,
+          forks: Marker.FALSE,
+        };
         merged.set(key, entry);
       }
       entry.markers = entry.markers.or(marker);
+      entry.forks = entry.forks.or(fork);
       // Dependencies of the package and of each of its extras that this fork uses.
       const sources: PyPackage[] = [p];
       for (const q of solution.keys()) if (q.kind === "extra" && q.name === p.name) {
@@ -187,9 +195,10 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
   }
   const simplify = (m: Marker) => m.simplify(simplifyUnder);
   const packages = [...merged.values()]
-    .map(({ pkg, markers }) => ({
+    .map(({ pkg, markers, forks }) => ({
       ...pkg,
       marker: universal ? simplify(markers) : Marker.TRUE,
+      forkMarker: universal && solved.length > 1 ? simplify(forks) : Marker.TRUE,
       extras: pkg.extras.sort(),
       dependencies: pkg.dependencies
         .map((d) => ({ ...d, marker: universal ? simplify(d.marker) : Marker.TRUE }))
