@@ -76,14 +76,18 @@ function scalar(out: string[], label: string, a: string | undefined, b: string |
 /** What differs between the inputs a lock was made from and `inputs`; fresh when nothing does. */
 export function checkLock(lock: Lock, inputs: LockInputs): LockCheck {
   if (!lock.lockstep) {
-    return { fresh: false, changes: ["the lock file has no `[tool.lockstep]` table (it was not written by lockstep)"] };
+    return {
+      fresh: false,
+      changes: ["the lock file has no `[tool.lockstep]` table (it was not written by lockstep)"],
+    };
   }
   const a = canonicalizeInputs(lock.lockstep.inputs);
   const b = canonicalizeInputs(inputs);
   const changes: string[] = [];
   scalar(changes, "project name", a.projectName, b.projectName);
   scalar(changes, "project version", a.projectVersion, b.projectVersion);
-  if (a.isPackage !== b.isPackage) changes.push(b.isPackage ? "the project is now a package" : "the project is no longer a package");
+  if (a.isPackage !== b.isPackage)
+    changes.push(b.isPackage ? "the project is now a package" : "the project is no longer a package");
   scalar(changes, "requires-python", a.requiresPython, b.requiresPython);
   changes.push(...requirementChanges(a.dependencies, b.dependencies, "dependency"));
   changes.push(...tableChanges(a.optionalDependencies, b.optionalDependencies, "extra"));

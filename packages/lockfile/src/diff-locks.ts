@@ -50,7 +50,13 @@ export function diffLocks(before: Lock | undefined, after: Lock): LockChange[] {
 
 /** `Updated foo v1.2 -> v1.3`, `Added bar v2.0`, `Removed baz v0.9`. */
 export function formatLockChange(c: LockChange): string {
-  const v = (s: string | undefined) => (s === undefined ? "" : ` ${s.split(", ").map((x) => `v${x}`).join(", ")}`);
+  const v = (s: string | undefined) =>
+    s === undefined
+      ? ""
+      : ` ${s
+          .split(", ")
+          .map((x) => `v${x}`)
+          .join(", ")}`;
   if (c.kind === "added") return `Added ${c.name}${v(c.to)}`;
   if (c.kind === "removed") return `Removed ${c.name}${v(c.from)}`;
   return `Updated ${c.name}${v(c.from)} ->${v(c.to)}`;

@@ -90,7 +90,12 @@ function packageLines(p: LockPackage): string[] {
         "dependencies",
         p.dependencies.length === 0
           ? undefined
-          : p.dependencies.map((d) => inline([["name", d.name], ["version", d.version?.toString()]])),
+          : p.dependencies.map((d) =>
+              inline([
+                ["name", d.name],
+                ["version", d.version?.toString()],
+              ]),
+            ),
       ],
       ["index", p.index],
       ...sourceEntries(p.source),
@@ -115,7 +120,15 @@ function inputLines(i: LockInputs): string[] {
       ["constraints", i.constraints],
       ["overrides", i.overrides],
       ["environments", i.environments],
-      ["indexes", i.indexes.map((x) => inline([["name", x.name], ["url", x.url]]))],
+      [
+        "indexes",
+        i.indexes.map((x) =>
+          inline([
+            ["name", x.name],
+            ["url", x.url],
+          ]),
+        ),
+      ],
       ["resolution", i.resolution],
       ["prerelease", i.prerelease],
       ["exclude-newer", i.excludeNewer],
@@ -149,7 +162,10 @@ export function formatLock(lock: Lock): string {
       "[tool.lockstep]",
       ...tomlEntries([
         ["fingerprint", lock.lockstep.fingerprint],
-        ["forks", lock.lockstep.forks.length === 0 ? undefined : lock.lockstep.forks.map((m) => m.toString())],
+        [
+          "forks",
+          lock.lockstep.forks.length === 0 ? undefined : lock.lockstep.forks.map((m) => m.toString()),
+        ],
       ]),
       "",
       ...inputLines(lock.lockstep.inputs),

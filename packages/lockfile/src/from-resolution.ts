@@ -30,7 +30,8 @@ export interface WriteLockOptions {
 
 export function sortedHashes(hashes: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const algo of Object.keys(hashes).sort()) out[algo.toLowerCase()] = (hashes[algo] as string).toLowerCase();
+  for (const algo of Object.keys(hashes).sort())
+    out[algo.toLowerCase()] = (hashes[algo] as string).toLowerCase();
   return out;
 }
 
@@ -54,7 +55,11 @@ export function comparePackages(
   return a.version ? 1 : b.version ? -1 : 0;
 }
 
-function dependencyList(deps: readonly ResolvedDependency[], ambiguous: ReadonlySet<string>, self: string): LockDependency[] {
+function dependencyList(
+  deps: readonly ResolvedDependency[],
+  ambiguous: ReadonlySet<string>,
+  self: string,
+): LockDependency[] {
   const seen = new Map<string, LockDependency>();
   for (const d of deps) {
     const name = canonicalizeName(d.name);
@@ -66,9 +71,15 @@ function dependencyList(deps: readonly ResolvedDependency[], ambiguous: Readonly
 }
 
 /** The lock for a resolution, before formatting. */
-export function lockFromResolution(resolution: Resolution, inputs: LockInputs, opts: WriteLockOptions = {}): Lock {
+export function lockFromResolution(
+  resolution: Resolution,
+  inputs: LockInputs,
+  opts: WriteLockOptions = {},
+): Lock {
   const canonical = canonicalizeInputs(inputs);
-  const requiresPython = canonical.requiresPython ? SpecifierSet.tryParse(canonical.requiresPython) : undefined;
+  const requiresPython = canonical.requiresPython
+    ? SpecifierSet.tryParse(canonical.requiresPython)
+    : undefined;
   const pythonRange =
     requiresPython && !opts.keepAllWheels ? VersionSet.fromSpecifierSet(requiresPython) : undefined;
   const projectName = canonical.projectName;

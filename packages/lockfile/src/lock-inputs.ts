@@ -95,7 +95,9 @@ export function canonicalizeInputs(inputs: LockInputs): LockInputs {
     constraints: requirementList(inputs.constraints),
     overrides: requirementList(inputs.overrides),
     environments: inputs.environments.map(canonicalMarker),
-    indexes: inputs.indexes.map((i) => (i.name ? { name: i.name, url: i.url.trim() } : { url: i.url.trim() })),
+    indexes: inputs.indexes.map((i) =>
+      i.name ? { name: i.name, url: i.url.trim() } : { url: i.url.trim() },
+    ),
     resolution: inputs.resolution,
     prerelease: inputs.prerelease,
     excludeNewer: inputs.excludeNewer?.trim() || undefined,

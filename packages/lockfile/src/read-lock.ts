@@ -42,7 +42,13 @@ function stringList(ctx: Ctx, raw: Table, key: string): string[] {
   return v as string[];
 }
 
-function optString(ctx: Ctx, raw: Table, key: string, line: number | undefined, what: string): string | undefined {
+function optString(
+  ctx: Ctx,
+  raw: Table,
+  key: string,
+  line: number | undefined,
+  what: string,
+): string | undefined {
   const v = raw[key];
   if (v === undefined || typeof v === "string") return v;
   ctx.problems.add(line, `${what}: \`${key}\` must be a string`);
@@ -58,7 +64,12 @@ function parseMarker(ctx: Ctx, text: string, line: number | undefined, what: str
   }
 }
 
-function parseSpecifiers(ctx: Ctx, text: string | undefined, line: number | undefined, what: string): SpecifierSet | undefined {
+function parseSpecifiers(
+  ctx: Ctx,
+  text: string | undefined,
+  line: number | undefined,
+  what: string,
+): SpecifierSet | undefined {
   if (text === undefined) return undefined;
   try {
     return SpecifierSet.parse(text);
@@ -68,7 +79,12 @@ function parseSpecifiers(ctx: Ctx, text: string | undefined, line: number | unde
   }
 }
 
-function parseVersion(ctx: Ctx, text: string | undefined, line: number | undefined, what: string): Version | undefined {
+function parseVersion(
+  ctx: Ctx,
+  text: string | undefined,
+  line: number | undefined,
+  what: string,
+): Version | undefined {
   if (text === undefined) return undefined;
   const v = Version.tryParse(text);
   if (!v) ctx.problems.add(line, `${what}: \`${text}\` is not a valid PEP 440 version`);
@@ -77,7 +93,9 @@ function parseVersion(ctx: Ctx, text: string | undefined, line: number | undefin
 
 function hashesOf(ctx: Ctx, v: unknown, line: number | undefined, what: string): Record<string, string> {
   const out: Record<string, string> = {};
-  if (isTable(v)) for (const [k, x] of Object.entries(v)) if (typeof x === "string" && x) out[k.toLowerCase()] = x.toLowerCase();
+  if (isTable(v))
+    for (const [k, x] of Object.entries(v))
+      if (typeof x === "string" && x) out[k.toLowerCase()] = x.toLowerCase();
   if (Object.keys(out).length === 0) ctx.problems.add(line, `${what} has no \`hashes\``);
   return out;
 }
@@ -93,16 +111,30 @@ function basename(s: string | undefined): string | undefined {
   return decodeURIComponent(clean.slice(clean.lastIndexOf("/") + 1)) || undefined;
 }
 
-function readFile(ctx: Ctx, raw: unknown, line: number | undefined, kind: "sdist" | "wheel", owner: string): LockFile | undefined {
+function readFile(
+  ctx: Ctx,
+  raw: unknown,
+  line: number | undefined,
+  kind: "sdist" | "wheel",
+  owner: string,
+): LockFile | undefined {
   if (!isTable(raw)) {
-    ctx.problems.add(line, `package \`${owner}\`: \`${kind === "wheel" ? "wheels" : "sdist"}\` must be a table`);
+    ctx.problems.add(
+      line,
+      `package \`${owner}\`: \`${kind === "wheel" ? "wheels" : "sdist"}\` must be a table`,
+    );
     return undefined;
   }
   const url = typeof raw.url === "string" ? raw.url : undefined;
   const path = typeof raw.path === "string" ? raw.path : undefined;
-  const name = (typeof raw.name === "string" ? raw.name : undefined) ?? basename(url) ?? basename(path) ?? `(unnamed ${kind})`;
+  const name =
+    (typeof raw.name === "string" ? raw.name : undefined) ??
+    basename(url) ??
+    basename(path) ??
+    `(unnamed ${kind})`;
   const what = `package \`${owner}\`: ${kind} \`${name}\``;
-  if (url === undefined && path === undefined) ctx.problems.add(line, `${what} has neither \`url\` nor \`path\``);
+  if (url === undefined && path === undefined)
+    ctx.problems.add(line, `${what} has neither \`url\` nor \`path\``);
   const hashes = hashesOf(ctx, raw.hashes, line, what);
   const size = typeof raw.size === "number" && Number.isSafeInteger(raw.size) ? raw.size : undefined;
   return { name, url, path, uploadTime: instantOf(raw["upload-time"]), size, hashes };
@@ -114,7 +146,10 @@ function readSource(ctx: Ctx, raw: Table, i: number, owner: string): LockSource 
   const present = SOURCE_KEYS.filter((k) => raw[k] !== undefined);
   const kinds = [...new Set(present.map((k) => (k === "sdist" || k === "wheels" ? "sdist`/`wheels" : k)))];
   if (kinds.length === 0) {
-    ctx.problems.add(ctx.loc.packageLine(i), `package \`${owner}\` has no source: it needs one of \`vcs\`, \`directory\`, \`archive\`, or \`sdist\`/\`wheels\``);
+    ctx.problems.add(
+      ctx.loc.packageLine(i),
+      `package \`${owner}\` has no source: it needs one of \`vcs\`, \`directory\`, \`archive\`, or \`sdist\`/\`wheels\``,
+    );
     return undefined;
   }
   if (kinds.length > 1) {
@@ -128,14 +163,23 @@ function readSource(ctx: Ctx, raw: Table, i: number, owner: string): LockSource 
   const kind = kinds[0] as string;
   const line = ctx.loc.packageKey(i, present[0] as string);
   if (kind === "sdist`/`wheels") {
-    const sdist = raw.sdist === undefined ? undefined : readFile(ctx, raw.sdist, ctx.loc.packageKey(i, "sdist"), "sdist", owner);
+    const sdist =
+      raw.sdist === undefined
+        ? undefined
+        : readFile(ctx, raw.sdist, ctx.loc.packageKey(i, "sdist"), "sdist", owner);
     const wheels: LockFile[] = [];
     if (raw.wheels !== undefined && !Array.isArray(raw.wheels)) {
-      ctx.problems.add(ctx.loc.packageKey(i, "wheels"), `package \`${owner}\`: \`wheels\` must be an array of tables`);
+      ctx.problems.add(
+        ctx.loc.packageKey(i, "wheels"),
+        `package \`${owner}\`: \`wheels\` must be an array of tables`,
+      );
     } else {
       (raw.wheels ?? []).forEach((w: unknown, j: number) => {
         const name = isTable(w) && typeof w.name === "string" ? w.name : undefined;
-        const wline = ctx.loc.wheelLine(i, j) ?? (name ? ctx.loc.find(i, name, "wheels") : undefined) ?? ctx.loc.packageKey(i, "wheels");
+        const wline =
+          ctx.loc.wheelLine(i, j) ??
+          (name ? ctx.loc.find(i, name, "wheels") : undefined) ??
+          ctx.loc.packageKey(i, "wheels");
         const file = readFile(ctx, w, wline, "wheel", owner);
         if (file) wheels.push(file);
       });
@@ -151,18 +195,33 @@ function readSource(ctx: Ctx, raw: Table, i: number, owner: string): LockSource 
   if (kind === "directory") {
     const path = str("path");
     if (path === undefined) ctx.problems.add(line, `package \`${owner}\`: \`directory\` has no \`path\``);
-    return { kind: "directory", path: path ?? "", editable: t.editable === true, subdirectory: str("subdirectory") };
+    return {
+      kind: "directory",
+      path: path ?? "",
+      editable: t.editable === true,
+      subdirectory: str("subdirectory"),
+    };
   }
   if (kind === "archive") {
     const what = `package \`${owner}\`: archive`;
-    if (str("url") === undefined && str("path") === undefined) ctx.problems.add(line, `${what} has neither \`url\` nor \`path\``);
+    if (str("url") === undefined && str("path") === undefined)
+      ctx.problems.add(line, `${what} has neither \`url\` nor \`path\``);
     const size = typeof t.size === "number" ? t.size : undefined;
     const hashes = hashesOf(ctx, t.hashes, line, what);
-    return { kind: "archive", url: str("url"), path: str("path"), size, uploadTime: instantOf(t["upload-time"]), hashes, subdirectory: str("subdirectory") };
+    return {
+      kind: "archive",
+      url: str("url"),
+      path: str("path"),
+      size,
+      uploadTime: instantOf(t["upload-time"]),
+      hashes,
+      subdirectory: str("subdirectory"),
+    };
   }
   const what = `package \`${owner}\`: vcs`;
   if (str("type") === undefined) ctx.problems.add(line, `${what} has no \`type\``);
-  if (str("url") === undefined && str("path") === undefined) ctx.problems.add(line, `${what} has neither \`url\` nor \`path\``);
+  if (str("url") === undefined && str("path") === undefined)
+    ctx.problems.add(line, `${what} has neither \`url\` nor \`path\``);
   if (str("commit-id") === undefined) ctx.problems.add(line, `${what} has no \`commit-id\``);
   return {
     kind: "vcs",
@@ -178,17 +237,26 @@ function readSource(ctx: Ctx, raw: Table, i: number, owner: string): LockSource 
 function readDependencies(ctx: Ctx, raw: unknown, i: number, owner: string): LockDependency[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
-    ctx.problems.add(ctx.loc.packageKey(i, "dependencies"), `package \`${owner}\`: \`dependencies\` must be an array of tables`);
+    ctx.problems.add(
+      ctx.loc.packageKey(i, "dependencies"),
+      `package \`${owner}\`: \`dependencies\` must be an array of tables`,
+    );
     return [];
   }
   const out: LockDependency[] = [];
   for (const d of raw as unknown[]) {
     if (!isTable(d) || typeof d.name !== "string") {
-      ctx.problems.add(ctx.loc.packageKey(i, "dependencies"), `package \`${owner}\`: each dependency must be a table with a \`name\``);
+      ctx.problems.add(
+        ctx.loc.packageKey(i, "dependencies"),
+        `package \`${owner}\`: each dependency must be a table with a \`name\``,
+      );
       continue;
     }
     const line = ctx.loc.find(i, `"${d.name}"`, "dependencies") ?? ctx.loc.packageKey(i, "dependencies");
-    const version = typeof d.version === "string" ? parseVersion(ctx, d.version, line, `package \`${owner}\`: dependency \`${d.name}\``) : undefined;
+    const version =
+      typeof d.version === "string"
+        ? parseVersion(ctx, d.version, line, `package \`${owner}\`: dependency \`${d.name}\``)
+        : undefined;
     out.push({ name: canonicalizeName(d.name), version });
   }
   return out;
@@ -211,14 +279,20 @@ function readPackage(ctx: Ctx, raw: unknown, i: number): LockPackage | undefined
   const version = parseVersion(ctx, versionText, at("version"), `package \`${name}\``);
   const owner = versionText === undefined ? name : `${name} ${versionText}`;
   const markerText = optString(ctx, raw, "marker", at("marker"), `package \`${owner}\``);
-  const marker = markerText === undefined ? Marker.TRUE : parseMarker(ctx, markerText, at("marker"), `package \`${owner}\``);
+  const marker =
+    markerText === undefined
+      ? Marker.TRUE
+      : parseMarker(ctx, markerText, at("marker"), `package \`${owner}\``);
   const rp = optString(ctx, raw, "requires-python", at("requires-python"), `package \`${owner}\``);
   const requiresPython = parseSpecifiers(ctx, rp, at("requires-python"), `package \`${owner}\``);
   const dependencies = readDependencies(ctx, raw.dependencies, i, owner);
   const index = optString(ctx, raw, "index", at("index"), `package \`${owner}\``);
   const source = readSource(ctx, raw, i, owner);
   if (source?.kind === "files" && versionText === undefined) {
-    ctx.problems.add(header, `package \`${name}\` has no \`version\`, which is required for a package installed from an sdist or wheels`);
+    ctx.problems.add(
+      header,
+      `package \`${name}\` has no \`version\`, which is required for a package installed from an sdist or wheels`,
+    );
   }
   if (!source) return undefined;
   return { name, version, marker, requiresPython, dependencies, index, source };
@@ -232,7 +306,9 @@ export function readLock(text: string, path = "pylock.toml"): Lock {
   } catch (e) {
     if (e instanceof TomlError) {
       const message = (e.message.split("\n")[0] as string).replace(/^Invalid TOML document: /, "");
-      throw new InvalidLockError(path, [new FileError("lock-toml", path, { line: e.line, column: e.column }, `invalid TOML: ${message}`)]);
+      throw new InvalidLockError(path, [
+        new FileError("lock-toml", path, { line: e.line, column: e.column }, `invalid TOML: ${message}`),
+      ]);
     }
     throw e;
   }
@@ -240,15 +316,22 @@ export function readLock(text: string, path = "pylock.toml"): Lock {
   const loc = new LineLocator(text);
   const ctx: Ctx = { problems, loc };
   const lockVersion = raw["lock-version"];
-  if (lockVersion === undefined) problems.add(undefined, "missing `lock-version` (expected \"1.0\")");
-  else if (typeof lockVersion !== "string") problems.add(loc.top("lock-version"), "`lock-version` must be a string");
+  if (lockVersion === undefined) problems.add(undefined, 'missing `lock-version` (expected "1.0")');
+  else if (typeof lockVersion !== "string")
+    problems.add(loc.top("lock-version"), "`lock-version` must be a string");
   else if (lockVersion.split(".")[0] !== "1") {
-    problems.add(loc.top("lock-version"), `lock-version "${lockVersion}" is not supported: lockstep reads version 1 lock files`);
+    problems.add(
+      loc.top("lock-version"),
+      `lock-version "${lockVersion}" is not supported: lockstep reads version 1 lock files`,
+    );
     throw new InvalidLockError(path, problems.list);
   }
   const createdBy = raw["created-by"];
-  if (typeof createdBy !== "string") problems.add(loc.top("created-by"), "missing `created-by` (the tool that wrote the lock)");
-  const environments = stringList(ctx, raw, "environments").map((e) => parseMarker(ctx, e, loc.top("environments"), "`environments`"));
+  if (typeof createdBy !== "string")
+    problems.add(loc.top("created-by"), "missing `created-by` (the tool that wrote the lock)");
+  const environments = stringList(ctx, raw, "environments").map((e) =>
+    parseMarker(ctx, e, loc.top("environments"), "`environments`"),
+  );
   const rp = optString(ctx, raw, "requires-python", loc.top("requires-python"), "lock");
   const requiresPython = parseSpecifiers(ctx, rp, loc.top("requires-python"), "lock");
   const extras = stringList(ctx, raw, "extras").map(canonicalizeName);
@@ -257,7 +340,8 @@ export function readLock(text: string, path = "pylock.toml"): Lock {
   const packagesRaw = raw.packages;
   const packages: LockPackage[] = [];
   const origin: number[] = [];
-  if (!Array.isArray(packagesRaw)) problems.add(loc.top("packages"), "missing `packages` (an array of tables)");
+  if (!Array.isArray(packagesRaw))
+    problems.add(loc.top("packages"), "missing `packages` (an array of tables)");
   else
     packagesRaw.forEach((p: unknown, i: number) => {
       const pkg = readPackage(ctx, p, i);

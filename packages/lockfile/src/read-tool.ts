@@ -41,7 +41,8 @@ function indexes(v: unknown): LockIndex[] | undefined {
 }
 
 function readInputs(t: Table): LockInputs | string {
-  const opt = (k: string) => (t[k] === undefined ? undefined : typeof t[k] === "string" ? (t[k] as string) : null);
+  const opt = (k: string) =>
+    t[k] === undefined ? undefined : typeof t[k] === "string" ? (t[k] as string) : null;
   const list = (k: string) => (t[k] === undefined ? [] : strings(t[k]));
   const fields = {
     projectName: typeof t["project-name"] === "string" ? t["project-name"] : undefined,
@@ -73,12 +74,19 @@ function readInputs(t: Table): LockInputs | string {
   };
 }
 
-export function readLockstepTool(tool: unknown, problems: Problems, loc: LineLocator): LockstepTool | undefined {
+export function readLockstepTool(
+  tool: unknown,
+  problems: Problems,
+  loc: LineLocator,
+): LockstepTool | undefined {
   if (!isTable(tool) || tool.lockstep === undefined) return undefined;
   const t = tool.lockstep;
   const line = loc.tableKey("tool.lockstep", "fingerprint");
   if (!isTable(t) || typeof t.fingerprint !== "string" || !isTable(t.inputs)) {
-    problems.add(line, "`[tool.lockstep]` needs a `fingerprint` string and an `[tool.lockstep.inputs]` table");
+    problems.add(
+      line,
+      "`[tool.lockstep]` needs a `fingerprint` string and an `[tool.lockstep.inputs]` table",
+    );
     return undefined;
   }
   const inputs = readInputs(t.inputs);

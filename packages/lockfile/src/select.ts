@@ -49,11 +49,18 @@ function describeInterpreter(env: MarkerEnvironment): string {
   return `${env.platform_python_implementation} ${env.python_full_version || env.python_version} on ${env.sys_platform}`;
 }
 
-function checkNames(requested: readonly string[], known: readonly string[], what: "extra" | "dependency group"): void {
+function checkNames(
+  requested: readonly string[],
+  known: readonly string[],
+  what: "extra" | "dependency group",
+): void {
   for (const name of requested) {
     if (known.includes(canonicalizeName(name))) continue;
     const has = known.length === 0 ? "it has none" : `it has: ${known.map((k) => `\`${k}\``).join(", ")}`;
-    throw new LockSelectError(`lock-unknown-${what === "extra" ? "extra" : "group"}`, `The lock file has no ${what} \`${name}\` (${has})`);
+    throw new LockSelectError(
+      `lock-unknown-${what === "extra" ? "extra" : "group"}`,
+      `The lock file has no ${what} \`${name}\` (${has})`,
+    );
   }
 }
 
@@ -62,7 +69,15 @@ function item(p: LockPackage, priority: TagPriority, tagList: readonly string[] 
   const s = p.source;
   switch (s.kind) {
     case "directory":
-      return { name: p.name, version, kind: "directory", path: s.path, hashes: {}, editable: s.editable, ...(s.subdirectory ? { subdirectory: s.subdirectory } : {}) };
+      return {
+        name: p.name,
+        version,
+        kind: "directory",
+        path: s.path,
+        hashes: {},
+        editable: s.editable,
+        ...(s.subdirectory ? { subdirectory: s.subdirectory } : {}),
+      };
     case "archive":
       return {
         name: p.name,
@@ -83,17 +98,27 @@ function item(p: LockPackage, priority: TagPriority, tagList: readonly string[] 
         ...(s.path ? { path: s.path } : {}),
         hashes: {},
         ...(s.subdirectory ? { subdirectory: s.subdirectory } : {}),
-        vcs: { type: s.type, commitId: s.commitId, ...(s.requestedRevision ? { requestedRevision: s.requestedRevision } : {}) },
+        vcs: {
+          type: s.type,
+          commitId: s.commitId,
+          ...(s.requestedRevision ? { requestedRevision: s.requestedRevision } : {}),
+        },
       };
     case "files": {
       const file = priority.bestWheel(s.wheels.map((w) => ({ filename: w.name, w })))?.w ?? s.sdist;
       if (!file) {
-        const tried = tagList ? ` (tags tried: ${tagList.slice(0, 3).join(", ")}${tagList.length > 3 ? ", …" : ""})` : "";
+        const tried = tagList
+          ? ` (tags tried: ${tagList.slice(0, 3).join(", ")}${tagList.length > 3 ? ", …" : ""})`
+          : "";
         const available = s.wheels.map((w) => w.name).join(", ");
         throw new LockSelectError(
           "lock-no-compatible-file",
           `No wheel of ${describePackage(p)} is compatible with this platform${tried} and it has no sdist`,
-          { hint: available ? `The lock has these wheels for it: ${available}` : "The lock has no files for it" },
+          {
+            hint: available
+              ? `The lock has these wheels for it: ${available}`
+              : "The lock has no files for it",
+          },
         );
       }
       return {
@@ -120,13 +145,18 @@ export function selectForEnvironment(lock: Lock, env: MarkerEnvironment, opts: S
       `The lock file requires Python ${lock.requiresPython.toString()}, but this interpreter is ${describeInterpreter(env)}`,
     );
   }
-  const ctx = { extras: opts.extras.map(canonicalizeName), dependencyGroups: opts.groups.map(canonicalizeName) };
+  const ctx = {
+    extras: opts.extras.map(canonicalizeName),
+    dependencyGroups: opts.groups.map(canonicalizeName),
+  };
   if (lock.environments.length > 0 && !lock.environments.some((m) => m.evaluate(env, ctx))) {
     const envs = lock.environments.map((m) => `\`${m.toString()}\``).join(", ");
     throw new LockSelectError(
       "lock-environment-not-covered",
       `The lock file does not cover this environment: it was locked for ${envs}; this interpreter is ${describeInterpreter(env)}`,
-      { hint: "Add an environment that matches this interpreter to `environments` in pyproject.toml and run `lockstep lock`." },
+      {
+        hint: "Add an environment that matches this interpreter to `environments` in pyproject.toml and run `lockstep lock`.",
+      },
     );
   }
   const priority = opts.tags instanceof TagPriority ? opts.tags : new TagPriority(opts.tags);
@@ -135,7 +165,12 @@ export function selectForEnvironment(lock: Lock, env: MarkerEnvironment, opts: S
   const chosen = new Map<string, LockPackage>();
   for (const p of lock.packages) {
     if (!p.marker.evaluate(env, ctx)) continue;
-    if (opts.includeProject === false && p.source.kind === "directory" && (p.name === projectName || p.source.path === ".")) continue;
+    if (
+      opts.includeProject === false &&
+      p.source.kind === "directory" &&
+      (p.name === projectName || p.source.path === ".")
+    )
+      continue;
     const other = chosen.get(p.name);
     if (other) {
       throw new LockSelectError(

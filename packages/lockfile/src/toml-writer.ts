@@ -59,7 +59,9 @@ export function tomlValue(v: TomlValue): string {
   if (v instanceof TomlDateTime) return v.text;
   if (Array.isArray(v)) return `[${v.map(tomlValue).join(", ")}]`;
   if (isInline(v)) {
-    const parts = v.inline.filter(([, x]) => x !== undefined).map(([k, x]) => `${tomlKey(k)} = ${tomlValue(x as TomlValue)}`);
+    const parts = v.inline
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => `${tomlKey(k)} = ${tomlValue(x as TomlValue)}`);
     return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
   }
   throw new TypeError("TOML writer: unsupported value");

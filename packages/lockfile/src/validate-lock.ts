@@ -33,11 +33,16 @@ export function validateLockReferences(
   packages.forEach((p, k) => {
     const i = origin(k);
     for (const d of p.dependencies) {
-      const candidates = (byName.get(d.name) ?? []).filter((c) => !d.version || packages[c]?.version?.equals(d.version));
+      const candidates = (byName.get(d.name) ?? []).filter(
+        (c) => !d.version || packages[c]?.version?.equals(d.version),
+      );
       const line = loc.find(i, `"${d.name}"`, "dependencies") ?? loc.packageKey(i, "dependencies");
       const target = describePackage(d);
       if (candidates.length === 0) {
-        problems.add(line, `package \`${describePackage(p)}\` depends on \`${target}\`, but the lock has no package entry for it`);
+        problems.add(
+          line,
+          `package \`${describePackage(p)}\` depends on \`${target}\`, but the lock has no package entry for it`,
+        );
       } else if (candidates.length > 1) {
         const versions = candidates.map((c) => packages[c]?.version?.toString() ?? "(no version)").join(", ");
         problems.add(

@@ -34,7 +34,10 @@ function tagFits(pythonTag: string, abiTag: string, requiresPython: VersionSet):
 }
 
 /** True when some interpreter allowed by `requiresPython` could match one of the wheel's tags. */
-export function wheelFitsRequiresPython(wheel: WheelFilename, requiresPython: VersionSet | undefined): boolean {
+export function wheelFitsRequiresPython(
+  wheel: WheelFilename,
+  requiresPython: VersionSet | undefined,
+): boolean {
   if (!requiresPython) return true;
   return wheel.pythonTags.some((py) => wheel.abiTags.some((abi) => tagFits(py, abi, requiresPython)));
 }
