@@ -118,6 +118,7 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
   private readonly seq = new Map<string, number>();
   private readonly directNames: Set<string>;
   private readonly explicitPrerelease: Set<string>;
+  private readonly pinnedByProject: Set<string>;
   private readonly constraints = new Map<string, VersionSet>();
   private readonly overrides = new Map<string, Requirement[]>();
   private readonly pythonVersion: Version;
@@ -142,7 +143,21 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     this.metadataCache = shared.metadata;
     const firstParty = [...root.dependencies, ...[...root.extras.values()].flat(), ...[...root.groups.values()].flat()];
     this.directNames = new Set(firstParty.map((r) => r.canonicalName));
-    this.explicitPrerelease = new Set(firstParty.filter((r) => r.specifier.mentionsPrerelease).map((r) => r.canonicalName));
+    // uv's "explicit" rule counts any clause naming a pre-release, `>1.0a1` included (packaging's
+    // own `prereleases` property ignores `<` and `>` clauses, which is right for `contains` only).
+    this.explicitPrerelease = new Set(
+      firstParty
+        .filter((r) => r.specifier.specifiers.some((c) => Version.tryParse(c.version)?.isPrerelease))
+        .map((r) => r.canonicalName),
+    );
+    // A yanked version may be used only when the project itself pins it with `==`.
+    this.pinnedByProject = new Set(
+      firstParty.flatMap((r) =>
+        r.specifier.specifiers
+          .filter((c) => (c.operator === "==" || c.operator === "===") && !c.wildcard)
+          .map((c) => `${r.canonicalName}==${Version.tryParse(c.version)?.toString() ?? c.version}`),
+      ),
+    );
     for (const c of options.constraints ?? []) {
       const prev = this.constraints.get(c.canonicalName) ?? VersionSet.full();
       this.constraints.set(c.canonicalName, prev.intersect(versionSetOf(c)));
@@ -223,7 +238,7 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
       this.hints.skippedPrereleases.set(name, list);
       return false;
     }
-    if (c.yanked && !range.isSubsetOf(VersionSet.parse(`==${c.version.withoutLocal().toString()}`))) {
+    if (c.yanked && !this.pinnedByProject.has(`${name}==${c.version.toString()}`)) {
       const list = this.hints.skippedYanked.get(name) ?? [];
       if (!list.some((v) => v.equals(c.version))) list.push(c.version);
       this.hints.skippedYanked.set(name, list);
@@ -309,7 +324,7 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
         }
       }
       const rp = candidate.requiresPython?.toString() ?? m.requiresPython;
-      const pythonSet = rp ? VersionSet.parse(rp) : undefined;
+      const pythonSet = rp ? pythonLowerBounds(rp) : undefined;
       const self: Array<[PyPackage, Marker]> = extra === undefined ? [] : [[plainPackage(name), Marker.TRUE]];
       return this.finish(p, v, reqs, extra === undefined ? undefined : v, self, pythonSet);
     };
@@ -424,13 +439,16 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
       const sameRange = list.every((e) => e.set.equals(first.set));
       const allUnconditional = env !== undefined || list.every((e) => this.forkMarker.implies(e.marker));
       if (sameRange || allUnconditional) {
-        let set = first.set;
+        // Each range stays its own dependency: PubGrub intersects them, and a report can then
+        // name both requirements when they cannot hold together (`a==1` and `a==2`).
         let marker = Marker.FALSE;
+        const seen: VersionSet[] = [];
         for (const e of list) {
-          set = set.intersect(e.set);
           marker = marker.or(e.marker);
+          if (seen.some((s) => s.equals(e.set))) continue;
+          seen.push(e.set);
+          deps.push([e.pkg, e.set]);
         }
-        deps.push([first.pkg, set]);
         edges.push({ to: first.pkg, marker });
         continue;
       }
@@ -484,6 +502,30 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
   candidate(name: string, v: Version): Candidate | undefined {
     return this.maps.get(name)?.get(v);
   }
+}
+
+const lowerBoundCache = new Map<string, VersionSet>();
+/**
+ * A Requires-Python with its upper bounds dropped (`<`, `<=`; `~=X.Y` becomes `>=X.Y`), as uv
+ * does: upper bounds on Python are almost always guesses, and honouring them rejects packages
+ * that work. Lower bounds, exclusions and exact pins are kept.
+ */
+export function pythonLowerBounds(text: string): VersionSet {
+  let set = lowerBoundCache.get(text);
+  if (!set) {
+    set = VersionSet.full();
+    for (const clause of text.split(",").map((c) => c.trim()).filter(Boolean)) {
+      if (clause.startsWith("<")) continue;
+      const compatible = /^~=\s*(.+)$/.exec(clause);
+      try {
+        set = set.intersect(VersionSet.parse(compatible ? `>=${compatible[1] as string}` : clause));
+      } catch {
+        // An invalid clause is ignored, as for data-requires-python.
+      }
+    }
+    lowerBoundCache.set(text, set);
+  }
+  return set;
 }
 
 function isPoint(range: VersionSet): boolean {
