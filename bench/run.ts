@@ -22,6 +22,7 @@ const registry: Record<string, string> = {
   pep440: "bench/pep440.ts",
   pep508: "bench/pep508.ts",
   pubgrub: "packages/resolver/src/pubgrub/bench.ts",
+  index: "bench/index.ts",
 };
 
 function format(value: number): string {

@@ -43,6 +43,10 @@ function compareUniversal(res: Resolution, uv: UvUniversalExpected): string | un
   if (missing.length || extra.length) {
     return `locked set differs: ${missing.length ? `missing ${missing.join(", ")}` : ""}${missing.length && extra.length ? "; " : ""}${extra.length ? `extra ${extra.join(", ")}` : ""}`;
   }
+  // uv records resolution markers only for packages locked at more than one version; a package
+  // with a single version applies wherever it is reachable, so it is "in force" everywhere here.
+  const versionsOf = new Map<string, number>();
+  for (const p of res.packages) versionsOf.set(p.name, (versionsOf.get(p.name) ?? 0) + 1);
   for (const point of environmentGrid(uv.requiresPython)) {
     const inForce = (markers: string[]) => markers.length === 0 || markers.some((m) => Marker.parse(m).evaluate(point.env));
     const uvSet = uv.packages
@@ -50,7 +54,7 @@ function compareUniversal(res: Resolution, uv: UvUniversalExpected): string | un
       .map((p) => `${p.name}==${Version.parse(p.version).toString()}`)
       .sort();
     const ourSet = res.packages
-      .filter((p) => p.forkMarker.evaluate(point.env))
+      .filter((p) => (versionsOf.get(p.name) ?? 0) < 2 || p.forkMarker.evaluate(point.env))
       .map((p) => `${p.name}==${p.version.toString()}`)
       .sort();
     if (uvSet.join() !== ourSet.join()) {

@@ -42,7 +42,9 @@ for s in batch["requirements"]:
 markers = []
 for s in batch["markers"]:
     try:
-        markers.append({"ok": True, "evals": evals(Marker(s))})
+        # packaging 23.0's Marker() ignores trailing text; a requirement checks for the end.
+        m = Requirement("x; " + s).marker
+        markers.append({"ok": True, "evals": evals(m)})
     except Exception as e:
         markers.append({"ok": False, "error": str(e).splitlines()[0]})
 print(json.dumps({"version": packaging.__version__, "requirements": reqs, "markers": markers}))

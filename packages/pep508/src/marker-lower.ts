@@ -124,7 +124,9 @@ export function versionSetNode(v: Variable, set: VersionSet): MarkerNode {
     const f = finals.children[segmentIndex(finals.cuts, lo, hi)]!;
     const p = pres.children[segmentIndex(pres.cuts, lo, hi)]!;
     let onlyPre = false;
-    if (f !== p && lo !== undefined && hi !== undefined && !hi.after && !hi.version.isPrerelease) {
+    const h = hi?.version;
+    const isFinal = h !== undefined && !h.isPrerelease && h.post === undefined && h.local === undefined && !h.toString().includes("∞");
+    if (f !== p && lo !== undefined && hi !== undefined && !hi.after && isFinal) {
       const dev0 = cutAt(Version.parse(`${hi.version.epoch ? `${hi.version.epoch}!` : ""}${hi.version.release.join(".")}.dev0`), false);
       onlyPre = compareCuts(lo, dev0) >= 0;
     }

@@ -51,20 +51,22 @@ function intervalCandidates(name: string, lo: Cut | undefined, hi: Cut | undefin
     out.push([`python_version == '${loMinor[0]}.${loMinor[1]}'`]);
   }
   if (lo && hi) out.push([`${name} == ${quote(plain(lo, name))}`]);
-  const lows: string[] = [];
-  if (loMinor) lows.push(`python_version >= '${loMinor[0]}.${loMinor[1]}'`);
-  if (lo) lows.push(`${name} >= ${quote(plain(lo, name))}`, `${name} > ${quote(plain(lo, name))}`);
-  const highs: string[] = [];
-  if (hiMinor) highs.push(`python_version < '${hiMinor[0]}.${hiMinor[1]}'`);
-  if (hi) {
-    highs.push(`${name} < ${quote(plain(hi, name))}`, `${name} <= ${quote(plain(hi, name))}`);
-    const dev0 = /^(.*)\.dev0$/.exec(plain(hi, name));
-    if (dev0 && !hi.after) highs.push(`${name} < ${quote(dev0[1]!)}`);
+  const lows: Term[] = [];
+  if (loMinor) lows.push([`python_version >= '${loMinor[0]}.${loMinor[1]}'`]);
+  if (lo) {
+    const v = quote(plain(lo, name));
+    lows.push([`${name} >= ${v}`], [`${name} > ${v}`], [`${name} >= ${v}`, `${name} != ${v}`]);
   }
-  for (const l of lows.length ? lows : [undefined]) {
-    for (const h of highs.length ? highs : [undefined]) {
-      out.push([l, h].filter((x): x is string => x !== undefined));
-    }
+  const highs: Term[] = [];
+  if (hiMinor) highs.push([`python_version < '${hiMinor[0]}.${hiMinor[1]}'`]);
+  if (hi) {
+    const v = quote(plain(hi, name));
+    highs.push([`${name} < ${v}`], [`${name} <= ${v}`], [`${name} <= ${v}`, `${name} != ${v}`]);
+    const dev0 = /^(.*)\.dev0$/.exec(plain(hi, name));
+    if (dev0 && !hi.after) highs.push([`${name} < ${quote(dev0[1]!)}`]);
+  }
+  for (const l of lows.length ? lows : [[]]) {
+    for (const h of highs.length ? highs : [[]]) out.push([...l, ...h]);
   }
   return out;
 }
@@ -82,7 +84,7 @@ function versionAlternatives(node: MarkerNode, child: MarkerNode, ctx: PrintCont
     for (const c of candidates) {
       if (c.reduce((acc, a) => ctx.and(acc, ctx.toNode(a)), TRUE_NODE) === target) return c;
     }
-    return candidates[candidates.length - 1]!;
+    return candidates[0]!;
   };
   const cuts = node.cuts;
   const n = node.children.length;

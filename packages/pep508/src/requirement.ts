@@ -21,6 +21,7 @@ import { canonicalizeName } from "./names";
 const NAME = /[a-zA-Z0-9][a-zA-Z0-9._-]*/y;
 const OPERATOR = /===|==|~=|!=|<=|>=|<|>/y;
 const SPEC_VERSION = /\s*[^\s,;()[\]]*/y;
+const ARBITRARY_VERSION = /\s*[^\s;)]*/y;
 const URL = /[^ \t]+/y;
 
 const isWord = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
@@ -120,16 +121,14 @@ export class Requirement {
         const start = cur.pos;
         const op = cur.match(OPERATOR);
         if (op === undefined) break;
-        const version = cur.match(SPEC_VERSION)!;
-        const text = op + version.trim();
+        // `===` takes anything up to whitespace, `;` or `)`, commas included (as packaging does).
+        const version = cur.match(op === "===" ? ARBITRARY_VERSION : SPEC_VERSION)!;
         if (version.trim() === "") cur.fail(`Expected a version after \`${op}\``, start, cur.pos + 1);
-        try {
-          Specifier.parse(text);
-        } catch (e) {
-          cur.fail(`\`${text}\` is not a valid version specifier`, start, cur.pos);
-          void e;
+        for (const text of (op + version).split(",")) {
+          if (text.trim() === "") continue;
+          if (Specifier.tryParse(text) === undefined) cur.fail(`\`${text}\` is not a valid version specifier`, start, cur.pos);
+          specs.push(text);
         }
-        specs.push(text);
         cur.skipWs();
         if (!cur.eat(",")) break;
         cur.skipWs();
