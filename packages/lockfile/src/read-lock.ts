@@ -74,7 +74,7 @@ function parseSpecifiers(
   try {
     return SpecifierSet.parse(text);
   } catch (e) {
-    ctx.problems.add(line, `${what}: invalid \`requires-python\` \`${text}\`: ${reason(e)}`);
+    ctx.problems.add(line, `${what ? `${what}: ` : ""}invalid \`requires-python\` \`${text}\`: ${reason(e)}`);
     return undefined;
   }
 }
@@ -153,9 +153,9 @@ function readSource(ctx: Ctx, raw: Table, i: number, owner: string): LockSource 
     return undefined;
   }
   if (kinds.length > 1) {
-    const key = present[1] as string;
+    const lines = present.map((k) => ctx.loc.packageKey(i, k) ?? 0);
     ctx.problems.add(
-      ctx.loc.packageKey(i, key),
+      Math.max(...lines) || undefined,
       `package \`${owner}\` has more than one source (${kinds.map((k) => `\`${k}\``).join(", ")}); a package has exactly one of \`vcs\`, \`directory\`, \`archive\`, or \`sdist\`/\`wheels\``,
     );
     return undefined;
@@ -333,7 +333,7 @@ export function readLock(text: string, path = "pylock.toml"): Lock {
     parseMarker(ctx, e, loc.top("environments"), "`environments`"),
   );
   const rp = optString(ctx, raw, "requires-python", loc.top("requires-python"), "lock");
-  const requiresPython = parseSpecifiers(ctx, rp, loc.top("requires-python"), "lock");
+  const requiresPython = parseSpecifiers(ctx, rp, loc.top("requires-python"), "");
   const extras = stringList(ctx, raw, "extras").map(canonicalizeName);
   const dependencyGroups = stringList(ctx, raw, "dependency-groups").map(canonicalizeName);
   const defaultGroups = stringList(ctx, raw, "default-groups").map(canonicalizeName);

@@ -11,7 +11,12 @@ import { Specifier, Version } from "@lockstep/pep440";
 import { canonicalizeName } from "./names";
 import type { MarkerOperator } from "./marker-expr";
 
-export function evaluateComparison(left: string, op: MarkerOperator, right: string, isExtra: boolean): boolean {
+export function evaluateComparison(
+  left: string,
+  op: MarkerOperator,
+  right: string,
+  isExtra: boolean,
+): boolean {
   if (isExtra) {
     left = canonicalizeName(left);
     right = canonicalizeName(right);

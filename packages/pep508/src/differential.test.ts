@@ -53,10 +53,78 @@ print(json.dumps({"version": packaging.__version__, "requirements": reqs, "marke
 const rand = prng(508);
 const ws = () => pick(rand, ["", "", " ", "  ", "\t"]);
 
-const STRING_VARS = ["os_name", "sys_platform", "platform_system", "platform_machine", "platform_python_implementation", "implementation_name", "platform_version", "platform_release", "os.name", "sys.platform", "python_implementation", "platform.machine"];
-const STRING_VALUES = ["linux", "darwin", "win32", "nt", "posix", "Linux", "Windows", "Darwin", "x86_64", "AMD64", "arm64", "CPython", "PyPy", "cpython", "pypy", "lin", "win", "", "other", "5.15.0", "10", "1.0", "#1 SMP", "a b"];
+const STRING_VARS = [
+  "os_name",
+  "sys_platform",
+  "platform_system",
+  "platform_machine",
+  "platform_python_implementation",
+  "implementation_name",
+  "platform_version",
+  "platform_release",
+  "os.name",
+  "sys.platform",
+  "python_implementation",
+  "platform.machine",
+];
+const STRING_VALUES = [
+  "linux",
+  "darwin",
+  "win32",
+  "nt",
+  "posix",
+  "Linux",
+  "Windows",
+  "Darwin",
+  "x86_64",
+  "AMD64",
+  "arm64",
+  "CPython",
+  "PyPy",
+  "cpython",
+  "pypy",
+  "lin",
+  "win",
+  "",
+  "other",
+  "5.15.0",
+  "10",
+  "1.0",
+  "#1 SMP",
+  "a b",
+];
 const VERSION_VARS = ["python_version", "python_full_version", "implementation_version"];
-const VERSION_VALUES = ["2.7", "3", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.8.0", "3.8.18", "3.10.1", "3.12.0", "3.*", "3.8.*", "3.9rc1", "3.8.post1", "3.8.0.0", "7.3", "7.3.12", "abc", "", "3.8 3.9", "2.7 3.6", "3.1", "v3.8", "3.8 ", "4"];
+const VERSION_VALUES = [
+  "2.7",
+  "3",
+  "3.6",
+  "3.7",
+  "3.8",
+  "3.9",
+  "3.10",
+  "3.11",
+  "3.12",
+  "3.13",
+  "3.8.0",
+  "3.8.18",
+  "3.10.1",
+  "3.12.0",
+  "3.*",
+  "3.8.*",
+  "3.9rc1",
+  "3.8.post1",
+  "3.8.0.0",
+  "7.3",
+  "7.3.12",
+  "abc",
+  "",
+  "3.8 3.9",
+  "2.7 3.6",
+  "3.1",
+  "v3.8",
+  "3.8 ",
+  "4",
+];
 const OPS = ["<", "<=", "==", "!=", ">=", ">", "~=", "in", "not in"];
 
 function atom(): string {
@@ -66,7 +134,8 @@ function atom(): string {
     const value = pick(rand, VERSION_VALUES);
     const op = pick(rand, OPS);
     // A literal on the left is mirrored; only exact for non-pre-release literals.
-    if (rand() < 0.1 && /^\d+(\.\d+)*$/.test(value) && op !== "~=") return `'${value}'${ws()}${op === "in" || op === "not in" ? ` ${op} ` : op}${ws()}${v}`;
+    if (rand() < 0.1 && /^\d+(\.\d+)*$/.test(value) && op !== "~=")
+      return `'${value}'${ws()}${op === "in" || op === "not in" ? ` ${op} ` : op}${ws()}${v}`;
     return `${v}${op.includes("in") ? " " : ws()}${op}${op.includes("in") ? " " : ws()}'${value}'`;
   }
   if (r < 0.85) {
@@ -89,26 +158,90 @@ function marker(depth = 0): string {
   return `${marker(depth + 1)} ${pick(rand, ["and", "or"])} ${marker(depth + 1)}`;
 }
 
-const NAMES = ["foo", "Foo_Bar", "a", "a1", "foo.bar", "foo-", "-foo", "1", "foo_", "zope.interface", "x-y-z", "requests"];
-const SPECS = [">=1.0", "<2", "==1.0.*", "~=1.4.2", "!=1.5", "===foo", ">= 1.0", "==1.0+local", ">=1.0+local", "~=1", "==1.*.0", ">1.0a1", "<=2.0.post1", "== 3", ">=v1.0", ">=1.0abc", ""];
-const URLS = ["https://example.com/foo-1.0.whl", "git+https://github.com/a/b@v1", "file:///tmp/x.tar.gz", "file:/tmp/x", "www.example.com", "https:///x", "http://", "https://x.org/a;b", "ssh://git@host/x"];
+const NAMES = [
+  "foo",
+  "Foo_Bar",
+  "a",
+  "a1",
+  "foo.bar",
+  "foo-",
+  "-foo",
+  "1",
+  "foo_",
+  "zope.interface",
+  "x-y-z",
+  "requests",
+];
+const SPECS = [
+  ">=1.0",
+  "<2",
+  "==1.0.*",
+  "~=1.4.2",
+  "!=1.5",
+  "===foo",
+  ">= 1.0",
+  "==1.0+local",
+  ">=1.0+local",
+  "~=1",
+  "==1.*.0",
+  ">1.0a1",
+  "<=2.0.post1",
+  "== 3",
+  ">=v1.0",
+  ">=1.0abc",
+  "",
+];
+const URLS = [
+  "https://example.com/foo-1.0.whl",
+  "git+https://github.com/a/b@v1",
+  "file:///tmp/x.tar.gz",
+  "file:/tmp/x",
+  "www.example.com",
+  "https:///x",
+  "http://",
+  "https://x.org/a;b",
+  "ssh://git@host/x",
+];
 
 function requirement(): string {
   const name = pick(rand, NAMES);
   let s = `${ws()}${name}${ws()}`;
-  if (rand() < 0.3) s += `[${ws()}${Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(rand, ["bar", "Baz_Qux", "test", "a.b", "doc"])).join(pick(rand, [",", ", ", " ,"]))}${ws()}]${ws()}`;
+  if (rand() < 0.3)
+    s += `[${ws()}${Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(rand, ["bar", "Baz_Qux", "test", "a.b", "doc"])).join(pick(rand, [",", ", ", " ,"]))}${ws()}]${ws()}`;
   if (rand() < 0.2) {
     s += `@${ws()}${pick(rand, URLS)}`;
     if (rand() < 0.5) s += `${pick(rand, [" ", "", "  "])};${ws()}${marker()}`;
     return s;
   }
-  const specs = Array.from({ length: Math.floor(rand() * 3) }, () => pick(rand, SPECS)).join(pick(rand, [",", ", ", " , "]));
+  const specs = Array.from({ length: Math.floor(rand() * 3) }, () => pick(rand, SPECS)).join(
+    pick(rand, [",", ", ", " , "]),
+  );
   s += rand() < 0.25 ? `(${specs})` : specs;
   if (rand() < 0.5) s += `${ws()};${ws()}${marker()}`;
   return s;
 }
 
-const JUNK = ["(", ")", "[", "]", ",", ";", "'", '"', " ", "=", "<", "@", "a", "1", ".", "-", "and", "or", "not"];
+const JUNK = [
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  ";",
+  "'",
+  '"',
+  " ",
+  "=",
+  "<",
+  "@",
+  "a",
+  "1",
+  ".",
+  "-",
+  "and",
+  "or",
+  "not",
+];
 function mutate(s: string): string {
   const i = Math.floor(rand() * (s.length + 1));
   return rand() < 0.5 ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + pick(rand, JUNK) + s.slice(i);
@@ -126,8 +259,14 @@ interface OracleRequirement {
 
 const cells = grid({ extras: ["", "test", "foo-bar"], prerelease: true });
 const envs = cells.map((g) => ({ ...g.env, extra: g.extra }));
-const markers = [...Array.from({ length: 3000 }, () => marker()), ...Array.from({ length: 500 }, () => mutate(marker()))];
-const requirements = [...Array.from({ length: 2000 }, requirement), ...Array.from({ length: 1000 }, () => mutate(requirement()))];
+const markers = [
+  ...Array.from({ length: 3000 }, () => marker()),
+  ...Array.from({ length: 500 }, () => mutate(marker())),
+];
+const requirements = [
+  ...Array.from({ length: 2000 }, requirement),
+  ...Array.from({ length: 1000 }, () => mutate(requirement())),
+];
 
 // Deliberate differences: we reject comparisons without exactly one variable (packaging accepts and
 // then fails or compares the variable name as text at evaluation time).
@@ -139,8 +278,13 @@ function run() {
     encoding: "utf8",
     maxBuffer: 1 << 30,
   });
-  if (result.status !== 0) throw new Error(`the packaging oracle failed to run: ${result.error ?? result.stderr}`);
-  return JSON.parse(result.stdout) as { version: string; requirements: OracleRequirement[]; markers: OracleRequirement[] };
+  if (result.status !== 0)
+    throw new Error(`the packaging oracle failed to run: ${result.error ?? result.stderr}`);
+  return JSON.parse(result.stdout) as {
+    version: string;
+    requirements: OracleRequirement[];
+    markers: OracleRequirement[];
+  };
 }
 
 function tryParse<T>(f: () => T): { value?: T; error?: string } {
@@ -158,7 +302,10 @@ function compareEvals(m: Marker, expected: (boolean | null)[], label: string, pr
     if (want === null || want === undefined) return;
     compared++;
     const got = m.evaluate(g.env, { extra: g.extra });
-    if (got !== want) problems.push(`${label}: env #${i} (${g.env.sys_platform} ${g.env.implementation_name} ${g.env.python_full_version} extra=${g.extra}) expected ${want}, got ${got}; canonical ${JSON.stringify(m.toString())}`);
+    if (got !== want)
+      problems.push(
+        `${label}: env #${i} (${g.env.sys_platform} ${g.env.implementation_name} ${g.env.python_full_version} extra=${g.extra}) expected ${want}, got ${got}; canonical ${JSON.stringify(m.toString())}`,
+      );
   });
   return compared;
 }
@@ -178,11 +325,14 @@ describe("differential vs pypa/packaging", () => {
       const want = oracle.markers[i]!;
       const got = tryParse(() => Marker.parse(text));
       if (got.value === undefined) {
-        if (want.ok && !DELIBERATE.test(got.error!)) problems.push(`${JSON.stringify(text)}: packaging parses it, we fail: ${got.error}`);
+        if (want.ok && !DELIBERATE.test(got.error!))
+          problems.push(`${JSON.stringify(text)}: packaging parses it, we fail: ${got.error}`);
         return;
       }
       if (!want.ok) {
-        problems.push(`${JSON.stringify(text)}: packaging fails (${want.error}), we parse it as ${JSON.stringify(got.value.toString())}`);
+        problems.push(
+          `${JSON.stringify(text)}: packaging fails (${want.error}), we parse it as ${JSON.stringify(got.value.toString())}`,
+        );
         return;
       }
       parsed++;
@@ -200,7 +350,8 @@ describe("differential vs pypa/packaging", () => {
       const want = oracle.requirements[i]!;
       const got = tryParse(() => Requirement.parse(text));
       if (got.value === undefined) {
-        if (want.ok && !DELIBERATE.test(got.error!)) problems.push(`${JSON.stringify(text)}: packaging parses it, we fail: ${got.error}`);
+        if (want.ok && !DELIBERATE.test(got.error!))
+          problems.push(`${JSON.stringify(text)}: packaging parses it, we fail: ${got.error}`);
         return;
       }
       if (!want.ok) {
@@ -211,11 +362,14 @@ describe("differential vs pypa/packaging", () => {
       const r = got.value;
       const label = JSON.stringify(text);
       if (r.name !== want.name) problems.push(`${label}: name ${r.name} vs ${want.name}`);
-      if (r.canonicalName !== canonicalizeName(want.name!)) problems.push(`${label}: canonical name ${r.canonicalName}`);
-      if (JSON.stringify(r.extras) !== JSON.stringify(want.extras)) problems.push(`${label}: extras ${r.extras} vs ${want.extras}`);
+      if (r.canonicalName !== canonicalizeName(want.name!))
+        problems.push(`${label}: canonical name ${r.canonicalName}`);
+      if (JSON.stringify(r.extras) !== JSON.stringify(want.extras))
+        problems.push(`${label}: extras ${r.extras} vs ${want.extras}`);
       const ours = r.specifier.specifiers.map((s) => s.toString()).sort();
       const theirs = want.specs!.map((s) => Specifier.parse(s).toString()).sort();
-      if (JSON.stringify(ours) !== JSON.stringify(theirs)) problems.push(`${label}: specifiers ${ours} vs ${theirs}`);
+      if (JSON.stringify(ours) !== JSON.stringify(theirs))
+        problems.push(`${label}: specifiers ${ours} vs ${theirs}`);
       if ((r.url ?? null) !== want.url) problems.push(`${label}: url ${r.url} vs ${want.url}`);
       if (want.evals === null) {
         if (!r.marker.isTrue()) problems.push(`${label}: marker should be absent`);

@@ -464,7 +464,7 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
         }
         parts = next;
       }
-      throw new ForkRequest(parts, `${packageKey(first.pkg)} is required as ${list.map((e) => `${e.set.toString()} (${e.marker.toString() || "always"})`).join(" and ")}`);
+      throw new ForkRequest(orderForks(parts, list), `${packageKey(first.pkg)} is required as ${list.map((e) => `${e.set.toString()} (${e.marker.toString() || "always"})`).join(" and ")}`);
     }
     if (pythonSet && !pythonSet.isFull()) deps.push([PYTHON, pythonSet]);
     this.edges.set(`${packageKey(p)}@${v.toString()}`, edges);
@@ -502,6 +502,32 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
   candidate(name: string, v: Version): Candidate | undefined {
     return this.maps.get(name)?.get(v);
   }
+}
+
+/**
+ * The order forks are solved in. Later forks prefer the versions earlier ones chose, so solving
+ * the most constrained fork first (the one whose requirement has the lowest upper bound) lets the
+ * others reuse its versions where they can: `a<2` on macOS and `a>=1` on Linux then lock one `a`.
+ */
+function orderForks(parts: Marker[], entries: Array<{ set: VersionSet; marker: Marker }>): Marker[] {
+  const keyed = parts.map((part, index) => {
+    let set = VersionSet.full();
+    let constrained = false;
+    for (const e of entries) {
+      if (part.isDisjoint(e.marker)) continue;
+      set = set.intersect(e.set);
+      constrained = true;
+    }
+    const last = set.intervals[set.intervals.length - 1];
+    return { part, index, constrained, upper: last?.upper?.version };
+  });
+  keyed.sort((a, b) => {
+    if (a.constrained !== b.constrained) return a.constrained ? -1 : 1;
+    if (a.upper && b.upper) return a.upper.compare(b.upper) || a.index - b.index;
+    if (a.upper || b.upper) return a.upper ? -1 : 1;
+    return a.index - b.index;
+  });
+  return keyed.map((k) => k.part);
 }
 
 const lowerBoundCache = new Map<string, VersionSet>();
