@@ -51,7 +51,7 @@ function optString(
 ): string | undefined {
   const v = raw[key];
   if (v === undefined || typeof v === "string") return v;
-  ctx.problems.add(line, `${what}: \`${key}\` must be a string`);
+  ctx.problems.add(line, `${what ? `${what}: ` : ""}\`${key}\` must be a string`);
   return undefined;
 }
 
@@ -332,7 +332,7 @@ export function readLock(text: string, path = "pylock.toml"): Lock {
   const environments = stringList(ctx, raw, "environments").map((e) =>
     parseMarker(ctx, e, loc.top("environments"), "`environments`"),
   );
-  const rp = optString(ctx, raw, "requires-python", loc.top("requires-python"), "lock");
+  const rp = optString(ctx, raw, "requires-python", loc.top("requires-python"), "");
   const requiresPython = parseSpecifiers(ctx, rp, loc.top("requires-python"), "");
   const extras = stringList(ctx, raw, "extras").map(canonicalizeName);
   const dependencyGroups = stringList(ctx, raw, "dependency-groups").map(canonicalizeName);

@@ -7,7 +7,14 @@ import { describe, expect, test } from "vitest";
 import { formatLock } from "./format-lock";
 import { lockFromResolution } from "./from-resolution";
 import { readLock } from "./read-lock";
-import { APP_INPUTS, APP_PACKAGES, SERVICE_INPUTS, appResolution, resolvedPackage, serviceResolution } from "./testing/scenarios";
+import {
+  APP_INPUTS,
+  APP_PACKAGES,
+  SERVICE_INPUTS,
+  appResolution,
+  resolvedPackage,
+  serviceResolution,
+} from "./testing/scenarios";
 import type { PackageSpec } from "./testing/scenarios";
 import { canonicalInstant } from "./toml-writer";
 import { wheelFitsRequiresPython } from "./wheel-python";
@@ -84,7 +91,9 @@ describe("determinism (property)", () => {
   test("upgrading one package changes only that package's block", () => {
     const r = appResolution();
     const idna = APP_PACKAGES.find((p) => p.name === "idna") as PackageSpec;
-    r.packages = r.packages.map((p) => (p.name === "idna" ? resolvedPackage({ ...idna, version: "3.11" }) : p));
+    r.packages = r.packages.map((p) =>
+      p.name === "idna" ? resolvedPackage({ ...idna, version: "3.11" }) : p,
+    );
     const before = expected.split("\n");
     const after = writeLock(r, APP_INPUTS).split("\n");
     expect(after.length).toBe(before.length);
@@ -115,7 +124,8 @@ describe("wheels and requires-python", () => {
   test("keepAllWheels keeps the cp38 wheels a >=3.9 lock would drop", () => {
     const numpy = (opts: { keepAllWheels?: boolean }) =>
       lockFromResolution(appResolution(), APP_INPUTS, opts).packages.find((p) => p.name === "numpy");
-    const names = (p: ReturnType<typeof numpy>) => (p?.source.kind === "files" ? p.source.wheels.map((w) => w.name) : []);
+    const names = (p: ReturnType<typeof numpy>) =>
+      p?.source.kind === "files" ? p.source.wheels.map((w) => w.name) : [];
     expect(names(numpy({})).some((n) => n.includes("cp38"))).toBe(false);
     expect(names(numpy({ keepAllWheels: true })).filter((n) => n.includes("cp38"))).toHaveLength(3);
   });

@@ -1,0 +1,86 @@
+import { describe, expect, test } from "vitest";
+import { InvalidLockError } from "./errors";
+import { readLock } from "./read-lock";
+
+/** The rendered problems of an invalid lock (the test fails if the lock is valid). */
+function problems(text: string): string {
+  try {
+    readLock(text);
+  } catch (e) {
+    if (e instanceof InvalidLockError) return e.message;
+    throw e;
+  }
+  throw new Error("expected the lock to be invalid");
+}
+
+const HEAD = `lock-version = "1.0"\ncreated-by = "test"\n`;
+const WHEEL = `[[packages.wheels]]\nname = "a-1.0-py3-none-any.whl"\nurl = "https://x.example/a-1.0-py3-none-any.whl"\nhashes = { sha256 = "aa" }\n`;
+
+describe("validation (one PEP 751 rule each)", () => {
+  test.each([
+    ["missing lock-version", `created-by = "t"\npackages = []\n`],
+    [
+      "unsupported major version (the only problem reported)",
+      `lock-version = "2.0"\ncreated-by = "t"\n[[packages]]\n`,
+    ],
+    ["missing created-by and packages", `lock-version = "1.0"\n`],
+    ["package without name", `${HEAD}\n[[packages]]\nversion = "1.0"\n${WHEEL}`],
+    ["package from wheels without version", `${HEAD}\n[[packages]]\nname = "a"\n${WHEEL}`],
+    [
+      "dependency pointing to no package entry",
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\ndependencies = [\n    { name = "b" },\n    { name = "c", version = "2.0" },\n]\n${WHEEL}\n[[packages]]\nname = "c"\nversion = "1.0"\narchive = { url = "https://x.example/c.zip", hashes = { sha256 = "cc" } }\n`,
+    ],
+    [
+      "two entries of one name with overlapping markers",
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\nmarker = "python_version < '3.11'"\n${WHEEL}\n[[packages]]\nname = "a"\nversion = "2.0"\nmarker = "python_version >= '3.10'"\n${WHEEL}\n[[packages]]\nname = "b"\nversion = "1.0"\nmarker = "sys_platform == 'linux'"\nsdist = { url = "https://x.example/b.tar.gz", hashes = { sha256 = "bb" } }\n[[packages]]\nname = "b"\nversion = "2.0"\nmarker = "sys_platform != 'linux'"\nsdist = { url = "https://x.example/b.tar.gz", hashes = { sha256 = "bb" } }\n`,
+    ],
+    [
+      "ambiguous dependency",
+      `${HEAD}\n[[packages]]\nname = "x"\nversion = "1.0"\ndependencies = [{ name = "a" }]\n${WHEEL.replace("a-1.0", "x-1.0").replace("a-1.0", "x-1.0")}\n[[packages]]\nname = "a"\nversion = "1.0"\nmarker = "extra == 'p'"\n${WHEEL}\n[[packages]]\nname = "a"\nversion = "2.0"\nmarker = "extra == 'q'"\n${WHEEL}`,
+    ],
+    [
+      "wheel and sdist without hashes",
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\nsdist = { name = "a-1.0.tar.gz", url = "https://x.example/a-1.0.tar.gz", hashes = {} }\n\n[[packages.wheels]]\nname = "a-1.0-py3-none-any.whl"\nurl = "https://x.example/a-1.0-py3-none-any.whl"\n`,
+    ],
+    [
+      "archive and wheel without url or path",
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\narchive = { hashes = { sha256 = "aa" } }\n\n[[packages]]\nname = "b"\nversion = "1.0"\nwheels = [\n  { name = "b-1.0-py3-none-any.whl", hashes = { sha256 = "bb" } },\n]\n`,
+    ],
+    [
+      "invalid marker, requires-python and version strings",
+      `lock-version = "1.0"\ncreated-by = "t"\nrequires-python = ">=3.x"\nenvironments = ["sys_platform = 'linux'"]\n\n[[packages]]\nname = "a"\nversion = "one"\nmarker = "python_version >> '3'"\n${WHEEL}`,
+    ],
+    [
+      "more than one source",
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\ndirectory = { path = "a" }\nvcs = { type = "git", url = "https://x.example/a.git", commit-id = "abc" }\n`,
+    ],
+    ["no source", `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\n`],
+    [
+      "vcs without commit-id",
+      `${HEAD}\n[[packages]]\nname = "a"\nvcs = { type = "git", url = "https://x.example/a.git" }\n`,
+    ],
+    ["invalid TOML", `${HEAD}\n[[packages]]\nname = "a\n`],
+  ])("%s", (_name, text) => {
+    expect(problems(text)).toMatchSnapshot();
+  });
+
+  test("every problem is reported at once, with path and line", () => {
+    const text = `lock-version = "1.0"\n\n[[packages]]\nname = "a"\n\n[[packages.wheels]]\nname = "a-1.0-py3-none-any.whl"\n\n[[packages]]\nname = "a b"\n`;
+    let error: unknown;
+    try {
+      readLock(text, "sub/pylock.dev.toml");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidLockError);
+    const e = error as InvalidLockError;
+    expect(e.problems.map((p) => [p.line, p.code])).toEqual([
+      [undefined, "lock-invalid"],
+      [6, "lock-invalid"],
+      [6, "lock-invalid"],
+      [3, "lock-invalid"],
+      [10, "lock-invalid"],
+    ]);
+    expect(e.render()).toMatchSnapshot();
+  });
+});
