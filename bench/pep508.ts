@@ -51,7 +51,12 @@ export async function run(): Promise<{ name: string; value: number; unit: string
   const markerTexts = [...new Set(parsed.map((p) => p.marker.toString()).filter((t) => t !== ""))];
   const m = time(() => {
     let n = 0;
-    for (let round = 0; round < 5; round++) for (const t of markerTexts) (Marker.parse(t), n++);
+    for (let round = 0; round < 5; round++) {
+      for (const t of markerTexts) {
+        Marker.parse(t);
+        n++;
+      }
+    }
     return n;
   });
   const markers = markerTexts.map((t) => Marker.parse(t));
@@ -70,12 +75,28 @@ export async function run(): Promise<{ name: string; value: number; unit: string
     return n;
   });
   return [
-    { name: "pep508 requirement parse", value: Math.round(r.ops / r.seconds), unit: "ops/s", note: `${reqs.length} strings from pypi-snapshots, ${failed} rejected, cold caches` },
-    { name: "pep508 marker parse", value: Math.round(m.ops / m.seconds), unit: "ops/s", note: `${markerTexts.length} distinct canonical markers, 5 rounds (interned)` },
-    { name: "pep508 marker and/or/isDisjoint", value: Math.round(ops.ops / ops.seconds), unit: "ops/s", note: `${ops.ops} operations over snapshot markers` },
+    {
+      name: "pep508 requirement parse",
+      value: Math.round(r.ops / r.seconds),
+      unit: "ops/s",
+      note: `${reqs.length} strings from pypi-snapshots, ${failed} rejected, cold caches`,
+    },
+    {
+      name: "pep508 marker parse",
+      value: Math.round(m.ops / m.seconds),
+      unit: "ops/s",
+      note: `${markerTexts.length} distinct canonical markers, 5 rounds (interned)`,
+    },
+    {
+      name: "pep508 marker and/or/isDisjoint",
+      value: Math.round(ops.ops / ops.seconds),
+      unit: "ops/s",
+      note: `${ops.ops} operations over snapshot markers`,
+    },
   ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  for (const row of await run()) console.log(`${row.name.padEnd(34)} ${String(row.value).padStart(10)} ${row.unit}  ${row.note ?? ""}`);
+  for (const row of await run())
+    console.log(`${row.name.padEnd(34)} ${String(row.value).padStart(10)} ${row.unit}  ${row.note ?? ""}`);
 }

@@ -58,7 +58,13 @@ const RANKS = {
 
 const registry = new Map<string, Variable>();
 
-function variable(kind: VariableKind, key: string, rank: number, extraLike: boolean, make?: () => Variable): Variable {
+function variable(
+  kind: VariableKind,
+  key: string,
+  rank: number,
+  extraLike: boolean,
+  make?: () => Variable,
+): Variable {
   const id = `${kind}:${rank}:${key}`;
   let v = registry.get(id);
   if (v === undefined) {
@@ -68,9 +74,16 @@ function variable(kind: VariableKind, key: string, rank: number, extraLike: bool
   return v;
 }
 
-export const PYTHON_FULL_VERSION = variable("version", "python_full_version", RANKS.python_full_version, false);
+export const PYTHON_FULL_VERSION = variable(
+  "version",
+  "python_full_version",
+  RANKS.python_full_version,
+  false,
+);
 
-function versionVariable(name: "python_full_version" | "implementation_version" | "platform_release"): Variable {
+function versionVariable(
+  name: "python_full_version" | "implementation_version" | "platform_release",
+): Variable {
   const rank = name === "platform_release" ? RANKS["platform_release#version"] : RANKS[name];
   return variable("version", name, rank, false);
 }
@@ -100,7 +113,8 @@ function intervalsNode(v: Variable, intervals: readonly Interval[]): MarkerNode 
   for (const interval of intervals) {
     if (interval.lower === undefined) children[0] = TRUE_NODE;
     else pushCut(cuts, children, cutAt(interval.lower.version, !interval.lower.inclusive), TRUE_NODE);
-    if (interval.upper !== undefined) pushCut(cuts, children, cutAt(interval.upper.version, interval.upper.inclusive), FALSE_NODE);
+    if (interval.upper !== undefined)
+      pushCut(cuts, children, cutAt(interval.upper.version, interval.upper.inclusive), FALSE_NODE);
   }
   return versionNode(v, cuts, children);
 }
@@ -125,9 +139,19 @@ export function versionSetNode(v: Variable, set: VersionSet): MarkerNode {
     const p = pres.children[segmentIndex(pres.cuts, lo, hi)]!;
     let onlyPre = false;
     const h = hi?.version;
-    const isFinal = h !== undefined && !h.isPrerelease && h.post === undefined && h.local === undefined && !h.toString().includes("∞");
+    const isFinal =
+      h !== undefined &&
+      !h.isPrerelease &&
+      h.post === undefined &&
+      h.local === undefined &&
+      !h.toString().includes("∞");
     if (f !== p && lo !== undefined && hi !== undefined && !hi.after && isFinal) {
-      const dev0 = cutAt(Version.parse(`${hi.version.epoch ? `${hi.version.epoch}!` : ""}${hi.version.release.join(".")}.dev0`), false);
+      const dev0 = cutAt(
+        Version.parse(
+          `${hi.version.epoch ? `${hi.version.epoch}!` : ""}${hi.version.release.join(".")}.dev0`,
+        ),
+        false,
+      );
       onlyPre = compareCuts(lo, dev0) >= 0;
     }
     children.push(onlyPre ? p : f);
@@ -181,7 +205,13 @@ function pythonVersionNode(spec: Specifier): MarkerNode {
   const r0 = v.release[0] ?? 0;
   const r1 = v.release[1] ?? 0;
   // Membership of X.Y only changes at these starts (lexicographic order of (X, Y)).
-  const starts: [number, number][] = [[0, 0], [r0, 0], [r0, r1], [r0, r1 + 1], [r0 + 1, 0]];
+  const starts: [number, number][] = [
+    [0, 0],
+    [r0, 0],
+    [r0, r1],
+    [r0, r1 + 1],
+    [r0 + 1, 0],
+  ];
   starts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let node = FALSE_NODE;
   for (let i = 0; i < starts.length; i++) {
@@ -240,11 +270,17 @@ export function quote(value: string): string {
 }
 
 /** An independent boolean atom evaluated with packaging's comparison semantics. */
-function opaque(name: MarkerVariable, op: MarkerOperator, literal: string, literalFirst: boolean): MarkerNode {
+function opaque(
+  name: MarkerVariable,
+  op: MarkerOperator,
+  literal: string,
+  literalFirst: boolean,
+): MarkerNode {
   const negated = NEGATE[op];
   if (negated !== undefined) return not(opaque(name, negated, literal, literalFirst));
   const inverse: Record<string, MarkerOperator> = { "==": "!=", "<": ">=", "<=": ">", in: "not in" };
-  const text = (o: MarkerOperator) => (literalFirst ? `${quote(literal)} ${o} ${name}` : `${name} ${o} ${quote(literal)}`);
+  const text = (o: MarkerOperator) =>
+    literalFirst ? `${quote(literal)} ${o} ${name}` : `${name} ${o} ${quote(literal)}`;
   const isExtra = name === "extra";
   const key = text(op);
   const rank = isExtra ? RANKS["opaque#extra"] : RANKS.opaque;
@@ -302,7 +338,9 @@ function lowerComparison(c: Comparison): MarkerNode {
   }
 
   const isVersionVariable =
-    variableName === "python_version" || variableName === "python_full_version" || variableName === "implementation_version";
+    variableName === "python_version" ||
+    variableName === "python_full_version" ||
+    variableName === "implementation_version";
   if (isVersionVariable || variableName === "platform_release") {
     if (op === "in" || op === "not in") {
       if (variableName === "python_version" && !literalFirst) {
@@ -319,7 +357,10 @@ function lowerComparison(c: Comparison): MarkerNode {
       const spec = tryParseSpecifier(op + literal);
       if (spec !== undefined) {
         if (variableName === "python_version") {
-          if (op === "===") return /^(0|[1-9]\d*)\.(0|[1-9]\d*)$/.test(literal) ? pythonVersionNode(Specifier.parse(`==${literal}`)) : FALSE_NODE;
+          if (op === "===")
+            return /^(0|[1-9]\d*)\.(0|[1-9]\d*)$/.test(literal)
+              ? pythonVersionNode(Specifier.parse(`==${literal}`))
+              : FALSE_NODE;
           return pythonVersionNode(spec);
         }
         const v = versionVariable(variableName);

@@ -113,7 +113,11 @@ function intern(key: string, make: () => MarkerNode): MarkerNode {
 }
 
 /** A version node from cuts and children, merging equal neighbours. */
-export function versionNode(variable: Variable, cuts: readonly Cut[], children: readonly MarkerNode[]): MarkerNode {
+export function versionNode(
+  variable: Variable,
+  cuts: readonly Cut[],
+  children: readonly MarkerNode[],
+): MarkerNode {
   const keptCuts: Cut[] = [];
   const kept: MarkerNode[] = [children[0]!];
   for (let i = 0; i < cuts.length; i++) {
@@ -151,7 +155,10 @@ export function stringNode(
 
 export function boolNode(variable: Variable, whenFalse: MarkerNode, whenTrue: MarkerNode): MarkerNode {
   if (whenFalse === whenTrue) return whenFalse;
-  return intern(`b${variable.id}:${whenFalse.id}:${whenTrue.id}`, () => new MarkerNode(variable, [whenFalse, whenTrue]));
+  return intern(
+    `b${variable.id}:${whenFalse.id}:${whenTrue.id}`,
+    () => new MarkerNode(variable, [whenFalse, whenTrue]),
+  );
 }
 
 /** Rebuilds `node` (a non-terminal) with each outcome's child replaced by `f(child)`. */
@@ -171,7 +178,10 @@ export function mapChildren(node: MarkerNode, f: (child: MarkerNode) => MarkerNo
 // and / or / not
 
 type Op = "and" | "or";
-let memo = { and: new Map<number, Map<number, MarkerNode>>(), or: new Map<number, Map<number, MarkerNode>>() };
+let memo = {
+  and: new Map<number, Map<number, MarkerNode>>(),
+  or: new Map<number, Map<number, MarkerNode>>(),
+};
 let memoSize = 0;
 const notMemo = new Map<MarkerNode, MarkerNode>();
 
@@ -319,7 +329,11 @@ export function stringChild(node: MarkerNode, value: string): MarkerNode {
 }
 
 /** Existential projection: the variables for which `drop` holds are removed by or-ing outcomes. */
-export function exists(node: MarkerNode, drop: (v: Variable) => boolean, cache = new Map<MarkerNode, MarkerNode>()): MarkerNode {
+export function exists(
+  node: MarkerNode,
+  drop: (v: Variable) => boolean,
+  cache = new Map<MarkerNode, MarkerNode>(),
+): MarkerNode {
   if (node.variable === undefined) return node;
   const hit = cache.get(node);
   if (hit !== undefined) return hit;

@@ -71,7 +71,11 @@ function parseItem(cur: Cursor): Comparison {
   const variable = left.kind === "variable" ? left.name : (right as { name: string }).name;
   if (variable === "extras" || variable === "dependency_groups") {
     if (left.kind !== "string" || (op !== "in" && op !== "not in")) {
-      cur.fail(`\`${variable}\` can only be used as \`'name' in ${variable}\` or \`'name' not in ${variable}\``, start, end);
+      cur.fail(
+        `\`${variable}\` can only be used as \`'name' in ${variable}\` or \`'name' not in ${variable}\``,
+        start,
+        end,
+      );
     }
   }
   cur.skipWs();

@@ -78,7 +78,11 @@ function versionAlternatives(node: MarkerNode, child: MarkerNode, ctx: PrintCont
     const target = versionNode(
       node.variable!,
       [lo, hi].filter((c): c is Cut => c !== undefined),
-      lo === undefined ? [TRUE_NODE, FALSE_NODE] : hi === undefined ? [FALSE_NODE, TRUE_NODE] : [FALSE_NODE, TRUE_NODE, FALSE_NODE],
+      lo === undefined
+        ? [TRUE_NODE, FALSE_NODE]
+        : hi === undefined
+          ? [FALSE_NODE, TRUE_NODE]
+          : [FALSE_NODE, TRUE_NODE, FALSE_NODE],
     );
     const candidates = intervalCandidates(name, lo, hi);
     for (const c of candidates) {
@@ -101,7 +105,11 @@ function versionAlternatives(node: MarkerNode, child: MarkerNode, ctx: PrintCont
       negated.push(atoms[0]!.replace(" == ", " != "));
     }
     if (negated.length === gaps.length) {
-      const target = versionNode(node.variable!, node.cuts, node.children.map((c) => (c === child ? TRUE_NODE : FALSE_NODE)));
+      const target = versionNode(
+        node.variable!,
+        node.cuts,
+        node.children.map((c) => (c === child ? TRUE_NODE : FALSE_NODE)),
+      );
       if (negated.reduce((acc, a) => ctx.and(acc, ctx.toNode(a)), TRUE_NODE) === target) return [negated];
     }
   }

@@ -18,12 +18,20 @@ const minor = fc.integer({ min: 8, max: 12 }).map((y) => `3.${y}`);
 // Not X.Y.0: the grid has no pre-releases to witness [X.Y.dev0, X.Y.0).
 const full = fc.constantFrom("3.7.17", "3.8.18", "3.9.18", "3.10.13", "3.11.7", "3.12.1", "3.13.1");
 const atom = fc.oneof(
-  fc.tuple(fc.constantFrom("<", "<=", "==", "!=", ">=", ">"), minor).map(([op, v]) => `python_version ${op} '${v}'`),
+  fc
+    .tuple(fc.constantFrom("<", "<=", "==", "!=", ">=", ">"), minor)
+    .map(([op, v]) => `python_version ${op} '${v}'`),
   // Only `>=`: `<V` cuts at V.dev0 and `==V` ends at V+∞, leaving gaps no grid version fills.
   full.map((v) => `python_full_version >= '${v}'`),
-  fc.tuple(fc.constantFrom("==", "!="), fc.constantFrom("linux", "darwin", "win32")).map(([op, v]) => `sys_platform ${op} '${v}'`),
-  fc.tuple(fc.constantFrom("==", "!="), fc.constantFrom("CPython", "PyPy")).map(([op, v]) => `platform_python_implementation ${op} '${v}'`),
-  fc.tuple(fc.constantFrom("==", "!="), fc.constantFrom("test", "foo-bar")).map(([op, v]) => `extra ${op} '${v}'`),
+  fc
+    .tuple(fc.constantFrom("==", "!="), fc.constantFrom("linux", "darwin", "win32"))
+    .map(([op, v]) => `sys_platform ${op} '${v}'`),
+  fc
+    .tuple(fc.constantFrom("==", "!="), fc.constantFrom("CPython", "PyPy"))
+    .map(([op, v]) => `platform_python_implementation ${op} '${v}'`),
+  fc
+    .tuple(fc.constantFrom("==", "!="), fc.constantFrom("test", "foo-bar"))
+    .map(([op, v]) => `extra ${op} '${v}'`),
 );
 
 const marker: fc.Arbitrary<Marker> = fc.letrec<{ m: Marker }>((tie) => ({
@@ -79,7 +87,14 @@ describe("marker algebra properties", () => {
   });
 
   test("simplify keeps evaluation inside requires-python", () => {
-    const requiresPython = fc.constantFrom(">=3.8", ">=3.9, <3.12", ">=3.10", "<3.11", ">=3.8.1", ">=3.8, !=3.10.*");
+    const requiresPython = fc.constantFrom(
+      ">=3.8",
+      ">=3.9, <3.12",
+      ">=3.10",
+      "<3.11",
+      ">=3.8.1",
+      ">=3.8, !=3.10.*",
+    );
     fc.assert(
       fc.property(marker, requiresPython, (a, rp) => {
         const set = VersionSet.parse(rp);

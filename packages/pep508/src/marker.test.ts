@@ -5,7 +5,12 @@ import { Marker } from "./marker";
 import { grid } from "./test-grid";
 
 const m = (s: string) => Marker.parse(s);
-const linux38 = grid().find((g) => g.env.sys_platform === "linux" && g.env.python_full_version === "3.8.18" && g.env.implementation_name === "cpython")!.env;
+const linux38 = grid().find(
+  (g) =>
+    g.env.sys_platform === "linux" &&
+    g.env.python_full_version === "3.8.18" &&
+    g.env.implementation_name === "cpython",
+)!.env;
 
 describe("canonical form", () => {
   test.each([
@@ -20,23 +25,41 @@ describe("canonical form", () => {
     ["python_version in '2.7 3.6'", "python_version == '2.7' or python_version == '3.6'"],
     ["python_version not in '3.10'", "python_version != '3.1' and python_version != '3.10'"],
     ["python_full_version >= '3.8.1'", "python_full_version >= '3.8.1'"],
-    ["python_full_version >= '3.8.0' and python_version < '3.10'", "python_full_version >= '3.8.0' and python_version < '3.10'"],
-    ["python_full_version >= '3.8' or python_full_version == '3.7.0.0'", "python_full_version == '3.7.0' or python_full_version >= '3.8.0'"],
-    ["python_full_version >= '3.8.dev0' and python_full_version < '3.10.dev0'", "python_version >= '3.8' and python_version < '3.10'"],
+    [
+      "python_full_version >= '3.8.0' and python_version < '3.10'",
+      "python_full_version >= '3.8.0' and python_version < '3.10'",
+    ],
+    [
+      "python_full_version >= '3.8' or python_full_version == '3.7.0.0'",
+      "python_full_version == '3.7.0' or python_full_version >= '3.8.0'",
+    ],
+    [
+      "python_full_version >= '3.8.dev0' and python_full_version < '3.10.dev0'",
+      "python_version >= '3.8' and python_version < '3.10'",
+    ],
     ["python_full_version < '3.8'", "python_version < '3.8'"],
     ["python_full_version > '3.8'", "python_full_version > '3.8.0'"],
     ["python_full_version <= '3.8.1'", "python_full_version <= '3.8.1'"],
     ["implementation_version >= '7.3.0'", "implementation_version >= '7.3'"],
     ["os.name == 'nt'", "os_name == 'nt'"],
     ["'linux' == sys_platform", "sys_platform == 'linux'"],
-    ["sys_platform == 'linux' or sys_platform == 'darwin'", "sys_platform == 'darwin' or sys_platform == 'linux'"],
-    ["sys_platform != 'win32' and sys_platform != 'cygwin'", "sys_platform != 'cygwin' and sys_platform != 'win32'"],
+    [
+      "sys_platform == 'linux' or sys_platform == 'darwin'",
+      "sys_platform == 'darwin' or sys_platform == 'linux'",
+    ],
+    [
+      "sys_platform != 'win32' and sys_platform != 'cygwin'",
+      "sys_platform != 'cygwin' and sys_platform != 'win32'",
+    ],
     ["python_implementation == 'CPython'", "platform_python_implementation == 'CPython'"],
     ["extra == 'Foo_Bar'", "extra == 'foo-bar'"],
     ["'X' in extras and 'dev' not in dependency_groups", "'x' in extras and 'dev' not in dependency_groups"],
     ["'linux' in sys_platform", "'linux' in sys_platform"],
     ["sys_platform > 'a'", "sys_platform > 'a'"],
-    ["sys_platform == 'linux' or python_version < '3.8'", "python_version < '3.8' or sys_platform == 'linux'"],
+    [
+      "sys_platform == 'linux' or python_version < '3.8'",
+      "python_version < '3.8' or sys_platform == 'linux'",
+    ],
     ["sys_platform == 'linux' and sys_platform == 'win32'", "python_version < '0'"],
     ["python_version < '3.8' or python_version >= '3.8'", ""],
   ])("%j prints as %j", (input, expected) => {
@@ -46,7 +69,9 @@ describe("canonical form", () => {
   });
 
   test("equal markers are the same object", () => {
-    expect(m("os_name == 'nt' and python_version >= '3.8'")).toBe(m("python_version > '3.7' and 'nt' == os_name"));
+    expect(m("os_name == 'nt' and python_version >= '3.8'")).toBe(
+      m("python_version > '3.7' and 'nt' == os_name"),
+    );
   });
 });
 
@@ -120,7 +145,11 @@ describe("algebra", () => {
     [">=3.8", "python_version >= '3.8'", ""],
     [">=3.8", "python_version < '3.8'", "python_version < '0'"],
     [">=3.8", "python_version >= '3.8' and sys_platform == 'linux'", "sys_platform == 'linux'"],
-    [">=3.8", "python_version < '3.10' and sys_platform == 'linux'", "python_version < '3.10' and sys_platform == 'linux'"],
+    [
+      ">=3.8",
+      "python_version < '3.10' and sys_platform == 'linux'",
+      "python_version < '3.10' and sys_platform == 'linux'",
+    ],
     [">=3.8, <3.11", "python_version >= '3.11' or os_name == 'nt'", "os_name == 'nt'"],
   ])("simplify under requires-python %j: %j -> %j", (rp, input, expected) => {
     expect(m(input).simplify(VersionSet.parse(rp)).toString()).toBe(expected);
@@ -139,15 +168,30 @@ describe("algebra", () => {
 
 describe("errors", () => {
   test.each([
-    ["python_version", "Expected a marker operator, one of <=, <, !=, ==, >=, >, ~=, ===, in, not in", 14, 15],
+    [
+      "python_version",
+      "Expected a marker operator, one of <=, <, !=, ==, >=, >, ~=, ===, in, not in",
+      14,
+      15,
+    ],
     ["python_version >= ", "Expected a marker variable or quoted string", 18, 19],
     ["python_version >= '3.8", "Expected a marker variable or quoted string", 18, 19],
     ["(os_name == 'nt'", "Expected a closing `)` for this `(`", 0, 16],
     ["os_name == 'nt' and", "Expected a marker variable or quoted string", 19, 20],
     ["os_name not'nt'", "Expected whitespace after `not`", 11, 12],
     ["os_name not  on 'nt'", "Expected `in` after `not`", 8, 14],
-    ["'a' == 'b'", "A marker comparison needs one variable and one quoted string, found two quoted strings", 0, 10],
-    ["os_name == sys_platform", "A marker comparison needs one variable and one quoted string, found two variables", 0, 23],
+    [
+      "'a' == 'b'",
+      "A marker comparison needs one variable and one quoted string, found two quoted strings",
+      0,
+      10,
+    ],
+    [
+      "os_name == sys_platform",
+      "A marker comparison needs one variable and one quoted string, found two variables",
+      0,
+      23,
+    ],
     ["extras == 'a'", "`extras` can only be used as `'name' in extras` or `'name' not in extras`", 0, 13],
     ["os_name == 'nt' xor", "Expected `and`, `or` or the end of the marker", 16, 19],
     ["python_version=='3'andos_name=='nt'", "Expected `and`, `or` or the end of the marker", 19, 35],

@@ -93,7 +93,8 @@ export class Requirement {
         if (extra === undefined) cur.fail("Expected an extra name after the comma", cur.pos);
       }
       cur.skipWs();
-      if (!cur.eat("]")) cur.fail("Expected a closing `]` for this `[`, or a valid extra name", bracket, cur.pos + 1);
+      if (!cur.eat("]"))
+        cur.fail("Expected a closing `]` for this `[`, or a valid extra name", bracket, cur.pos + 1);
       cur.skipWs();
     }
 
@@ -126,7 +127,8 @@ export class Requirement {
         if (version.trim() === "") cur.fail(`Expected a version after \`${op}\``, start, cur.pos + 1);
         for (const text of (op + version).split(",")) {
           if (text.trim() === "") continue;
-          if (Specifier.tryParse(text) === undefined) cur.fail(`\`${text}\` is not a valid version specifier`, start, cur.pos);
+          if (Specifier.tryParse(text) === undefined)
+            cur.fail(`\`${text}\` is not a valid version specifier`, start, cur.pos);
           specs.push(text);
         }
         cur.skipWs();
@@ -135,7 +137,8 @@ export class Requirement {
       }
       if (parenthesised) {
         cur.skipWs();
-        if (!cur.eat(")")) cur.fail("Expected a closing `)` for this `(`, or a valid version specifier", open, cur.pos + 1);
+        if (!cur.eat(")"))
+          cur.fail("Expected a closing `)` for this `(`, or a valid version specifier", open, cur.pos + 1);
       }
       cur.skipWs();
       if (cur.eat(";")) {

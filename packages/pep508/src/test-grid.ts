@@ -14,10 +14,38 @@ export interface GridEnv {
 }
 
 const PLATFORMS = [
-  { os_name: "posix", sys_platform: "linux", platform_system: "Linux", platform_machine: "x86_64", platform_release: "5.15.0", platform_version: "#1 SMP" },
-  { os_name: "posix", sys_platform: "darwin", platform_system: "Darwin", platform_machine: "arm64", platform_release: "23.1.0", platform_version: "Darwin Kernel Version 23.1.0" },
-  { os_name: "nt", sys_platform: "win32", platform_system: "Windows", platform_machine: "AMD64", platform_release: "10", platform_version: "10.0.19045" },
-  { os_name: "other", sys_platform: "other", platform_system: "Other", platform_machine: "other", platform_release: "1.0", platform_version: "other" },
+  {
+    os_name: "posix",
+    sys_platform: "linux",
+    platform_system: "Linux",
+    platform_machine: "x86_64",
+    platform_release: "5.15.0",
+    platform_version: "#1 SMP",
+  },
+  {
+    os_name: "posix",
+    sys_platform: "darwin",
+    platform_system: "Darwin",
+    platform_machine: "arm64",
+    platform_release: "23.1.0",
+    platform_version: "Darwin Kernel Version 23.1.0",
+  },
+  {
+    os_name: "nt",
+    sys_platform: "win32",
+    platform_system: "Windows",
+    platform_machine: "AMD64",
+    platform_release: "10",
+    platform_version: "10.0.19045",
+  },
+  {
+    os_name: "other",
+    sys_platform: "other",
+    platform_system: "Other",
+    platform_machine: "other",
+    platform_release: "1.0",
+    platform_version: "other",
+  },
 ] as const;
 
 const IMPLEMENTATIONS = [
@@ -26,7 +54,22 @@ const IMPLEMENTATIONS = [
   { implementation_name: "other", platform_python_implementation: "Other" },
 ] as const;
 
-export const PYTHONS = ["3.7.0", "3.7.17", "3.8.0", "3.8.18", "3.9.0", "3.9.18", "3.10.0", "3.10.13", "3.11.0", "3.11.7", "3.12.0", "3.12.1", "3.13.0", "3.13.1"];
+export const PYTHONS = [
+  "3.7.0",
+  "3.7.17",
+  "3.8.0",
+  "3.8.18",
+  "3.9.0",
+  "3.9.18",
+  "3.10.0",
+  "3.10.13",
+  "3.11.0",
+  "3.11.7",
+  "3.12.0",
+  "3.12.1",
+  "3.13.0",
+  "3.13.1",
+];
 
 export const EXTRAS = ["", "test", "foo-bar"];
 
