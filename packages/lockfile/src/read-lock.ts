@@ -175,7 +175,9 @@ function readSource(ctx: Ctx, raw: Table, i: number, owner: string): LockSource 
       );
     } else {
       (raw.wheels ?? []).forEach((w: unknown, j: number) => {
-        const name = isTable(w) && typeof w.name === "string" ? w.name : undefined;
+        const name = isTable(w)
+          ? [w.name, w.url, w.path].find((x): x is string => typeof x === "string")
+          : undefined;
         const wline =
           ctx.loc.wheelLine(i, j) ??
           (name ? ctx.loc.find(i, name, "wheels") : undefined) ??
