@@ -57,6 +57,7 @@ export function resolvedPackage(spec: PackageSpec): ResolvedPackage {
     name: spec.name,
     version: candidate.version,
     marker: Marker.parse(spec.marker ?? ""),
+    forkMarker: Marker.TRUE,
     candidate,
     extras: [],
     dependencies: (spec.deps ?? []).map(dep),
