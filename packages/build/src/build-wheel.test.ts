@@ -16,6 +16,7 @@ import type { IndexServer } from "../../../fixtures/src/server";
 import { loadUniverseFile } from "../../../fixtures/src/universe-file";
 import { extractSdist, readArchive } from "./archive-extract";
 import { BuildError } from "./build-error";
+import { buildSdist } from "./build-sdist";
 import { buildWheel, prepareMetadata } from "./build-wheel";
 import { pipInstaller, python312, recordingInstaller, testBackendProject, writeTree } from "./test-support";
 
@@ -171,6 +172,28 @@ describe("editable builds (PEP 660)", () => {
     expect((error as BuildError).code).toBe("build-editable-unsupported");
     expect((error as BuildError).message).toBe(
       `Failed to build no-editable 0.1.0 (${dir}): the build backend "test_backend" does not support editable installs (it has no build_editable hook, PEP 660)`,
+    );
+  });
+});
+
+describe("buildSdist", () => {
+  test("an sdist built from an extracted sdist carries the same PKG-INFO and rebuilds", async () => {
+    const original = sdistPath("sample_lib-1.1.0.tar.gz");
+    const src = extractSdist(original, fresh("src"));
+    const { sdistPath: built } = await buildSdist(src, { interpreter: python, outDir: fresh("out") });
+    expect(basename(built)).toBe("sample_lib-1.1.0.tar.gz");
+    expect(summary(pkgInfo(built))).toEqual(summary(pkgInfo(original)));
+    const wheel = await buildWheel(built, { interpreter: python, outDir: fresh("out") });
+    expect(summary(wheel.metadata)).toEqual(summary(pkgInfo(original)));
+  });
+
+  test("an archive is refused", async () => {
+    const error = await buildSdist(sdistPath("tiny_dep-1.0.tar.gz"), {
+      interpreter: python,
+      outDir: fresh("out"),
+    }).catch((e: unknown) => e);
+    expect((error as BuildError).message).toBe(
+      "Cannot build an sdist from tiny_dep-1.0.tar.gz: sdists are built from a source directory",
     );
   });
 });

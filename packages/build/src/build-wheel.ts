@@ -73,7 +73,7 @@ export interface PreparedMetadata {
   cached: boolean;
 }
 
-interface Session {
+export interface Session {
   ctx: HookContext;
   env: BuildEnv;
   settings: ConfigSettings;
@@ -81,7 +81,7 @@ interface Session {
 }
 
 /** Run `fn` with the source unpacked, the build system read and the environment ready. */
-async function withSession<T>(
+export async function withSession<T>(
   source: BuildSource,
   info: InterpreterInfo,
   options: BuildOptions,
@@ -114,7 +114,10 @@ async function withSession<T>(
 }
 
 /** Install what `get_requires_for_build_<target>` asks for beyond `[build-system] requires`. */
-async function installDynamicRequires(s: Session, target: "wheel" | "editable" | "sdist"): Promise<void> {
+export async function installDynamicRequires(
+  s: Session,
+  target: "wheel" | "editable" | "sdist",
+): Promise<void> {
   const hook = `get_requires_for_build_${target}` as const;
   const result = await callHook(s.ctx, hook, { config_settings: s.settings });
   if (result.missing) return;
@@ -150,7 +153,13 @@ async function runBuild(s: Session, editable: boolean, directory: string): Promi
   return checkBuiltFile(s, hook, result.value, directory, ".whl");
 }
 
-function checkBuiltFile(s: Session, hook: string, value: unknown, directory: string, suffix: string): string {
+export function checkBuiltFile(
+  s: Session,
+  hook: string,
+  value: unknown,
+  directory: string,
+  suffix: string,
+): string {
   if (typeof value !== "string" || value.includes("/") || value.includes("\\") || !value.endsWith(suffix)) {
     throw new BuildError(
       "build-failed",

@@ -5,6 +5,8 @@ export { createBuildEnv } from "./build-env";
 export type { BuildEnv, BuildEnvOptions, BuildInstaller } from "./build-env";
 export { buildWheel, prepareMetadata } from "./build-wheel";
 export type { BuildOptions, BuiltWheel, PreparedMetadata } from "./build-wheel";
+export { buildSdist } from "./build-sdist";
+export type { BuiltSdist } from "./build-sdist";
 export type { ConfigSettings } from "./build-cache";
 export { CACHE_BUCKET } from "./build-cache";
 export { BuildError, STDERR_TAIL_LINES } from "./build-error";
