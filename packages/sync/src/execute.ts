@@ -36,7 +36,7 @@ import type { InstalledDistribution } from "./installed";
 import { directUrlFor, isNoop, planSync } from "./plan";
 import type { PlannedDistribution, SyncPlan } from "./plan";
 import type { SyncSummary } from "./summary";
-import { acquireVenvLock } from "./venv-lock";
+import { acquireVenvLock, clearStaleVenvLock } from "./venv-lock";
 
 export type SyncEvent =
   | { kind: "download" | "unpack" | "install" | "uninstall"; name: string; version: string }
@@ -148,7 +148,10 @@ export function venvWheelScheme(venv: Venv, info: InterpreterInfo, name: string)
 
 /** Make the venv match `plan.desired`. */
 export async function executeSync(plan: SyncPlan, opts: ExecuteOptions): Promise<SyncResult> {
-  if (isNoop(plan)) return emptyResult(plan);
+  if (isNoop(plan)) {
+    clearStaleVenvLock(opts.venv.root);
+    return emptyResult(plan);
+  }
   const lock = await acquireVenvLock(opts.venv.root, {
     ...(opts.lockTimeoutMs === undefined ? {} : { timeoutMs: opts.lockTimeoutMs }),
     onWait: (owner) => opts.onProgress?.({ kind: "wait-lock", owner }),

@@ -127,3 +127,16 @@ export async function acquireVenvLock(venvRoot: string, opts: LockOptions = {}):
     },
   };
 }
+
+/**
+ * Remove a lock left by a killed process (one stat when there is none), so that a no-op sync, which
+ * never takes the lock, still leaves the venv clean.
+ */
+export function clearStaleVenvLock(venvRoot: string): boolean {
+  const path = join(venvRoot, LOCK_FILE);
+  const owner = readPid(path);
+  if (owner === undefined || owner === process.pid || isAlive(owner)) return false;
+  if (!takeOver(path, owner)) return false;
+  unlinkQuiet(path);
+  return true;
+}

@@ -8,7 +8,9 @@
  *
  * Order, so that a killed removal is finished by the next sync: the marker `LOCKSTEP_INCOMPLETE` is
  * written into the `.dist-info` first (from then on the distribution reads as incomplete), the files
- * go, then the `.dist-info`'s own files with RECORD last but for the marker, then the directory.
+ * go, then the directories they leave empty, then the `.dist-info`'s own files with RECORD last but
+ * for the marker, then the directory. Everything outside the `.dist-info` is gone before RECORD is,
+ * so RECORD always lists whatever is left.
  *
  * Pitfalls: RECORD paths are relative to the directory holding the `.dist-info` and may climb out of
  * it with `..` (scripts, data) — legitimately, as long as they stay inside the prefix; a listed file
@@ -110,19 +112,6 @@ export function uninstallDistribution(distInfo: string, opts: UninstallOptions):
     }
     parents.add(cache);
   }
-  const own = listDir(distInfo).filter((n) => n !== "RECORD" && n !== INCOMPLETE_MARKER);
-  for (const name of [...own, "RECORD", INCOMPLETE_MARKER]) {
-    const path = join(distInfo, name);
-    if (tryUnlink(path)) {
-      result.removed.push(path);
-      tick();
-    } else if (existsSync(path)) {
-      // A directory inside the .dist-info (licenses/, sboms/): its files were listed in RECORD.
-      removeEmptyTree(path);
-    }
-  }
-  rmdirSync(distInfo);
-  tick();
   // Deepest first, so a directory emptied by its children's removal goes too.
   const dirs = [...parents].sort((a, b) => b.length - a.length);
   for (const start of dirs) {
@@ -138,6 +127,19 @@ export function uninstallDistribution(distInfo: string, opts: UninstallOptions):
       dir = dirname(dir);
     }
   }
+  const own = listDir(distInfo).filter((n) => n !== "RECORD" && n !== INCOMPLETE_MARKER);
+  for (const name of [...own, "RECORD", INCOMPLETE_MARKER]) {
+    const path = join(distInfo, name);
+    if (tryUnlink(path)) {
+      result.removed.push(path);
+      tick();
+    } else if (existsSync(path)) {
+      // A directory inside the .dist-info (licenses/, sboms/): its files were listed in RECORD.
+      removeEmptyTree(path);
+    }
+  }
+  rmdirSync(distInfo);
+  tick();
   return result;
 }
 
