@@ -48,6 +48,11 @@ export interface SolveOptions<P, VS> {
   formatter?: ReportFormatter<P, VS>;
   /** Merge `p 1 → dep D` and `p 2 → dep D` into `p 1 ∪ 2 → dep D` (default true). */
   mergeDependencies?: boolean;
+  /**
+   * After a package has been the affected side of this many conflicts, undo the decisions of the
+   * packages it clashed with (see `backjumpIfStuck`). Off when undefined.
+   */
+  conflictBackjumpThreshold?: number;
 }
 
 interface MutableStats extends PackageStats {
@@ -165,10 +170,14 @@ export class Solver<P, V, VS> {
       }
       // Deciding `v` would immediately satisfy one of its incompatibilities: let propagation
       // rule `v` out instead (it will find that incompatibility almost satisfied).
-      if (!deps.some((id) => this.othersSatisfied(this.store[id]!, pkg))) {
+      const clash = deps.find((id) => this.othersSatisfied(this.store[id]!, pkg));
+      if (clash === undefined) {
         ps.addDecision(pkg, v);
         this.stats.decisions++;
         provider.onEvent?.({ kind: "decision", package: p, version: v });
+      } else {
+        this.recordConflict(this.store[clash]!, pkg);
+        this.backjumpIfStuck(pkg, this.store[clash]!);
       }
     }
     const solution = new Map<P, V>();
@@ -365,6 +374,27 @@ export class Solver<P, V, VS> {
       this.statsStamp[p]!++;
     }
     this.provider.onEvent?.({ kind: "conflict", package: this.packages[pkg]! });
+  }
+
+  /**
+   * uv's remedy for "wrong backtracking": when the versions of `pkg` keep being rejected because
+   * of an earlier decision (the culprit), PubGrub would walk down every version of `pkg` (to a
+   * very old one that happens not to clash). Once `pkg` has been the affected side of
+   * `conflictBackjumpThreshold` conflicts, undo the culprits' decisions instead; the provider's
+   * priorities (which see the stats) then decide `pkg` before them.
+   */
+  private backjumpIfStuck(pkg: number, inc: Incompatibility<VS>): void {
+    const threshold = this.options.conflictBackjumpThreshold;
+    if (threshold === undefined || this.pkgStats[pkg]!.affected !== threshold) return;
+    let lowest = Infinity;
+    for (const other of inc.packages) {
+      if (other === pkg) continue;
+      const pa = this.ps.byPackage[other];
+      if (!pa?.hasDecision) continue;
+      const at = pa.causes.indexOf(DECISION);
+      if (at >= 0) lowest = Math.min(lowest, pa.levels[at]!);
+    }
+    if (lowest !== Infinity && lowest >= 1) this.backtrack(lowest - 1);
   }
 
   /**

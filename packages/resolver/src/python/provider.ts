@@ -27,6 +27,9 @@ import type { ResolveOptions } from "./options";
 import type { PyPackage } from "./package";
 import { PYTHON, extraPackage, groupPackage, packageKey, plainPackage } from "./package";
 
+/** Conflicts after which a package is decided before the packages it clashes with. */
+export const CONFLICT_THRESHOLD = 5;
+
 export const pythonVersionSets: VersionSetOps<Version, VersionSet> = {
   empty: () => VersionSet.empty(),
   full: () => VersionSet.full(),
@@ -183,7 +186,9 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     if (p.kind === "python" || p.kind === "root") return [1_000_000, 0];
     if (p.kind === "group") return [900_000, -seq];
     const pinned = range.intervals.length === 1 && isPoint(range) ? 1 : 0;
-    return [pinned * 100_000 + Math.min(stats.conflicts, 99_999), -seq];
+    // A package that keeps being rejected because of others is decided before them (uv's rule).
+    const stuck = stats.affected >= CONFLICT_THRESHOLD ? 1 : 0;
+    return [pinned * 100_000 + stuck * 50_000 + Math.min(stats.conflicts, 49_999), -seq];
   }
 
   // ---- versions -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import type { ResolveOptions } from "./options";
 import type { PyPackage } from "./package";
 import { distributionName, packageKey, rootPackage } from "./package";
 import type { Edge, RootInput } from "./provider";
-import { ForkRequest, PythonProvider } from "./provider";
+import { CONFLICT_THRESHOLD, ForkRequest, PythonProvider } from "./provider";
 import { PythonReportFormatter, resolutionHints } from "./report";
 import { lowerBoundOf, lowestPython, requiresPythonMarker } from "./requires-python";
 
@@ -117,7 +117,7 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
     if (!pythonVersion) continue; // a fork no Python can be in
     const provider = new PythonProvider(client, root, rootPkg, { ...options, preferences }, fork, pythonVersion, shared);
     const formatter = new PythonReportFormatter(pythonVersion);
-    const solver = new Solver(provider, rootPkg, root.version, { formatter });
+    const solver = new Solver(provider, rootPkg, root.version, { formatter, conflictBackjumpThreshold: CONFLICT_THRESHOLD });
     try {
       const solution = await solver.solve();
       solved.push({ fork, solution, provider });
