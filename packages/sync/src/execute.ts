@@ -192,7 +192,10 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
       archive = await opts.client.download(distFile(d));
     } else {
       if (!opts.buildWheel)
-        throw new LockstepError("build-unavailable", `Building ${d.kind}s is not available here`);
+        throw new LockstepError(
+          "build-unavailable",
+          `Cannot install ${d.name}==${d.version}: building ${d.kind === "sdist" ? "sdists" : "source directories"} is not available here`,
+        );
       archive = await opts.buildWheel(d);
     }
     progress({ kind: "unpack", name: d.name, version: d.version });

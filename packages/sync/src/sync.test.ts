@@ -263,6 +263,25 @@ describe("failures install nothing of that package", () => {
   });
 });
 
+test("an sdist without a build function fails alone, saying why", async () => {
+  const desired: PlannedDistribution[] = [
+    ...plannedSet(built, server.origin, { beta: "1.0" }),
+    {
+      name: "gamma",
+      version: "0.5",
+      kind: "sdist",
+      url: `${server.origin}/files/gamma-0.5.tar.gz`,
+      hashes: {},
+    },
+  ];
+  const root = join(tmp("ls-sync-"), "venv");
+  const error = (await sync(root, desired).catch((e: unknown) => e)) as SyncError;
+  expect(error.message).toBe(
+    `Failed to install 1 package:\n  gamma==0.5 (${server.origin}/files/gamma-0.5.tar.gz): Cannot install gamma==0.5: building sdists is not available here`,
+  );
+  expect(error.result.installed).toEqual([{ name: "beta", version: "1.0" }]);
+});
+
 describe("the venv lock", () => {
   test("a second sync waits, then fails with a clear message", async () => {
     const root = join(tmp("ls-sync-"), "venv");
