@@ -23,6 +23,8 @@ const registry: Record<string, string> = {
   pep508: "bench/pep508.ts",
   pubgrub: "packages/resolver/src/pubgrub/bench.ts",
   index: "bench/index.ts",
+  sync: "bench/sync.ts",
+  resolver: "bench/resolver.ts",
 };
 
 function format(value: number): string {

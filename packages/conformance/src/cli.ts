@@ -27,7 +27,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const dir = resolve(dirArg ?? join(SHARED, "conformance", suite));
   const print = (r: CaseResult) => {
-    if (r.status !== "passed") process.stdout.write(`${r.status.toUpperCase()} ${r.name}: expected ${r.expected}; got ${r.got}\n`);
+    if (r.status === "different") process.stdout.write(`DIFFERENT ${r.name}: ${r.detail ?? `expected ${r.expected}; got ${r.got}`}\n`);
+    else if (r.status !== "passed") process.stdout.write(`${r.status.toUpperCase()} ${r.name}: expected ${r.expected}; got ${r.got}\n`);
   };
   const results = suite === "packse" ? await runPackse(dir, print) : await runResolvelib(dir, join(SHARED, "data", "pypi-snapshots"), print);
   const passed = results.filter((r) => r.status === "passed").length;

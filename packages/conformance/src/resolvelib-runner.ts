@@ -21,7 +21,7 @@ import { validateSolution } from "./validate";
 interface ResolvelibCase {
   index: string;
   requested: string[];
-  resolved?: Record<string, { version: string }>;
+  resolved?: Record<string, { version: string } | string>;
   conflicted?: Record<string, string[]> | string[];
 }
 
@@ -40,7 +40,7 @@ export async function runResolvelibCase(path: string, snapshots: string): Promis
   const expected = conflicted
     ? `unsatisfiable (${conflicted.join(", ")})`
     : Object.entries(c.resolved ?? {})
-        .map(([n, v]) => `${canonicalizeName(n)}==${Version.parse(v.version).toString()}`)
+        .map(([n, v]) => `${canonicalizeName(n)}==${Version.parse(typeof v === "string" ? v : v.version).toString()}`)
         .sort()
         .join(", ") || "(nothing)";
   try {
@@ -64,7 +64,14 @@ export async function runResolvelibCase(path: string, snapshots: string): Promis
     if (conflicted) return { name, status: "failed", expected, got };
     const problems = await validateSolution(client, roots, chosen, env);
     if (problems.length > 0) return { name, status: "failed", expected, got, detail: `invalid: ${problems.join("; ")}` };
-    return got === expected ? { name, status: "passed", expected, got } : { name, status: "different", expected, got };
+    const want = new Map(Object.entries(c.resolved ?? {}).map(([n, v]) => [canonicalizeName(n), Version.parse(typeof v === "string" ? v : v.version)]));
+    const diff = [
+      ...[...want].filter(([n, v]) => !chosen.get(n)?.equals(v)).map(([n, v]) => `${n}: expected ${v.toString()}, got ${chosen.get(n)?.toString() ?? "nothing"}`),
+      ...[...chosen].filter(([n]) => !want.has(n)).map(([n, v]) => `${n}: not expected, got ${v.toString()}`),
+    ];
+    return diff.length === 0
+      ? { name, status: "passed", expected, got }
+      : { name, status: "different", expected, got, detail: diff.join("; ") };
   } finally {
     client.close();
     await server.close();
