@@ -50,6 +50,7 @@ export function readableSet(set: VersionSet): string {
   return set
     .toString()
     .replace(/ \[[^\]]*\]$/, "")
+    .replace(/\+∞/g, "")
     .replace(/(^|\|\| )===/g, "$1==")
     .replace(/, /g, ",");
 }
