@@ -1,22 +1,61 @@
 /**
- * The `lockstep` command line. This file only parses arguments and dispatches; every command lives
- * in its own module under `commands/`, imported lazily so that start-up stays close to Node's own.
+ * The `lockstep` command line. This file only parses arguments and dispatches; each command lives in
+ * its own module under `commands/` that declares its flags; the modules that do the work (the
+ * resolver, the index client, the lockfile code) are imported with `import()` inside the handler, so `lockstep --version` and
+ * `lockstep --help` cost little more than Node's own start.
  */
 import yargs from "yargs";
+import type { ArgumentsCamelCase } from "yargs";
 import { hideBin } from "yargs/helpers";
+import { exportBuilder, runExport } from "./commands/export";
+import type { ExportArgs } from "./commands/export";
+import { lockBuilder, runLock } from "./commands/lock";
+import type { LockArgs } from "./commands/lock";
+import { runTree, treeBuilder } from "./commands/tree";
+import type { TreeArgs } from "./commands/tree";
+import { processOutput } from "./output";
+import type { Output } from "./output";
+import { exitCodeFor, renderError } from "./usage-error";
 
 export const VERSION = "0.1.0";
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], out: Output = processOutput): Promise<number> {
   let exitCode = 0;
+  const run = async (work: () => Promise<number>) => {
+    try {
+      exitCode = await work();
+    } catch (err) {
+      out.stderr(`error: ${renderError(err)}\n`);
+      exitCode = exitCodeFor(err);
+    }
+  };
   await yargs(argv)
     .scriptName("lockstep")
     .version(VERSION)
     .strict()
+    .command(
+      "lock",
+      "Resolve the project's dependencies into pylock.toml",
+      (y) => lockBuilder(y),
+      (args: ArgumentsCamelCase<LockArgs>) =>
+        run(() => runLock(args, out, VERSION)),
+    )
+    .command(
+      "tree",
+      "Show the locked dependency tree",
+      (y) => treeBuilder(y),
+      (args: ArgumentsCamelCase<TreeArgs>) => run(() => runTree(args, out)),
+    )
+    .command(
+      "export",
+      "Export the lock as requirements.txt or pylock.toml",
+      (y) => exportBuilder(y),
+      (args: ArgumentsCamelCase<ExportArgs>) => run(() => runExport(args, out)),
+    )
     .demandCommand(1, "Give a command; see `lockstep --help`.")
-    .fail((msg, err, y) => {
+    .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`error: ${msg}\n\n${y.help()}\n`);
+      out.stderr(`error: ${msg}\n\nSee \`lockstep --help\`.\n`);
       exitCode = 2;
     })
     .parseAsync();
@@ -28,8 +67,7 @@ main(hideBin(process.argv)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const message = err instanceof Error ? (("render" in err && typeof err.render === "function" ? err.render() : err.message) as string) : String(err);
-    process.stderr.write(`error: ${message}\n`);
-    process.exitCode = 1;
+    process.stderr.write(`error: ${renderError(err)}\n`);
+    process.exitCode = exitCodeFor(err);
   },
 );

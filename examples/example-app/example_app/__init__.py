@@ -1,0 +1,3 @@
+"""The lockstep demo application."""
+
+__version__ = "1.1.0"

@@ -1,0 +1,89 @@
+/**
+ * `lockstep lock`: resolve the project's dependencies for every supported environment into
+ * `pylock.toml`, or confirm that the existing lock still matches pyproject.toml. The work is in
+ * `lock-project.ts` (imported only when the command runs); this file declares the flags and
+ * prints the outcome.
+ */
+import type { Argv } from "yargs";
+import { formatDuration, plural, warn } from "../output";
+import type { Output } from "../output";
+
+export interface LockArgs {
+  project?: string | undefined;
+  check?: boolean | undefined;
+  locked?: boolean | undefined;
+  frozen?: boolean | undefined;
+  "dry-run"?: boolean | undefined;
+  upgrade?: boolean | undefined;
+  "upgrade-package"?: string[] | undefined;
+  "index-url"?: string | undefined;
+  "extra-index-url"?: string[] | undefined;
+  "find-links"?: string[] | undefined;
+  offline?: boolean | undefined;
+  "cache-dir"?: string | undefined;
+  refresh?: boolean | undefined;
+  "refresh-package"?: string[] | undefined;
+  prerelease?: string | undefined;
+  resolution?: string | undefined;
+  "exclude-newer"?: string | undefined;
+}
+
+export const PRERELEASE_CHOICES = ["disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"];
+export const RESOLUTION_CHOICES = ["highest", "lowest", "lowest-direct"];
+
+/** Flags shared by every command that finds a project. */
+export function projectOption<T>(y: Argv<T>) {
+  return y.option("project", { type: "string", describe: "The project directory (default: the nearest pyproject.toml upwards)" });
+}
+
+export function lockBuilder<T>(y: Argv<T>) {
+  return projectOption(y)
+    .option("check", { type: "boolean", describe: "Fail if the lock is missing or out of date; never resolve or write" })
+    .option("locked", { type: "boolean", describe: "Same as --check" })
+    .option("frozen", { type: "boolean", describe: "Use the lock as it is: read and validate it, do not check it against pyproject.toml" })
+    .option("dry-run", { type: "boolean", describe: "Resolve and report changes, but do not write pylock.toml" })
+    .option("upgrade", { alias: "U", type: "boolean", describe: "Ignore the versions in the existing lock" })
+    .option("upgrade-package", { alias: "P", type: "string", array: true, describe: "Ignore the locked version of this package" })
+    .option("index-url", { alias: "i", type: "string", describe: "Replace the default index (PyPI) with this URL" })
+    .option("extra-index-url", { type: "string", array: true, describe: "Another index, asked before the default one" })
+    .option("find-links", { alias: "f", type: "string", array: true, describe: "A directory or flat HTML page of distributions" })
+    .option("offline", { type: "boolean", describe: "Use only the cache; make no network request" })
+    .option("cache-dir", { type: "string", describe: "The cache directory (default: $LOCKSTEP_CACHE_DIR or ~/.cache/lockstep)" })
+    .option("refresh", { type: "boolean", describe: "Revalidate every cached index page" })
+    .option("refresh-package", { type: "string", array: true, describe: "Revalidate this package's cached index page" })
+    .option("prerelease", { type: "string", choices: PRERELEASE_CHOICES, describe: "When pre-releases may be chosen" })
+    .option("resolution", { type: "string", choices: RESOLUTION_CHOICES, describe: "Which versions to prefer" })
+    .option("exclude-newer", { type: "string", describe: "Ignore files uploaded after this date or RFC 3339 time" })
+    .conflicts("check", ["frozen", "upgrade", "upgrade-package", "dry-run"])
+    .conflicts("locked", ["frozen", "upgrade", "upgrade-package", "dry-run"])
+    .conflicts("frozen", ["upgrade", "upgrade-package", "dry-run"]);
+}
+
+export async function runLock(args: LockArgs, out: Output, lockstepVersion: string): Promise<number> {
+  const { lockProject } = await import("../lock-project");
+  const outcome = await lockProject({
+    project: args.project,
+    mode: args.check || args.locked ? "check" : args.frozen ? "frozen" : "lock",
+    upgrade: args.upgrade,
+    upgradePackages: args["upgrade-package"],
+    dryRun: args["dry-run"],
+    indexUrl: args["index-url"],
+    extraIndexUrls: args["extra-index-url"],
+    findLinks: args["find-links"],
+    offline: args.offline,
+    cacheDir: args["cache-dir"],
+    refresh: args.refresh,
+    refreshPackages: args["refresh-package"],
+    prerelease: args.prerelease,
+    resolution: args.resolution,
+    excludeNewer: args["exclude-newer"],
+    lockstepVersion,
+  });
+  for (const w of outcome.warnings) warn(out, w);
+  out.stderr(`Resolved ${plural(outcome.packages, "package")} in ${formatDuration(outcome.ms)}\n`);
+  if (outcome.kind === "resolved") {
+    for (const line of outcome.changes) out.stderr(`${line}\n`);
+    if (args["dry-run"]) out.stderr(`Dry run: ${outcome.created ? "would create" : "did not write"} ${outcome.lockPath}\n`);
+  }
+  return 0;
+}

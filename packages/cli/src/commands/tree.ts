@@ -1,0 +1,38 @@
+/**
+ * `lockstep tree`: the locked dependency tree, from the project's requirements down (or, with
+ * `--invert`, from packages up to what needs them). Reads pylock.toml; never resolves.
+ */
+import type { Argv } from "yargs";
+import { UsageError } from "../usage-error";
+import { warn } from "../output";
+import type { Output } from "../output";
+import { projectOption } from "./lock";
+
+export interface TreeArgs {
+  project?: string | undefined;
+  depth?: number | undefined;
+  invert?: boolean | undefined;
+  package?: string[] | undefined;
+  frozen?: boolean | undefined;
+  locked?: boolean | undefined;
+}
+
+export function treeBuilder<T>(y: Argv<T>) {
+  return projectOption(y)
+    .option("depth", { alias: "d", type: "number", describe: "Levels of dependencies to show" })
+    .option("invert", { type: "boolean", describe: "Show what depends on each package, from the leaves up" })
+    .option("package", { type: "string", array: true, describe: "Show the tree of this package only" })
+    .option("frozen", { type: "boolean", describe: "Do not check the lock against pyproject.toml" })
+    .option("locked", { type: "boolean", describe: "Fail if the lock is out of date" });
+}
+
+export async function runTree(args: TreeArgs, out: Output): Promise<number> {
+  if (args.depth !== undefined && (!Number.isInteger(args.depth) || args.depth < 0)) {
+    throw new UsageError(`--depth: expected a whole number >= 0, got ${String(args.depth)}`);
+  }
+  const [{ readProjectLock }, { renderTree }] = await Promise.all([import("../read-project-lock"), import("../render-tree")]);
+  const { lock, warnings } = readProjectLock({ project: args.project, frozen: args.frozen, locked: args.locked });
+  for (const w of warnings) warn(out, w);
+  out.stdout(renderTree(lock, { depth: args.depth, invert: args.invert, packages: args.package }));
+  return 0;
+}

@@ -1,0 +1,216 @@
+/**
+ * `lockstep lock` as a function: find the project, decide whether the existing lock still holds,
+ * resolve when it does not, and write `pylock.toml`. Returns what happened; the command renders it.
+ *
+ * The up-to-date path is short on purpose (design: "no-op paths are short"): read pyproject.toml and
+ * pylock.toml, compare the canonical inputs, return — the index client and the resolver are imported
+ * only when a resolution is needed. Pitfalls: an up-to-date lock is neither re-resolved nor rewritten,
+ * so its bytes and mtime stay; `--check` and `--frozen` never resolve or write; a lock that does not
+ * parse is ignored (with a warning) by a plain `lock`, but is an error for `--check`/`--frozen`; the
+ * existing lock's versions are preferences for the new resolution unless `--upgrade` (or
+ * `--upgrade-package` for those names), so a re-lock changes only what it must.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { LockstepError } from "@lockstep/errors";
+import { Version } from "@lockstep/pep440";
+import { canonicalizeName } from "@lockstep/pep508";
+import { checkRequiredVersion } from "@lockstep/pyproject";
+import { checkLock, diffLocks, formatLock, formatLockChange, lockFromResolution, readLock } from "@lockstep/lockfile";
+import type { Lock } from "@lockstep/lockfile";
+import type { Project } from "@lockstep/pyproject";
+import { locateProject } from "./find-project";
+import { projectInputs } from "./project-inputs";
+import type { SettingFlags } from "./project-inputs";
+
+export interface LockProjectOptions extends SettingFlags {
+  /** `--project DIR`. */
+  project?: string | undefined;
+  cwd?: string | undefined;
+  /** `lock` resolves when stale; `check` (`--check`/`--locked`) fails when stale; `frozen` only reads the lock. */
+  mode?: "lock" | "check" | "frozen";
+  upgrade?: boolean | undefined;
+  upgradePackages?: readonly string[] | undefined;
+  dryRun?: boolean | undefined;
+  findLinks?: readonly string[] | undefined;
+  offline?: boolean | undefined;
+  cacheDir?: string | undefined;
+  refresh?: boolean | undefined;
+  refreshPackages?: readonly string[] | undefined;
+  /** The running lockstep's version, checked against `required-version`. */
+  lockstepVersion: string;
+}
+
+export type LockOutcome =
+  /** The lock was up to date (or `--frozen`): nothing resolved, nothing written. */
+  | { kind: "fresh" | "frozen"; lockPath: string; packages: number; ms: number; warnings: string[] }
+  /** A resolution ran; `wrote` is false for `--dry-run`. */
+  | {
+      kind: "resolved";
+      lockPath: string;
+      packages: number;
+      ms: number;
+      /** The lines describing what changed (`Added foo v1.0`), empty for a new lock with no prior one. */
+      changes: string[];
+      created: boolean;
+      wrote: boolean;
+      warnings: string[];
+    };
+
+/** `--check`/`--locked` on a stale or missing lock. */
+export class LockStaleError extends LockstepError {
+  constructor(
+    lockName: string,
+    readonly changes: string[],
+    flag = "--check",
+  ) {
+    super(
+      "lock-stale",
+      `The lock file \`${lockName}\` needs to be updated, but ${flag} was given:\n${changes.map((c) => `  - ${c}`).join("\n")}`,
+      { hint: "run `lockstep lock` to update it" },
+    );
+  }
+}
+
+export class LockMissingError extends LockstepError {
+  constructor(lockName: string, flag?: string) {
+    super("lock-missing", `Unable to find lock file \`${lockName}\`${flag ? `, but ${flag} was given` : ""}`, {
+      hint: "run `lockstep lock` to create it",
+    });
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+/** Write through a temporary file in the same directory and rename, so readers never see half a lock. */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+function preferencesOf(lock: Lock | undefined): Map<string, Version> {
+  const out = new Map<string, Version>();
+  for (const p of lock?.packages ?? []) {
+    if (!p.version) continue;
+    const prev = out.get(p.name);
+    if (!prev || p.version.compare(prev) > 0) out.set(p.name, p.version);
+  }
+  return out;
+}
+
+function workspaceWarnings(members: Project[], root: Project): string[] {
+  const others = members.filter((m) => m !== root).map((m) => m.name ?? m.root);
+  return others.length === 0
+    ? []
+    : [`Workspace members other than the root are not locked yet; skipped: ${others.join(", ")}`];
+}
+
+export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome> {
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  const mode = opts.mode ?? "lock";
+  const located = locateProject({ project: opts.project, cwd: opts.cwd });
+  const { project, lockPath } = located;
+  const lockName = basename(lockPath);
+  checkRequiredVersion(project.lockstep, opts.lockstepVersion);
+  const pi = projectInputs(project, opts);
+  const warnings = [...pi.warnings, ...workspaceWarnings(located.workspace.members, project)];
+
+  const text = readText(lockPath);
+  let existing: Lock | undefined;
+  if (text !== undefined) {
+    try {
+      existing = readLock(text, lockPath);
+    } catch (err) {
+      if (mode !== "lock") throw err;
+      warnings.push(`Ignoring the existing lock file, which is not valid: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
+  const upgrading = opts.upgrade === true || (opts.upgradePackages?.length ?? 0) > 0;
+
+  if (mode === "frozen") {
+    if (!existing) throw new LockMissingError(lockName, "--frozen");
+    return { kind: "frozen", lockPath, packages: existing.packages.length, ms: elapsed(), warnings };
+  }
+  if (mode === "check") {
+    if (!existing) throw new LockMissingError(lockName, "--check");
+    const check = checkLock(existing, pi.inputs);
+    if (!check.fresh) throw new LockStaleError(lockName, check.changes);
+    return { kind: "fresh", lockPath, packages: existing.packages.length, ms: elapsed(), warnings };
+  }
+  if (existing && !upgrading && checkLock(existing, pi.inputs).fresh) {
+    return { kind: "fresh", lockPath, packages: existing.packages.length, ms: elapsed(), warnings };
+  }
+
+  // Only now load the network and the solver.
+  const [{ IndexClient }, { resolvePython }, { Requirement }] = await Promise.all([
+    import("@lockstep/index"),
+    import("@lockstep/resolver"),
+    import("@lockstep/pep508"),
+  ]);
+  const client = new IndexClient({
+    indexes: pi.indexes.map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: i.default })),
+    findLinks: [...(opts.findLinks ?? [])],
+    pins: pi.pins,
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    offline: opts.offline === true,
+    refresh: opts.refresh === true,
+    refreshPackages: [...(opts.refreshPackages ?? [])],
+  });
+  try {
+    const asMap = (table: Record<string, string[]>) =>
+      new Map(Object.entries(table).map(([k, reqs]) => [k, reqs.map((r) => Requirement.parse(r))]));
+    const resolution = await resolvePython(
+      client,
+      {
+        name: pi.inputs.projectName,
+        version: Version.parse(project.version ?? "0"),
+        dependencies: project.dependencies,
+        // Universal locks hold every extra and group; markers say which packages each one brings.
+        extras: asMap(pi.inputs.optionalDependencies),
+        groups: asMap(pi.inputs.dependencyGroups),
+      },
+      {
+        target: { kind: "universal", environments: pi.environments, requiredEnvironments: pi.requiredEnvironments },
+        requiresPython: pi.requiresPython,
+        prerelease: pi.prerelease,
+        resolution: pi.resolution,
+        excludeNewer: pi.excludeNewer,
+        constraints: pi.constraints,
+        overrides: pi.overrides,
+        preferences: opts.upgrade === true ? new Map() : preferencesOf(existing),
+        upgrade: opts.upgrade === true ? true : new Set((opts.upgradePackages ?? []).map(canonicalizeName)),
+      },
+    );
+    const lock = lockFromResolution(resolution, pi.inputs);
+    const out = formatLock(lock);
+    const changes = existing ? diffLocks(existing, lock).map(formatLockChange) : [];
+    const wrote = opts.dryRun !== true && out !== text;
+    if (wrote) writeFileAtomic(lockPath, out);
+    return {
+      kind: "resolved",
+      lockPath,
+      packages: lock.packages.length,
+      ms: elapsed(),
+      changes,
+      created: text === undefined,
+      wrote,
+      warnings,
+    };
+  } finally {
+    client.close();
+  }
+}

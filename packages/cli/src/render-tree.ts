@@ -1,0 +1,144 @@
+/**
+ * The dependency tree of a lock, as text (`lockstep tree`), shaped like uv's:
+ *
+ * ```
+ * example-app v1.1.0
+ * ├── clickly v8.1.7
+ * │   └── tinycolor v0.4.6
+ * └── testrun v8.3.3 (group: dev)
+ * ```
+ *
+ * The roots are the project's requirements as recorded in the lock's inputs, labelled with the extra
+ * or group that brings them in; edges are the lock's `dependencies`. Pitfalls: one name may have
+ * several entries (marker-split versions), so a requirement leads to every entry its specifier
+ * allows; a package already expanded elsewhere is printed once more with `(*)` and not expanded
+ * again (uv's convention), which also stops cycles; `--invert` walks the edges backwards, from
+ * packages without dependencies (or the `--package` ones) up to the project.
+ */
+import type { Lock, LockPackage } from "@lockstep/lockfile";
+import { Requirement, canonicalizeName } from "@lockstep/pep508";
+
+export interface TreeOptions {
+  /** Levels below the roots to show (0: roots only). */
+  depth?: number | undefined;
+  invert?: boolean | undefined;
+  /** Start from these packages instead of the project. */
+  packages?: readonly string[] | undefined;
+}
+
+interface Node {
+  key: string;
+  label: string;
+}
+
+interface Edge {
+  to: Node;
+  /** `(extra: socks)`, `(group: dev)`, or "". */
+  note: string;
+  /** `[socks]` on root requirements naming extras. */
+  extras: string;
+}
+
+function keyOf(p: { name: string; version: LockPackage["version"] }): string {
+  return `${p.name}@${p.version?.toString() ?? ""}`;
+}
+
+function compareEdges(a: Edge, b: Edge): number {
+  return a.to.label < b.to.label ? -1 : a.to.label > b.to.label ? 1 : a.note < b.note ? -1 : a.note > b.note ? 1 : 0;
+}
+
+/** The graph: node per package entry plus the project; edges both ways. */
+function buildGraph(lock: Lock) {
+  const nodes = new Map<string, Node>();
+  const byName = new Map<string, LockPackage[]>();
+  for (const p of lock.packages) {
+    nodes.set(keyOf(p), { key: keyOf(p), label: p.version ? `${p.name} v${p.version.toString()}` : p.name });
+    byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  }
+  const inputs = lock.lockstep?.inputs;
+  const projectName = inputs ? canonicalizeName(inputs.projectName) : undefined;
+  const projectVersion = inputs?.projectVersion;
+  const rootKey = `${projectName ?? ""}@`;
+  const root: Node = nodes.get(rootKey) ?? {
+    key: rootKey,
+    label: projectName ?? "(project)",
+  };
+  if (projectVersion) root.label = `${projectName ?? ""} v${projectVersion}`;
+  nodes.set(rootKey, root);
+
+  const forward = new Map<string, Edge[]>();
+  const backward = new Map<string, Edge[]>();
+  const add = (from: Node, to: Node, note: string, extras: string) => {
+    forward.set(from.key, [...(forward.get(from.key) ?? []), { to, note, extras }]);
+    backward.set(to.key, [...(backward.get(to.key) ?? []), { to: from, note, extras: "" }]);
+  };
+  for (const p of lock.packages) {
+    if (p.name === projectName && !p.version) continue; // the project's own entry: edges come from inputs
+    const from = nodes.get(keyOf(p)) as Node;
+    for (const d of p.dependencies) {
+      const targets = (byName.get(d.name) ?? []).filter((t) => !d.version || (t.version && t.version.equals(d.version)));
+      for (const t of targets) add(from, nodes.get(keyOf(t)) as Node, "", "");
+    }
+  }
+  if (inputs) {
+    const requirements: Array<[string, string]> = inputs.dependencies.map((r) => [r, ""]);
+    for (const [extra, reqs] of Object.entries(inputs.optionalDependencies)) for (const r of reqs) requirements.push([r, `(extra: ${extra})`]);
+    for (const [group, reqs] of Object.entries(inputs.dependencyGroups)) for (const r of reqs) requirements.push([r, `(group: ${group})`]);
+    for (const [text, note] of requirements) {
+      let req: Requirement;
+      try {
+        req = Requirement.parse(text);
+      } catch {
+        continue;
+      }
+      const entries = byName.get(req.canonicalName) ?? [];
+      const allowed = entries.filter((e) => e.version && req.specifier.contains(e.version, { prereleases: true }));
+      const extras = req.extras.length ? `[${req.extras.join(",")}]` : "";
+      for (const e of allowed.length ? allowed : entries) add(root, nodes.get(keyOf(e)) as Node, note, extras);
+    }
+  }
+  return { nodes, byName, root, forward, backward };
+}
+
+export function renderTree(lock: Lock, opts: TreeOptions = {}): string {
+  const g = buildGraph(lock);
+  const edges = opts.invert ? g.backward : g.forward;
+  let roots: Node[];
+  if (opts.packages && opts.packages.length > 0) {
+    roots = [];
+    for (const name of opts.packages) {
+      const entries = g.byName.get(canonicalizeName(name)) ?? [];
+      for (const e of entries) roots.push(g.nodes.get(keyOf(e)) as Node);
+    }
+  } else if (opts.invert) {
+    roots = [...g.nodes.values()].filter((n) => n !== g.root && (g.forward.get(n.key) ?? []).length === 0);
+    roots.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  } else {
+    roots = [g.root];
+  }
+  const maxDepth = opts.depth ?? Number.POSITIVE_INFINITY;
+  const lines: string[] = [];
+  const expanded = new Set<string>();
+  const walk = (node: Node, prefix: string, depth: number, ancestors: Set<string>) => {
+    if (depth >= maxDepth) return;
+    const children = [...(edges.get(node.key) ?? [])].sort(compareEdges);
+    children.forEach((edge, i) => {
+      const last = i === children.length - 1;
+      const name = edge.extras ? edge.to.label.replace(" v", `${edge.extras} v`) : edge.to.label;
+      const hasChildren = (edges.get(edge.to.key) ?? []).length > 0;
+      const repeat = hasChildren && depth + 1 < maxDepth && (expanded.has(edge.to.key) || ancestors.has(edge.to.key));
+      lines.push(`${prefix}${last ? "└── " : "├── "}${name}${edge.note ? ` ${edge.note}` : ""}${repeat ? " (*)" : ""}`);
+      if (repeat) return;
+      expanded.add(edge.to.key);
+      walk(edge.to, `${prefix}${last ? "    " : "│   "}`, depth + 1, new Set([...ancestors, edge.to.key]));
+    });
+  };
+  for (const root of roots) {
+    lines.push(root.label);
+    expanded.add(root.key);
+    walk(root, "", 0, new Set([root.key]));
+  }
+  const repeated = lines.some((l) => l.endsWith(" (*)"));
+  if (repeated) lines.push("(*) Package tree already displayed");
+  return `${lines.join("\n")}\n`;
+}
