@@ -264,3 +264,34 @@ describe("authentication", () => {
     }
   });
 });
+
+describe("source distributions", () => {
+  const dynamic: Universe = {
+    name: "sdist-metadata",
+    packages: {
+      fresh: { versions: { "1.0": { wheels: false, requiresDist: ["beta"] } } },
+      dyn: { versions: { "1.0": { wheels: false, dynamic: ["Requires-Dist"], requiresDist: ["beta"] } } },
+    },
+  };
+
+  test("static PKG-INFO is used; dynamic metadata goes to the build hook, or fails clearly", async () => {
+    const s = await serveUniverse(dynamic);
+    servers.push(s);
+    const built: string[] = [];
+    const withHook = client(s, {
+      buildMetadata: async (file, archive) => {
+        built.push(`${file.filename} ${archive.includes("archives-v1") ? "cached" : archive}`);
+        return "Metadata-Version: 2.1\nName: x\nVersion: 1.0\nRequires-Dist: built-by-hook\n";
+      },
+    });
+    const sdist = async (c: IndexClient, name: string) => (await c.project(name)).files[0] as DistFile;
+    expect(await withHook.metadata(await sdist(withHook, "fresh"))).toMatch(/^Requires-Dist: beta$/m);
+    expect(await withHook.metadata(await sdist(withHook, "dyn"))).toContain("built-by-hook");
+    expect(built).toEqual(["dyn-1.0.tar.gz cached"]);
+
+    const without = client(s);
+    await expect(without.metadata(await sdist(without, "dyn"))).rejects.toThrow(
+      "The metadata of dyn-1.0.tar.gz is not static (requires-dist marked dynamic); it must be built",
+    );
+  });
+});

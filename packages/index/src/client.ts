@@ -24,7 +24,7 @@ import type { HttpOptions } from "./http";
 import { HttpClient } from "./http";
 import { parseSimpleHtml } from "./simple-html";
 import { parseSimpleJson } from "./simple-json";
-import { pkgInfoFromSdist, staticSdistMetadata } from "./sdist-metadata";
+import { SdistNeedsBuildError, pkgInfoFromSdist, staticSdistMetadata } from "./sdist-metadata";
 import { checkHash } from "./verify";
 import type { MetadataVia } from "./wheel-metadata";
 import { fetchByRanges, fetchPep658, metadataFromWheelBytes } from "./wheel-metadata";
@@ -55,6 +55,12 @@ export interface IndexClientOptions {
   http?: Partial<Omit<HttpOptions, "credentials">>;
   env?: NodeJS.ProcessEnv;
   netrcPath?: string;
+  /**
+   * Prepares the metadata of a source distribution whose PKG-INFO cannot be trusted (Metadata-Version
+   * below 2.2, or dependencies marked Dynamic), given the verified archive's path. The CLI passes
+   * one backed by `@lockstep/build`; without it such sdists fail with `SdistNeedsBuildError`.
+   */
+  buildMetadata?: (file: DistFile, archivePath: string) => Promise<string>;
 }
 
 export const SIMPLE_ACCEPT =
@@ -262,12 +268,12 @@ export class IndexClient {
     }
     if (file.url.startsWith("file:")) {
       const bytes = readFileSync(fileURLToPath(file.url));
-      return this.storeMetadata(path, this.metadataFromArchive(file, bytes), "download");
+      return this.storeMetadata(path, await this.sdistMetadata(file, bytes), "download");
     }
     if (this.options.offline) throw new OfflineError(`the metadata of ${file.filename}`);
     if (!file.filename.endsWith(".whl")) {
       const bytes = await this.fetchArchive(file);
-      return this.storeMetadata(path, this.metadataFromArchive(file, bytes), "download");
+      return this.storeMetadata(path, await this.sdistMetadata(file, bytes), "download");
     }
     if (file.coreMetadata) {
       return this.storeMetadata(path, await fetchPep658(this.http, file), "pep658");
@@ -288,6 +294,16 @@ export class IndexClient {
   private metadataFromArchive(file: DistFile, bytes: Uint8Array): string {
     if (file.filename.endsWith(".whl")) return metadataFromWheelBytes(bytes, file.filename);
     return staticSdistMetadata(pkgInfoFromSdist(bytes, file.filename), file.filename);
+  }
+
+  /** Static sdist metadata, or the build hook's answer when the sdist's metadata is dynamic. */
+  private async sdistMetadata(file: DistFile, bytes: Uint8Array): Promise<string> {
+    try {
+      return this.metadataFromArchive(file, bytes);
+    } catch (err) {
+      if (!(err instanceof SdistNeedsBuildError) || !this.options.buildMetadata) throw err;
+      return this.options.buildMetadata(file, await this.download(file));
+    }
   }
 
   private storeMetadata(path: string, text: string, via: MetadataVia): string {
