@@ -60,6 +60,7 @@ export interface LockstepSettings {
 
 export const LOCKSTEP_KEYS = [
   "index",
+  "indexes",
   "sources",
   "constraint-dependencies",
   "override-dependencies",
@@ -76,7 +77,6 @@ export const LOCKSTEP_KEYS = [
 
 const HINTS: Record<string, string> = {
   "dev-dependencies": 'development dependencies belong in [dependency-groups], e.g. dev = ["pytest"]',
-  indexes: "indexes are declared as [[tool.lockstep.index]] tables",
 };
 
 export const DEFAULT_SETTINGS: LockstepSettings = {
@@ -110,7 +110,11 @@ export function readLockstepSettings(
   const at = (key: string): string[] => [...BASE, key];
   const requirements = (key: string): Requirement[] =>
     table[key] === undefined ? [] : readRequirements(problems, at(key), table[key]);
-  const indexes = readIndexes(problems, table.index);
+  // `[[tool.lockstep.index]]` (uv's spelling) and `indexes = [...]` are the same list; not both.
+  if (table.index !== undefined && table.indexes !== undefined) {
+    problems.add("DUPLICATE_KEY", at("indexes"), 'declare indexes once: either [[tool.lockstep.index]] tables or an "indexes" array');
+  }
+  const indexes = readIndexes(problems, table.index ?? table.indexes);
   return {
     indexes,
     sources: readSources(problems, table.sources, indexes),

@@ -230,9 +230,9 @@ test.each<[string, string, string]>([
     'pyproject.toml:7:12: an index named "a" is already defined',
   ],
   [
-    "indexes spelled like the concept",
-    tool("indexes = []"),
-    'pyproject.toml:5:1: unknown key "indexes" in [tool.lockstep]; did you mean "index"?',
+    "indexes declared both ways",
+    tool('indexes = []\n[[tool.lockstep.index]]\nurl = "https://example.org/simple"'),
+    'pyproject.toml:5:11: declare indexes once: either [[tool.lockstep.index]] tables or an "indexes" array',
   ],
   [
     "source of an unknown index",
@@ -315,7 +315,7 @@ test("every problem is reported at once", () => {
 
 test("the hint lists the valid keys", () => {
   expect(errorOf(tool("resolutoin = 1")).hint).toBe(
-    "expected one of: index, sources, constraint-dependencies, override-dependencies, environments, required-environments, resolution, prerelease, exclude-newer, default-groups, package, required-version, workspace",
+    "expected one of: index, indexes, sources, constraint-dependencies, override-dependencies, environments, required-environments, resolution, prerelease, exclude-newer, default-groups, package, required-version, workspace",
   );
   expect(errorOf(tool('dev-dependencies = ["pytest"]')).hint).toBe(
     'development dependencies belong in [dependency-groups], e.g. dev = ["pytest"]',

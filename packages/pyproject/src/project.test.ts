@@ -237,3 +237,18 @@ describe("valid layouts", () => {
     );
   });
 });
+
+describe("indexes spelled as an array", () => {
+  test('`indexes = [...]` reads like [[tool.lockstep.index]] tables', () => {
+    const text = [
+      "[project]",
+      'name = "x"',
+      'version = "1"',
+      "[tool.lockstep]",
+      'indexes = [{ name = "corp", url = "https://corp.example/simple", explicit = true }]',
+      "",
+    ].join("\n");
+    const p = parseProject(text, "pyproject.toml");
+    expect(p.lockstep.indexes.map((i) => [i.name, i.url, i.explicit])).toEqual([["corp", "https://corp.example/simple", true]]);
+  });
+});
