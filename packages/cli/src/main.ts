@@ -15,7 +15,7 @@ import { runTree, treeBuilder } from "./commands/tree";
 import type { TreeArgs } from "./commands/tree";
 import { processOutput } from "./output";
 import type { Output } from "./output";
-import { exitCodeFor, renderError } from "./usage-error";
+import { UsageError, exitCodeFor, renderError } from "./usage-error";
 
 export const VERSION = "0.1.0";
 
@@ -29,7 +29,7 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       exitCode = exitCodeFor(err);
     }
   };
-  await yargs(argv)
+  const parser = yargs(argv)
     .scriptName("lockstep")
     .version(VERSION)
     .strict()
@@ -52,13 +52,17 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       (y) => exportBuilder(y),
       (args: ArgumentsCamelCase<ExportArgs>) => run(() => runExport(args, out)),
     )
-    .demandCommand(1, "Give a command; see `lockstep --help`.")
+    .demandCommand(1, "Give a command")
+    // Throwing stops yargs before any handler runs; the catch below renders it (exit 2).
     .fail((msg, err) => {
-      if (err) throw err;
-      out.stderr(`error: ${msg}\n\nSee \`lockstep --help\`.\n`);
-      exitCode = 2;
-    })
-    .parseAsync();
+      throw err ?? new UsageError(msg, "see `lockstep --help`");
+    });
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    out.stderr(`error: ${renderError(err)}\n`);
+    return exitCodeFor(err);
+  }
   return exitCode;
 }
 
