@@ -90,16 +90,21 @@ async function main(): Promise<void> {
   const env = { ...process.env, LOCKSTEP_CACHE_DIR: join(work, "cache") };
   let server: IndexServer | undefined;
   try {
-    server = await step("Build the example universe into a package index and serve it on 127.0.0.1", async () => {
-      const universe = loadUniverseFile(join(repo, "fixtures", "universes", "example-app.toml"));
-      const built = await buildUniverse(universe);
-      const s = await startIndexServer(built);
-      const projects = Object.values(built.manifest.projects);
-      const files = projects.reduce((n, f) => n + f.length, 0);
-      console.log(`    ${projects.length} projects, ${files} files${built.fromCache ? " (from the build cache)" : ""}`);
-      console.log(`    index: ${s.url}`);
-      return s;
-    });
+    server = await step(
+      "Build the example universe into a package index and serve it on 127.0.0.1",
+      async () => {
+        const universe = loadUniverseFile(join(repo, "fixtures", "universes", "example-app.toml"));
+        const built = await buildUniverse(universe);
+        const s = await startIndexServer(built);
+        const projects = Object.values(built.manifest.projects);
+        const files = projects.reduce((n, f) => n + f.length, 0);
+        console.log(
+          `    ${projects.length} projects, ${files} files${built.fromCache ? " (from the build cache)" : ""}`,
+        );
+        console.log(`    index: ${s.url}`);
+        return s;
+      },
+    );
     const indexUrl = server.url;
     const projectDir = join(work, "example-app");
     await step("Copy examples/example-app to a temporary directory", async () => {
@@ -113,7 +118,9 @@ async function main(): Promise<void> {
       server?.resetStats();
       expectOk("lockstep lock", await lockstep(["lock", "--index-url", indexUrl]));
       const bytes = statSync(lockPath).size;
-      console.log(`    wrote pylock.toml (${bytes} bytes) with ${server?.requests.length ?? 0} index requests`);
+      console.log(
+        `    wrote pylock.toml (${bytes} bytes) with ${server?.requests.length ?? 0} index requests`,
+      );
     });
     await step("lockstep tree   (the lock summary)", async () => {
       expectOk("lockstep tree", await lockstep(["tree"]));
@@ -124,7 +131,9 @@ async function main(): Promise<void> {
       server?.resetStats();
       expectOk("lockstep lock", await lockstep(["lock", "--index-url", indexUrl]));
       const untouched = readFileSync(lockPath).equals(before) && statSync(lockPath).mtimeMs === mtime;
-      console.log(`    ${server?.requests.length ?? 0} index requests; pylock.toml ${untouched ? "untouched" : "REWRITTEN"}`);
+      console.log(
+        `    ${server?.requests.length ?? 0} index requests; pylock.toml ${untouched ? "untouched" : "REWRITTEN"}`,
+      );
       if (!untouched) throw new Error("an up-to-date lock was rewritten");
     });
     await step(`lockstep lock --check --index-url ${indexUrl}`, async () => {

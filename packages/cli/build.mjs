@@ -1,3 +1,4 @@
+/* global process, performance */
 // Bundles the CLI into dist/: dist/lockstep.mjs (the entry) plus chunks for what commands import
 // lazily, so `lockstep --version` loads only the entry (yargs and the argument definitions).
 // Usage: node packages/cli/build.mjs [--quiet] [--outdir DIR]. Imported by bin/lockstep.js when
@@ -33,13 +34,18 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
   });
   if (!quiet) {
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-    process.stderr.write(`built ${join(dir, "lockstep.mjs")} (${Math.round(bytes / 1024)} KiB in ${Object.keys(result.metafile.outputs).length} files) in ${Math.round(performance.now() - started)}ms\n`);
+    process.stderr.write(
+      `built ${join(dir, "lockstep.mjs")} (${Math.round(bytes / 1024)} KiB in ${Object.keys(result.metafile.outputs).length} files) in ${Math.round(performance.now() - started)}ms\n`,
+    );
   }
   return result;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const at = process.argv.indexOf("--outdir");
-  const result = await buildCli({ quiet: process.argv.includes("--quiet"), ...(at > 0 ? { outdir: process.argv[at + 1] } : {}) });
+  const result = await buildCli({
+    quiet: process.argv.includes("--quiet"),
+    ...(at > 0 ? { outdir: process.argv[at + 1] } : {}),
+  });
   if (process.argv.includes("--metafile")) process.stdout.write(JSON.stringify(result.metafile));
 }

@@ -3,7 +3,7 @@
  * a temporary copy of examples/example-app. One project is carried through the steps in order
  * (first lock, no-op, edit, check, re-lock, upgrade, conflict), as a user would.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -35,7 +35,14 @@ function withNewerYamlite(u: Universe): Universe {
       ...u.packages,
       yamlite: {
         ...yamlite,
-        versions: { ...yamlite.versions, "6.0.3": { summary: "A YAML parser and emitter", requiresPython: ">=3.8", uploadTime: "2024-10-01T00:00:00Z" } },
+        versions: {
+          ...yamlite.versions,
+          "6.0.3": {
+            summary: "A YAML parser and emitter",
+            requiresPython: ">=3.8",
+            uploadTime: "2024-10-01T00:00:00Z",
+          },
+        },
       },
     },
   };
@@ -43,7 +50,11 @@ function withNewerYamlite(u: Universe): Universe {
 
 beforeAll(async () => {
   const universe = loadUniverseFile(EXAMPLE_UNIVERSE);
-  const [bundle, built, builtNewer] = await Promise.all([buildBundle(), buildUniverse(universe), buildUniverse(withNewerYamlite(universe))]);
+  const [bundle, built, builtNewer] = await Promise.all([
+    buildBundle(),
+    buildUniverse(universe),
+    buildUniverse(withNewerYamlite(universe)),
+  ]);
   entry = bundle.entry;
   metafile = bundle.metafile;
   manifest = built.manifest;
@@ -89,7 +100,13 @@ describe("lockstep lock, step by step", () => {
 
   test("after adding a dependency, --check fails naming it, and lock adds it", async () => {
     const pyproject = join(project, "pyproject.toml");
-    writeFileSync(pyproject, readFileSync(pyproject, "utf8").replace('    "yamlite>=6.0",\n', '    "yamlite>=6.0",\n    "importlib-meta>=6",\n'));
+    writeFileSync(
+      pyproject,
+      readFileSync(pyproject, "utf8").replace(
+        '    "yamlite>=6.0",\n',
+        '    "yamlite>=6.0",\n    "importlib-meta>=6",\n',
+      ),
+    );
     const lockPath = join(project, "pylock.toml");
     const before = readFileSync(lockPath, "utf8");
     const check = await lockstep(["lock", "--check", "--index-url", server.url]);
@@ -197,12 +214,18 @@ describe("lockstep tree and export", () => {
     expect(res.code).toBe(0);
     const text = res.stdout;
     // Every file of a locked version, with the hash the index advertised.
-    for (const [name, version] of [["attrly", "24.2.0"], ["fastjson-native", "1.3.0"], ["testrun", "8.3.3"]] as const) {
+    for (const [name, version] of [
+      ["attrly", "24.2.0"],
+      ["fastjson-native", "1.3.0"],
+      ["testrun", "8.3.3"],
+    ] as const) {
       const files = (manifest.projects[name] ?? []).filter((f) => f.version === version);
       expect(files.length).toBeGreaterThan(0);
       for (const f of files) expect(text).toContain(`--hash=sha256:${f.sha256}`);
     }
-    expect(text).toContain("tinycolor==0.4.6 ; sys_platform == 'win32' or platform_system == 'Windows' \\\n    --hash=sha256:");
+    expect(text).toContain(
+      "tinycolor==0.4.6 ; sys_platform == 'win32' or platform_system == 'Windows' \\\n    --hash=sha256:",
+    );
     expect(text).toContain("excgroup-backport==1.2.2 ; python_version < '3.11' \\\n");
     expect(text).not.toContain("charsniff-fast"); // the extra is not asked for
     expect(text).not.toMatch(/in extras|dependency_groups/);
@@ -241,6 +264,32 @@ describe("lockstep tree and export", () => {
   });
 });
 
+describe("finding the project", () => {
+  test("from a workspace member's directory, the workspace root is locked into one pylock.toml", async () => {
+    const root = mkdtempSync(join(tmpdir(), "lockstep-cli-ws-"));
+    writeFileSync(
+      join(root, "pyproject.toml"),
+      '[project]\nname = "root-app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["yamlite"]\n\n[tool.lockstep.workspace]\nmembers = ["packages/*"]\n',
+    );
+    mkdirSync(join(root, "packages", "lib", "src"), { recursive: true });
+    writeFileSync(
+      join(root, "packages", "lib", "pyproject.toml"),
+      '[project]\nname = "lib"\nversion = "1.0"\n',
+    );
+    const res = await lockstep(["lock", "--index-url", server.url], join(root, "packages", "lib", "src"));
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(
+      /^warning: Workspace members other than the root are not locked yet; skipped: lib\nResolved 1 package in \d+m?s\n$/,
+    );
+    expect(readFileSync(join(root, "pylock.toml"), "utf8")).toContain('name = "yamlite"');
+    const viaFlag = await lockstep(
+      ["lock", "--check", "--project", root, "--index-url", server.url],
+      tmpdir(),
+    );
+    expect(viaFlag.code).toBe(0);
+  });
+});
+
 describe("errors and start-up", () => {
   test("usage errors exit 2, other errors 1", async () => {
     const bad = await lockstep(["lock", "--resolution", "sideways"]);
@@ -251,7 +300,9 @@ describe("errors and start-up", () => {
     const nowhere = mkdtempSync(join(tmpdir(), "lockstep-cli-empty-"));
     const missing = await lockstep(["lock"], nowhere);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^error: no pyproject.toml found in .* or any parent directory\n  hint: /);
+    expect(missing.stderr).toMatch(
+      /^error: no pyproject.toml found in .* or any parent directory\n {2}hint: /,
+    );
     const noLock = await lockstep(["tree"], copyExampleApp());
     expect(noLock.code).toBe(1);
     expect(noLock.stderr).toContain("Unable to find lock file `pylock.toml`");
@@ -262,7 +313,14 @@ describe("errors and start-up", () => {
     expect(entryOut).toBeDefined();
     const inputs = Object.keys(entryOut?.inputs ?? {});
     expect(inputs.some((i) => i.includes("yargs"))).toBe(true);
-    for (const heavy of ["packages/resolver/", "packages/index/", "packages/lockfile/", "packages/pyproject/", "/got/", "/pino/"]) {
+    for (const heavy of [
+      "packages/resolver/",
+      "packages/index/",
+      "packages/lockfile/",
+      "packages/pyproject/",
+      "/got/",
+      "/pino/",
+    ]) {
       expect(inputs.filter((i) => i.includes(heavy))).toEqual([]);
     }
   });

@@ -33,12 +33,17 @@ export interface ExportOptions extends ExportSelection {
 }
 
 /** The extras and groups an export installs, checked against the lock. */
-export function selectExtrasAndGroups(lock: Lock, sel: ExportSelection): { extras: string[]; groups: string[] } {
+export function selectExtrasAndGroups(
+  lock: Lock,
+  sel: ExportSelection,
+): { extras: string[]; groups: string[] } {
   const extras = sel.allExtras ? [...lock.extras] : (sel.extras ?? []).map(canonicalizeName);
   for (const e of extras) {
     if (!lock.extras.includes(e)) {
       throw new LockstepError("lock-unknown-extra", `The lock has no extra \`${e}\``, {
-        hint: lock.extras.length ? `extras in the lock: ${lock.extras.join(", ")}` : "the project declares no extras",
+        hint: lock.extras.length
+          ? `extras in the lock: ${lock.extras.join(", ")}`
+          : "the project declares no extras",
       });
     }
   }
@@ -46,11 +51,15 @@ export function selectExtrasAndGroups(lock: Lock, sel: ExportSelection): { extra
   for (const g of requested) {
     if (!lock.dependencyGroups.includes(g)) {
       throw new LockstepError("lock-unknown-group", `The lock has no dependency group \`${g}\``, {
-        hint: lock.dependencyGroups.length ? `groups in the lock: ${lock.dependencyGroups.join(", ")}` : "the project declares no groups",
+        hint: lock.dependencyGroups.length
+          ? `groups in the lock: ${lock.dependencyGroups.join(", ")}`
+          : "the project declares no groups",
       });
     }
   }
-  let groups = sel.allGroups ? [...lock.dependencyGroups] : [...(sel.noDefaultGroups ? [] : lock.defaultGroups), ...requested];
+  let groups = sel.allGroups
+    ? [...lock.dependencyGroups]
+    : [...(sel.noDefaultGroups ? [] : lock.defaultGroups), ...requested];
   if (sel.noDev) groups = groups.filter((g) => g !== "dev");
   return { extras: [...new Set(extras)].sort(), groups: [...new Set(groups)].sort() };
 }
@@ -91,7 +100,10 @@ export function exportRequirementsTxt(lock: Lock, opts: ExportOptions = {}): str
     `#    ${opts.command ?? "lockstep export --format requirements-txt"}`,
   ];
   // Source trees (the project itself) first, as uv writes `-e .` first.
-  const ordered = [...lock.packages.filter((p) => p.source.kind === "directory"), ...lock.packages.filter((p) => p.source.kind !== "directory")];
+  const ordered = [
+    ...lock.packages.filter((p) => p.source.kind === "directory"),
+    ...lock.packages.filter((p) => p.source.kind !== "directory"),
+  ];
   for (const p of ordered) {
     const marker = p.marker.and(selection).withoutExtras();
     if (marker.isFalse()) continue;

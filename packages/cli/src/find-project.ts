@@ -24,13 +24,19 @@ export interface LocatedProject {
 
 export const LOCK_FILE = "pylock.toml";
 
-export function locateProject(opts: { project?: string | undefined; cwd?: string | undefined }): LocatedProject {
+export function locateProject(opts: {
+  project?: string | undefined;
+  cwd?: string | undefined;
+}): LocatedProject {
   const cwd = opts.cwd ?? process.cwd();
   let start = cwd;
   if (opts.project !== undefined) {
     start = resolve(cwd, opts.project);
     if (!existsSync(start)) {
-      throw new LockstepError("NO_PROJECT", `the project directory ${JSON.stringify(opts.project)} does not exist`);
+      throw new LockstepError(
+        "NO_PROJECT",
+        `the project directory ${JSON.stringify(opts.project)} does not exist`,
+      );
     }
     if (statSync(start).isFile()) start = dirname(start);
     if (!existsSync(join(start, "pyproject.toml"))) {
@@ -40,5 +46,10 @@ export function locateProject(opts: { project?: string | undefined; cwd?: string
     }
   }
   const workspace = findWorkspace(start);
-  return { workspace, project: workspace.rootProject, root: workspace.root, lockPath: join(workspace.root, LOCK_FILE) };
+  return {
+    workspace,
+    project: workspace.rootProject,
+    root: workspace.root,
+    lockPath: join(workspace.root, LOCK_FILE),
+  };
 }

@@ -16,7 +16,14 @@ import { LockstepError } from "@lockstep/errors";
 import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
 import { checkRequiredVersion } from "@lockstep/pyproject";
-import { checkLock, diffLocks, formatLock, formatLockChange, lockFromResolution, readLock } from "@lockstep/lockfile";
+import {
+  checkLock,
+  diffLocks,
+  formatLock,
+  formatLockChange,
+  lockFromResolution,
+  readLock,
+} from "@lockstep/lockfile";
 import type { Lock } from "@lockstep/lockfile";
 import type { Project } from "@lockstep/pyproject";
 import { locateProject } from "./find-project";
@@ -29,6 +36,8 @@ export interface LockProjectOptions extends SettingFlags {
   cwd?: string | undefined;
   /** `lock` resolves when stale; `check` (`--check`/`--locked`) fails when stale; `frozen` only reads the lock. */
   mode?: "lock" | "check" | "frozen";
+  /** How the user asked for `check` mode (`--check` or `--locked`), for messages. */
+  checkFlag?: string | undefined;
   upgrade?: boolean | undefined;
   upgradePackages?: readonly string[] | undefined;
   dryRun?: boolean | undefined;
@@ -74,9 +83,13 @@ export class LockStaleError extends LockstepError {
 
 export class LockMissingError extends LockstepError {
   constructor(lockName: string, flag?: string) {
-    super("lock-missing", `Unable to find lock file \`${lockName}\`${flag ? `, but ${flag} was given` : ""}`, {
-      hint: "run `lockstep lock` to create it",
-    });
+    super(
+      "lock-missing",
+      `Unable to find lock file \`${lockName}\`${flag ? `, but ${flag} was given` : ""}`,
+      {
+        hint: "run `lockstep lock` to create it",
+      },
+    );
   }
 }
 
@@ -136,7 +149,9 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
       existing = readLock(text, lockPath);
     } catch (err) {
       if (mode !== "lock") throw err;
-      warnings.push(`Ignoring the existing lock file, which is not valid: ${(err as Error).message.split("\n")[0]}`);
+      warnings.push(
+        `Ignoring the existing lock file, which is not valid: ${(err as Error).message.split("\n")[0]}`,
+      );
     }
   }
   const upgrading = opts.upgrade === true || (opts.upgradePackages?.length ?? 0) > 0;
@@ -146,9 +161,9 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     return { kind: "frozen", lockPath, packages: existing.packages.length, ms: elapsed(), warnings };
   }
   if (mode === "check") {
-    if (!existing) throw new LockMissingError(lockName, "--check");
+    if (!existing) throw new LockMissingError(lockName, opts.checkFlag ?? "--check");
     const check = checkLock(existing, pi.inputs);
-    if (!check.fresh) throw new LockStaleError(lockName, check.changes);
+    if (!check.fresh) throw new LockStaleError(lockName, check.changes, opts.checkFlag ?? "--check");
     return { kind: "fresh", lockPath, packages: existing.packages.length, ms: elapsed(), warnings };
   }
   if (existing && !upgrading && checkLock(existing, pi.inputs).fresh) {
@@ -184,7 +199,11 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
         groups: asMap(pi.inputs.dependencyGroups),
       },
       {
-        target: { kind: "universal", environments: pi.environments, requiredEnvironments: pi.requiredEnvironments },
+        target: {
+          kind: "universal",
+          environments: pi.environments,
+          requiredEnvironments: pi.requiredEnvironments,
+        },
         requiresPython: pi.requiresPython,
         prerelease: pi.prerelease,
         resolution: pi.resolution,

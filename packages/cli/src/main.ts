@@ -37,8 +37,7 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       "lock",
       "Resolve the project's dependencies into pylock.toml",
       (y) => lockBuilder(y),
-      (args: ArgumentsCamelCase<LockArgs>) =>
-        run(() => runLock(args, out, VERSION)),
+      (args: ArgumentsCamelCase<LockArgs>) => run(() => runLock(args, out, VERSION)),
     )
     .command(
       "tree",

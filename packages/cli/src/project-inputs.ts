@@ -75,8 +75,18 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 
 /** Declared indexes with the command line's applied, in priority order, the default last. */
 export function effectiveIndexes(project: Project, flags: SettingFlags): EffectiveIndex[] {
-  const declared = project.lockstep.indexes.map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: i.default }));
-  const extra = (flags.extraIndexUrls ?? []).map((url) => ({ name: undefined, url, explicit: false, default: false }));
+  const declared = project.lockstep.indexes.map((i) => ({
+    name: i.name,
+    url: i.url,
+    explicit: i.explicit,
+    default: i.default,
+  }));
+  const extra = (flags.extraIndexUrls ?? []).map((url) => ({
+    name: undefined,
+    url,
+    explicit: false,
+    default: false,
+  }));
   const rest = declared.filter((i) => !i.default);
   const declaredDefault = declared.find((i) => i.default);
   const fallback: EffectiveIndex = flags.indexUrl
@@ -93,7 +103,7 @@ function indexPins(project: Project): Record<string, string> {
       throw new LockstepError(
         "unsupported-source",
         `[tool.lockstep.sources] ${name}: ${unsupported.kind} sources are not supported by \`lockstep lock\` yet`,
-        { hint: "only `{ index = \"…\" }` sources can be locked for now" },
+        { hint: 'only `{ index = "…" }` sources can be locked for now' },
       );
     }
     if (sources.length > 1) {
@@ -120,12 +130,18 @@ export function projectInputs(project: Project, flags: SettingFlags = {}): Proje
   const warnings: string[] = [];
   let requiresPythonText = project.requiresPython?.text;
   if (requiresPythonText === undefined) {
-    warnings.push(`No \`requires-python\` value found in the workspace. Defaulting to \`${DEFAULT_REQUIRES_PYTHON}\`.`);
+    warnings.push(
+      `No \`requires-python\` value found in the workspace. Defaulting to \`${DEFAULT_REQUIRES_PYTHON}\`.`,
+    );
     requiresPythonText = DEFAULT_REQUIRES_PYTHON;
   }
   const requiresPython = project.requiresPython?.specifiers ?? SpecifierSet.parse(DEFAULT_REQUIRES_PYTHON);
-  const prerelease = flags.prerelease ? oneOf("--prerelease", flags.prerelease, PRERELEASE_POLICIES) : settings.prerelease;
-  const resolution = flags.resolution ? oneOf("--resolution", flags.resolution, RESOLUTION_STRATEGIES) : settings.resolution;
+  const prerelease = flags.prerelease
+    ? oneOf("--prerelease", flags.prerelease, PRERELEASE_POLICIES)
+    : settings.prerelease;
+  const resolution = flags.resolution
+    ? oneOf("--resolution", flags.resolution, RESOLUTION_STRATEGIES)
+    : settings.resolution;
   const excludeNewer = flags.excludeNewer ? parseExcludeNewer(flags.excludeNewer) : settings.excludeNewer;
   const indexes = effectiveIndexes(project, flags);
   const groups = Object.keys(project.dependencyGroups);
@@ -137,7 +153,8 @@ export function projectInputs(project: Project, flags: SettingFlags = {}): Proje
     dependencies: project.dependencies.map((r) => r.toString()),
     optionalDependencies: texts(project.optionalDependencies),
     dependencyGroups: texts(project.dependencyGroups),
-    defaultGroups: settings.defaultGroups === "all" ? groups : settings.defaultGroups.filter((g) => groups.includes(g)),
+    defaultGroups:
+      settings.defaultGroups === "all" ? groups : settings.defaultGroups.filter((g) => groups.includes(g)),
     constraints: settings.constraintDependencies.map((r) => r.toString()),
     overrides: settings.overrideDependencies.map((r) => r.toString()),
     environments: settings.environments.map((m) => m.toString()),

@@ -45,7 +45,9 @@ export function readProjectLock(opts: {
     const check = checkLock(lock, inputs);
     if (!check.fresh) {
       if (opts.locked) throw new LockStaleError(name, check.changes, "--locked");
-      warnings.push(`${name} is out of date with pyproject.toml (${check.changes.join("; ")}); run \`lockstep lock\``);
+      warnings.push(
+        `${name} is out of date with pyproject.toml (${check.changes.join("; ")}); run \`lockstep lock\``,
+      );
     }
   }
   return { located, lock, text, warnings };

@@ -44,7 +44,15 @@ function keyOf(p: { name: string; version: LockPackage["version"] }): string {
 }
 
 function compareEdges(a: Edge, b: Edge): number {
-  return a.to.label < b.to.label ? -1 : a.to.label > b.to.label ? 1 : a.note < b.note ? -1 : a.note > b.note ? 1 : 0;
+  return a.to.label < b.to.label
+    ? -1
+    : a.to.label > b.to.label
+      ? 1
+      : a.note < b.note
+        ? -1
+        : a.note > b.note
+          ? 1
+          : 0;
 }
 
 /** The graph: node per package entry plus the project; edges both ways. */
@@ -76,14 +84,18 @@ function buildGraph(lock: Lock) {
     if (p.name === projectName && !p.version) continue; // the project's own entry: edges come from inputs
     const from = nodes.get(keyOf(p)) as Node;
     for (const d of p.dependencies) {
-      const targets = (byName.get(d.name) ?? []).filter((t) => !d.version || (t.version && t.version.equals(d.version)));
+      const targets = (byName.get(d.name) ?? []).filter(
+        (t) => !d.version || (t.version && t.version.equals(d.version)),
+      );
       for (const t of targets) add(from, nodes.get(keyOf(t)) as Node, "", "");
     }
   }
   if (inputs) {
     const requirements: Array<[string, string]> = inputs.dependencies.map((r) => [r, ""]);
-    for (const [extra, reqs] of Object.entries(inputs.optionalDependencies)) for (const r of reqs) requirements.push([r, `(extra: ${extra})`]);
-    for (const [group, reqs] of Object.entries(inputs.dependencyGroups)) for (const r of reqs) requirements.push([r, `(group: ${group})`]);
+    for (const [extra, reqs] of Object.entries(inputs.optionalDependencies))
+      for (const r of reqs) requirements.push([r, `(extra: ${extra})`]);
+    for (const [group, reqs] of Object.entries(inputs.dependencyGroups))
+      for (const r of reqs) requirements.push([r, `(group: ${group})`]);
     for (const [text, note] of requirements) {
       let req: Requirement;
       try {
@@ -92,9 +104,12 @@ function buildGraph(lock: Lock) {
         continue;
       }
       const entries = byName.get(req.canonicalName) ?? [];
-      const allowed = entries.filter((e) => e.version && req.specifier.contains(e.version, { prereleases: true }));
+      const allowed = entries.filter(
+        (e) => e.version && req.specifier.contains(e.version, { prereleases: true }),
+      );
       const extras = req.extras.length ? `[${req.extras.join(",")}]` : "";
-      for (const e of allowed.length ? allowed : entries) add(root, nodes.get(keyOf(e)) as Node, note, extras);
+      for (const e of allowed.length ? allowed : entries)
+        add(root, nodes.get(keyOf(e)) as Node, note, extras);
     }
   }
   return { nodes, byName, root, forward, backward };
@@ -126,8 +141,11 @@ export function renderTree(lock: Lock, opts: TreeOptions = {}): string {
       const last = i === children.length - 1;
       const name = edge.extras ? edge.to.label.replace(" v", `${edge.extras} v`) : edge.to.label;
       const hasChildren = (edges.get(edge.to.key) ?? []).length > 0;
-      const repeat = hasChildren && depth + 1 < maxDepth && (expanded.has(edge.to.key) || ancestors.has(edge.to.key));
-      lines.push(`${prefix}${last ? "└── " : "├── "}${name}${edge.note ? ` ${edge.note}` : ""}${repeat ? " (*)" : ""}`);
+      const repeat =
+        hasChildren && depth + 1 < maxDepth && (expanded.has(edge.to.key) || ancestors.has(edge.to.key));
+      lines.push(
+        `${prefix}${last ? "└── " : "├── "}${name}${edge.note ? ` ${edge.note}` : ""}${repeat ? " (*)" : ""}`,
+      );
       if (repeat) return;
       expanded.add(edge.to.key);
       walk(edge.to, `${prefix}${last ? "    " : "│   "}`, depth + 1, new Set([...ancestors, edge.to.key]));

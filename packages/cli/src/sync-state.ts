@@ -18,7 +18,15 @@
  * which waits for it or repairs; editing an installed file in place is not detected (nor by uv).
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 export const STATE_FILE = ".lockstep-sync.json";
@@ -62,7 +70,8 @@ export interface SyncKeyInput {
   lockstepVersion: string;
 }
 
-const norm = (xs: readonly string[]) => [...new Set(xs.map((x) => x.toLowerCase().replace(/[-_.]+/g, "-")))].sort();
+const norm = (xs: readonly string[]) =>
+  [...new Set(xs.map((x) => x.toLowerCase().replace(/[-_.]+/g, "-")))].sort();
 
 export function syncKey(k: SyncKeyInput): string {
   return JSON.stringify([
@@ -207,7 +216,7 @@ export function checkFresh(opts: FreshCheck): FreshEnvironment | undefined {
   const nearestFile = join(nearest, "pyproject.toml");
   // The lock and the venv live at the workspace root: the nearest project, or an ancestor whose
   // state lists the nearest project as a member.
-  for (let root: string | undefined = nearest; root !== undefined; ) {
+  for (let root: string | undefined = nearest; root !== undefined;) {
     const venv = projectEnvironment(root, env);
     const state = readState(venv);
     if (state && state.pyprojects[nearestFile] !== undefined) {
@@ -232,7 +241,12 @@ function isFresh(state: SyncState, venv: string, root: string, opts: FreshCheck)
   }
   if (opts.python === undefined && pythonVersionRequest(root) !== state.pythonVersionFile) return false;
   const py = pythonStamp(venv);
-  if (!py || py.real !== state.python.real || py.size !== state.python.size || py.mtimeMs !== state.python.mtimeMs) {
+  if (
+    !py ||
+    py.real !== state.python.real ||
+    py.size !== state.python.size ||
+    py.mtimeMs !== state.python.mtimeMs
+  ) {
     return false;
   }
   const names = distInfoNames(state.sitePackages);

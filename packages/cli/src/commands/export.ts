@@ -27,15 +27,36 @@ export const EXPORT_FORMATS = ["requirements-txt", "pylock"];
 
 export function exportBuilder<T>(y: Argv<T>) {
   return projectOption(y)
-    .option("format", { type: "string", choices: EXPORT_FORMATS, default: "requirements-txt", describe: "The output format" })
-    .option("output", { alias: ["o", "output-file"], type: "string", describe: "Write to this file instead of stdout" })
-    .option("hashes", { type: "boolean", default: true, describe: "Write --hash lines (--no-hashes to leave them out)" })
+    .option("format", {
+      type: "string",
+      choices: EXPORT_FORMATS,
+      default: "requirements-txt",
+      describe: "The output format",
+    })
+    .option("output", {
+      alias: ["o", "output-file"],
+      type: "string",
+      describe: "Write to this file instead of stdout",
+    })
+    .option("hashes", {
+      type: "boolean",
+      default: true,
+      describe: "Write --hash lines (--no-hashes to leave them out)",
+    })
     .option("extra", { type: "string", array: true, describe: "Include this extra" })
     .option("all-extras", { type: "boolean", describe: "Include every extra" })
     .option("group", { type: "string", array: true, describe: "Include this dependency group" })
     .option("all-groups", { type: "boolean", describe: "Include every dependency group" })
-    .option("dev", { type: "boolean", default: true, describe: "Include the dev group (--no-dev to leave it out)" })
-    .option("default-groups", { type: "boolean", default: true, describe: "Include the default groups (--no-default-groups to leave them out)" })
+    .option("dev", {
+      type: "boolean",
+      default: true,
+      describe: "Include the dev group (--no-dev to leave it out)",
+    })
+    .option("default-groups", {
+      type: "boolean",
+      default: true,
+      describe: "Include the default groups (--no-default-groups to leave them out)",
+    })
     .option("frozen", { type: "boolean", describe: "Do not check the lock against pyproject.toml" })
     .option("locked", { type: "boolean", describe: "Fail if the lock is out of date" });
 }
@@ -45,7 +66,11 @@ export async function runExport(args: ExportArgs, out: Output): Promise<number> 
     import("../read-project-lock"),
     import("../export-requirements"),
   ]);
-  const { lock, text, warnings } = readProjectLock({ project: args.project, frozen: args.frozen, locked: args.locked });
+  const { lock, text, warnings } = readProjectLock({
+    project: args.project,
+    frozen: args.frozen,
+    locked: args.locked,
+  });
   for (const w of warnings) warn(out, w);
   const result =
     args.format === "pylock"

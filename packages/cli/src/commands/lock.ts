@@ -28,32 +28,86 @@ export interface LockArgs {
   "exclude-newer"?: string | undefined;
 }
 
-export const PRERELEASE_CHOICES = ["disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"];
+export const PRERELEASE_CHOICES = [
+  "disallow",
+  "allow",
+  "if-necessary",
+  "explicit",
+  "if-necessary-or-explicit",
+];
 export const RESOLUTION_CHOICES = ["highest", "lowest", "lowest-direct"];
 
 /** Flags shared by every command that finds a project. */
 export function projectOption<T>(y: Argv<T>) {
-  return y.option("project", { type: "string", describe: "The project directory (default: the nearest pyproject.toml upwards)" });
+  return y.option("project", {
+    type: "string",
+    describe: "The project directory (default: the nearest pyproject.toml upwards)",
+  });
 }
 
 export function lockBuilder<T>(y: Argv<T>) {
   return projectOption(y)
-    .option("check", { type: "boolean", describe: "Fail if the lock is missing or out of date; never resolve or write" })
+    .option("check", {
+      type: "boolean",
+      describe: "Fail if the lock is missing or out of date; never resolve or write",
+    })
     .option("locked", { type: "boolean", describe: "Same as --check" })
-    .option("frozen", { type: "boolean", describe: "Use the lock as it is: read and validate it, do not check it against pyproject.toml" })
-    .option("dry-run", { type: "boolean", describe: "Resolve and report changes, but do not write pylock.toml" })
+    .option("frozen", {
+      type: "boolean",
+      describe: "Use the lock as it is: read and validate it, do not check it against pyproject.toml",
+    })
+    .option("dry-run", {
+      type: "boolean",
+      describe: "Resolve and report changes, but do not write pylock.toml",
+    })
     .option("upgrade", { alias: "U", type: "boolean", describe: "Ignore the versions in the existing lock" })
-    .option("upgrade-package", { alias: "P", type: "string", array: true, describe: "Ignore the locked version of this package" })
-    .option("index-url", { alias: "i", type: "string", describe: "Replace the default index (PyPI) with this URL" })
-    .option("extra-index-url", { type: "string", array: true, describe: "Another index, asked before the default one" })
-    .option("find-links", { alias: "f", type: "string", array: true, describe: "A directory or flat HTML page of distributions" })
+    .option("upgrade-package", {
+      alias: "P",
+      type: "string",
+      array: true,
+      describe: "Ignore the locked version of this package",
+    })
+    .option("index-url", {
+      alias: "i",
+      type: "string",
+      describe: "Replace the default index (PyPI) with this URL",
+    })
+    .option("extra-index-url", {
+      type: "string",
+      array: true,
+      describe: "Another index, asked before the default one",
+    })
+    .option("find-links", {
+      alias: "f",
+      type: "string",
+      array: true,
+      describe: "A directory or flat HTML page of distributions",
+    })
     .option("offline", { type: "boolean", describe: "Use only the cache; make no network request" })
-    .option("cache-dir", { type: "string", describe: "The cache directory (default: $LOCKSTEP_CACHE_DIR or ~/.cache/lockstep)" })
+    .option("cache-dir", {
+      type: "string",
+      describe: "The cache directory (default: $LOCKSTEP_CACHE_DIR or ~/.cache/lockstep)",
+    })
     .option("refresh", { type: "boolean", describe: "Revalidate every cached index page" })
-    .option("refresh-package", { type: "string", array: true, describe: "Revalidate this package's cached index page" })
-    .option("prerelease", { type: "string", choices: PRERELEASE_CHOICES, describe: "When pre-releases may be chosen" })
-    .option("resolution", { type: "string", choices: RESOLUTION_CHOICES, describe: "Which versions to prefer" })
-    .option("exclude-newer", { type: "string", describe: "Ignore files uploaded after this date or RFC 3339 time" })
+    .option("refresh-package", {
+      type: "string",
+      array: true,
+      describe: "Revalidate this package's cached index page",
+    })
+    .option("prerelease", {
+      type: "string",
+      choices: PRERELEASE_CHOICES,
+      describe: "When pre-releases may be chosen",
+    })
+    .option("resolution", {
+      type: "string",
+      choices: RESOLUTION_CHOICES,
+      describe: "Which versions to prefer",
+    })
+    .option("exclude-newer", {
+      type: "string",
+      describe: "Ignore files uploaded after this date or RFC 3339 time",
+    })
     .conflicts("check", ["frozen", "upgrade", "upgrade-package", "dry-run"])
     .conflicts("locked", ["frozen", "upgrade", "upgrade-package", "dry-run"])
     .conflicts("frozen", ["upgrade", "upgrade-package", "dry-run"]);
@@ -64,6 +118,7 @@ export async function runLock(args: LockArgs, out: Output, lockstepVersion: stri
   const outcome = await lockProject({
     project: args.project,
     mode: args.check || args.locked ? "check" : args.frozen ? "frozen" : "lock",
+    checkFlag: args.check ? "--check" : "--locked",
     upgrade: args.upgrade,
     upgradePackages: args["upgrade-package"],
     dryRun: args["dry-run"],
@@ -83,7 +138,8 @@ export async function runLock(args: LockArgs, out: Output, lockstepVersion: stri
   out.stderr(`Resolved ${plural(outcome.packages, "package")} in ${formatDuration(outcome.ms)}\n`);
   if (outcome.kind === "resolved") {
     for (const line of outcome.changes) out.stderr(`${line}\n`);
-    if (args["dry-run"]) out.stderr(`Dry run: ${outcome.created ? "would create" : "did not write"} ${outcome.lockPath}\n`);
+    if (args["dry-run"])
+      out.stderr(`Dry run: ${outcome.created ? "would create" : "did not write"} ${outcome.lockPath}\n`);
   }
   return 0;
 }

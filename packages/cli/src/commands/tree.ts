@@ -30,8 +30,15 @@ export async function runTree(args: TreeArgs, out: Output): Promise<number> {
   if (args.depth !== undefined && (!Number.isInteger(args.depth) || args.depth < 0)) {
     throw new UsageError(`--depth: expected a whole number >= 0, got ${String(args.depth)}`);
   }
-  const [{ readProjectLock }, { renderTree }] = await Promise.all([import("../read-project-lock"), import("../render-tree")]);
-  const { lock, warnings } = readProjectLock({ project: args.project, frozen: args.frozen, locked: args.locked });
+  const [{ readProjectLock }, { renderTree }] = await Promise.all([
+    import("../read-project-lock"),
+    import("../render-tree"),
+  ]);
+  const { lock, warnings } = readProjectLock({
+    project: args.project,
+    frozen: args.frozen,
+    locked: args.locked,
+  });
   for (const w of warnings) warn(out, w);
   out.stdout(renderTree(lock, { depth: args.depth, invert: args.invert, packages: args.package }));
   return 0;

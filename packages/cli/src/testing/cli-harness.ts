@@ -20,9 +20,17 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -33,11 +41,21 @@ export function run(command: string, args: string[], opts: { cwd?: string; env?:
 }
 
 /** Build the bundle into a fresh temporary directory; returns the entry file and esbuild's metafile. */
-export async function buildBundle(): Promise<{ entry: string; metafile: { outputs: Record<string, { inputs: Record<string, unknown> }> } }> {
+export async function buildBundle(): Promise<{
+  entry: string;
+  metafile: { outputs: Record<string, { inputs: Record<string, unknown> }> };
+}> {
   const outdir = mkdtempSync(join(tmpdir(), "lockstep-cli-bundle-"));
-  const res = await run(process.execPath, [join(CLI_DIR, "build.mjs"), "--quiet", "--metafile", "--outdir", outdir], { cwd: CLI_DIR });
+  const res = await run(
+    process.execPath,
+    [join(CLI_DIR, "build.mjs"), "--quiet", "--metafile", "--outdir", outdir],
+    { cwd: CLI_DIR },
+  );
   if (res.code !== 0) throw new Error(`bundling failed:\n${res.stderr}`);
-  return { entry: join(outdir, "lockstep.mjs"), metafile: JSON.parse(res.stdout) as Awaited<ReturnType<typeof buildBundle>>["metafile"] };
+  return {
+    entry: join(outdir, "lockstep.mjs"),
+    metafile: JSON.parse(res.stdout) as Awaited<ReturnType<typeof buildBundle>>["metafile"],
+  };
 }
 
 /** A copy of examples/example-app in a temporary directory. */

@@ -1,0 +1,352 @@
+/**
+ * `lockstep sync`: make the project's venv hold exactly what the lock selects for it. This file
+ * declares the flags (shared with `run`, `add` and `remove`) and prints the outcome; the no-op check
+ * is `sync-state.ts` and the work is `sync-project.ts`, each imported only when the command runs —
+ * the second only when the first cannot prove the venv is already in sync.
+ */
+import type { Argv } from "yargs";
+import type { LinkMode } from "@lockstep/wheel";
+import type { SyncEvent } from "@lockstep/sync";
+import { formatDuration, plural, processOutput, warn } from "../output";
+import type { Output } from "../output";
+import type { SyncOutcome, SyncProjectOptions } from "../sync-project";
+import { PRERELEASE_CHOICES, projectOption, RESOLUTION_CHOICES } from "./lock";
+
+export const LINK_MODES = ["hardlink", "clone", "copy", "symlink"] as const;
+
+/** Flags of every command that syncs (`sync`, `run`, `add`, `remove`). */
+export interface SyncFlags {
+  project?: string | undefined;
+  python?: string | undefined;
+  frozen?: boolean | undefined;
+  locked?: boolean | undefined;
+  extra?: string[] | undefined;
+  "all-extras"?: boolean | undefined;
+  group?: string[] | undefined;
+  "no-group"?: string[] | undefined;
+  "only-group"?: string[] | undefined;
+  "all-groups"?: boolean | undefined;
+  "no-default-groups"?: boolean | undefined;
+  "no-dev"?: boolean | undefined;
+  "no-install-project"?: boolean | undefined;
+  inexact?: boolean | undefined;
+  "link-mode"?: string | undefined;
+  "compile-bytecode"?: boolean | undefined;
+  "index-url"?: string | undefined;
+  "extra-index-url"?: string[] | undefined;
+  "find-links"?: string[] | undefined;
+  offline?: boolean | undefined;
+  "cache-dir"?: string | undefined;
+  prerelease?: string | undefined;
+  resolution?: string | undefined;
+  "exclude-newer"?: string | undefined;
+}
+
+export interface SyncArgs extends SyncFlags {
+  "dry-run"?: boolean | undefined;
+}
+
+/** Value-taking flags of SyncFlags (and their aliases), for `run`'s own argv splitting. */
+export const SYNC_VALUE_FLAGS = [
+  "project",
+  "python",
+  "p",
+  "extra",
+  "group",
+  "no-group",
+  "only-group",
+  "link-mode",
+  "index-url",
+  "i",
+  "extra-index-url",
+  "find-links",
+  "f",
+  "cache-dir",
+  "prerelease",
+  "resolution",
+  "exclude-newer",
+];
+
+export function syncFlags<T>(y: Argv<T>) {
+  return projectOption(y)
+    .option("python", {
+      alias: "p",
+      type: "string",
+      describe: "The Python for the venv: a version (3.12), specifiers (>=3.11) or a path",
+    })
+    .option("frozen", {
+      type: "boolean",
+      describe: "Use pylock.toml as it is, without checking it against pyproject.toml",
+    })
+    .option("locked", {
+      type: "boolean",
+      describe: "Fail if pylock.toml is missing or out of date instead of re-locking",
+    })
+    .option("extra", { type: "string", array: true, describe: "Include this extra of the project" })
+    .option("all-extras", { type: "boolean", describe: "Include every extra of the project" })
+    .option("group", { type: "string", array: true, describe: "Include this dependency group" })
+    .option("no-group", {
+      type: "string",
+      array: true,
+      describe: "Leave out this dependency group (even a default one)",
+    })
+    .option("only-group", {
+      type: "string",
+      array: true,
+      describe: "Install only this group and what it needs, not the project",
+    })
+    .option("all-groups", { type: "boolean", describe: "Include every dependency group" })
+    .option("no-default-groups", {
+      type: "boolean",
+      describe: 'Do not include the default groups (default-groups, ["dev"] unless set)',
+    })
+    .option("no-dev", { type: "boolean", describe: "Leave out the `dev` group" })
+    .option("no-install-project", { type: "boolean", describe: "Do not install the project itself" })
+    .option("inexact", { type: "boolean", describe: "Keep installed packages the lock does not select" })
+    .option("link-mode", {
+      type: "string",
+      choices: [...LINK_MODES],
+      describe: "How files get from the cache into the venv (default hardlink)",
+    })
+    .option("compile-bytecode", {
+      type: "boolean",
+      describe: "Compile the installed Python files to bytecode",
+    })
+    .option("index-url", {
+      alias: "i",
+      type: "string",
+      describe: "Replace the default index (PyPI) with this URL",
+    })
+    .option("extra-index-url", {
+      type: "string",
+      array: true,
+      describe: "Another index, asked before the default one",
+    })
+    .option("find-links", {
+      alias: "f",
+      type: "string",
+      array: true,
+      describe: "A directory or flat HTML page of distributions",
+    })
+    .option("offline", { type: "boolean", describe: "Use only the cache; make no network request" })
+    .option("cache-dir", {
+      type: "string",
+      describe: "The cache directory (default: $LOCKSTEP_CACHE_DIR or ~/.cache/lockstep)",
+    })
+    .option("prerelease", {
+      type: "string",
+      choices: PRERELEASE_CHOICES,
+      describe: "When pre-releases may be chosen (re-locking)",
+    })
+    .option("resolution", {
+      type: "string",
+      choices: RESOLUTION_CHOICES,
+      describe: "Which versions to prefer (re-locking)",
+    })
+    .option("exclude-newer", {
+      type: "string",
+      describe: "Ignore files uploaded after this date (re-locking)",
+    })
+    .conflicts("frozen", "locked")
+    .conflicts("only-group", ["extra", "all-extras", "group", "all-groups"]);
+}
+
+export function syncBuilder<T>(y: Argv<T>) {
+  return syncFlags(y).option("dry-run", {
+    type: "boolean",
+    describe: "Print what would change, change nothing",
+  });
+}
+
+/** The options of a sync from its flags (without callbacks), and the key the fast path compares. */
+export async function syncRequest(
+  args: SyncArgs,
+  lockstepVersion: string,
+): Promise<Omit<SyncProjectOptions, "onLock" | "onVenv" | "onProgress">> {
+  const { syncKey } = await import("../sync-state");
+  const selection = {
+    extras: args.extra ?? [],
+    allExtras: args["all-extras"] === true,
+    groups: args.group ?? [],
+    noGroups: args["no-group"] ?? [],
+    onlyGroups: args["only-group"] ?? [],
+    allGroups: args["all-groups"] === true,
+    noDefaultGroups: args["no-default-groups"] === true,
+    noDev: args["no-dev"] === true,
+    noInstallProject: args["no-install-project"] === true,
+  };
+  const settings = [
+    args["index-url"],
+    ...(args["extra-index-url"] ?? []),
+    "|",
+    ...(args["find-links"] ?? []),
+    args.prerelease,
+    args.resolution,
+    args["exclude-newer"],
+  ];
+  const inexact = args.inexact === true;
+  const compileBytecode = args["compile-bytecode"] === true;
+  return {
+    ...selection,
+    project: args.project,
+    mode: args.frozen ? "frozen" : args.locked ? "locked" : "lock",
+    python: args.python,
+    inexact,
+    linkMode: args["link-mode"] as LinkMode | undefined,
+    compileBytecode,
+    dryRun: args["dry-run"] === true,
+    indexUrl: args["index-url"],
+    extraIndexUrls: args["extra-index-url"],
+    findLinks: args["find-links"],
+    offline: args.offline,
+    cacheDir: args["cache-dir"],
+    prerelease: args.prerelease,
+    resolution: args.resolution,
+    excludeNewer: args["exclude-newer"],
+    key: syncKey({ python: args.python, ...selection, inexact, compileBytecode, settings, lockstepVersion }),
+    lockstepVersion,
+  };
+}
+
+/** One status line on a terminal, rewritten in place; nothing when stderr is not a TTY. */
+function progressLine(out: Output): { onProgress?: (e: SyncEvent) => void; done: () => void } {
+  if (out !== processOutput || !process.stderr.isTTY) return { done: () => {} };
+  let shown = false;
+  const verbs = {
+    download: "Downloading",
+    unpack: "Unpacking",
+    install: "Installing",
+    uninstall: "Uninstalling",
+  };
+  return {
+    onProgress: (e) => {
+      const text =
+        e.kind === "compile"
+          ? `Compiling ${e.files} files`
+          : e.kind === "wait-lock"
+            ? `Waiting for another lockstep process${e.owner ? ` (pid ${e.owner})` : ""}`
+            : `${verbs[e.kind]} ${e.name}==${e.version}`;
+      process.stderr.write(`\r\x1b[2K${text}`);
+      shown = true;
+    },
+    done: () => {
+      if (shown) process.stderr.write("\r\x1b[2K");
+    },
+  };
+}
+
+function relativeVenv(path: string): string {
+  const cwd = process.cwd();
+  return path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
+}
+
+/** Print what a full sync did (or, for `--dry-run`, would do). */
+export function renderSync(o: SyncOutcome, out: Output, dryRun: boolean): void {
+  for (const w of o.warnings) warn(out, w);
+  const { plan, result } = o;
+  if (dryRun) {
+    const removing = [...plan.remove, ...plan.reinstall.map((r) => r.installed)];
+    const installing = [...plan.install, ...plan.reinstall.map((r) => r.desired)];
+    if (removing.length === 0 && installing.length === 0) {
+      out.stderr(
+        `Audited ${plural(o.selected.length, "package")} in ${formatDuration(o.auditMs)}\nWould make no changes\n`,
+      );
+      return;
+    }
+    if (removing.length > 0) out.stderr(`Would uninstall ${plural(removing.length, "package")}\n`);
+    if (installing.length > 0) out.stderr(`Would install ${plural(installing.length, "package")}\n`);
+    const lines = [
+      ...removing.map((d) => ({ name: d.name, line: ` - ${d.name}==${d.version}`, order: 0 })),
+      ...installing.map((d) => ({ name: d.name, line: ` + ${d.name}==${d.version}`, order: 1 })),
+    ].sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.order - b.order));
+    for (const l of lines) out.stderr(`${l.line}\n`);
+    return;
+  }
+  if (!result) return;
+  if (result.installed.length === 0 && result.uninstalled.length === 0) {
+    out.stderr(`Audited ${plural(o.selected.length, "package")} in ${formatDuration(o.auditMs)}\n`);
+    return;
+  }
+  if (result.unpacked > 0)
+    out.stderr(`Prepared ${plural(result.unpacked, "package")} in ${formatDuration(result.prepareMs)}\n`);
+  if (result.uninstalled.length > 0) {
+    out.stderr(
+      `Uninstalled ${plural(result.uninstalled.length, "package")} in ${formatDuration(result.uninstallMs)}\n`,
+    );
+  }
+  if (result.installed.length > 0) {
+    out.stderr(
+      `Installed ${plural(result.installed.length, "package")} in ${formatDuration(result.installMs)}\n`,
+    );
+  }
+  const changes = [
+    ...result.uninstalled.map((d) => ({ ...d, op: "-" })),
+    ...result.installed.map((d) => ({ ...d, op: "+" })),
+  ].sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.op === "-" ? -1 : 1));
+  for (const c of changes) out.stderr(` ${c.op} ${c.name}==${c.version}\n`);
+}
+
+export interface SyncRun {
+  /** The venv that is now in sync. */
+  venv: string;
+  /** True when the fast path answered (nothing was loaded, nothing changed). */
+  fast: boolean;
+}
+
+/**
+ * Sync as the commands do it: the fast path first, the full sync when it cannot answer; prints as
+ * it goes. `run`, `add` and `remove` call this too.
+ */
+export async function performSync(args: SyncArgs, out: Output, lockstepVersion: string): Promise<SyncRun> {
+  const started = performance.now();
+  const request = await syncRequest(args, lockstepVersion);
+  if (!request.dryRun) {
+    const { checkFresh } = await import("../sync-state");
+    const fresh = checkFresh({
+      project: args.project,
+      key: request.key,
+      frozen: request.mode === "frozen",
+      python: args.python,
+    });
+    if (fresh) {
+      const ms = performance.now() - started;
+      out.stderr(`Resolved ${plural(fresh.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
+      out.stderr(
+        `Audited ${plural(fresh.state.selected, "package")} in ${formatDuration(performance.now() - started - ms)}\n`,
+      );
+      return { venv: fresh.venv, fast: true };
+    }
+  }
+  const { syncProject } = await import("../sync-project");
+  const progress = progressLine(out);
+  try {
+    const outcome = await syncProject({
+      ...request,
+      onLock: (lock) => {
+        for (const w of lock.warnings) warn(out, w);
+        out.stderr(`Resolved ${plural(lock.packages, "package")} in ${formatDuration(lock.ms)}\n`);
+        if (lock.kind === "resolved") for (const line of lock.changes) out.stderr(`${line}\n`);
+      },
+      onVenv: (v) => {
+        const where = relativeVenv(v.root);
+        if (v.replaced)
+          out.stderr(
+            `${v.dryRun ? "Would remove" : "Removed"} virtual environment at: ${where} (${v.replaced})\n`,
+          );
+        out.stderr(`Using ${v.python} interpreter at: ${v.pythonPath}\n`);
+        out.stderr(`${v.dryRun ? "Would create" : "Creating"} virtual environment at: ${where}\n`);
+      },
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
+    progress.done();
+    renderSync(outcome, out, request.dryRun);
+    return { venv: outcome.venv, fast: false };
+  } finally {
+    progress.done();
+  }
+}
+
+export async function runSync(args: SyncArgs, out: Output, lockstepVersion: string): Promise<number> {
+  await performSync(args, out, lockstepVersion);
+  return 0;
+}

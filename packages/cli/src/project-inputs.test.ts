@@ -1,0 +1,90 @@
+import { parseProject } from "@lockstep/pyproject";
+import { describe, expect, test } from "vitest";
+import { DEFAULT_INDEX_URL, effectiveIndexes, parseExcludeNewer, projectInputs } from "./project-inputs";
+import { formatDuration } from "./output";
+
+const project = (toml: string) => parseProject(toml, "/p/pyproject.toml");
+
+describe("projectInputs", () => {
+  test("without requires-python: >=3.8 with uv's warning, recorded as such", () => {
+    const pi = projectInputs(
+      project('[project]\nname = "a"\nversion = "1"\ndependencies = ["Requests >= 2"]\n'),
+    );
+    expect(pi.warnings).toEqual([
+      "No `requires-python` value found in the workspace. Defaulting to `>=3.8`.",
+    ]);
+    expect(pi.inputs.requiresPython).toBe(">=3.8");
+    expect(pi.requiresPython.toString()).toBe(">=3.8");
+    expect(pi.inputs.indexes).toEqual([{ name: "pypi", url: DEFAULT_INDEX_URL }]);
+    expect(pi.inputs.defaultGroups).toEqual([]); // "dev" is the default, but there is no such group
+  });
+
+  test("flags override settings and are what the lock records", () => {
+    const p = project(
+      '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.9"\n[dependency-groups]\ndev = ["x"]\n[tool.lockstep]\nresolution = "lowest"\nexclude-newer = "2024-01-01"\n',
+    );
+    expect(projectInputs(p).inputs).toMatchObject({
+      resolution: "lowest",
+      excludeNewer: "2024-01-01T00:00:00.000Z",
+      defaultGroups: ["dev"],
+    });
+    const pi = projectInputs(p, {
+      resolution: "highest",
+      prerelease: "allow",
+      excludeNewer: "2024-06-01T12:00:00+02:00",
+    });
+    expect(pi.inputs).toMatchObject({
+      resolution: "highest",
+      prerelease: "allow",
+      excludeNewer: "2024-06-01T10:00:00.000Z",
+    });
+    expect(() => projectInputs(p, { resolution: "sideways" })).toThrow(
+      '--resolution: "sideways" is not one of highest, lowest, lowest-direct',
+    );
+  });
+
+  test("index order: --extra-index-url, declared, then the default (--index-url replaces it)", () => {
+    const p = project(
+      '[project]\nname = "a"\nversion = "1"\n[[tool.lockstep.index]]\nname = "corp"\nurl = "https://corp/simple"\n[[tool.lockstep.index]]\nname = "mirror"\nurl = "https://mirror/simple"\ndefault = true\n',
+    );
+    expect(effectiveIndexes(p, {}).map((i) => i.url)).toEqual([
+      "https://corp/simple",
+      "https://mirror/simple",
+    ]);
+    expect(
+      effectiveIndexes(p, {
+        indexUrl: "http://127.0.0.1:1/simple",
+        extraIndexUrls: ["https://extra/simple"],
+      }).map((i) => i.url),
+    ).toEqual(["https://extra/simple", "https://corp/simple", "http://127.0.0.1:1/simple"]);
+  });
+
+  test("sources other than an index are refused rather than ignored", () => {
+    const p = project(
+      '[project]\nname = "a"\nversion = "1"\ndependencies = ["b"]\n[tool.lockstep.sources]\nb = { path = "../b" }\n',
+    );
+    expect(() => projectInputs(p)).toThrow(
+      "[tool.lockstep.sources] b: path sources are not supported by `lockstep lock` yet",
+    );
+  });
+});
+
+test.each([
+  ["2024-05-01", "2024-05-01T00:00:00.000Z"],
+  ["2024-05-01T10:00:00Z", "2024-05-01T10:00:00.000Z"],
+  ["2024-05-01T10:00:00-01:00", "2024-05-01T11:00:00.000Z"],
+])("--exclude-newer %s", (text, iso) => {
+  expect(parseExcludeNewer(text).toISOString()).toBe(iso);
+});
+
+test("--exclude-newer refuses a time without a zone", () => {
+  expect(() => parseExcludeNewer("2024-05-01T10:00:00")).toThrow(/with a zone/);
+});
+
+test.each([
+  [0.4, "0ms"],
+  [212.4, "212ms"],
+  [1432, "1.43s"],
+])("formatDuration(%s) = %s", (msValue, text) => {
+  expect(formatDuration(msValue)).toBe(text);
+});

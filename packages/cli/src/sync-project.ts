@@ -1,0 +1,495 @@
+/**
+ * `lockstep sync` as a function: make sure the lock is fresh (or fail with `--locked`, or trust it
+ * with `--frozen`), find or create the project's venv with the right Python, select what the lock
+ * gives this interpreter with the chosen extras and groups, plan against what the venv holds, carry
+ * the plan out, and record the state the no-op fast path compares with (`sync-state.ts`). Returns
+ * what happened; the command renders it.
+ *
+ * Pitfalls: a venv whose Python does not satisfy the request (`--python`, `.python-version`) or the
+ * project's `requires-python` is recreated, never patched; `--dry-run` changes nothing (no lock
+ * written, no venv created, no state written); the state file is emptied before the venv changes and
+ * written only after a complete sync, so a failed or killed sync is never taken for a fresh one;
+ * `--only-group` installs the group's packages and what they need, not the project's dependencies,
+ * so it needs the lock's dependency edges, not only its markers.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, realpathSync } from "node:fs";
+import { basename, isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { LockstepError } from "@lockstep/errors";
+import type { DistFile } from "@lockstep/index";
+import { readLock, selectForEnvironment } from "@lockstep/lockfile";
+import type { InstallItem, Lock } from "@lockstep/lockfile";
+import { canonicalizeName, Requirement } from "@lockstep/pep508";
+import { checkRequiredVersion } from "@lockstep/pyproject";
+import type { Project } from "@lockstep/pyproject";
+import {
+  baseInterpreter,
+  createVenv,
+  describe as describeInterpreter,
+  findInterpreter,
+  openVenv,
+  parsePythonRequest,
+  satisfies,
+  venvLayout,
+} from "@lockstep/python";
+import type { InterpreterInfo, Venv } from "@lockstep/python";
+import { executeSync, isNoop, planSync, readInstalled } from "@lockstep/sync";
+import type { PlannedDistribution, SyncEvent, SyncPlan, SyncResult } from "@lockstep/sync";
+import { supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
+import type { LinkMode } from "@lockstep/wheel";
+import { locateProject } from "./find-project";
+import type { LocatedProject } from "./find-project";
+import { LockMissingError, LockStaleError, lockProject } from "./lock-project";
+import type { LockOutcome } from "./lock-project";
+import type { SettingFlags } from "./project-inputs";
+import { projectInputs } from "./project-inputs";
+import {
+  clearState,
+  distInfoNames,
+  projectEnvironment,
+  pythonStamp,
+  pythonVersionRequest,
+  sha256File,
+  writeState,
+} from "./sync-state";
+
+export interface Selection {
+  extras: readonly string[];
+  allExtras: boolean;
+  groups: readonly string[];
+  noGroups: readonly string[];
+  onlyGroups: readonly string[];
+  allGroups: boolean;
+  noDefaultGroups: boolean;
+  noDev: boolean;
+  noInstallProject: boolean;
+}
+
+export interface SyncProjectOptions extends SettingFlags, Selection {
+  project?: string | undefined;
+  cwd?: string | undefined;
+  /** `lock`: re-lock when stale; `locked`: fail when stale; `frozen`: use the lock as it is. */
+  mode: "lock" | "locked" | "frozen";
+  python?: string | undefined;
+  inexact: boolean;
+  linkMode?: LinkMode | undefined;
+  compileBytecode: boolean;
+  dryRun: boolean;
+  findLinks?: readonly string[] | undefined;
+  offline?: boolean | undefined;
+  cacheDir?: string | undefined;
+  /** `syncKey(...)` of these options, recorded for the fast path. */
+  key: string;
+  lockstepVersion: string;
+  env?: NodeJS.ProcessEnv;
+  /** Called once the lock is settled (so "Resolved" prints before installs start). */
+  onLock?: (outcome: LockOutcome) => void;
+  /** Called when a venv is (re)created, before anything is installed. */
+  onVenv?: (event: VenvEvent) => void;
+  onProgress?: (event: SyncEvent) => void;
+}
+
+export interface VenvEvent {
+  root: string;
+  python: string;
+  pythonPath: string;
+  /** Why an existing venv was replaced. */
+  replaced?: string | undefined;
+  dryRun: boolean;
+}
+
+export interface SyncOutcome {
+  lock: LockOutcome;
+  venv: string;
+  /** What the lock selects for this venv. */
+  selected: PlannedDistribution[];
+  plan: SyncPlan;
+  /** Undefined for `--dry-run`. */
+  result: SyncResult | undefined;
+  /** Time from the lock being settled to the plan being known (`Audited … in`). */
+  auditMs: number;
+  warnings: string[];
+}
+
+/** Which groups the selection asks for, given the lock's groups and default groups. */
+export function selectedGroups(
+  lock: Pick<Lock, "dependencyGroups" | "defaultGroups">,
+  s: Selection,
+): string[] {
+  if (s.onlyGroups.length > 0) return [...new Set(s.onlyGroups.map(canonicalizeName))];
+  let groups = s.noDefaultGroups ? [] : s.allGroups ? [...lock.dependencyGroups] : [...lock.defaultGroups];
+  if (s.noDev) groups = groups.filter((g) => g !== "dev");
+  groups.push(...s.groups.map(canonicalizeName));
+  const drop = new Set(s.noGroups.map(canonicalizeName));
+  return [...new Set(groups.filter((g) => !drop.has(g)))].sort();
+}
+
+/**
+ * `--only-group`: the packages reachable from the groups' own requirements through the lock's
+ * dependency edges, among those the markers selected (the markers alone cannot leave out what the
+ * project needs too).
+ */
+function onlyGroupClosure(lock: Lock, items: InstallItem[], groups: string[]): InstallItem[] {
+  const inputs = lock.lockstep?.inputs;
+  if (!inputs) {
+    throw new LockstepError(
+      "only-group-unsupported",
+      "--only-group needs a lock written by lockstep (with [tool.lockstep.inputs])",
+    );
+  }
+  const selected = new Set(items.map((i) => i.name));
+  const edges = new Map<string, string[]>();
+  for (const p of lock.packages) {
+    if (!selected.has(p.name)) continue;
+    edges.set(p.name, [...(edges.get(p.name) ?? []), ...p.dependencies.map((d) => d.name)]);
+  }
+  const todo = groups.flatMap((g) =>
+    (inputs.dependencyGroups[g] ?? []).map((r) => canonicalizeName(Requirement.parse(r).name)),
+  );
+  const seen = new Set<string>();
+  while (todo.length > 0) {
+    const n = todo.pop() as string;
+    if (seen.has(n) || !selected.has(n)) continue;
+    seen.add(n);
+    todo.push(...(edges.get(n) ?? []));
+  }
+  return items.filter((i) => seen.has(i.name));
+}
+
+function pyprojectHashes(located: LocatedProject): Record<string, string> {
+  const out: Record<string, string> = {};
+  const roots = new Set([located.project.root, ...located.workspace.members.map((m) => m.root)]);
+  for (const r of roots) {
+    const path = join(r, "pyproject.toml");
+    out[path] = sha256File(path);
+  }
+  return out;
+}
+
+function sameInterpreter(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/** Why the venv's interpreter is not the one asked for, or undefined when it fits. */
+function mismatch(
+  info: InterpreterInfo,
+  request: string | undefined,
+  project: Project,
+  root: string,
+  cacheDir: string,
+): string | undefined {
+  const requiresPython = project.requiresPython?.specifiers;
+  const parsed = request === undefined ? ({ kind: "any" } as const) : parsePythonRequest(request, root);
+  const have = describeInterpreter(info);
+  if (parsed.kind === "path") {
+    const wanted = findInterpreter({ request, projectDir: root, cacheDir });
+    return sameInterpreter(baseInterpreter(info), baseInterpreter(wanted))
+      ? undefined
+      : `it uses ${have}, not ${request}`;
+  }
+  if (!satisfies(info, parsed, requiresPython)) {
+    return request !== undefined && !satisfies(info, parsed)
+      ? `it uses ${have}, which does not satisfy the request \`${request}\``
+      : `it uses ${have}, which does not satisfy requires-python \`${requiresPython?.toString() ?? ""}\``;
+  }
+  return undefined;
+}
+
+function plannedFrom(
+  item: InstallItem,
+  lockDir: string,
+  project: Project,
+  installed: ReturnType<typeof readInstalled>,
+): PlannedDistribution {
+  if (item.kind === "archive" || item.kind === "vcs") {
+    throw new LockstepError(
+      "sync-unsupported-source",
+      `Cannot install ${item.name}: ${item.kind} sources are not supported by \`lockstep sync\` yet`,
+    );
+  }
+  const path =
+    item.path === undefined ? undefined : isAbsolute(item.path) ? item.path : resolve(lockDir, item.path);
+  let version = item.version;
+  if (version === undefined) {
+    // A source tree has no version in the lock: the project's own, else what is installed from it.
+    const isProject = item.name === canonicalizeName(project.name ?? "") || path === project.root;
+    version =
+      (isProject ? project.version : undefined) ?? installed.get(canonicalizeName(item.name))?.version ?? "0";
+  }
+  return {
+    name: item.name,
+    version,
+    kind: item.kind,
+    ...(item.url === undefined ? {} : { url: item.url }),
+    ...(path === undefined ? {} : { path }),
+    ...(item.filename === undefined ? {} : { filename: item.filename }),
+    hashes: item.hashes,
+    ...(item.size === undefined ? {} : { size: item.size }),
+    ...(item.editable === undefined ? {} : { editable: item.editable }),
+  };
+}
+
+function distFileOf(d: PlannedDistribution): DistFile {
+  const url = d.url ?? pathToFileURL(d.path ?? "").href;
+  return {
+    filename: d.filename ?? basename(new URL(url).pathname),
+    url,
+    hashes: d.hashes,
+    requiresPython: undefined,
+    yanked: false,
+    size: d.size,
+    uploadTime: undefined,
+    coreMetadata: false,
+    source: url,
+  };
+}
+
+/** The names that get REQUESTED: the project, its dependencies and the selected groups' requirements. */
+function requestedNames(project: Project, lock: Lock, groups: string[], onlyGroups: boolean): Set<string> {
+  const out = new Set<string>();
+  if (!onlyGroups) {
+    if (project.name) out.add(canonicalizeName(project.name));
+    for (const r of project.dependencies) out.add(canonicalizeName(r.name));
+  }
+  const inputs = lock.lockstep?.inputs;
+  for (const g of groups)
+    for (const r of inputs?.dependencyGroups[g] ?? []) out.add(canonicalizeName(Requirement.parse(r).name));
+  return out;
+}
+
+async function settleLock(opts: SyncProjectOptions): Promise<LockOutcome> {
+  const common = {
+    project: opts.project,
+    cwd: opts.cwd,
+    indexUrl: opts.indexUrl,
+    extraIndexUrls: opts.extraIndexUrls,
+    findLinks: opts.findLinks,
+    offline: opts.offline,
+    cacheDir: opts.cacheDir,
+    prerelease: opts.prerelease,
+    resolution: opts.resolution,
+    excludeNewer: opts.excludeNewer,
+    lockstepVersion: opts.lockstepVersion,
+  };
+  if (opts.mode === "frozen") return lockProject({ ...common, mode: "frozen" });
+  if (opts.mode === "locked") {
+    try {
+      return await lockProject({ ...common, mode: "check" });
+    } catch (err) {
+      // lockProject names `--check`; the user typed `--locked`.
+      if (err instanceof LockStaleError) throw new LockStaleError("pylock.toml", err.changes, "--locked");
+      if (err instanceof LockMissingError) throw new LockMissingError("pylock.toml", "--locked");
+      throw err;
+    }
+  }
+  return lockProject({ ...common, mode: "lock", dryRun: opts.dryRun });
+}
+
+export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome> {
+  const env = opts.env ?? process.env;
+  const located = locateProject({ project: opts.project, cwd: opts.cwd });
+  const { project, root, lockPath } = located;
+  checkRequiredVersion(project.lockstep, opts.lockstepVersion);
+  // Hashed before the lock is checked: if a file changes meanwhile, the state records the old bytes
+  // and the next sync takes the full path.
+  const pyprojects = pyprojectHashes(located);
+
+  const lockOutcome = await settleLock(opts);
+  opts.onLock?.(lockOutcome);
+  const warnings: string[] = [];
+  if (
+    opts.dryRun &&
+    lockOutcome.kind === "resolved" &&
+    !lockOutcome.wrote &&
+    lockOutcome.changes.length > 0
+  ) {
+    warnings.push(
+      "the lock is out of date; the plan below is made from the existing lock (run `lockstep lock` to update it)",
+    );
+  }
+  const auditStart = performance.now();
+  let lockText: string;
+  try {
+    lockText = readFileSync(lockPath, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT")
+      throw new LockMissingError(basename(lockPath), opts.dryRun ? "--dry-run" : undefined);
+    throw err;
+  }
+  const lock = readLock(lockText, lockPath);
+
+  // The interpreter and the venv.
+  const cacheDir = opts.cacheDir ?? (await import("@lockstep/index")).defaultCacheDir(env);
+  const venvRoot = projectEnvironment(root, env);
+  const versionFile = opts.python === undefined ? pythonVersionRequest(root) : null;
+  const request = opts.python ?? versionFile ?? undefined;
+  let opened: { venv: Venv; info: InterpreterInfo } | undefined;
+  let replaced: string | undefined;
+  try {
+    opened = openVenv(venvRoot, cacheDir);
+  } catch (err) {
+    replaced = `its interpreter does not run (${(err as Error).message.split("\n")[0] ?? ""})`;
+  }
+  if (opened) {
+    replaced = mismatch(opened.info, request, project, root, cacheDir);
+    if (replaced) opened = undefined;
+  }
+  let venv: Venv;
+  let info: InterpreterInfo;
+  let created = false;
+  if (opened) {
+    ({ venv, info } = opened);
+  } else {
+    info = findInterpreter({
+      request: opts.python ?? versionFile ?? undefined,
+      requiresPython: project.requiresPython?.specifiers,
+      projectDir: root,
+      cacheDir,
+      env,
+    });
+    opts.onVenv?.({
+      root: venvRoot,
+      python: describeInterpreter(info),
+      pythonPath: info.path,
+      replaced,
+      dryRun: opts.dryRun,
+    });
+    if (opts.dryRun) {
+      venv = venvLayout(venvRoot, info);
+    } else {
+      venv = createVenv(venvRoot, info, {
+        clear: true,
+        prompt: project.name ?? basename(root),
+        lockstepVersion: opts.lockstepVersion,
+        cacheDir,
+      });
+      created = true;
+    }
+  }
+
+  // What the lock gives this interpreter.
+  const groups = selectedGroups(lock, opts);
+  const extras = opts.onlyGroups.length > 0 ? [] : opts.allExtras ? [...lock.extras] : [...opts.extras];
+  const target = targetFromMarkerEnvironment(info.markers, {
+    ...(info.libc ? { libc: { kind: info.libc.kind, version: parseLibc(info.libc.version) } } : {}),
+  });
+  let items = selectForEnvironment(lock, info.markers, {
+    tags: supportedTags(target),
+    extras,
+    groups,
+    includeProject: !opts.noInstallProject && opts.onlyGroups.length === 0,
+  });
+  if (opts.onlyGroups.length > 0) items = onlyGroupClosure(lock, items, groups);
+  const installed = created ? new Map() : readInstalled(venv.sitePackages);
+  const selected = items.map((i) => plannedFrom(i, root, project, installed));
+  const plan = planSync(selected, installed, { inexact: opts.inexact });
+  const auditMs = performance.now() - auditStart;
+  if (opts.dryRun)
+    return { lock: lockOutcome, venv: venv.root, selected, plan, result: undefined, auditMs, warnings };
+
+  if (!isNoop(plan)) clearState(venv.root);
+  const result = await executeWithClient(
+    plan,
+    venv,
+    info,
+    cacheDir,
+    opts,
+    requestedNames(project, lock, groups, opts.onlyGroups.length > 0),
+  );
+
+  const python = pythonStamp(venv.root);
+  if (python) {
+    writeState(venv.root, {
+      v: 1,
+      key: opts.key,
+      pyprojects,
+      lockPath,
+      lockSha256: sha256Text(lockText),
+      pythonVersionFile: versionFile,
+      python,
+      sitePackages: venv.sitePackages,
+      distInfos: distInfoNames(venv.sitePackages),
+      lockPackages: lockOutcome.packages,
+      selected: selected.length,
+    });
+  }
+  return { lock: lockOutcome, venv: venv.root, selected, plan, result, auditMs, warnings };
+}
+
+function parseLibc(v: string): [number, number] {
+  const [a, b] = v.split(".").map(Number);
+  return [a ?? 0, b ?? 0];
+}
+
+/** The same digest as `sha256File(lockPath)` for the bytes that were read. */
+function sha256Text(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** executeSync with the index client and the build frontend, both loaded only when there is work. */
+async function executeWithClient(
+  plan: SyncPlan,
+  venv: Venv,
+  info: InterpreterInfo,
+  cacheDir: string,
+  opts: SyncProjectOptions,
+  requested: Set<string>,
+): Promise<SyncResult> {
+  if (isNoop(plan)) {
+    return executeSync(plan, {
+      venv,
+      interpreter: info,
+      client: { download: () => Promise.reject(new Error("unreachable")) },
+      cacheDir,
+    });
+  }
+  const [{ IndexClient }, located] = [
+    await import("@lockstep/index"),
+    locateProject({ project: opts.project, cwd: opts.cwd }),
+  ];
+  const pi = projectInputs(located.project, opts);
+  const client = new IndexClient({
+    indexes: pi.indexes.map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: i.default })),
+    findLinks: [...(opts.findLinks ?? [])],
+    pins: pi.pins,
+    cacheDir,
+    offline: opts.offline === true,
+  });
+  try {
+    return await executeSync(plan, {
+      venv,
+      interpreter: info,
+      client,
+      cacheDir,
+      ...(opts.linkMode ? { linkMode: opts.linkMode } : {}),
+      compileBytecode: opts.compileBytecode,
+      requested,
+      buildWheel: async (d) => {
+        const { buildWheel } = await import("@lockstep/build");
+        const source = d.kind === "directory" ? (d.path ?? ".") : await client.download(distFileOf(d));
+        const built = await buildWheel(source, {
+          interpreter: info,
+          cacheDir,
+          editable: d.editable === true,
+          installer: (requirements) =>
+            Promise.reject(
+              new LockstepError(
+                "build-requirements-unsupported",
+                `installing build requirements (${requirements.join(", ")}) is not supported by \`lockstep sync\` yet`,
+                { hint: "a backend with `requires = []` (e.g. in-tree via `backend-path`) builds today" },
+              ),
+            ),
+        });
+        return built.wheelPath;
+      },
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+  } finally {
+    client.close();
+  }
+}
