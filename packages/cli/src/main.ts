@@ -13,6 +13,13 @@ import { lockBuilder, runLock } from "./commands/lock";
 import type { LockArgs } from "./commands/lock";
 import { runTree, treeBuilder } from "./commands/tree";
 import type { TreeArgs } from "./commands/tree";
+import { addBuilder, runAdd } from "./commands/add";
+import type { AddArgs } from "./commands/add";
+import { removeBuilder, runRemove } from "./commands/remove";
+import type { RemoveArgs } from "./commands/remove";
+import { runBuilder, runRun } from "./commands/run";
+import { runSync, syncBuilder } from "./commands/sync";
+import type { SyncArgs } from "./commands/sync";
 import { processOutput } from "./output";
 import type { Output } from "./output";
 import { UsageError, exitCodeFor, renderError } from "./usage-error";
@@ -50,6 +57,30 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       "Export the lock as requirements.txt or pylock.toml",
       (y) => exportBuilder(y),
       (args: ArgumentsCamelCase<ExportArgs>) => run(() => runExport(args, out)),
+    )
+    .command(
+      "sync",
+      "Make the project's environment match the lock exactly",
+      (y) => syncBuilder(y),
+      (args: ArgumentsCamelCase<SyncArgs>) => run(() => runSync(args, out, VERSION)),
+    )
+    .command(
+      "run [command..]",
+      "Run a command in the project's environment (synced first)",
+      (y) => runBuilder(y),
+      () => run(() => runRun(argv, out, VERSION)),
+    )
+    .command(
+      "add [requirements..]",
+      "Add dependencies to pyproject.toml, then lock and sync",
+      (y) => addBuilder(y),
+      (args: ArgumentsCamelCase<AddArgs>) => run(() => runAdd(args, out, VERSION)),
+    )
+    .command(
+      "remove [packages..]",
+      "Remove dependencies from pyproject.toml, then lock and sync",
+      (y) => removeBuilder(y),
+      (args: ArgumentsCamelCase<RemoveArgs>) => run(() => runRemove(args, out, VERSION)),
     )
     .demandCommand(1, "Give a command")
     // Throwing stops yargs before any handler runs; the catch below renders it (exit 2).

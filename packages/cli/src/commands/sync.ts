@@ -297,7 +297,12 @@ export interface SyncRun {
  * Sync as the commands do it: the fast path first, the full sync when it cannot answer; prints as
  * it goes. `run`, `add` and `remove` call this too.
  */
-export async function performSync(args: SyncArgs, out: Output, lockstepVersion: string): Promise<SyncRun> {
+export async function performSync(
+  args: SyncArgs,
+  out: Output,
+  lockstepVersion: string,
+  opts: { lockPrinted?: boolean } = {},
+): Promise<SyncRun> {
   const started = performance.now();
   const request = await syncRequest(args, lockstepVersion);
   if (!request.dryRun) {
@@ -310,7 +315,7 @@ export async function performSync(args: SyncArgs, out: Output, lockstepVersion: 
     });
     if (fresh) {
       const ms = performance.now() - started;
-      out.stderr(`Resolved ${plural(fresh.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
+      if (!opts.lockPrinted) out.stderr(`Resolved ${plural(fresh.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
       out.stderr(
         `Audited ${plural(fresh.state.selected, "package")} in ${formatDuration(performance.now() - started - ms)}\n`,
       );
@@ -323,6 +328,7 @@ export async function performSync(args: SyncArgs, out: Output, lockstepVersion: 
     const outcome = await syncProject({
       ...request,
       onLock: (lock) => {
+        if (opts.lockPrinted) return;
         for (const w of lock.warnings) warn(out, w);
         out.stderr(`Resolved ${plural(lock.packages, "package")} in ${formatDuration(lock.ms)}\n`);
         if (lock.kind === "resolved") for (const line of lock.changes) out.stderr(`${line}\n`);

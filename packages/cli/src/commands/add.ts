@@ -1,0 +1,124 @@
+/**
+ * `lockstep add REQ…` (and, through `runEdit`, `lockstep remove NAME…`): edit the project's dependencies (or an extra's,
+ * with `--optional`, or a group's, with `--group`/`--dev`), re-lock, and sync. The edit is undone,
+ * byte for byte, when locking fails. `--frozen` only edits pyproject.toml; `--no-sync` edits and
+ * locks.
+ */
+import type { Argv } from "yargs";
+import type { DependencyTarget } from "@lockstep/pyproject";
+import { UsageError } from "../usage-error";
+import { formatDuration, plural, warn } from "../output";
+import type { Output } from "../output";
+import { PRERELEASE_CHOICES, projectOption, RESOLUTION_CHOICES } from "./lock";
+import { LINK_MODES, performSync } from "./sync";
+
+export interface EditArgs {
+  project?: string | undefined;
+  python?: string | undefined;
+  frozen?: boolean | undefined;
+  locked?: boolean | undefined;
+  "no-sync"?: boolean | undefined;
+  optional?: string | undefined;
+  group?: string | undefined;
+  dev?: boolean | undefined;
+  "link-mode"?: string | undefined;
+  "compile-bytecode"?: boolean | undefined;
+  "index-url"?: string | undefined;
+  "extra-index-url"?: string[] | undefined;
+  "find-links"?: string[] | undefined;
+  offline?: boolean | undefined;
+  "cache-dir"?: string | undefined;
+  prerelease?: string | undefined;
+  resolution?: string | undefined;
+  "exclude-newer"?: string | undefined;
+}
+
+export interface AddArgs extends EditArgs {
+  requirements?: string[] | undefined;
+}
+
+export function editFlags<T>(y: Argv<T>, verb: "Add" | "Remove") {
+  return projectOption(y)
+    .option("optional", { type: "string", describe: `${verb} to/from this extra ([project.optional-dependencies])` })
+    .option("group", { type: "string", describe: `${verb} to/from this dependency group` })
+    .option("dev", { type: "boolean", describe: "The `dev` dependency group (same as --group dev)" })
+    .option("python", { alias: "p", type: "string", describe: "The Python for the venv" })
+    .option("frozen", { type: "boolean", describe: "Only edit pyproject.toml: do not lock or sync" })
+    .option("locked", { type: "boolean", describe: "Fail if the lock would change" })
+    .option("no-sync", { type: "boolean", describe: "Edit and lock, but do not sync the venv" })
+    .option("link-mode", { type: "string", choices: [...LINK_MODES], describe: "How files get from the cache into the venv" })
+    .option("compile-bytecode", { type: "boolean", describe: "Compile the installed Python files to bytecode" })
+    .option("index-url", { alias: "i", type: "string", describe: "Replace the default index (PyPI) with this URL" })
+    .option("extra-index-url", { type: "string", array: true, describe: "Another index, asked before the default one" })
+    .option("find-links", { alias: "f", type: "string", array: true, describe: "A directory or flat HTML page of distributions" })
+    .option("offline", { type: "boolean", describe: "Use only the cache; make no network request" })
+    .option("cache-dir", { type: "string", describe: "The cache directory" })
+    .option("prerelease", { type: "string", choices: PRERELEASE_CHOICES, describe: "When pre-releases may be chosen" })
+    .option("resolution", { type: "string", choices: RESOLUTION_CHOICES, describe: "Which versions to prefer" })
+    .option("exclude-newer", { type: "string", describe: "Ignore files uploaded after this date" })
+    .conflicts("optional", ["group", "dev"])
+    .conflicts("group", "dev")
+    .conflicts("frozen", "locked");
+}
+
+export function addBuilder<T>(y: Argv<T>) {
+  return editFlags(y, "Add").positional("requirements", { type: "string", array: true, describe: "PEP 508 requirements" });
+}
+
+function targetOf(args: EditArgs): DependencyTarget {
+  if (args.optional !== undefined) return { kind: "extra", name: args.optional };
+  if (args.dev) return { kind: "group", name: "dev" };
+  if (args.group !== undefined) return { kind: "group", name: args.group };
+  return { kind: "project" };
+}
+
+export async function runEdit(action: "add" | "remove", items: string[], args: EditArgs, out: Output, lockstepVersion: string): Promise<number> {
+  if (items.length === 0) throw new UsageError(`\`lockstep ${action}\` needs at least one ${action === "add" ? "requirement" : "package name"}`);
+  const { editProject } = await import("../edit-project");
+  const target = targetOf(args);
+  const outcome = await editProject({
+    action,
+    requirements: items,
+    target,
+    mode: args.frozen ? "frozen" : args.locked ? "locked" : "lock",
+    project: args.project,
+    indexUrl: args["index-url"],
+    extraIndexUrls: args["extra-index-url"],
+    findLinks: args["find-links"],
+    offline: args.offline,
+    cacheDir: args["cache-dir"],
+    prerelease: args.prerelease,
+    resolution: args.resolution,
+    excludeNewer: args["exclude-newer"],
+    lockstepVersion,
+  });
+  if (!outcome.lock) return 0;
+  for (const w of outcome.lock.warnings) warn(out, w);
+  out.stderr(`Resolved ${plural(outcome.lock.packages, "package")} in ${formatDuration(outcome.lock.ms)}\n`);
+  if (outcome.lock.kind === "resolved") for (const line of outcome.lock.changes) out.stderr(`${line}\n`);
+  if (args["no-sync"]) return 0;
+  await performSync(
+    {
+      project: args.project,
+      python: args.python,
+      // The lock was just settled; the sync reads it as it is.
+      frozen: true,
+      ...(target.kind === "group" && action === "add" ? { group: [target.name] } : {}),
+      "link-mode": args["link-mode"],
+      "compile-bytecode": args["compile-bytecode"],
+      "index-url": args["index-url"],
+      "extra-index-url": args["extra-index-url"],
+      "find-links": args["find-links"],
+      offline: args.offline,
+      "cache-dir": args["cache-dir"],
+    },
+    out,
+    lockstepVersion,
+    { lockPrinted: true },
+  );
+  return 0;
+}
+
+export function runAdd(args: AddArgs, out: Output, lockstepVersion: string): Promise<number> {
+  return runEdit("add", args.requirements ?? [], args, out, lockstepVersion);
+}
