@@ -8,6 +8,8 @@
  *   ours must pass; an invalid pip answer is a pip bug, reported on stdout, not a failure;
  * - where pip finds a valid solution, lockstep must find one too;
  * - where lockstep finds none, pip must not find a valid one.
+ * lockstep runs in a worker thread with a time limit (a resolve stuck in a loop would otherwise
+ * block this file's timers); a crash or timeout fails the case with the error.
  * Valid but different answers are counted and printed, not failed: both tools prefer the newest
  * versions, but backtracking order differs.
  */
@@ -17,7 +19,8 @@ import { join } from "node:path";
 import { TagPriority, markerEnvironmentFor } from "@lockstep/wheel";
 import { afterAll, describe, expect, test } from "vitest";
 import { serveUniverse } from "../../../../fixtures/src/server";
-import { PIP_TARGET, lockstepResolve, newClient, specificOptions } from "./testing/lockstep-runner";
+import { PIP_TARGET } from "./testing/lockstep-runner";
+import { resolveInWorker } from "./testing/lockstep-worker";
 import { pipResolve } from "./testing/pip-runner";
 import { generateUniverse } from "./testing/random-universe";
 import type { Flavour } from "./testing/random-universe";
@@ -31,6 +34,8 @@ const SEEDS: Array<[number, Flavour]> = [
 const env = markerEnvironmentFor(PIP_TARGET);
 const tags = TagPriority.forTarget(PIP_TARGET);
 const wheelCompatible = (t: string) => tags.isCompatible(`x-1.0-${t}.whl`);
+/** A resolve runs in a worker so that one that never returns fails this test instead of hanging it. */
+const LOCKSTEP_TIMEOUT_MS = 20_000;
 const work = mkdtempSync(join(tmpdir(), "lockstep-differential-"));
 
 interface Tally {
@@ -40,8 +45,18 @@ interface Tally {
   bothFailed: number;
   pipBugs: string[];
   pipErrors: string[];
+  /** Valid lockstep answers where pip found none (pip's resolver gave up or backjumped wrongly). */
+  onlyLockstep: string[];
 }
-const tally: Tally = { bothSolved: 0, same: 0, different: [], bothFailed: 0, pipBugs: [], pipErrors: [] };
+const tally: Tally = {
+  bothSolved: 0,
+  same: 0,
+  different: [],
+  bothFailed: 0,
+  pipBugs: [],
+  pipErrors: [],
+  onlyLockstep: [],
+};
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
@@ -50,6 +65,7 @@ afterAll(() => {
     ...tally.different.map((d) => `  different: ${d}`),
     ...tally.pipBugs.map((d) => `  pip answer invalid: ${d}`),
     ...tally.pipErrors.map((d) => `  pip error: ${d}`),
+    ...tally.onlyLockstep.map((d) => `  only lockstep solved (answer validated): ${d}`),
   ];
   console.log(lines.join("\n"));
   // The generator must exercise both outcomes, or the rules above prove little.
@@ -62,8 +78,13 @@ describe("lockstep and pip agree on random universes (CPython 3.11, linux x86_64
     const { universe, root } = generateUniverse(seed, { flavour });
     const server = await serveUniverse(universe);
     try {
-      const client = newClient(server.url, join(work, `cache-${seed}`));
-      const [ours, pip] = await Promise.all([lockstepResolve(client, root, specificOptions()), pipResolve(server.url, root)]);
+      const [ours, pip] = await Promise.all([
+        resolveInWorker(
+          { url: server.url, cacheDir: join(work, `cache-${seed}`), root },
+          LOCKSTEP_TIMEOUT_MS,
+        ),
+        pipResolve(server.url, root),
+      ]);
       const label = `seed ${seed} (${flavour}) root ${JSON.stringify(root)}`;
 
       let pipValid = false;
@@ -74,22 +95,33 @@ describe("lockstep and pip agree on random universes (CPython 3.11, linux x86_64
         if (!pipValid) tally.pipBugs.push(`${label}: ${problems.join("; ")}`);
       } else if (pip.kind === "error") {
         // Anything but "no solution" (e.g. resolvelib's ResolutionTooDeep) counts as pip not solving.
-        tally.pipErrors.push(`${label}: exit ${pip.code}: ${pip.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+        tally.pipErrors.push(
+          `${label}: exit ${pip.code}: ${pip.stderr.trim().split("\n").slice(-3).join(" | ")}`,
+        );
       }
 
+      expect(["solved", "no-solution"], `${label}: lockstep ${ours.kind}: ${ours.message}`).toContain(
+        ours.kind,
+      );
       if (ours.kind === "solved") {
-        const chosen = ours.resolution.packages.map((p) => ({ name: p.name, version: p.version.toString() }));
-        expect(validateInstallSet(universe, root, chosen, env, { wheelCompatible }), label).toEqual([]);
+        expect(validateInstallSet(universe, root, ours.chosen, env, { wheelCompatible }), label).toEqual([]);
         if (pipValid) {
           tally.bothSolved++;
-          const a = chosen.map((c) => `${c.name}==${c.version}`).sort();
+          const a = ours.chosen.map((c) => `${c.name}==${c.version}`).sort();
           const b = [...pip.chosen].map(([n, v]) => `${n}==${v}`).sort();
           if (a.join(" ") === b.join(" ")) tally.same++;
-          else tally.different.push(`${label}: lockstep-only ${a.filter((x) => !b.includes(x)).join(" ")}; pip-only ${b.filter((x) => !a.includes(x)).join(" ")}`);
+          else
+            tally.different.push(
+              `${label}: lockstep-only ${a.filter((x) => !b.includes(x)).join(" ")}; pip-only ${b.filter((x) => !a.includes(x)).join(" ")}`,
+            );
+        } else if (pip.kind !== "solved") {
+          tally.onlyLockstep.push(`${label}: pip: ${pip.stderr.trim().split("\n").slice(-2).join(" | ")}`);
         }
       } else {
-        expect(ours.report, label).toMatch(/^No solution found when resolving dependencies/);
-        expect(pipValid, `${label}: pip found a valid solution but lockstep reported:\n${ours.report}`).toBe(false);
+        expect(ours.message, label).toMatch(/^No solution found when resolving dependencies/);
+        expect(pipValid, `${label}: pip found a valid solution but lockstep reported:\n${ours.message}`).toBe(
+          false,
+        );
         if (pip.kind === "no-solution") tally.bothFailed++;
       }
     } finally {

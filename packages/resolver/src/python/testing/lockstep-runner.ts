@@ -63,7 +63,8 @@ export async function lockstepResolve(
     const resolution = await resolvePython(client, rootOf(requirements), options);
     return { kind: "solved", resolution, wallMs: performance.now() - started };
   } catch (err) {
-    if (err instanceof ResolutionError) return { kind: "no-solution", report: err.message, wallMs: performance.now() - started };
+    if (err instanceof ResolutionError)
+      return { kind: "no-solution", report: err.message, wallMs: performance.now() - started };
     throw err;
   }
 }

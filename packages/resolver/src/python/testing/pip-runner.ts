@@ -34,7 +34,10 @@ export function isolatedPipEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function spawnCollect(program: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function spawnCollect(
+  program: string,
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, args, { env: isolatedPipEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -56,7 +59,11 @@ export interface PipRunOptions {
 }
 
 /** Resolve `requirements` with pip against `indexUrl` (no install, no installed packages considered). */
-export async function pipResolve(indexUrl: string, requirements: readonly string[], options: PipRunOptions = {}): Promise<PipOutcome> {
+export async function pipResolve(
+  indexUrl: string,
+  requirements: readonly string[],
+  options: PipRunOptions = {},
+): Promise<PipOutcome> {
   const dir = await mkdtemp(join(tmpdir(), "lockstep-pip-"));
   const reportPath = join(dir, "report.json");
   const cache = options.cacheDir === undefined ? ["--no-cache-dir"] : ["--cache-dir", options.cacheDir];
@@ -93,7 +100,9 @@ export async function pipResolve(indexUrl: string, requirements: readonly string
       return { kind: "solved", chosen, code: 0, stderr: result.stderr, wallMs };
     }
     const text = result.stderr + result.stdout;
-    const impossible = /ResolutionImpossible|No matching distribution found|conflicting dependencies/.test(text);
+    const impossible = /ResolutionImpossible|No matching distribution found|conflicting dependencies/.test(
+      text,
+    );
     return { kind: impossible ? "no-solution" : "error", chosen, code: result.code, stderr: text, wallMs };
   } finally {
     await rm(dir, { recursive: true, force: true });

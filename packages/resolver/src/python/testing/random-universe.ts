@@ -6,6 +6,7 @@
  *
  * Two flavours: `satisfiable` aims specifiers at versions that exist (most such universes
  * resolve), `conflicting` adds pins and disjoint ranges on shared packages (many do not).
+ * Only conflicting universes contain specifiers that match no version at all (`>=1.0,<1.0`).
  * Dependencies only point "down" the project list, so there are no cycles, and every project is
  * named `p<i>` with some written in another spelling (`P_3`) to exercise name normalization.
  *
@@ -14,6 +15,7 @@
  * requirement names one) and yanked releases (pip may pick a yanked release that is the only match;
  * lockstep only when it is pinned with `==`).
  */
+import { VersionSet } from "@lockstep/pep440";
 import type { ReleaseSpec, Universe } from "../../../../../fixtures/src/universe";
 
 /** mulberry32: small, fast, good enough for test data, and the same on every platform. */
@@ -50,6 +52,9 @@ export interface GeneratorOptions {
   markerRate?: number;
   /** Allow Requires-Python upper bounds (`<3.11`). Default true; universal tests turn them off. */
   upperRequiresPython?: boolean;
+  /** Give a few releases only a Windows wheel. Default true; universal tests turn it off (a universal
+   * lock does not filter by platform tags, so such a release would be locked for Linux too). */
+  platformWheels?: boolean;
 }
 
 export interface GeneratedUniverse {
@@ -102,13 +107,14 @@ function versionList(rng: Rng, count: number): string[] {
 }
 
 /** A specifier set over `versions` (the target's), or one that matches nothing when `conflict`. */
-function specifier(rng: Rng, versions: readonly string[], conflict: boolean): string {
+function specifier(rng: Rng, versions: readonly string[], conflict: boolean, allowEmpty: boolean): string {
   const a = rng.int(0, versions.length - 1);
   const b = rng.int(0, versions.length - 1);
   const v = versions[a] ?? "1.0";
   const lo = versions[Math.min(a, b)] ?? v;
   const hi = versions[Math.max(a, b)] ?? v;
-  if (conflict && rng.chance(0.4)) return rng.pick([`==${v}`, `>${versions[versions.length - 1] ?? v}`, `<${versions[0] ?? v}`]);
+  if (conflict && rng.chance(0.4))
+    return rng.pick([`==${v}`, `>${versions[versions.length - 1] ?? v}`, `<${versions[0] ?? v}`]);
   const forms = [
     "",
     `>=${v}`,
@@ -121,12 +127,20 @@ function specifier(rng: Rng, versions: readonly string[], conflict: boolean): st
     `~=${v.split(".").slice(0, 2).join(".")}`,
     `==${v.split(".")[0] ?? "1"}.*`,
   ];
-  return rng.pick(forms);
+  const chosen = rng.pick(forms);
+  // An empty set (`>=1.0,<1.0`, `<0.0`) is a conflict by construction: only conflicting universes get one.
+  return !allowEmpty && chosen !== "" && VersionSet.parse(chosen).isEmpty() ? `>=${v}` : chosen;
 }
 
-function requirement(rng: Rng, name: string, versions: readonly string[], extras: readonly string[], opts: Required<GeneratorOptions>): string {
+function requirement(
+  rng: Rng,
+  name: string,
+  versions: readonly string[],
+  extras: readonly string[],
+  opts: Required<GeneratorOptions>,
+): string {
   const conflict = opts.flavour === "conflicting";
-  const spec = specifier(rng, versions, conflict && rng.chance(0.3));
+  const spec = specifier(rng, versions, conflict && rng.chance(0.3), conflict);
   const extra = extras.length > 0 && rng.chance(0.3) ? `[${rng.pick(extras)}]` : "";
   const marker = rng.chance(opts.markerRate) ? ` ; ${rng.pick(MARKERS)}` : "";
   return `${name}${extra}${spec}${marker}`;
@@ -134,7 +148,12 @@ function requirement(rng: Rng, name: string, versions: readonly string[], extras
 
 export function generateUniverse(seed: number, options: GeneratorOptions): GeneratedUniverse {
   const rng = new Rng(seed);
-  const opts: Required<GeneratorOptions> = { markerRate: 0.15, upperRequiresPython: true, ...options };
+  const opts: Required<GeneratorOptions> = {
+    markerRate: 0.15,
+    upperRequiresPython: true,
+    platformWheels: true,
+    ...options,
+  };
   const n = rng.int(5, 25);
   const names = Array.from({ length: n }, (_, i) => projectName(i, rng));
   const versions = names.map(() => versionList(rng, rng.int(1, 8)));
@@ -159,7 +178,10 @@ export function generateUniverse(seed: number, options: GeneratorOptions): Gener
         for (const extra of extras) {
           if (below === 0 || rng.chance(0.3)) continue;
           const j = rng.int(i + 1, n - 1);
-          const base = requirement(rng, names[j] as string, versions[j] ?? [], [], { ...opts, markerRate: 0 });
+          const base = requirement(rng, names[j] as string, versions[j] ?? [], [], {
+            ...opts,
+            markerRate: 0,
+          });
           const marker = rng.chance(opts.markerRate) ? ` and ${rng.pick(MARKERS.slice(0, 4))}` : "";
           deps.push(`${base} ; extra == '${extra}'${marker}`);
         }
@@ -169,7 +191,7 @@ export function generateUniverse(seed: number, options: GeneratorOptions): Gener
       if (rp < 0.08) spec.requiresPython = ">=3.12";
       else if (rp < 0.16) spec.requiresPython = ">=3.8";
       else if (rp < 0.22 && opts.upperRequiresPython) spec.requiresPython = "<3.11";
-      if (rng.chance(0.04)) {
+      if (rng.chance(0.04) && opts.platformWheels) {
         spec.wheels = [{ tags: "cp311-cp311-win_amd64" }];
         spec.sdist = false;
       } else {
@@ -184,7 +206,10 @@ export function generateUniverse(seed: number, options: GeneratorOptions): Gener
   const rootTargets = new Set<number>();
   for (let k = 0; k < rootCount; k++) rootTargets.add(rng.int(0, Math.min(n - 1, 4)));
   const root = [...rootTargets].map((j) => {
-    const r = requirement(rng, names[j] as string, versions[j] ?? [], extrasOf[j] ?? [], { ...opts, markerRate: opts.markerRate / 2 });
+    const r = requirement(rng, names[j] as string, versions[j] ?? [], extrasOf[j] ?? [], {
+      ...opts,
+      markerRate: opts.markerRate / 2,
+    });
     return r;
   });
   return { universe, root, seed, flavour: opts.flavour };

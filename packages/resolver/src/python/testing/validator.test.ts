@@ -5,8 +5,19 @@ import type { Universe } from "../../../../../fixtures/src/universe";
 import type { Chosen } from "./validator";
 import { validateInstallSet } from "./validator";
 
-const linux311 = markerEnvironmentFor({ implementation: "cpython", pythonVersion: [3, 11], pythonPatch: 7, os: "linux", arch: "x86_64" });
-const win39 = markerEnvironmentFor({ implementation: "cpython", pythonVersion: [3, 9], os: "windows", arch: "x86_64" });
+const linux311 = markerEnvironmentFor({
+  implementation: "cpython",
+  pythonVersion: [3, 11],
+  pythonPatch: 7,
+  os: "linux",
+  arch: "x86_64",
+});
+const win39 = markerEnvironmentFor({
+  implementation: "cpython",
+  pythonVersion: [3, 9],
+  os: "windows",
+  arch: "x86_64",
+});
 
 const universe: Universe = {
   name: "validator",
@@ -39,10 +50,34 @@ describe("validateInstallSet", () => {
     ["names compare canonically, versions by PEP 440 equality", ["APP"], "App==1.0.0 LIB==2.0", linux311, []],
     ["pre-release admitted when the specifier admits it", ["app"], "app==1.0 lib==2.1.0a1", linux311, []],
     ["extras pull their requirements", ["app[plugins]"], "app==1.0 lib==2.0 plug==1.0", linux311, []],
-    ["missing requirement", ["app"], "app==1.0", linux311, ["app 1.0 requires lib>=2, but lib is not chosen"]],
-    ["specifier not met", ["app"], "app==1.0 lib==1.0", linux311, ["app 1.0 requires lib>=2, but lib 1.0 is chosen"]],
-    ["extra requirement missing", ["app[plugins]"], "app==1.0 lib==2.0", linux311, ["app 1.0[plugins] requires plug; extra == 'plugins', but plug is not chosen"]],
-    ["requirement of an extra not asked for is not needed", ["app"], "app==1.0 lib==2.0 plug==1.0", linux311, ["plug is chosen, but nothing requires it"]],
+    [
+      "missing requirement",
+      ["app"],
+      "app==1.0",
+      linux311,
+      ["app 1.0 requires lib>=2, but lib is not chosen"],
+    ],
+    [
+      "specifier not met",
+      ["app"],
+      "app==1.0 lib==1.0",
+      linux311,
+      ["app 1.0 requires lib>=2, but lib 1.0 is chosen"],
+    ],
+    [
+      "extra requirement missing",
+      ["app[plugins]"],
+      "app==1.0 lib==2.0",
+      linux311,
+      ["app 1.0[plugins] requires plug; extra == 'plugins', but plug is not chosen"],
+    ],
+    [
+      "requirement of an extra not asked for is not needed",
+      ["app"],
+      "app==1.0 lib==2.0 plug==1.0",
+      linux311,
+      ["plug is chosen, but nothing requires it"],
+    ],
     [
       "requires-python checked against the environment",
       ["app"],
@@ -50,21 +85,43 @@ describe("validateInstallSet", () => {
       win39,
       ["lib 2.0 requires Python >=3.10, but the environment has 3.9.0"],
     ],
-    ["marker false: the package is extra", ["app"], "app==1.0 lib==2.0 winonly==1.0", linux311, ["winonly is chosen, but nothing requires it"]],
+    [
+      "marker false: the package is extra",
+      ["app"],
+      "app==1.0 lib==2.0 winonly==1.0",
+      linux311,
+      ["winonly is chosen, but nothing requires it"],
+    ],
     ["not in the universe", ["app"], "app==1.0 lib==3.0", linux311, ["lib 3.0 is not in the universe"]],
-    ["one version per package", ["app", "lib"], "app==1.0 lib==2.0 lib==2.1.0a1", linux311, ["lib is chosen twice (2.0 and 2.1.0a1)"]],
-    ["root marker false", ["lib ; sys_platform == 'win32'"], "lib==2.0", linux311, ["lib is chosen, but nothing requires it"]],
+    [
+      "one version per package",
+      ["app", "lib"],
+      "app==1.0 lib==2.0 lib==2.1.0a1",
+      linux311,
+      ["lib is chosen twice (2.0 and 2.1.0a1)"],
+    ],
+    [
+      "root marker false",
+      ["lib ; sys_platform == 'win32'"],
+      "lib==2.0",
+      linux311,
+      ["lib is chosen, but nothing requires it"],
+    ],
   ] as const)("%s", (_label, root, chosen, env, problems) => {
     expect(validateInstallSet(universe, root, c(chosen), env)).toEqual(problems);
   });
 
   test("a release with no file for the environment", () => {
-    const problems = validateInstallSet(universe, ["winonly"], c("winonly==1.0"), linux311, { wheelCompatible });
+    const problems = validateInstallSet(universe, ["winonly"], c("winonly==1.0"), linux311, {
+      wheelCompatible,
+    });
     expect(problems).toEqual(["winonly 1.0 has no file that installs in this environment"]);
   });
 
   test("root extras activate root requirements marked with them", () => {
-    expect(validateInstallSet(universe, ["plug ; extra == 'x'"], c("plug==1.0"), linux311, { rootExtras: ["x"] })).toEqual([]);
+    expect(
+      validateInstallSet(universe, ["plug ; extra == 'x'"], c("plug==1.0"), linux311, { rootExtras: ["x"] }),
+    ).toEqual([]);
     expect(validateInstallSet(universe, ["plug ; extra == 'x'"], c("plug==1.0"), linux311)).toEqual([
       "plug is chosen, but nothing requires it",
     ]);

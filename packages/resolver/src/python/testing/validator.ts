@@ -44,7 +44,10 @@ export class UniverseIndex {
 
   constructor(readonly universe: Universe) {
     for (const [name, project] of Object.entries(universe.packages)) {
-      const releases = Object.entries(project.versions).map(([v, spec]) => ({ version: Version.parse(v), spec }));
+      const releases = Object.entries(project.versions).map(([v, spec]) => ({
+        version: Version.parse(v),
+        spec,
+      }));
       this.projects.set(canonicalizeName(name), releases);
     }
   }
@@ -69,7 +72,8 @@ export class UniverseIndex {
 
 function hasCompatibleFile(spec: ReleaseSpec, compatible: (tags: string) => boolean): boolean {
   if (spec.sdist !== false) return true;
-  const wheels = spec.wheels === undefined ? [{ tags: "py3-none-any" }] : spec.wheels === false ? [] : spec.wheels;
+  const wheels =
+    spec.wheels === undefined ? [{ tags: "py3-none-any" }] : spec.wheels === false ? [] : spec.wheels;
   return wheels.some((w) => compatible(w.tags));
 }
 
@@ -108,8 +112,13 @@ export function validateInstallSet(
       continue;
     }
     const rp = release.spec.requiresPython;
-    if (rp && !SpecifierSet.parse(rp).contains(Version.parse(env.python_full_version), { prereleases: true })) {
-      problems.push(`${name} ${v.toString()} requires Python ${rp}, but the environment has ${env.python_full_version}`);
+    if (
+      rp &&
+      !SpecifierSet.parse(rp).contains(Version.parse(env.python_full_version), { prereleases: true })
+    ) {
+      problems.push(
+        `${name} ${v.toString()} requires Python ${rp}, but the environment has ${env.python_full_version}`,
+      );
     }
     if (options.wheelCompatible && !hasCompatibleFile(release.spec, options.wheelCompatible)) {
       problems.push(`${name} ${v.toString()} has no file that installs in this environment`);
@@ -124,7 +133,8 @@ export function validateInstallSet(
   for (const text of root) {
     const req = index.requirement(text);
     const applies =
-      req.marker.evaluate(env, { extra: "" }) || rootExtras.some((e) => req.marker.evaluate(env, { extra: e }));
+      req.marker.evaluate(env, { extra: "" }) ||
+      rootExtras.some((e) => req.marker.evaluate(env, { extra: e }));
     if (applies) queue.push({ req, from: "the root" });
   }
   for (let i = 0; i < queue.length; i++) {
