@@ -38,7 +38,8 @@ export interface AddArgs extends EditArgs {
 }
 
 export function editFlags<T>(y: Argv<T>, verb: "Add" | "Remove") {
-  return projectOption(y)
+  // `--no-dev`, `--no-sync`, … are flags of their own, not negations of `--dev`, `--sync`.
+  return projectOption(y.parserConfiguration({ "boolean-negation": false }))
     .option("optional", { type: "string", describe: `${verb} to/from this extra ([project.optional-dependencies])` })
     .option("group", { type: "string", describe: `${verb} to/from this dependency group` })
     .option("dev", { type: "boolean", describe: "The `dev` dependency group (same as --group dev)" })

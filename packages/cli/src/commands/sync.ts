@@ -68,7 +68,8 @@ export const SYNC_VALUE_FLAGS = [
 ];
 
 export function syncFlags<T>(y: Argv<T>) {
-  return projectOption(y)
+  // `--no-dev`, `--no-sync`, … are flags of their own, not negations of `--dev`, `--sync`.
+  return projectOption(y.parserConfiguration({ "boolean-negation": false }))
     .option("python", {
       alias: "p",
       type: "string",
