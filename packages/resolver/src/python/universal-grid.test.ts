@@ -120,6 +120,10 @@ const randomOutcomes: Array<number | "no-solution"> = [];
 
 describe("universal locks of random universes hold in every environment", () => {
   afterAll(() => {
+    const points = randomOutcomes.reduce<number>((a, o) => a + (typeof o === "number" ? o : 0), 0);
+    console.log(
+      `universal grid: ${randomOutcomes.filter((o) => o !== "no-solution").length}/${randomOutcomes.length} random universes locked, ${points} environments validated`,
+    );
     // Most of these universes must lock, or the grid checks above prove little.
     expect(randomOutcomes.filter((o) => typeof o === "number").length).toBeGreaterThanOrEqual(
       RANDOM_SEEDS.length / 2,
