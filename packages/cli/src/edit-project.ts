@@ -19,7 +19,10 @@ import { locateProject } from "./find-project";
 import { lockProject, LockMissingError, LockStaleError } from "./lock-project";
 import type { LockOutcome, LockProjectOptions } from "./lock-project";
 
-export interface EditProjectOptions extends Omit<LockProjectOptions, "mode" | "upgrade" | "upgradePackages" | "dryRun"> {
+export interface EditProjectOptions extends Omit<
+  LockProjectOptions,
+  "mode" | "upgrade" | "upgradePackages" | "dryRun"
+> {
   action: "add" | "remove";
   requirements: readonly string[];
   target: DependencyTarget;
@@ -43,9 +46,15 @@ function withLowerBound(req: Requirement, text: string, version: string): string
   return `${name}${extras}>=${version}${marker}`;
 }
 
-function apply(text: string, path: string, opts: EditProjectOptions, requirements: readonly string[]): string {
+function apply(
+  text: string,
+  path: string,
+  opts: EditProjectOptions,
+  requirements: readonly string[],
+): string {
   let out = text;
-  for (const requirement of requirements) out = editDependencies(out, path, { action: opts.action, requirement, target: opts.target });
+  for (const requirement of requirements)
+    out = editDependencies(out, path, { action: opts.action, requirement, target: opts.target });
   return out;
 }
 
@@ -89,7 +98,10 @@ export async function editProject(opts: EditProjectOptions): Promise<EditOutcome
         writeFileSync(path, apply(text, path, opts, written));
         const relock = await lock(opts);
         // Report the first resolution's changes; the rewrite only tightens what was chosen.
-        outcome = relock.kind === "resolved" && outcome.kind === "resolved" ? { ...relock, changes: outcome.changes } : relock;
+        outcome =
+          relock.kind === "resolved" && outcome.kind === "resolved"
+            ? { ...relock, changes: outcome.changes }
+            : relock;
       }
     }
     return { pyproject: path, lock: outcome, written };

@@ -15,7 +15,10 @@ import { delimiter } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 
 /** Split `… run [flags] CMD ARGS…` into lockstep's flags and the command. */
-export function splitRunArgv(argv: readonly string[], valueFlags: readonly string[]): { flags: string[]; command: string[] } {
+export function splitRunArgv(
+  argv: readonly string[],
+  valueFlags: readonly string[],
+): { flags: string[]; command: string[] } {
   const at = argv.indexOf("run");
   const rest = at < 0 ? [...argv] : argv.slice(at + 1);
   const flags: string[] = [];
@@ -25,13 +28,17 @@ export function splitRunArgv(argv: readonly string[], valueFlags: readonly strin
     if (!tok.startsWith("-") || tok === "-") return { flags, command: rest.slice(i) };
     flags.push(tok);
     const name = tok.replace(/^--?/, "");
-    if (!name.includes("=") && valueFlags.includes(name) && i + 1 < rest.length) flags.push(rest[++i] as string);
+    if (!name.includes("=") && valueFlags.includes(name) && i + 1 < rest.length)
+      flags.push(rest[++i] as string);
   }
   return { flags, command: [] };
 }
 
 /** The environment a command runs in: the venv activated. */
-export function venvEnvironment(venv: { root: string; bin: string }, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function venvEnvironment(
+  venv: { root: string; bin: string },
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, VIRTUAL_ENV: venv.root };
   delete env.PYTHONHOME;
   const pathKey = Object.keys(env).find((k) => k.toUpperCase() === "PATH") ?? "PATH";
@@ -43,7 +50,11 @@ const IGNORED: NodeJS.Signals[] = ["SIGINT", "SIGQUIT"];
 const FORWARDED: NodeJS.Signals[] = ["SIGTERM", "SIGHUP"];
 
 /** Run `command` with stdio inherited; resolves to its exit code (128 + signal number when killed). */
-export function runCommand(command: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<number> {
+export function runCommand(
+  command: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): Promise<number> {
   const [file, ...args] = command;
   if (file === undefined) return Promise.reject(new LockstepError("run-no-command", "No command given"));
   return new Promise((resolve, reject) => {
@@ -59,9 +70,14 @@ export function runCommand(command: readonly string[], env: NodeJS.ProcessEnv, c
     child.on("error", (err: NodeJS.ErrnoException) => {
       cleanup();
       reject(
-        new LockstepError("run-spawn-failed", `Failed to spawn: \`${file}\`: ${err.code === "ENOENT" ? "No such file or directory" : err.message}`, {
-          hint: err.code === "ENOENT" ? "is it installed in the project's environment, or on PATH?" : undefined,
-        }),
+        new LockstepError(
+          "run-spawn-failed",
+          `Failed to spawn: \`${file}\`: ${err.code === "ENOENT" ? "No such file or directory" : err.message}`,
+          {
+            hint:
+              err.code === "ENOENT" ? "is it installed in the project's environment, or on PATH?" : undefined,
+          },
+        ),
       );
     });
     child.on("exit", (code, signal) => {

@@ -40,22 +40,53 @@ export interface AddArgs extends EditArgs {
 export function editFlags<T>(y: Argv<T>, verb: "Add" | "Remove") {
   // `--no-dev`, `--no-sync`, … are flags of their own, not negations of `--dev`, `--sync`.
   return projectOption(y.parserConfiguration({ "boolean-negation": false }))
-    .option("optional", { type: "string", describe: `${verb} to/from this extra ([project.optional-dependencies])` })
+    .option("optional", {
+      type: "string",
+      describe: `${verb} to/from this extra ([project.optional-dependencies])`,
+    })
     .option("group", { type: "string", describe: `${verb} to/from this dependency group` })
     .option("dev", { type: "boolean", describe: "The `dev` dependency group (same as --group dev)" })
     .option("python", { alias: "p", type: "string", describe: "The Python for the venv" })
     .option("frozen", { type: "boolean", describe: "Only edit pyproject.toml: do not lock or sync" })
     .option("locked", { type: "boolean", describe: "Fail if the lock would change" })
     .option("no-sync", { type: "boolean", describe: "Edit and lock, but do not sync the venv" })
-    .option("link-mode", { type: "string", choices: [...LINK_MODES], describe: "How files get from the cache into the venv" })
-    .option("compile-bytecode", { type: "boolean", describe: "Compile the installed Python files to bytecode" })
-    .option("index-url", { alias: "i", type: "string", describe: "Replace the default index (PyPI) with this URL" })
-    .option("extra-index-url", { type: "string", array: true, describe: "Another index, asked before the default one" })
-    .option("find-links", { alias: "f", type: "string", array: true, describe: "A directory or flat HTML page of distributions" })
+    .option("link-mode", {
+      type: "string",
+      choices: [...LINK_MODES],
+      describe: "How files get from the cache into the venv",
+    })
+    .option("compile-bytecode", {
+      type: "boolean",
+      describe: "Compile the installed Python files to bytecode",
+    })
+    .option("index-url", {
+      alias: "i",
+      type: "string",
+      describe: "Replace the default index (PyPI) with this URL",
+    })
+    .option("extra-index-url", {
+      type: "string",
+      array: true,
+      describe: "Another index, asked before the default one",
+    })
+    .option("find-links", {
+      alias: "f",
+      type: "string",
+      array: true,
+      describe: "A directory or flat HTML page of distributions",
+    })
     .option("offline", { type: "boolean", describe: "Use only the cache; make no network request" })
     .option("cache-dir", { type: "string", describe: "The cache directory" })
-    .option("prerelease", { type: "string", choices: PRERELEASE_CHOICES, describe: "When pre-releases may be chosen" })
-    .option("resolution", { type: "string", choices: RESOLUTION_CHOICES, describe: "Which versions to prefer" })
+    .option("prerelease", {
+      type: "string",
+      choices: PRERELEASE_CHOICES,
+      describe: "When pre-releases may be chosen",
+    })
+    .option("resolution", {
+      type: "string",
+      choices: RESOLUTION_CHOICES,
+      describe: "Which versions to prefer",
+    })
     .option("exclude-newer", { type: "string", describe: "Ignore files uploaded after this date" })
     .conflicts("optional", ["group", "dev"])
     .conflicts("group", "dev")
@@ -63,7 +94,11 @@ export function editFlags<T>(y: Argv<T>, verb: "Add" | "Remove") {
 }
 
 export function addBuilder<T>(y: Argv<T>) {
-  return editFlags(y, "Add").positional("requirements", { type: "string", array: true, describe: "PEP 508 requirements" });
+  return editFlags(y, "Add").positional("requirements", {
+    type: "string",
+    array: true,
+    describe: "PEP 508 requirements",
+  });
 }
 
 function targetOf(args: EditArgs): DependencyTarget {
@@ -73,8 +108,17 @@ function targetOf(args: EditArgs): DependencyTarget {
   return { kind: "project" };
 }
 
-export async function runEdit(action: "add" | "remove", items: string[], args: EditArgs, out: Output, lockstepVersion: string): Promise<number> {
-  if (items.length === 0) throw new UsageError(`\`lockstep ${action}\` needs at least one ${action === "add" ? "requirement" : "package name"}`);
+export async function runEdit(
+  action: "add" | "remove",
+  items: string[],
+  args: EditArgs,
+  out: Output,
+  lockstepVersion: string,
+): Promise<number> {
+  if (items.length === 0)
+    throw new UsageError(
+      `\`lockstep ${action}\` needs at least one ${action === "add" ? "requirement" : "package name"}`,
+    );
   const { editProject } = await import("../edit-project");
   const target = targetOf(args);
   const outcome = await editProject({

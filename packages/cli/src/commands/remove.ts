@@ -13,7 +13,11 @@ export interface RemoveArgs extends EditArgs {
 }
 
 export function removeBuilder<T>(y: Argv<T>) {
-  return editFlags(y, "Remove").positional("packages", { type: "string", array: true, describe: "Package names" });
+  return editFlags(y, "Remove").positional("packages", {
+    type: "string",
+    array: true,
+    describe: "Package names",
+  });
 }
 
 export function runRemove(args: RemoveArgs, out: Output, lockstepVersion: string): Promise<number> {

@@ -15,7 +15,10 @@ export interface RunArgs extends SyncFlags {
 }
 
 export function runFlags<T>(y: Argv<T>) {
-  return syncFlags(y).option("no-sync", { type: "boolean", describe: "Run in the venv as it is, without syncing it" });
+  return syncFlags(y).option("no-sync", {
+    type: "boolean",
+    describe: "Run in the venv as it is, without syncing it",
+  });
 }
 
 export function runBuilder<T>(y: Argv<T>) {
@@ -28,7 +31,8 @@ export function runBuilder<T>(y: Argv<T>) {
 export async function runRun(argv: readonly string[], out: Output, lockstepVersion: string): Promise<number> {
   const { splitRunArgv, runCommand, venvEnvironment } = await import("../run-command");
   const { flags, command } = splitRunArgv(argv, SYNC_VALUE_FLAGS);
-  if (command.length === 0) throw new UsageError("`lockstep run` needs a command to run", "e.g. `lockstep run -- python -m pytest`");
+  if (command.length === 0)
+    throw new UsageError("`lockstep run` needs a command to run", "e.g. `lockstep run -- python -m pytest`");
   let args: RunArgs;
   try {
     args = (await runFlags(yargs(flags))
@@ -45,7 +49,10 @@ export async function runRun(argv: readonly string[], out: Output, lockstepVersi
   }
   let venvRoot: string;
   if (args["no-sync"]) {
-    const [{ locateProject }, { projectEnvironment }] = await Promise.all([import("../find-project"), import("../sync-state")]);
+    const [{ locateProject }, { projectEnvironment }] = await Promise.all([
+      import("../find-project"),
+      import("../sync-state"),
+    ]);
     venvRoot = projectEnvironment(locateProject({ project: args.project }).root);
   } else {
     venvRoot = (await performSync(args, out, lockstepVersion)).venv;

@@ -54,7 +54,12 @@ const lockstep = (args: string[], cwd = project) => run(process.execPath, [entry
 function installed(): string[] {
   return readdirSync(site)
     .filter((n) => n.endsWith(".dist-info"))
-    .map((n) => n.replace(/\.dist-info$/, "").replace(/-([^-]+)$/, "==$1").replace(/_/g, "-"))
+    .map((n) =>
+      n
+        .replace(/\.dist-info$/, "")
+        .replace(/-([^-]+)$/, "==$1")
+        .replace(/_/g, "-"),
+    )
     .sort();
 }
 
@@ -83,13 +88,19 @@ const DEV = ["iniparse-lite==2.0.0", "packkit==24.1", "pluginy==1.5.0", "testrun
 const sorted = (xs: string[]) => [...xs].sort();
 
 beforeAll(async () => {
-  const [bundle, built] = await Promise.all([buildBundle(), buildUniverse(withExitcode(loadUniverseFile(EXAMPLE_UNIVERSE)))]);
+  const [bundle, built] = await Promise.all([
+    buildBundle(),
+    buildUniverse(withExitcode(loadUniverseFile(EXAMPLE_UNIVERSE))),
+  ]);
   entry = bundle.entry;
   server = await startIndexServer(built);
   project = copyExampleApp();
   // The project names the fixture index, so every command finds it without flags.
   const file = join(project, "pyproject.toml");
-  writeFileSync(file, `${readFileSync(file, "utf8")}\n[[tool.lockstep.index]]\nname = "fixture"\nurl = "${server.url}"\ndefault = true\n`);
+  writeFileSync(
+    file,
+    `${readFileSync(file, "utf8")}\n[[tool.lockstep.index]]\nname = "fixture"\nurl = "${server.url}"\ndefault = true\n`,
+  );
   original = readFileSync(file);
   site = join(project, ".venv", "lib", "python3.12", "site-packages");
 });
@@ -103,8 +114,12 @@ describe("lockstep sync, run, add, remove — step by step", () => {
     const res = await lockstep(["sync", "--python", PY312]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/^Resolved 20 packages in \d+m?s\n/);
-    expect(res.stderr).toContain(`Using CPython 3.12.1 interpreter at: ${PY312}\nCreating virtual environment at: `);
-    expect(res.stderr).toMatch(/\nPrepared 16 packages in \d+m?s\nInstalled 16 packages in \d+m?s\n \+ attrly==24\.2\.0\n/);
+    expect(res.stderr).toContain(
+      `Using CPython 3.12.1 interpreter at: ${PY312}\nCreating virtual environment at: `,
+    );
+    expect(res.stderr).toMatch(
+      /\nPrepared 16 packages in \d+m?s\nInstalled 16 packages in \d+m?s\n \+ attrly==24\.2\.0\n/,
+    );
     expect(installed()).toEqual(sorted([...BASE, ...DEV]));
     expect(readFileSync(join(project, ".venv", "pyvenv.cfg"), "utf8")).toContain("version_info = 3.12.1");
   });
@@ -159,7 +174,9 @@ describe("lockstep sync, run, add, remove — step by step", () => {
     expect(res.code).toBe(7);
     const missing = await lockstep(["run", "--no-sync", "--", "no-such-command-here"]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("error: Failed to spawn: `no-such-command-here`: No such file or directory");
+    expect(missing.stderr).toContain(
+      "error: Failed to spawn: `no-such-command-here`: No such file or directory",
+    );
     const none = await lockstep(["run"]);
     expect(none.code).toBe(2);
   });
@@ -207,7 +224,9 @@ describe("lockstep sync, run, add, remove — step by step", () => {
 
     const other = await lockstep(["sync", "--python", "3.11"]);
     expect(other.code, other.stderr).toBe(0);
-    expect(other.stderr).toMatch(/Removed virtual environment at: .*\.venv \(it uses CPython 3\.12\.1, which does not satisfy the request `3\.11`\)/);
+    expect(other.stderr).toMatch(
+      /Removed virtual environment at: .*\.venv \(it uses CPython 3\.12\.1, which does not satisfy the request `3\.11`\)/,
+    );
     expect(readFileSync(join(project, ".venv", "pyvenv.cfg"), "utf8")).toMatch(/version_info = 3\.11\./);
   });
 });

@@ -316,7 +316,8 @@ export async function performSync(
     });
     if (fresh) {
       const ms = performance.now() - started;
-      if (!opts.lockPrinted) out.stderr(`Resolved ${plural(fresh.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
+      if (!opts.lockPrinted)
+        out.stderr(`Resolved ${plural(fresh.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
       out.stderr(
         `Audited ${plural(fresh.state.selected, "package")} in ${formatDuration(performance.now() - started - ms)}\n`,
       );
