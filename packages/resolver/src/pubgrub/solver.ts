@@ -242,6 +242,13 @@ export class Solver<P, V, VS> {
         ids.push(this.addIncompatibility([pkg], [positive(version)], { kind: "custom", reason }));
         continue;
       }
+      if (ops.isEmpty(dset)) {
+        // A dependency no version can meet makes this version unusable on its own (pubgrub-rs
+        // does the same); a term over the empty set would otherwise never be satisfied.
+        const reason = `depends on ${provider.packageKey(dp)} with a range that no version can satisfy (${ops.format(dset)})`;
+        ids.push(this.addIncompatibility([pkg], [positive(version)], { kind: "custom", reason }));
+        continue;
+      }
       ids.push(this.addDependency(pkg, version, dep, dset));
     }
     provider.onEvent?.({ kind: "dependencies", package: p, version: v, count });

@@ -75,7 +75,12 @@ afterAll(() => {
 
 describe("lockstep and pip agree on random universes (CPython 3.11, linux x86_64)", () => {
   test.concurrent.each(SEEDS)("seed %i (%s)", async (seed, flavour) => {
-    const { universe, root } = generateUniverse(seed, { flavour });
+    const { universe, root } = generateUniverse(seed, {
+      flavour,
+      // A deliberate difference (docs/conformance.md): like uv, lockstep ignores Requires-Python
+      // upper bounds (packse requires_python/python-less-than-current); pip honours them.
+      upperRequiresPython: false,
+    });
     const server = await serveUniverse(universe);
     try {
       const [ours, pip] = await Promise.all([
