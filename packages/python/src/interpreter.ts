@@ -49,7 +49,7 @@ function cacheKey(path: string): { key: string; stamp: string } {
 
 /** Run the query script with `path`. */
 export function runQuery(path: string): InterpreterInfo {
-  const res = spawnSync(path, ["-I", "-c", QUERY_SCRIPT], { encoding: "utf8", timeout: 30_000 });
+  const res = spawnSync(path, ["-E", "-s", "-c", QUERY_SCRIPT], { encoding: "utf8", timeout: 30_000 });
   if (res.error || res.status !== 0) {
     const detail = res.error ? res.error.message : (res.stderr || "").trim().split("\n").slice(-3).join("\n");
     throw new InterpreterError("interpreter-query-failed", `Failed to query the Python interpreter at ${path}: ${detail}`);

@@ -126,7 +126,7 @@ describe("venv creation", () => {
     const list = spawnSync(venv.python, ["-m", "pip", "list", "--format", "json"], { encoding: "utf8", env: clean });
     expect((JSON.parse(list.stdout) as Array<{ name: string }>).map((p) => p.name)).toContain("pip");
 
-    const shell = spawnSync("bash", ["-c", `source ${join(venv.bin, "activate")} && echo "$VIRTUAL_ENV" && command -v python && echo "$PS1" && deactivate && echo "\${VIRTUAL_ENV:-none}"`], {
+    const shell = spawnSync("bash", ["-c", `PS1='$ '; source ${join(venv.bin, "activate")} && echo "$VIRTUAL_ENV" && command -v python && echo "$PS1" && deactivate && echo "\${VIRTUAL_ENV:-none}"`], {
       encoding: "utf8",
       env: { PATH: "/usr/bin:/bin", PS1: "$ " },
     });
