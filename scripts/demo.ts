@@ -6,7 +6,7 @@
  * temporary directory; `lockstep lock` (cold cache); show the locked tree; `lockstep lock` again (an
  * up-to-date no-op: no resolution, no request, file untouched); `lockstep lock --check`. The CLI is
  * run as users run it: `node packages/cli/bin/lockstep.js` (the bundle, built on first use).
- * Later steps (sync into a venv, run the app) plug in at `afterLock` below.
+ * Then `afterLock`: sync into a fresh venv, sync again (a no-op), and run the app and its tests.
  */
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -77,12 +77,25 @@ function expectOk(what: string, res: RunResult): RunResult {
 }
 
 /**
- * HOOK for the steps after locking (to be added): `lockstep sync` into a venv, then
- * `lockstep run python -m example_app` and `lockstep run testrun`. Use `ctx.step` and
- * `ctx.lockstep` so their output and timing look like the steps above.
+ * After locking: `lockstep sync` creates `.venv` and installs exactly the lock's set for this
+ * interpreter; a second `sync` is a no-op; `lockstep run` runs the app and its tests in the venv.
  */
 async function afterLock(ctx: DemoContext): Promise<void> {
-  void ctx;
+  const idx = ["--index-url", ctx.indexUrl];
+  await ctx.step(`lockstep sync --index-url ${ctx.indexUrl}   (fresh venv, cold cache)`, async () => {
+    expectOk("lockstep sync", await ctx.lockstep(["sync", ...idx]));
+  });
+  await ctx.step(`lockstep sync --index-url ${ctx.indexUrl}   (again: nothing to do)`, async () => {
+    ctx.server.resetStats();
+    expectOk("lockstep sync", await ctx.lockstep(["sync", ...idx]));
+    console.log(`    ${ctx.server.requests.length} index requests`);
+  });
+  await ctx.step("lockstep run -- python -m example_app", async () => {
+    expectOk("lockstep run", await ctx.lockstep(["run", ...idx, "--", "python", "-m", "example_app"]));
+  });
+  await ctx.step("lockstep run -- testrun   (the dev group's test runner)", async () => {
+    expectOk("lockstep run", await ctx.lockstep(["run", ...idx, "--", "testrun"]));
+  });
 }
 
 async function main(): Promise<void> {
