@@ -14,9 +14,14 @@ import type { ServerOptions } from "../fixtures/src/server";
 import { IndexClient } from "../packages/index/src/client";
 import type { BenchRow } from "./run";
 
-const SNAPSHOT = fileURLToPath(new URL("../../shared/data/pypi-snapshots/pypi-2026-wheels.json", import.meta.url));
+const SNAPSHOT = fileURLToPath(
+  new URL("../../shared/data/pypi-snapshots/pypi-2026-wheels.json", import.meta.url),
+);
 
-async function fetchAll(url: string, cacheDir: string): Promise<{ ms: number; requests: number; bytes: number; metadata: number }> {
+async function fetchAll(
+  url: string,
+  cacheDir: string,
+): Promise<{ ms: number; requests: number; bytes: number; metadata: number }> {
   const client = new IndexClient({ indexes: [{ url, default: true }], cacheDir });
   const started = performance.now();
   const { universe } = loadSnapshot(SNAPSHOT);
@@ -57,7 +62,12 @@ export async function run(): Promise<BenchRow[]> {
       const warm = await fetchAll(server.url, cacheDir);
       const projects = Object.keys(universe.packages).length;
       rows.push(
-        { name: `${label}: cold wall time`, value: cold.ms, unit: "ms", note: `${projects} projects, ${cold.metadata} wheels` },
+        {
+          name: `${label}: cold wall time`,
+          value: cold.ms,
+          unit: "ms",
+          note: `${projects} projects, ${cold.metadata} wheels`,
+        },
         { name: `${label}: cold requests`, value: cold.requests, unit: "requests" },
         { name: `${label}: cold bytes read`, value: cold.bytes, unit: "bytes" },
         { name: `${label}: warm wall time`, value: warm.ms, unit: "ms" },
@@ -72,5 +82,6 @@ export async function run(): Promise<BenchRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await run()) console.log(`${r.name}: ${r.value.toFixed(1)} ${r.unit}${r.note ? ` (${r.note})` : ""}`);
+  for (const r of await run())
+    console.log(`${r.name}: ${r.value.toFixed(1)} ${r.unit}${r.note ? ` (${r.note})` : ""}`);
 }

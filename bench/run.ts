@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const unknown = wanted.filter((w) => !(w in registry));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(registry).join(", ")}\n`);
+    process.stderr.write(
+      `unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(registry).join(", ")}\n`,
+    );
     process.exitCode = 2;
     return;
   }
@@ -58,7 +60,10 @@ async function main(): Promise<void> {
   const lines = table.map(([b, r]) => [b, r.name, format(r.value), r.unit, r.note ?? ""]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cells: string[]) =>
-    cells.map((c, i) => (i === 2 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join("  ").trimEnd();
+    cells
+      .map((c, i) => (i === 2 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
+      .join("  ")
+      .trimEnd();
   console.log(fmt(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const l of lines) console.log(fmt(l));

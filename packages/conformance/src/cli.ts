@@ -27,14 +27,21 @@ async function main(argv: string[]): Promise<number> {
   }
   const dir = resolve(dirArg ?? join(SHARED, "conformance", suite));
   const print = (r: CaseResult) => {
-    if (r.status === "different") process.stdout.write(`DIFFERENT ${r.name}: ${r.detail ?? `expected ${r.expected}; got ${r.got}`}\n`);
-    else if (r.status !== "passed") process.stdout.write(`${r.status.toUpperCase()} ${r.name}: expected ${r.expected}; got ${r.got}\n`);
+    if (r.status === "different")
+      process.stdout.write(`DIFFERENT ${r.name}: ${r.detail ?? `expected ${r.expected}; got ${r.got}`}\n`);
+    else if (r.status !== "passed")
+      process.stdout.write(`${r.status.toUpperCase()} ${r.name}: expected ${r.expected}; got ${r.got}\n`);
   };
-  const results = suite === "packse" ? await runPackse(dir, print) : await runResolvelib(dir, join(SHARED, "data", "pypi-snapshots"), print);
+  const results =
+    suite === "packse"
+      ? await runPackse(dir, print)
+      : await runResolvelib(dir, join(SHARED, "data", "pypi-snapshots"), print);
   const passed = results.filter((r) => r.status === "passed").length;
   const failed = results.filter((r) => r.status === "failed").length;
   const different = results.filter((r) => r.status === "different").length;
-  process.stdout.write(`${passed} passed, ${failed} failed${suite === "resolvelib" ? `, ${different} different` : ""}\n`);
+  process.stdout.write(
+    `${passed} passed, ${failed} failed${suite === "resolvelib" ? `, ${different} different` : ""}\n`,
+  );
   if (jsonFile) writeFileSync(jsonFile, JSON.stringify(results, null, 2) + "\n");
   return failed > 0 ? 1 : 0;
 }

@@ -18,7 +18,10 @@ const OSES: Array<Pick<TargetEnv, "os" | "arch">> = [
   { os: "windows", arch: "x86_64" },
 ];
 
-export function environmentGrid(requiresPython: string | undefined, minors = { from: 6, to: 14 }): GridPoint[] {
+export function environmentGrid(
+  requiresPython: string | undefined,
+  minors = { from: 6, to: 14 },
+): GridPoint[] {
   const spec = SpecifierSet.parse(requiresPython ?? "");
   const points: GridPoint[] = [];
   for (let minor = minors.from; minor <= minors.to; minor++) {
@@ -31,7 +34,12 @@ export function environmentGrid(requiresPython: string | undefined, minors = { f
     }
     if (patch === undefined) continue;
     for (const os of OSES) {
-      const env = markerEnvironmentFor({ implementation: "cpython", pythonVersion: [3, minor], pythonPatch: patch, ...os });
+      const env = markerEnvironmentFor({
+        implementation: "cpython",
+        pythonVersion: [3, minor],
+        pythonPatch: patch,
+        ...os,
+      });
       points.push({ label: `${os.os} 3.${minor}.${patch}`, env });
     }
   }

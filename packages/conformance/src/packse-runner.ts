@@ -48,7 +48,8 @@ function compareUniversal(res: Resolution, uv: UvUniversalExpected): string | un
   const versionsOf = new Map<string, number>();
   for (const p of res.packages) versionsOf.set(p.name, (versionsOf.get(p.name) ?? 0) + 1);
   for (const point of environmentGrid(uv.requiresPython)) {
-    const inForce = (markers: string[]) => markers.length === 0 || markers.some((m) => Marker.parse(m).evaluate(point.env));
+    const inForce = (markers: string[]) =>
+      markers.length === 0 || markers.some((m) => Marker.parse(m).evaluate(point.env));
     const uvSet = uv.packages
       .filter((p) => inForce(p.resolutionMarkers))
       .map((p) => `${p.name}==${Version.parse(p.version).toString()}`)
@@ -64,7 +65,11 @@ function compareUniversal(res: Resolution, uv: UvUniversalExpected): string | un
   return undefined;
 }
 
-export async function runPackseScenario(dir: string, path: string, uvExpected?: Record<string, UvUniversalExpected>): Promise<CaseResult> {
+export async function runPackseScenario(
+  dir: string,
+  path: string,
+  uvExpected?: Record<string, UvUniversalExpected>,
+): Promise<CaseResult> {
   const sc = loadScenario(path);
   const key = scenarioKey(dir, path);
   const uv = uvExpected?.[key];
@@ -84,7 +89,10 @@ export async function runPackseScenario(dir: string, path: string, uvExpected?: 
     const [maj, min, patch] = pythonText.split(".").map(Number) as [number, number, number | undefined];
     const options: ResolveOptions = sc.options.universal
       ? {
-          target: { kind: "universal", requiredEnvironments: (sc.options.requiredEnvironments ?? []).map((m) => Marker.parse(m)) },
+          target: {
+            kind: "universal",
+            requiredEnvironments: (sc.options.requiredEnvironments ?? []).map((m) => Marker.parse(m)),
+          },
           requiresPython: SpecifierSet.parse(uv?.requiresPython ?? sc.root.requiresPython),
         }
       : (() => {
@@ -103,21 +111,39 @@ export async function runPackseScenario(dir: string, path: string, uvExpected?: 
     try {
       res = await resolvePython(
         client,
-        { name: "root", version: Version.parse("0"), dependencies: sc.root.requires.map((r) => Requirement.parse(r)), extras: new Map(), groups: new Map() },
+        {
+          name: "root",
+          version: Version.parse("0"),
+          dependencies: sc.root.requires.map((r) => Requirement.parse(r)),
+          extras: new Map(),
+          groups: new Map(),
+        },
         options,
       );
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code !== "no-solution") {
-        return { name: key, status: "failed", expected: expectedText, got: `error: ${(err as Error).message.split("\n")[0]}` };
+        return {
+          name: key,
+          status: "failed",
+          expected: expectedText,
+          got: `error: ${(err as Error).message.split("\n")[0]}`,
+        };
       }
       const report = (err as Error).message;
-      if (sc.expected.satisfiable) return { name: key, status: "failed", expected: expectedText, got: "unsatisfiable", detail: report };
+      if (sc.expected.satisfiable)
+        return { name: key, status: "failed", expected: expectedText, got: "unsatisfiable", detail: report };
       const names = Object.keys(sc.universe.packages);
       const named = names.some((n) => report.includes(n));
       return named || names.length === 0
         ? { name: key, status: "passed", expected: expectedText, got: "unsatisfiable", detail: report }
-        : { name: key, status: "failed", expected: expectedText, got: "a report naming no package", detail: report };
+        : {
+            name: key,
+            status: "failed",
+            expected: expectedText,
+            got: "a report naming no package",
+            detail: report,
+          };
     }
     if (!sc.expected.satisfiable) {
       return { name: key, status: "failed", expected: expectedText, got: describeResolution(res) };

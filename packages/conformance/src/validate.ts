@@ -41,7 +41,9 @@ export async function validateSolution(
       const page = await client.project(name);
       const file = page.files.find((f) => {
         try {
-          const fv = f.filename.endsWith(".whl") ? WheelFilename.parse(f.filename).version : SdistFilename.parse(f.filename, name).version;
+          const fv = f.filename.endsWith(".whl")
+            ? WheelFilename.parse(f.filename).version
+            : SdistFilename.parse(f.filename, name).version;
           return fv.equals(v);
         } catch {
           return false;
@@ -53,11 +55,15 @@ export async function validateSolution(
       }
       const meta = parseCoreMetadata(await client.metadata(file), file.url);
       for (const dep of meta.requiresDist) {
-        const applies = extra === "" ? dep.marker.evaluate(env, { extra: "" }) : dep.marker.evaluate(env, { extra }) && !dep.marker.evaluate(env, { extra: "" });
+        const applies =
+          extra === ""
+            ? dep.marker.evaluate(env, { extra: "" })
+            : dep.marker.evaluate(env, { extra }) && !dep.marker.evaluate(env, { extra: "" });
         if (applies) queue.push({ req: dep, from: `${name} ${v.toString()}${extra ? `[${extra}]` : ""}` });
       }
     }
   }
-  for (const name of chosen.keys()) if (!requested.has(name)) problems.push(`${name} was chosen but nothing requires it`);
+  for (const name of chosen.keys())
+    if (!requested.has(name)) problems.push(`${name} was chosen but nothing requires it`);
   return problems;
 }

@@ -8,7 +8,10 @@ describe("errors", () => {
   });
 
   test("ParseError quotes the input and underlines", () => {
-    const e = new ParseError("version-invalid", "version", "1.0.x", "expected a number", { start: 4, end: 5 });
+    const e = new ParseError("version-invalid", "version", "1.0.x", "expected a number", {
+      start: 4,
+      end: 5,
+    });
     expect(e.message).toBe('Failed to parse version "1.0.x": expected a number\n1.0.x\n    ^');
     expect(e.code).toBe("version-invalid");
     expect(e).toBeInstanceOf(LockstepError);

@@ -60,7 +60,11 @@ export class ParseError extends LockstepError {
     span: Span,
     options: LockstepErrorOptions = {},
   ) {
-    super(code, `Failed to parse ${what} ${JSON.stringify(input)}: ${reason}\n${underline(input, span)}`, options);
+    super(
+      code,
+      `Failed to parse ${what} ${JSON.stringify(input)}: ${reason}\n${underline(input, span)}`,
+      options,
+    );
     this.input = input;
     this.span = span;
     this.reason = reason;

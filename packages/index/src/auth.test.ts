@@ -7,7 +7,9 @@ import { bypassesProxy } from "./http";
 
 describe("credentials", () => {
   test("netrc parsing", () => {
-    const m = parseNetrc("machine a.example login u1 password p1\n# comment\nmachine b.example\n  login u2\n  password p2\ndefault login d password dp\n");
+    const m = parseNetrc(
+      "machine a.example login u1 password p1\n# comment\nmachine b.example\n  login u2\n  password p2\ndefault login d password dp\n",
+    );
     expect(m.get("a.example")).toEqual({ username: "u1", password: "p1" });
     expect(m.get("b.example")).toEqual({ username: "u2", password: "p2" });
     expect(m.get("*")).toEqual({ username: "d", password: "dp" });
@@ -19,10 +21,15 @@ describe("credentials", () => {
     const store = new CredentialStore(join(dir, "netrc"));
     const clean = store.addIndex("https://alice:s%40cret@pkgs.example/simple");
     expect(clean).toBe("https://pkgs.example/simple");
-    expect(store.forUrl("https://pkgs.example/files/x.whl")).toEqual({ username: "alice", password: "s@cret" });
+    expect(store.forUrl("https://pkgs.example/files/x.whl")).toEqual({
+      username: "alice",
+      password: "s@cret",
+    });
     expect(store.forUrl("https://pkgs.example:8443/files/x.whl")).toBeUndefined();
     expect(store.forUrl("https://cdn.example/files/x.whl")).toBeUndefined();
-    expect(store.authorization("https://pkgs.example/")).toBe(`Basic ${Buffer.from("alice:s@cret").toString("base64")}`);
+    expect(store.authorization("https://pkgs.example/")).toBe(
+      `Basic ${Buffer.from("alice:s@cret").toString("base64")}`,
+    );
   });
 
   test("environment variables per index name, and netrc fallback", () => {
@@ -34,14 +41,20 @@ describe("credentials", () => {
       [`${envVarPrefix("my-index")}_PASSWORD`]: "pw",
     });
     expect(envVarPrefix("my-index")).toBe("LOCKSTEP_INDEX_MY_INDEX");
-    expect(store.forUrl("http://internal.example:8080/simple/a/")).toEqual({ username: "bob", password: "pw" });
+    expect(store.forUrl("http://internal.example:8080/simple/a/")).toEqual({
+      username: "bob",
+      password: "pw",
+    });
     expect(store.forUrl("https://other.example/x")).toEqual({ username: "n", password: "np" });
     expect(store.forUrl("https://third.example/x")).toBeUndefined();
   });
 
   test.each([
     ["https://u:p@h.example/simple", "https://h.example/simple"],
-    ["see http://tok@h.example/x and https://a:b@c.example/", "see http://h.example/x and https://c.example/"],
+    [
+      "see http://tok@h.example/x and https://a:b@c.example/",
+      "see http://h.example/x and https://c.example/",
+    ],
   ])("redact %s", (input, out) => expect(redact(input)).toBe(out));
 
   test.each([

@@ -25,7 +25,10 @@ export function hostKey(url: string | URL): string {
 
 /** Parse the text of a `.netrc` file into host → credentials (`default` under key `*`). */
 export function parseNetrc(text: string): Map<string, Credentials> {
-  const tokens = text.replace(/#[^\n]*/g, " ").split(/\s+/).filter(Boolean);
+  const tokens = text
+    .replace(/#[^\n]*/g, " ")
+    .split(/\s+/)
+    .filter(Boolean);
   const out = new Map<string, Credentials>();
   let host: string | undefined;
   let login = "";
@@ -61,14 +64,19 @@ export class CredentialStore {
   private readonly byHost = new Map<string, Credentials>();
   private netrc: Map<string, Credentials> | undefined;
 
-  constructor(private readonly netrcPath: string | undefined = process.env.NETRC ?? join(homedir(), ".netrc")) {}
+  constructor(
+    private readonly netrcPath: string | undefined = process.env.NETRC ?? join(homedir(), ".netrc"),
+  ) {}
 
   /** Register an index URL: remembers userinfo and per-name env credentials; returns the URL without userinfo. */
   addIndex(rawUrl: string, name?: string, env: NodeJS.ProcessEnv = process.env): string {
     const u = new URL(rawUrl);
     const key = hostKey(u);
     if (u.username || u.password) {
-      this.byHost.set(key, { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) });
+      this.byHost.set(key, {
+        username: decodeURIComponent(u.username),
+        password: decodeURIComponent(u.password),
+      });
       u.username = "";
       u.password = "";
     }

@@ -23,11 +23,21 @@ const universe: Universe = {
     Alpha: {
       versions: {
         "1.0": { requiresDist: ["beta>=2"], requiresPython: ">=3.8", padFiles: 40, padBytes: 2_000_000 },
-        "1.1": { requiresDist: ["beta>=2", "gamma; extra == 'g'"], requiresPython: ">=3.9", padFiles: 40, padBytes: 2_000_000 },
+        "1.1": {
+          requiresDist: ["beta>=2", "gamma; extra == 'g'"],
+          requiresPython: ">=3.9",
+          padFiles: 40,
+          padBytes: 2_000_000,
+        },
         "1.2": { requiresDist: ["beta>=3"], yanked: "bad release", padFiles: 40, padBytes: 2_000_000 },
       },
     },
-    beta: { versions: { "2.0": {}, "3.0": { wheels: [{ tags: "cp312-cp312-manylinux_2_17_x86_64" }, { tags: "py3-none-any" }] } } },
+    beta: {
+      versions: {
+        "2.0": {},
+        "3.0": { wheels: [{ tags: "cp312-cp312-manylinux_2_17_x86_64" }, { tags: "py3-none-any" }] },
+      },
+    },
     gamma: { versions: { "0.1": { wheels: false } } },
   },
 };
@@ -55,7 +65,12 @@ function client(server: IndexServer, extra: Partial<IndexClientOptions> = {}): I
 /** What must be the same whichever format the index served. */
 function essentials(files: DistFile[]) {
   return files
-    .map((f) => ({ filename: f.filename, sha256: f.hashes.sha256, requiresPython: f.requiresPython, yanked: f.yanked }))
+    .map((f) => ({
+      filename: f.filename,
+      sha256: f.hashes.sha256,
+      requiresPython: f.requiresPython,
+      yanked: f.yanked,
+    }))
     .sort((a, b) => a.filename.localeCompare(b.filename));
 }
 
@@ -74,7 +89,11 @@ describe("the same answers in every mode", () => {
     const c = client(s);
     const page = await c.project("alpha");
     const wheel = page.files.find((f) => f.filename === "alpha-1.1-py3-none-any.whl") as DistFile;
-    reference = { page: essentials(page.files), metadata: await c.metadata(wheel), size: wheel.size as number };
+    reference = {
+      page: essentials(page.files),
+      metadata: await c.metadata(wheel),
+      size: wheel.size as number,
+    };
     c.close();
   });
 
@@ -102,7 +121,8 @@ describe("the same answers in every mode", () => {
     for (const [label, opts] of modes) {
       const s = await serve(opts);
       const c = client(s);
-      for (const f of (await c.project("alpha")).files.filter((f) => f.filename.endsWith(".whl"))) await c.metadata(f);
+      for (const f of (await c.project("alpha")).files.filter((f) => f.filename.endsWith(".whl")))
+        await c.metadata(f);
       counts[label] = { requests: s.requests.length, bytes: s.requests.reduce((n, r) => n + r.bytes, 0) };
       c.close();
     }
@@ -126,7 +146,8 @@ describe("cache", () => {
 
     s.resetStats();
     const warm = client(s, { cacheDir });
-    for (const f of (await warm.project("alpha")).files.filter((f) => f.filename.endsWith(".whl"))) await warm.metadata(f);
+    for (const f of (await warm.project("alpha")).files.filter((f) => f.filename.endsWith(".whl")))
+      await warm.metadata(f);
     expect(s.requests).toEqual([]);
     expect(warm.stats.metadata.cache).toBe(3);
     warm.close();
@@ -140,7 +161,9 @@ describe("cache", () => {
     const offline = client(s, { cacheDir, offline: true });
     expect((await offline.project("alpha")).files.length).toBe(files.length);
     await expect(offline.project("beta")).rejects.toThrow(
-      "Network access is disabled (--offline), and the index page of `beta` (" + s.url + "/) is not in the cache",
+      "Network access is disabled (--offline), and the index page of `beta` (" +
+        s.url +
+        "/) is not in the cache",
     );
     expect(s.requests).toEqual([]);
   });
@@ -173,31 +196,50 @@ describe("faults", () => {
 
   test("a persistent 500 is a clear error", async () => {
     const s = await serve({ faults: [{ path: "/simple/alpha/", kind: "status", status: 500 }] });
-    await expect(client(s).project("alpha")).rejects.toThrow(`The index answered HTTP 500 for ${s.url}/alpha/`);
+    await expect(client(s).project("alpha")).rejects.toThrow(
+      `The index answered HTTP 500 for ${s.url}/alpha/`,
+    );
   });
 
   test("a wrong hash names the URL and both digests, and nothing is cached", async () => {
-    const s = await serve({ metadata: false, ranges: false, faults: [{ path: "/files/", kind: "wrong-hash" }] });
+    const s = await serve({
+      metadata: false,
+      ranges: false,
+      faults: [{ path: "/files/", kind: "wrong-hash" }],
+    });
     const c = client(s);
-    const f = (await c.project("beta")).files.find((f) => f.filename === "beta-2.0-py3-none-any.whl") as DistFile;
+    const f = (await c.project("beta")).files.find(
+      (f) => f.filename === "beta-2.0-py3-none-any.whl",
+    ) as DistFile;
     const err = await c.download(f).catch((e: unknown) => e as Error);
     expect((err as Error).message).toMatch(
-      new RegExp(`^Hash mismatch for ${s.origin}/files/beta-2.0-py3-none-any.whl:\\n  expected sha256:${f.hashes.sha256}\\n  computed sha256:[0-9a-f]{64}$`),
+      new RegExp(
+        `^Hash mismatch for ${s.origin}/files/beta-2.0-py3-none-any.whl:\\n  expected sha256:${f.hashes.sha256}\\n  computed sha256:[0-9a-f]{64}$`,
+      ),
     );
     s.setOptions({ faults: [] });
     expect(await c.download(f)).toContain(f.hashes.sha256 as string);
   });
 
   test("a truncated body is retried", async () => {
-    const s = await serve({ metadata: false, ranges: false, faults: [{ path: "/files/", kind: "truncate", bytes: 10, times: 1 }] });
+    const s = await serve({
+      metadata: false,
+      ranges: false,
+      faults: [{ path: "/files/", kind: "truncate", bytes: 10, times: 1 }],
+    });
     const c = client(s);
-    const f = (await c.project("beta")).files.find((f) => f.filename === "beta-2.0-py3-none-any.whl") as DistFile;
+    const f = (await c.project("beta")).files.find(
+      (f) => f.filename === "beta-2.0-py3-none-any.whl",
+    ) as DistFile;
     expect(await c.download(f)).toContain(f.hashes.sha256 as string);
   });
 });
 
 describe("several indexes", () => {
-  const other: Universe = { name: "other", packages: { beta: { versions: { "99.0": {} } }, delta: { versions: { "1.0": {} } } } };
+  const other: Universe = {
+    name: "other",
+    packages: { beta: { versions: { "99.0": {} } }, delta: { versions: { "1.0": {} } } },
+  };
 
   test("first-index: a name on an earlier index is never looked up later; pins and explicit indexes", async () => {
     const first = await serve();
@@ -217,17 +259,25 @@ describe("several indexes", () => {
     expect((await c.project("delta")).files.every((f) => f.url.startsWith(second.origin))).toBe(true);
     // gamma is pinned to an explicit index that does not have it: the first index is never asked.
     first.resetStats();
-    await expect(c.project("gamma")).rejects.toThrow(`Package \`gamma\` was not found in the index (${second.url}/)`);
+    await expect(c.project("gamma")).rejects.toThrow(
+      `Package \`gamma\` was not found in the index (${second.url}/)`,
+    );
     expect(first.count("/simple/gamma/")).toBe(0);
     await expect(c.project("nope")).rejects.toThrow("Package `nope` was not found in any of the indexes");
   });
 
   test("find-links directories add files", async () => {
     const s = await serve();
-    const c = new IndexClient({ indexes: [{ url: s.url, default: true }], findLinks: [join(s.root, "files")], cacheDir: tmp("c-") });
+    const c = new IndexClient({
+      indexes: [{ url: s.url, default: true }],
+      findLinks: [join(s.root, "files")],
+      cacheDir: tmp("c-"),
+    });
     const page = await c.project("beta");
     expect(page.files.filter((f) => f.url.startsWith("file:")).length).toBeGreaterThan(0);
-    const local = page.files.find((f) => f.url.startsWith("file:") && f.filename.endsWith("any.whl")) as DistFile;
+    const local = page.files.find(
+      (f) => f.url.startsWith("file:") && f.filename.endsWith("any.whl"),
+    ) as DistFile;
     expect(await c.metadata(local)).toContain("Name: beta");
   });
 });
@@ -257,7 +307,9 @@ describe("authentication", () => {
       });
       const page = await c.project("beta");
       expect(page.files[0]?.url).toBe(`${s.origin}/files/beta-2.0-py3-none-any.whl`);
-      expect(seen).toEqual([{ path: "/simple/beta/", auth: `Basic ${Buffer.from("user:pa ss").toString("base64")}` }]);
+      expect(seen).toEqual([
+        { path: "/simple/beta/", auth: `Basic ${Buffer.from("user:pa ss").toString("base64")}` },
+      ]);
       expect(JSON.stringify(c.indexes)).not.toContain("pa ss");
     } finally {
       priv.close();

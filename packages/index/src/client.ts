@@ -165,9 +165,13 @@ export class IndexClient {
     if (pin !== undefined) {
       const idx = this.indexes.filter((i) => i.name === pin);
       if (idx.length === 0) {
-        throw new LockstepError("index-unknown", `Package \`${name}\` is pinned to index \`${pin}\`, which is not declared`, {
-          hint: `declared indexes: ${this.indexes.map((i) => i.name ?? i.url).join(", ")}`,
-        });
+        throw new LockstepError(
+          "index-unknown",
+          `Package \`${name}\` is pinned to index \`${pin}\`, which is not declared`,
+          {
+            hint: `declared indexes: ${this.indexes.map((i) => i.name ?? i.url).join(", ")}`,
+          },
+        );
       }
       return idx;
     }
@@ -199,7 +203,10 @@ export class IndexClient {
   }
 
   private mustRefresh(name: string): boolean {
-    return this.options.refresh === true || (this.options.refreshPackages ?? []).map(canonicalizeName).includes(name);
+    return (
+      this.options.refresh === true ||
+      (this.options.refreshPackages ?? []).map(canonicalizeName).includes(name)
+    );
   }
 
   /** One index's page for `name`, or undefined when the index does not have it. */
@@ -224,7 +231,10 @@ export class IndexClient {
       return cached.status === 200 ? cached.page : undefined;
     }
     if (res.status === 404 || res.status === 410) {
-      writeAtomic(path, JSON.stringify({ v: 1, status: 404, freshUntil: freshUntil(res.headers, now) } satisfies CachedPage));
+      writeAtomic(
+        path,
+        JSON.stringify({ v: 1, status: 404, freshUntil: freshUntil(res.headers, now) } satisfies CachedPage),
+      );
       return undefined;
     }
     if (res.status !== 200) {
@@ -232,7 +242,10 @@ export class IndexClient {
     }
     const type = (res.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     const text = res.body.toString("utf8");
-    const page = type === "application/vnd.pypi.simple.v1+json" ? parseSimpleJson(text, res.url, name) : parseSimpleHtml(text, res.url, name);
+    const page =
+      type === "application/vnd.pypi.simple.v1+json"
+        ? parseSimpleJson(text, res.url, name)
+        : parseSimpleHtml(text, res.url, name);
     const entry: CachedPage = {
       v: 1,
       status: 200,
@@ -322,7 +335,10 @@ export class IndexClient {
   private async fetchArchive(file: DistFile): Promise<Buffer> {
     const res = await this.http.get(file.url, { "accept-encoding": "identity" });
     if (res.status !== 200) {
-      throw new LockstepError("download-failed", `Failed to download ${redact(file.url)}: HTTP ${res.status}`);
+      throw new LockstepError(
+        "download-failed",
+        `Failed to download ${redact(file.url)}: HTTP ${res.status}`,
+      );
     }
     checkHash(file.url, res.body, file.hashes);
     this.storeArchive(file, res.body);

@@ -120,7 +120,9 @@ export class HttpClient {
           throwHttpErrors: false,
           followRedirect: true,
           maxRedirects: this.options.maxRedirects ?? 10,
-          timeout: { request: this.options.timeoutMs ?? (Number(this.env.LOCKSTEP_HTTP_TIMEOUT) || 30) * 1000 },
+          timeout: {
+            request: this.options.timeoutMs ?? (Number(this.env.LOCKSTEP_HTTP_TIMEOUT) || 30) * 1000,
+          },
           retry: {
             limit: retries,
             methods: ["GET", "HEAD"],

@@ -82,8 +82,12 @@ export function staticSdistMetadata(pkgInfo: string, filename: string): string {
   if (major < 2 || (major === 2 && (minor ?? 0) < 2)) {
     throw new SdistNeedsBuildError(filename, `Metadata-Version ${version} is older than 2.2`);
   }
-  const dynamic = [...header.matchAll(/^Dynamic:\s*(.+)$/gim)].map((m) => (m[1] as string).trim().toLowerCase());
-  const blocking = dynamic.filter((d) => d === "requires-dist" || d === "requires-python" || d === "provides-extra");
+  const dynamic = [...header.matchAll(/^Dynamic:\s*(.+)$/gim)].map((m) =>
+    (m[1] as string).trim().toLowerCase(),
+  );
+  const blocking = dynamic.filter(
+    (d) => d === "requires-dist" || d === "requires-python" || d === "provides-extra",
+  );
   if (blocking.length > 0) throw new SdistNeedsBuildError(filename, `${blocking.join(", ")} marked dynamic`);
   return pkgInfo;
 }

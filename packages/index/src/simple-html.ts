@@ -49,7 +49,11 @@ export function parseAnchors(html: string, pageUrl: string): Anchor[] {
     const attrs = parseAttributes(m[1] as string);
     const href = attrs.get("href");
     if (!href) continue;
-    anchors.push({ href: new URL(href, base).toString(), text: unescapeHtml((m[2] as string).trim()), attrs });
+    anchors.push({
+      href: new URL(href, base).toString(),
+      text: unescapeHtml((m[2] as string).trim()),
+      attrs,
+    });
   }
   return anchors;
 }

@@ -64,15 +64,19 @@ export function parseSimpleJson(text: string, pageUrl: string, name: string): Pr
       filename: raw.filename,
       url,
       hashes: hashMap(raw.hashes),
-      requiresPython: typeof raw["requires-python"] === "string" && raw["requires-python"] ? raw["requires-python"] : undefined,
-      yanked:
-        yanked === true ? { reason: "" } : typeof yanked === "string" ? { reason: yanked } : false,
+      requiresPython:
+        typeof raw["requires-python"] === "string" && raw["requires-python"]
+          ? raw["requires-python"]
+          : undefined,
+      yanked: yanked === true ? { reason: "" } : typeof yanked === "string" ? { reason: yanked } : false,
       size: typeof raw.size === "number" ? raw.size : undefined,
       uploadTime: typeof raw["upload-time"] === "string" ? raw["upload-time"] : undefined,
       coreMetadata: metadataValue(raw["core-metadata"] ?? raw["dist-info-metadata"]),
       source: pageUrl,
     });
   }
-  const versions = Array.isArray(doc.versions) ? doc.versions.filter((v): v is string => typeof v === "string") : undefined;
+  const versions = Array.isArray(doc.versions)
+    ? doc.versions.filter((v): v is string => typeof v === "string")
+    : undefined;
   return { name, files, versions, url: pageUrl };
 }

@@ -69,7 +69,13 @@ describe("PEP 691 JSON pages", () => {
         "upload-time": "2024-01-01T00:00:00.000000Z",
         "core-metadata": { sha256: "cd" },
       },
-      { filename: "foo-0.9.tar.gz", url: "https://x.example/foo-0.9.tar.gz", hashes: {}, yanked: "bad", "dist-info-metadata": true },
+      {
+        filename: "foo-0.9.tar.gz",
+        url: "https://x.example/foo-0.9.tar.gz",
+        hashes: {},
+        yanked: "bad",
+        "dist-info-metadata": true,
+      },
       { filename: "foo-0.8.tar.gz", url: "foo-0.8.tar.gz", hashes: {}, yanked: true, unknown: 1 },
     ],
   });
@@ -96,9 +102,15 @@ describe("PEP 691 JSON pages", () => {
   });
 
   test.each([
-    ["not json", 'The index page https://example.org/simple/foo/ is not valid JSON'],
-    [JSON.stringify({ meta: { "api-version": "2.0" }, files: [] }), "The index page https://example.org/simple/foo/ uses simple API version 2.0, which lockstep does not support"],
-    [JSON.stringify({ meta: { "api-version": "1.0" } }), 'The index page https://example.org/simple/foo/ has no "files" array'],
+    ["not json", "The index page https://example.org/simple/foo/ is not valid JSON"],
+    [
+      JSON.stringify({ meta: { "api-version": "2.0" }, files: [] }),
+      "The index page https://example.org/simple/foo/ uses simple API version 2.0, which lockstep does not support",
+    ],
+    [
+      JSON.stringify({ meta: { "api-version": "1.0" } }),
+      'The index page https://example.org/simple/foo/ has no "files" array',
+    ],
   ])("errors: %s", (text, message) => {
     expect(() => parseSimpleJson(text, PAGE, "foo")).toThrow(message);
   });

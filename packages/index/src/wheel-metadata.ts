@@ -8,7 +8,13 @@
  * per origin not to ask for ranges again.
  */
 import { LockstepError } from "@lockstep/errors";
-import { entryByteRange, extractEntry, parseCentralDirectory, parseZipEocd, ZIP_TAIL_SIZE } from "@lockstep/wheel";
+import {
+  entryByteRange,
+  extractEntry,
+  parseCentralDirectory,
+  parseZipEocd,
+  ZIP_TAIL_SIZE,
+} from "@lockstep/wheel";
 import type { ZipEntry } from "@lockstep/wheel";
 import type { DistFile } from "./dist-file";
 import type { HttpClient } from "./http";
@@ -29,8 +35,14 @@ export function findMetadataEntry(entries: readonly ZipEntry[], filename: string
 
 /** Read METADATA out of a whole wheel held in memory. */
 export function metadataFromWheelBytes(bytes: Uint8Array, filename: string): string {
-  const eocd = parseZipEocd(bytes.subarray(Math.max(0, bytes.length - ZIP_TAIL_SIZE)), Math.max(0, bytes.length - ZIP_TAIL_SIZE));
-  const cd = bytes.subarray(eocd.centralDirectoryOffset, eocd.centralDirectoryOffset + eocd.centralDirectorySize);
+  const eocd = parseZipEocd(
+    bytes.subarray(Math.max(0, bytes.length - ZIP_TAIL_SIZE)),
+    Math.max(0, bytes.length - ZIP_TAIL_SIZE),
+  );
+  const cd = bytes.subarray(
+    eocd.centralDirectoryOffset,
+    eocd.centralDirectoryOffset + eocd.centralDirectorySize,
+  );
   const entries = parseCentralDirectory(cd);
   const entry = findMetadataEntry(entries, filename);
   const range = entryByteRange(entries, entry, eocd.centralDirectoryOffset);
@@ -60,13 +72,17 @@ export async function fetchByRanges(
   http: HttpClient,
   file: DistFile,
 ): Promise<{ text: string } | { whole: Buffer }> {
-  const tailRes = await http.get(file.url, { range: `bytes=-${ZIP_TAIL_SIZE}`, "accept-encoding": "identity" });
+  const tailRes = await http.get(file.url, {
+    range: `bytes=-${ZIP_TAIL_SIZE}`,
+    "accept-encoding": "identity",
+  });
   if (tailRes.status === 200) return { whole: tailRes.body };
   if (tailRes.status !== 206) {
     throw new LockstepError("metadata-fetch-failed", `Failed to fetch ${file.url}: HTTP ${tailRes.status}`);
   }
   const total = contentRangeTotal(tailRes.headers["content-range"]) ?? file.size;
-  if (total === undefined) throw new LockstepError("range-unsupported", `No Content-Range total from ${file.url}`);
+  if (total === undefined)
+    throw new LockstepError("range-unsupported", `No Content-Range total from ${file.url}`);
   const tailOffset = total - tailRes.body.length;
   const eocd = parseZipEocd(tailRes.body, tailOffset);
   const cdStart = eocd.centralDirectoryOffset;
@@ -75,8 +91,15 @@ export async function fetchByRanges(
   if (cdStart >= tailOffset) {
     cd = tailRes.body.subarray(cdStart - tailOffset, cdEnd - tailOffset);
   } else {
-    const cdRes = await http.get(file.url, { range: `bytes=${cdStart}-${cdEnd - 1}`, "accept-encoding": "identity" });
-    if (cdRes.status !== 206) throw new LockstepError("range-unsupported", `Range request to ${file.url} failed: HTTP ${cdRes.status}`);
+    const cdRes = await http.get(file.url, {
+      range: `bytes=${cdStart}-${cdEnd - 1}`,
+      "accept-encoding": "identity",
+    });
+    if (cdRes.status !== 206)
+      throw new LockstepError(
+        "range-unsupported",
+        `Range request to ${file.url} failed: HTTP ${cdRes.status}`,
+      );
     cd = cdRes.body;
   }
   const entries = parseCentralDirectory(cd);
@@ -86,8 +109,12 @@ export async function fetchByRanges(
   if (start >= tailOffset) {
     bytes = tailRes.body.subarray(start - tailOffset, end - tailOffset);
   } else {
-    const res = await http.get(file.url, { range: `bytes=${start}-${end - 1}`, "accept-encoding": "identity" });
-    if (res.status !== 206) throw new LockstepError("range-unsupported", `Range request to ${file.url} failed: HTTP ${res.status}`);
+    const res = await http.get(file.url, {
+      range: `bytes=${start}-${end - 1}`,
+      "accept-encoding": "identity",
+    });
+    if (res.status !== 206)
+      throw new LockstepError("range-unsupported", `Range request to ${file.url} failed: HTTP ${res.status}`);
     bytes = res.body;
   }
   return { text: new TextDecoder().decode(extractEntry(bytes, entry)) };

@@ -112,7 +112,11 @@ export function readLockstepSettings(
     table[key] === undefined ? [] : readRequirements(problems, at(key), table[key]);
   // `[[tool.lockstep.index]]` (uv's spelling) and `indexes = [...]` are the same list; not both.
   if (table.index !== undefined && table.indexes !== undefined) {
-    problems.add("DUPLICATE_KEY", at("indexes"), 'declare indexes once: either [[tool.lockstep.index]] tables or an "indexes" array');
+    problems.add(
+      "DUPLICATE_KEY",
+      at("indexes"),
+      'declare indexes once: either [[tool.lockstep.index]] tables or an "indexes" array',
+    );
   }
   const indexes = readIndexes(problems, table.index ?? table.indexes);
   return {

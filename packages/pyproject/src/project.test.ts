@@ -239,7 +239,7 @@ describe("valid layouts", () => {
 });
 
 describe("indexes spelled as an array", () => {
-  test('`indexes = [...]` reads like [[tool.lockstep.index]] tables', () => {
+  test("`indexes = [...]` reads like [[tool.lockstep.index]] tables", () => {
     const text = [
       "[project]",
       'name = "x"',
@@ -249,6 +249,8 @@ describe("indexes spelled as an array", () => {
       "",
     ].join("\n");
     const p = parseProject(text, "pyproject.toml");
-    expect(p.lockstep.indexes.map((i) => [i.name, i.url, i.explicit])).toEqual([["corp", "https://corp.example/simple", true]]);
+    expect(p.lockstep.indexes.map((i) => [i.name, i.url, i.explicit])).toEqual([
+      ["corp", "https://corp.example/simple", true],
+    ]);
   });
 });

@@ -16,20 +16,35 @@ import { queryInterpreter } from "./interpreter";
 export type PythonRequest =
   | { kind: "any" }
   | { kind: "path"; path: string }
-  | { kind: "version"; implementation: "cpython" | "pypy" | undefined; specifiers: SpecifierSet; text: string };
+  | {
+      kind: "version";
+      implementation: "cpython" | "pypy" | undefined;
+      specifiers: SpecifierSet;
+      text: string;
+    };
 
 /** Parse a `--python` value or a `.python-version` line. */
 export function parsePythonRequest(text: string, cwd = process.cwd()): PythonRequest {
   const t = text.trim();
   if (t === "" || t === "any" || t === "default") return { kind: "any" };
-  if (t.includes("/") || t.includes("\\") || (existsSync(resolve(cwd, t)) && statSync(resolve(cwd, t)).isFile())) {
+  if (
+    t.includes("/") ||
+    t.includes("\\") ||
+    (existsSync(resolve(cwd, t)) && statSync(resolve(cwd, t)).isFile())
+  ) {
     return { kind: "path", path: isAbsolute(t) ? t : resolve(cwd, t) };
   }
   const m = /^(cpython|python|pypy|cp|pp)?[@-]?(.*)$/i.exec(t);
   const implText = (m?.[1] ?? "").toLowerCase();
-  const implementation = implText === "pypy" || implText === "pp" ? "pypy" : implText === "cpython" || implText === "cp" ? "cpython" : undefined;
+  const implementation =
+    implText === "pypy" || implText === "pp"
+      ? "pypy"
+      : implText === "cpython" || implText === "cp"
+        ? "cpython"
+        : undefined;
   let rest = (m?.[2] ?? "").trim();
-  if (/^\d{2,3}$/.test(rest) && (implText === "cp" || implText === "pp")) rest = `${rest[0]}.${rest.slice(1)}`;
+  if (/^\d{2,3}$/.test(rest) && (implText === "cp" || implText === "pp"))
+    rest = `${rest[0]}.${rest.slice(1)}`;
   if (/^\d+(\.\d+){0,2}$/.test(rest)) {
     const parts = rest.split(".");
     const spec = parts.length === 3 ? `==${rest}` : `==${rest}.*`;
@@ -38,7 +53,11 @@ export function parsePythonRequest(text: string, cwd = process.cwd()): PythonReq
   try {
     return { kind: "version", implementation, specifiers: SpecifierSet.parse(rest), text: t };
   } catch (cause) {
-    throw new LockstepError("python-request-invalid", `Invalid Python request "${t}": expected a path, a version like 3.12, or specifiers like >=3.10`, { cause });
+    throw new LockstepError(
+      "python-request-invalid",
+      `Invalid Python request "${t}": expected a path, a version like 3.12, or specifiers like >=3.10`,
+      { cause },
+    );
   }
 }
 
@@ -80,7 +99,9 @@ export function candidatePaths(opts: { projectDir?: string | undefined; env?: No
     } catch {
       continue;
     }
-    const versioned = names.filter((n) => /^python3\.\d+$/.test(n)).sort((a, b) => Number(b.slice(8)) - Number(a.slice(8)));
+    const versioned = names
+      .filter((n) => /^python3\.\d+$/.test(n))
+      .sort((a, b) => Number(b.slice(8)) - Number(a.slice(8)));
     for (const n of [...versioned, "python3", "python"]) if (names.includes(n)) add(join(dir, n));
   }
   const pyenvRoot = env.PYENV_ROOT ?? join(homedir(), ".pyenv");
@@ -101,7 +122,11 @@ export function candidatePaths(opts: { projectDir?: string | undefined; env?: No
   return out;
 }
 
-export function satisfies(info: InterpreterInfo, request: PythonRequest, requiresPython?: SpecifierSet): boolean {
+export function satisfies(
+  info: InterpreterInfo,
+  request: PythonRequest,
+  requiresPython?: SpecifierSet,
+): boolean {
   const version = Version.parse(info.markers.python_full_version);
   if (requiresPython && !requiresPython.contains(version, { prereleases: true })) return false;
   if (request.kind === "version") {
@@ -120,9 +145,11 @@ export interface FindOptions {
 }
 
 export function findInterpreter(opts: FindOptions = {}): InterpreterInfo {
-  const fromFile = opts.request === undefined && opts.projectDir ? findPythonVersionFile(opts.projectDir) : undefined;
+  const fromFile =
+    opts.request === undefined && opts.projectDir ? findPythonVersionFile(opts.projectDir) : undefined;
   const requestText = opts.request ?? fromFile?.request;
-  const request = requestText === undefined ? ({ kind: "any" } as const) : parsePythonRequest(requestText, opts.projectDir);
+  const request =
+    requestText === undefined ? ({ kind: "any" } as const) : parsePythonRequest(requestText, opts.projectDir);
   if (request.kind === "path") {
     const info = queryInterpreter(request.path, opts.cacheDir);
     if (opts.requiresPython && !satisfies(info, { kind: "any" }, opts.requiresPython)) {
@@ -145,12 +172,20 @@ export function findInterpreter(opts: FindOptions = {}): InterpreterInfo {
     seen.push(`${info.markers.python_full_version} (${path})`);
   }
   const wanted = [
-    request.kind === "version" ? `Python ${request.text}${fromFile ? ` (from ${fromFile.path})` : ""}` : "a Python",
+    request.kind === "version"
+      ? `Python ${request.text}${fromFile ? ` (from ${fromFile.path})` : ""}`
+      : "a Python",
     opts.requiresPython ? `satisfying requires-python ${opts.requiresPython.toString()}` : "",
   ]
     .filter(Boolean)
     .join(" ");
-  throw new LockstepError("python-not-found", `No interpreter found for ${wanted} in VIRTUAL_ENV, .venv, PATH or pyenv`, {
-    hint: seen.length ? `found: ${seen.slice(0, 8).join(", ")}${seen.length > 8 ? ", …" : ""}` : "install Python or pass --python PATH",
-  });
+  throw new LockstepError(
+    "python-not-found",
+    `No interpreter found for ${wanted} in VIRTUAL_ENV, .venv, PATH or pyenv`,
+    {
+      hint: seen.length
+        ? `found: ${seen.slice(0, 8).join(", ")}${seen.length > 8 ? ", …" : ""}`
+        : "install Python or pass --python PATH",
+    },
+  );
 }

@@ -52,7 +52,10 @@ export function runQuery(path: string): InterpreterInfo {
   const res = spawnSync(path, ["-E", "-s", "-c", QUERY_SCRIPT], { encoding: "utf8", timeout: 30_000 });
   if (res.error || res.status !== 0) {
     const detail = res.error ? res.error.message : (res.stderr || "").trim().split("\n").slice(-3).join("\n");
-    throw new InterpreterError("interpreter-query-failed", `Failed to query the Python interpreter at ${path}: ${detail}`);
+    throw new InterpreterError(
+      "interpreter-query-failed",
+      `Failed to query the Python interpreter at ${path}: ${detail}`,
+    );
   }
   const raw = JSON.parse(res.stdout) as Record<string, unknown>;
   return {

@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -60,7 +69,9 @@ describe("interpreter query", () => {
     expect(first.markers.python_version).toBe("3.11");
     const [entry] = readdirSync(join(cache, "interpreter-v1"));
     const file = join(cache, "interpreter-v1", entry as string);
-    const stored = JSON.parse(readFileSync(file, "utf8")) as { info: { markers: { python_version: string } } };
+    const stored = JSON.parse(readFileSync(file, "utf8")) as {
+      info: { markers: { python_version: string } };
+    };
     stored.info.markers.python_version = "cached!";
     writeFileSync(file, JSON.stringify(stored));
     expect(queryInterpreter(wrapper, cache).markers.python_version).toBe("cached!");
@@ -73,7 +84,11 @@ describe("interpreter query", () => {
 describe("discovery", () => {
   test("pyenv versions are candidates, newest first", () => {
     const paths = candidatePaths({ env: pyenvOnly });
-    expect(paths.filter((p) => p.endsWith("python3")).slice(0, 3)).toEqual([py("3.13.0"), py("3.12.1"), py("3.11.7")]);
+    expect(paths.filter((p) => p.endsWith("python3")).slice(0, 3)).toEqual([
+      py("3.13.0"),
+      py("3.12.1"),
+      py("3.11.7"),
+    ]);
   });
 
   test.each([
@@ -82,7 +97,11 @@ describe("discovery", () => {
     ["3.12", ">=3.8", "3.12.1"],
     [">=3.7,<3.8", undefined, "3.7.16"],
   ])("request %s with requires-python %s → %s", (request, rp, expected) => {
-    const info = findInterpreter({ request, requiresPython: rp ? SpecifierSet.parse(rp) : undefined, env: pyenvOnly });
+    const info = findInterpreter({
+      request,
+      requiresPython: rp ? SpecifierSet.parse(rp) : undefined,
+      env: pyenvOnly,
+    });
     expect(info.markers.python_full_version).toBe(expected);
   });
 
@@ -91,14 +110,18 @@ describe("discovery", () => {
     writeFileSync(join(dir, ".python-version"), "# pinned\n3.10\n");
     mkdirSync(join(dir, "a", "b"), { recursive: true });
     expect(findPythonVersionFile(join(dir, "a", "b"))?.request).toBe("3.10");
-    expect(findInterpreter({ projectDir: join(dir, "a", "b"), env: pyenvOnly }).markers.python_version).toBe("3.10");
+    expect(findInterpreter({ projectDir: join(dir, "a", "b"), env: pyenvOnly }).markers.python_version).toBe(
+      "3.10",
+    );
   });
 
   test("a clear error when nothing fits", () => {
     expect(() => findInterpreter({ request: "3.14", env: pyenvOnly })).toThrow(
       "No interpreter found for Python 3.14 in VIRTUAL_ENV, .venv, PATH or pyenv",
     );
-    expect(() => findInterpreter({ request: py("3.8.18"), requiresPython: SpecifierSet.parse(">=3.10") })).toThrow(
+    expect(() =>
+      findInterpreter({ request: py("3.8.18"), requiresPython: SpecifierSet.parse(">=3.10") }),
+    ).toThrow(
       `The interpreter at ${py("3.8.18")} is Python 3.8.18, which does not satisfy the project's requires-python >=3.10`,
     );
   });
@@ -106,30 +129,54 @@ describe("discovery", () => {
 
 describe("venv creation", () => {
   const clean = { ...process.env };
-  for (const k of Object.keys(clean)) if (k.startsWith("PIP_") || k === "VIRTUAL_ENV" || k === "PYTHONPATH") delete clean[k];
+  for (const k of Object.keys(clean))
+    if (k.startsWith("PIP_") || k === "VIRTUAL_ENV" || k === "PYTHONPATH") delete clean[k];
   clean.PIP_CONFIG_FILE = "/dev/null";
 
   test("a lockstep venv is a real venv that Python, pip and the activate script accept", () => {
     const dir = tmp("venv-");
     const info = queryInterpreter(py("3.12.1"));
     const venv = createVenv(join(dir, ".venv"), info, { prompt: "demo" });
-    expect(readFileSync(join(venv.root, "pyvenv.cfg"), "utf8")).toContain("home = /root/.pyenv/versions/3.12.1/bin\n");
+    expect(readFileSync(join(venv.root, "pyvenv.cfg"), "utf8")).toContain(
+      "home = /root/.pyenv/versions/3.12.1/bin\n",
+    );
     expect(readlinkSync(join(venv.bin, "python3.12"))).toBe("python");
     expect(existsSync(join(venv.root, "lib", "python3.12", "site-packages"))).toBe(true);
 
-    const probe = spawnSync(venv.python, ["-c", "import sys, site; print(sys.prefix); print(sys.base_prefix); print(site.getsitepackages()[0])"], { encoding: "utf8" });
-    expect(probe.stdout.trim().split("\n")).toEqual([venv.root, "/root/.pyenv/versions/3.12.1", venv.sitePackages]);
+    const probe = spawnSync(
+      venv.python,
+      ["-c", "import sys, site; print(sys.prefix); print(sys.base_prefix); print(site.getsitepackages()[0])"],
+      { encoding: "utf8" },
+    );
+    expect(probe.stdout.trim().split("\n")).toEqual([
+      venv.root,
+      "/root/.pyenv/versions/3.12.1",
+      venv.sitePackages,
+    ]);
 
     // pip can live in it and list it (ensurepip is offline: it installs its bundled wheel).
-    const ensure = spawnSync(venv.python, ["-m", "ensurepip", "--default-pip"], { encoding: "utf8", env: clean });
+    const ensure = spawnSync(venv.python, ["-m", "ensurepip", "--default-pip"], {
+      encoding: "utf8",
+      env: clean,
+    });
     expect(ensure.status, ensure.stderr).toBe(0);
-    const list = spawnSync(venv.python, ["-m", "pip", "list", "--format", "json"], { encoding: "utf8", env: clean });
+    const list = spawnSync(venv.python, ["-m", "pip", "list", "--format", "json"], {
+      encoding: "utf8",
+      env: clean,
+    });
     expect((JSON.parse(list.stdout) as Array<{ name: string }>).map((p) => p.name)).toContain("pip");
 
-    const shell = spawnSync("bash", ["-c", `PS1='$ '; source ${join(venv.bin, "activate")} && echo "$VIRTUAL_ENV" && command -v python && echo "$PS1" && deactivate && echo "\${VIRTUAL_ENV:-none}"`], {
-      encoding: "utf8",
-      env: { PATH: "/usr/bin:/bin", PS1: "$ " },
-    });
+    const shell = spawnSync(
+      "bash",
+      [
+        "-c",
+        `PS1='$ '; source ${join(venv.bin, "activate")} && echo "$VIRTUAL_ENV" && command -v python && echo "$PS1" && deactivate && echo "\${VIRTUAL_ENV:-none}"`,
+      ],
+      {
+        encoding: "utf8",
+        env: { PATH: "/usr/bin:/bin", PS1: "$ " },
+      },
+    );
     expect(shell.stdout.trim().split("\n")).toEqual([venv.root, venv.python, "(demo) $ ", "none"]);
 
     const opened = openVenv(venv.root);
@@ -141,12 +188,16 @@ describe("venv creation", () => {
     const dir = tmp("venv2-");
     const first = createVenv(join(dir, "one"), queryInterpreter(py("3.11.7")));
     const second = createVenv(join(dir, "two"), queryInterpreter(first.python));
-    expect(readFileSync(join(second.root, "pyvenv.cfg"), "utf8")).toContain("home = /root/.pyenv/versions/3.11.7/bin\n");
+    expect(readFileSync(join(second.root, "pyvenv.cfg"), "utf8")).toContain(
+      "home = /root/.pyenv/versions/3.11.7/bin\n",
+    );
   });
 
   test("refuses to overwrite a directory that is not a venv", () => {
     const dir = tmp("venv3-");
     writeFileSync(join(dir, "precious.txt"), "x");
-    expect(() => createVenv(dir, queryInterpreter(py("3.11.7")))).toThrow("is not a virtual environment; refusing to overwrite it");
+    expect(() => createVenv(dir, queryInterpreter(py("3.11.7")))).toThrow(
+      "is not a virtual environment; refusing to overwrite it",
+    );
   });
 });

@@ -8,7 +8,17 @@
  * venv's; the interpreter link must point at the real base binary; a 64-bit POSIX venv also gets a
  * `lib64 -> lib` link, as CPython's own venv module makes.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import { ACTIVATE_CSH, ACTIVATE_FISH, ACTIVATE_PS1, ACTIVATE_SH, fillTemplate } from "./activate-scripts";
@@ -43,7 +53,13 @@ export function venvLayout(root: string, info: InterpreterInfo): Venv {
   const pyName = isWindows(info) ? "python.exe" : "python";
   const sitePackages =
     scheme.purelib ?? join(abs, "lib", `python${info.version[0]}.${info.version[1]}`, "site-packages");
-  return { root: abs, bin, python: join(bin, pyName), sitePackages, scheme: { ...scheme, purelib: sitePackages } };
+  return {
+    root: abs,
+    bin,
+    python: join(bin, pyName),
+    sitePackages,
+    scheme: { ...scheme, purelib: sitePackages },
+  };
 }
 
 /** The base (non-venv) interpreter behind `info`. */
@@ -58,9 +74,13 @@ export function createVenv(root: string, info: InterpreterInfo, opts: CreateVenv
     const isVenv = existsSync(join(layout.root, "pyvenv.cfg"));
     if (!opts.clear && isVenv) return layout;
     if (!isVenv && readdirSafe(layout.root).length > 0) {
-      throw new LockstepError("venv-not-empty", `${layout.root} exists and is not a virtual environment; refusing to overwrite it`, {
-        hint: "remove it, or choose another path",
-      });
+      throw new LockstepError(
+        "venv-not-empty",
+        `${layout.root} exists and is not a virtual environment; refusing to overwrite it`,
+        {
+          hint: "remove it, or choose another path",
+        },
+      );
     }
     rmSync(layout.root, { recursive: true, force: true });
   }
@@ -86,9 +106,15 @@ export function createVenv(root: string, info: InterpreterInfo, opts: CreateVenv
     copyFileSync(base, layout.python);
   } else {
     symlinkSync(base, layout.python);
-    for (const alias of [`python${maj}`, `python${maj}.${min}`]) symlinkSync("python", join(layout.bin, alias));
+    for (const alias of [`python${maj}`, `python${maj}.${min}`])
+      symlinkSync("python", join(layout.bin, alias));
     const lib = join(layout.root, "lib");
-    if (info.pointerSize === 64 && info.markers.sys_platform !== "darwin" && existsSync(lib) && !existsSync(join(layout.root, "lib64"))) {
+    if (
+      info.pointerSize === 64 &&
+      info.markers.sys_platform !== "darwin" &&
+      existsSync(lib) &&
+      !existsSync(join(layout.root, "lib64"))
+    ) {
       symlinkSync("lib", join(layout.root, "lib64"));
     }
   }
@@ -134,4 +160,3 @@ export function venvVersion(root: string): string | undefined {
     return undefined;
   }
 }
-

@@ -21,7 +21,10 @@ function provider() {
   const p = universe(table);
   // Declare `a` first (as the root's list does), and let repeatedly affected packages jump ahead.
   const order = ["root", "a", "b", "too-old"];
-  p.prioritize = (name: string, _range: Ranges, stats: PackageStats): Priority => [stats.affected >= 5 ? 1 : 0, -order.indexOf(name)];
+  p.prioritize = (name: string, _range: Ranges, stats: PackageStats): Priority => [
+    stats.affected >= 5 ? 1 : 0,
+    -order.indexOf(name),
+  ];
   return p;
 }
 
@@ -30,7 +33,9 @@ describe("conflict backjump", () => {
     [undefined, { root: "1.0.0", a: "2.0.0", b: "1.0.0", "too-old": "1.0.0" }],
     [5, { root: "1.0.0", a: "1.0.0", b: "2.0.9" }],
   ])("threshold %s", async (threshold, expected) => {
-    const solution = await resolve(provider(), "root", semver("1.0.0"), { conflictBackjumpThreshold: threshold });
+    const solution = await resolve(provider(), "root", semver("1.0.0"), {
+      conflictBackjumpThreshold: threshold,
+    });
     expect(Object.fromEntries([...solution].map(([k, v]) => [k, formatSemver(v)]))).toEqual(expected);
   });
 });

@@ -53,7 +53,10 @@ export class VersionMap {
   ) {
     const groups = new Map<string, Candidate>();
     for (const file of page.files) {
-      if (filter.excludeNewer && (!file.uploadTime || Date.parse(file.uploadTime) > filter.excludeNewer.getTime())) {
+      if (
+        filter.excludeNewer &&
+        (!file.uploadTime || Date.parse(file.uploadTime) > filter.excludeNewer.getTime())
+      ) {
         continue;
       }
       let version: Version;
@@ -80,7 +83,8 @@ export class VersionMap {
       }
       c.requiresPython ??= parseRequiresPython(file.requiresPython);
       if (wheel) c.wheels.push({ file, filename: wheel });
-      else if (!c.sdist || (file.filename.endsWith(".tar.gz") && !c.sdist.filename.endsWith(".tar.gz"))) c.sdist = file;
+      else if (!c.sdist || (file.filename.endsWith(".tar.gz") && !c.sdist.filename.endsWith(".tar.gz")))
+        c.sdist = file;
     }
     this.candidates = [...groups.values()].sort((a, b) => a.version.compare(b.version));
     for (const c of this.candidates) this.byKey.set(c.version.toString(), c);

@@ -112,7 +112,11 @@ export interface ProviderHints {
 
 export class PythonProvider implements DependencyProvider<PyPackage, Version, VersionSet> {
   readonly versionSets = pythonVersionSets;
-  readonly hints: ProviderHints = { notFound: new Set(), skippedPrereleases: new Map(), skippedYanked: new Map() };
+  readonly hints: ProviderHints = {
+    notFound: new Set(),
+    skippedPrereleases: new Map(),
+    skippedYanked: new Map(),
+  };
   /** (package key, version) → edges, for the lockfile graph. */
   readonly edges = new Map<string, Edge[]>();
   private readonly maps: Map<string, VersionMap>;
@@ -144,7 +148,11 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     this.maps = shared.maps;
     this.mapPromises = shared.mapPromises;
     this.metadataCache = shared.metadata;
-    const firstParty = [...root.dependencies, ...[...root.extras.values()].flat(), ...[...root.groups.values()].flat()];
+    const firstParty = [
+      ...root.dependencies,
+      ...[...root.extras.values()].flat(),
+      ...[...root.groups.values()].flat(),
+    ];
     this.directNames = new Set(firstParty.map((r) => r.canonicalName));
     // uv's "explicit" rule counts any clause naming a pre-release, `>1.0a1` included (packaging's
     // own `prereleases` property ignores `<` and `>` clauses, which is right for `contains` only).
@@ -260,7 +268,9 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     const prereleases = this.prereleasesAllowed(name, map);
     const upgrade = this.options.upgrade;
     const preferred =
-      upgrade === true || (upgrade instanceof Set && upgrade.has(name)) ? undefined : this.options.preferences?.get(name);
+      upgrade === true || (upgrade instanceof Set && upgrade.has(name))
+        ? undefined
+        : this.options.preferences?.get(name);
     if (preferred) {
       const c = map.get(preferred);
       if (c && this.usable(name, c, range, prereleases || preferred.isPrerelease)) return c.version;
@@ -281,20 +291,36 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
 
   // ---- dependencies ---------------------------------------------------------------------------
 
-  getDependencies(p: PyPackage, v: Version): Dependencies<PyPackage, VersionSet> | Promise<Dependencies<PyPackage, VersionSet>> {
+  getDependencies(
+    p: PyPackage,
+    v: Version,
+  ): Dependencies<PyPackage, VersionSet> | Promise<Dependencies<PyPackage, VersionSet>> {
     switch (p.kind) {
       case "python":
         return { kind: "available", dependencies: [] };
       case "root": {
-        const reqs: Array<{ req: Requirement; marker: Marker }> = this.root.dependencies.map((req) => ({ req, marker: req.marker }));
+        const reqs: Array<{ req: Requirement; marker: Marker }> = this.root.dependencies.map((req) => ({
+          req,
+          marker: req.marker,
+        }));
         const extraDeps: Array<[PyPackage, Marker]> = [];
         for (const name of [...this.root.extras.keys()].sort()) {
           extraDeps.push([extraPackage(this.root.name, name), Marker.parse(`'${name}' in extras`)]);
         }
         for (const name of [...this.root.groups.keys()].sort()) {
-          extraDeps.push([groupPackage(this.root.name, name), Marker.parse(`'${name}' in dependency_groups`)]);
+          extraDeps.push([
+            groupPackage(this.root.name, name),
+            Marker.parse(`'${name}' in dependency_groups`),
+          ]);
         }
-        return this.finish(p, v, reqs, undefined, extraDeps, this.options.requiresPython ? VersionSet.fromSpecifierSet(this.options.requiresPython) : undefined);
+        return this.finish(
+          p,
+          v,
+          reqs,
+          undefined,
+          extraDeps,
+          this.options.requiresPython ? VersionSet.fromSpecifierSet(this.options.requiresPython) : undefined,
+        );
       }
       case "group": {
         const reqs = (this.root.groups.get(p.group) ?? []).map((req) => ({ req, marker: req.marker }));
@@ -341,17 +367,24 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     const noBuild = this.options.noBuild === "all" || this.options.noBuild?.has(name);
     const target = this.options.target;
     const wheels = noBinary ? [] : c.wheels;
-    const compatible = target.kind === "specific" && target.tags ? wheels.filter((w) => target.tags?.isCompatible(w.file.filename)) : wheels;
+    const compatible =
+      target.kind === "specific" && target.tags
+        ? wheels.filter((w) => target.tags?.isCompatible(w.file.filename))
+        : wheels;
     if (compatible.length > 0) return undefined;
     if (c.sdist && !noBuild) return undefined;
-    if (noBinary && !c.sdist) return "no source distribution is available and using wheels is disabled (--no-binary)";
+    if (noBinary && !c.sdist)
+      return "no source distribution is available and using wheels is disabled (--no-binary)";
     if (noBuild && c.sdist && compatible.length === 0) {
       return c.wheels.length > 0
         ? "only a source distribution is compatible and building is disabled (--no-build)"
         : "it has no wheels and building source distributions is disabled (--no-build)";
     }
     if (c.wheels.length > 0) {
-      return `none of its wheels is compatible with the target (${c.wheels.map((w) => w.file.filename).sort().join(", ")}) and it has no source distribution`;
+      return `none of its wheels is compatible with the target (${c.wheels
+        .map((w) => w.file.filename)
+        .sort()
+        .join(", ")}) and it has no source distribution`;
     }
     return "it has no usable distribution files";
   }
@@ -377,7 +410,10 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     if (!file) return { requiresDist: [], requiresPython: undefined };
     const p = this.client.metadata(file).then((text) => {
       const meta = parseCoreMetadata(text, file.url);
-      const parsed: ParsedMetadata = { requiresDist: meta.requiresDist, requiresPython: meta.requiresPython?.toString() };
+      const parsed: ParsedMetadata = {
+        requiresDist: meta.requiresDist,
+        requiresPython: meta.requiresPython?.toString(),
+      };
       this.metadataCache.set(key, parsed);
       return parsed;
     });
@@ -401,21 +437,32 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     const entries: Array<{ pkg: PyPackage; set: VersionSet; marker: Marker }> = [];
     const env: MarkerEnvironment | undefined = target.kind === "specific" ? target.markers : undefined;
     const applies = (m: Marker): boolean => {
-      if (env) return m.evaluate(env, { extras: this.rootExtrasAll(), dependencyGroups: this.rootGroupsAll() });
+      if (env)
+        return m.evaluate(env, { extras: this.rootExtrasAll(), dependencyGroups: this.rootGroupsAll() });
       return !m.isDisjoint(this.forkMarker);
     };
     for (const [pkg, marker] of virtual) {
-      entries.push({ pkg, set: selfPin && pkg.kind === "package" ? VersionSet.exact(selfPin) : VersionSet.full(), marker });
+      entries.push({
+        pkg,
+        set: selfPin && pkg.kind === "package" ? VersionSet.exact(selfPin) : VersionSet.full(),
+        marker,
+      });
     }
     for (const { req, marker } of reqs) {
       const name = req.canonicalName;
       const replaced = this.overrides.get(name);
-      const effective = replaced && p.kind !== "root" ? replaced.map((o) => ({ req: o, marker: marker.and(o.marker) })) : [{ req, marker }];
+      const effective =
+        replaced && p.kind !== "root"
+          ? replaced.map((o) => ({ req: o, marker: marker.and(o.marker) }))
+          : [{ req, marker }];
       for (const { req: r, marker: m } of effective) {
         if (!applies(m)) continue;
         if (r.url) {
           // Direct URL requirements are resolved by the build/source layer; until then, state it.
-          return { kind: "unavailable", reason: `it requires ${r.toString()}, and direct URL requirements are not supported yet` };
+          return {
+            kind: "unavailable",
+            reason: `it requires ${r.toString()}, and direct URL requirements are not supported yet`,
+          };
         }
         let set = versionSetOf(r);
         const constraint = this.constraints.get(name);
@@ -469,7 +516,10 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
         }
         parts = next;
       }
-      throw new ForkRequest(orderForks(parts, list), `${packageKey(first.pkg)} is required as ${list.map((e) => `${e.set.toString()} (${e.marker.toString() || "always"})`).join(" and ")}`);
+      throw new ForkRequest(
+        orderForks(parts, list),
+        `${packageKey(first.pkg)} is required as ${list.map((e) => `${e.set.toString()} (${e.marker.toString() || "always"})`).join(" and ")}`,
+      );
     }
     if (pythonSet && !pythonSet.isFull()) deps.push([PYTHON, pythonSet]);
     this.edges.set(`${packageKey(p)}@${v.toString()}`, edges);
@@ -545,7 +595,10 @@ export function pythonLowerBounds(text: string): VersionSet {
   let set = lowerBoundCache.get(text);
   if (!set) {
     set = VersionSet.full();
-    for (const clause of text.split(",").map((c) => c.trim()).filter(Boolean)) {
+    for (const clause of text
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean)) {
       if (clause.startsWith("<")) continue;
       const compatible = /^~=\s*(.+)$/.exec(clause);
       try {
@@ -561,6 +614,11 @@ export function pythonLowerBounds(text: string): VersionSet {
 
 function isPoint(range: VersionSet): boolean {
   const i = range.intervals[0];
-  return !!i?.lower && !!i.upper && i.lower.inclusive && i.upper.inclusive && i.lower.version.equals(i.upper.version);
+  return (
+    !!i?.lower &&
+    !!i.upper &&
+    i.lower.inclusive &&
+    i.upper.inclusive &&
+    i.lower.version.equals(i.upper.version)
+  );
 }
-

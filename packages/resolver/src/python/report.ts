@@ -66,7 +66,10 @@ const fmtList = (vs: Version[]) =>
 export function resolutionHints(hints: ProviderHints, involved: Set<string>): string[] {
   const out: string[] = [];
   for (const name of [...hints.notFound].sort()) {
-    if (involved.has(name)) out.push(`\`${name}\` was not found in the package index; check its spelling or the configured indexes.`);
+    if (involved.has(name))
+      out.push(
+        `\`${name}\` was not found in the package index; check its spelling or the configured indexes.`,
+      );
   }
   for (const [name, versions] of [...hints.skippedPrereleases].sort(([a], [b]) => a.localeCompare(b))) {
     if (involved.has(name)) {
@@ -77,7 +80,9 @@ export function resolutionHints(hints: ProviderHints, involved: Set<string>): st
   }
   for (const [name, versions] of [...hints.skippedYanked].sort(([a], [b]) => a.localeCompare(b))) {
     if (involved.has(name)) {
-      out.push(`\`${name}\` ${fmtList(versions)} ${versions.length === 1 ? "was" : "were"} yanked; a yanked version is used only when pinned with \`==\`.`);
+      out.push(
+        `\`${name}\` ${fmtList(versions)} ${versions.length === 1 ? "was" : "were"} yanked; a yanked version is used only when pinned with \`==\`.`,
+      );
     }
   }
   return out;

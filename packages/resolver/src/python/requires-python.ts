@@ -48,7 +48,10 @@ export function lowestPython(marker: Marker, floor: Version): Version | undefine
 export function lowerBoundOf(spec: SpecifierSet | undefined): Version {
   let best = Version.parse("0");
   for (const s of spec?.specifiers ?? []) {
-    if ((s.operator === ">=" || s.operator === "==" || s.operator === "~=" || s.operator === ">") && !s.wildcard) {
+    if (
+      (s.operator === ">=" || s.operator === "==" || s.operator === "~=" || s.operator === ">") &&
+      !s.wildcard
+    ) {
       const v = Version.parse(s.version);
       if (v.compare(best) > 0) best = v;
     } else if (s.operator === "==" && s.wildcard) {

@@ -77,7 +77,11 @@ function involvedNames(tree: unknown): Set<string> {
   return names;
 }
 
-export async function resolvePython(client: IndexClient, root: RootInput, options: ResolveOptions): Promise<Resolution> {
+export async function resolvePython(
+  client: IndexClient,
+  root: RootInput,
+  options: ResolveOptions,
+): Promise<Resolution> {
   const started = performance.now();
   const rootPkg = rootPackage(root.name);
   const universal = options.target.kind === "universal";
@@ -115,9 +119,20 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
     const fork = queue.shift() as Marker;
     const pythonVersion = specificPython ?? lowestPython(fork, lowerBoundOf(options.requiresPython));
     if (!pythonVersion) continue; // a fork no Python can be in
-    const provider = new PythonProvider(client, root, rootPkg, { ...options, preferences }, fork, pythonVersion, shared);
+    const provider = new PythonProvider(
+      client,
+      root,
+      rootPkg,
+      { ...options, preferences },
+      fork,
+      pythonVersion,
+      shared,
+    );
     const formatter = new PythonReportFormatter(pythonVersion);
-    const solver = new Solver(provider, rootPkg, root.version, { formatter, conflictBackjumpThreshold: CONFLICT_THRESHOLD });
+    const solver = new Solver(provider, rootPkg, root.version, {
+      formatter,
+      conflictBackjumpThreshold: CONFLICT_THRESHOLD,
+    });
     try {
       const solution = await solver.solve();
       solved.push({ fork, solution, provider });
@@ -134,10 +149,16 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
       if (err instanceof NoSolutionError) {
         const tree = (err as NoSolutionError<PyPackage, VersionSet>).simplified;
         const report = (err as NoSolutionError<PyPackage, VersionSet>).report(formatter, []);
-        const forkText = fork.simplify(options.requiresPython ? VersionSet.fromSpecifierSet(options.requiresPython) : undefined).toString();
+        const forkText = fork
+          .simplify(options.requiresPython ? VersionSet.fromSpecifierSet(options.requiresPython) : undefined)
+          .toString();
         const where = universal && !fork.equals(base) ? ` for split (${forkText})` : "";
         const hints = resolutionHints(provider.hints, involvedNames(tree));
-        throw new ResolutionError(`No solution found when resolving dependencies${where}:\n${indent(report)}`, report, hints);
+        throw new ResolutionError(
+          `No solution found when resolving dependencies${where}:\n${indent(report)}`,
+          report,
+          hints,
+        );
       }
       throw err;
     } finally {
@@ -146,7 +167,9 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
   }
 
   const merged = new Map<string, { pkg: ResolvedPackage; markers: Marker; forks: Marker }>();
-  const simplifyUnder = options.requiresPython ? VersionSet.fromSpecifierSet(options.requiresPython) : undefined;
+  const simplifyUnder = options.requiresPython
+    ? VersionSet.fromSpecifierSet(options.requiresPython)
+    : undefined;
   const rootDeps = new Map<string, ResolvedDependency>();
   for (const { fork, solution, provider } of solved) {
     const reach = propagate(rootPkg, fork, solution, provider.edges);
@@ -161,7 +184,15 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
       if (!entry) {
         const candidate = provider.candidate(p.name, v) as Candidate;
         entry = {
-          pkg: { name: p.name, version: v, marker: Marker.FALSE, forkMarker: Marker.FALSE, candidate, extras: [], dependencies: [] },
+          pkg: {
+            name: p.name,
+            version: v,
+            marker: Marker.FALSE,
+            forkMarker: Marker.FALSE,
+            candidate,
+            extras: [],
+            dependencies: [],
+          },
           markers: Marker.FALSE,
           forks: Marker.FALSE,
         };
@@ -171,16 +202,21 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
       entry.forks = entry.forks.or(fork);
       // Dependencies of the package and of each of its extras that this fork uses.
       const sources: PyPackage[] = [p];
-      for (const q of solution.keys()) if (q.kind === "extra" && q.name === p.name) {
-        sources.push(q);
-        if (!entry.pkg.extras.includes(q.extra)) entry.pkg.extras.push(q.extra);
-      }
+      for (const q of solution.keys())
+        if (q.kind === "extra" && q.name === p.name) {
+          sources.push(q);
+          if (!entry.pkg.extras.includes(q.extra)) entry.pkg.extras.push(q.extra);
+        }
       for (const src of sources) {
         for (const e of provider.edges.get(`${packageKey(src)}@${v.toString()}`) ?? []) {
           const depName = distributionName(e.to);
           const depVersion = versionOf.get(packageKey(e.to));
           if (!depName || !depVersion || depName === p.name) continue;
-          addDependency(entry.pkg.dependencies, { name: depName, version: depVersion, marker: fork.and(e.marker) });
+          addDependency(entry.pkg.dependencies, {
+            name: depName,
+            version: depVersion,
+            marker: fork.and(e.marker),
+          });
         }
       }
     }
@@ -190,7 +226,11 @@ export async function resolvePython(client: IndexClient, root: RootInput, option
       if (!depName || !depVersion) continue;
       const key = `${depName}==${depVersion.toString()}`;
       const prev = rootDeps.get(key);
-      rootDeps.set(key, { name: depName, version: depVersion, marker: (prev?.marker ?? Marker.FALSE).or(fork.and(e.marker)) });
+      rootDeps.set(key, {
+        name: depName,
+        version: depVersion,
+        marker: (prev?.marker ?? Marker.FALSE).or(fork.and(e.marker)),
+      });
     }
   }
   const simplify = (m: Marker) => m.simplify(simplifyUnder);
