@@ -460,6 +460,20 @@ async function executeWithClient(
     cacheDir,
     offline: opts.offline === true,
   });
+  const { buildEnvInstaller } = await import("./build-env-installer");
+  // Sources (sdists, the project itself) are built in isolated environments whose build
+  // requirements are resolved against the same indexes and installed by the same machinery.
+  const buildWheel = async (d: PlannedDistribution): Promise<string> => {
+    const { buildWheel: build } = await import("@lockstep/build");
+    const source = d.kind === "directory" ? (d.path ?? ".") : await client.download(distFileOf(d));
+    const built = await build(source, {
+      interpreter: info,
+      cacheDir,
+      editable: d.editable === true,
+      installer: buildEnvInstaller(client, cacheDir, buildWheel),
+    });
+    return built.wheelPath;
+  };
   try {
     return await executeSync(plan, {
       venv,
@@ -469,24 +483,7 @@ async function executeWithClient(
       ...(opts.linkMode ? { linkMode: opts.linkMode } : {}),
       compileBytecode: opts.compileBytecode,
       requested,
-      buildWheel: async (d) => {
-        const { buildWheel } = await import("@lockstep/build");
-        const source = d.kind === "directory" ? (d.path ?? ".") : await client.download(distFileOf(d));
-        const built = await buildWheel(source, {
-          interpreter: info,
-          cacheDir,
-          editable: d.editable === true,
-          installer: (requirements) =>
-            Promise.reject(
-              new LockstepError(
-                "build-requirements-unsupported",
-                `installing build requirements (${requirements.join(", ")}) is not supported by \`lockstep sync\` yet`,
-                { hint: "a backend with `requires = []` (e.g. in-tree via `backend-path`) builds today" },
-              ),
-            ),
-        });
-        return built.wheelPath;
-      },
+      buildWheel,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
   } finally {

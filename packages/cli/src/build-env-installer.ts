@@ -1,0 +1,71 @@
+/**
+ * Filling an isolated build environment (PEP 517/518) with its build requirements: resolve them
+ * for the build venv's own interpreter against the project's indexes, then install them with the
+ * same sync machinery as the project (cache, hash checks, links). Source distributions among the
+ * build requirements are built in turn through `buildWheel`.
+ */
+import type { IndexClient } from "@lockstep/index";
+import { lockFromResolution, selectForEnvironment } from "@lockstep/lockfile";
+import { Version } from "@lockstep/pep440";
+import { Requirement } from "@lockstep/pep508";
+import type { Venv } from "@lockstep/python";
+import { queryInterpreter } from "@lockstep/python";
+import { resolvePython } from "@lockstep/resolver";
+import { executeSync, planSync, readInstalled } from "@lockstep/sync";
+import type { PlannedDistribution } from "@lockstep/sync";
+import { TagPriority, supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
+
+export type BuildWheelFn = (d: PlannedDistribution) => Promise<string>;
+
+export function buildEnvInstaller(client: IndexClient, cacheDir: string, buildWheel: BuildWheelFn) {
+  return async (requirements: string[], venv: Venv): Promise<void> => {
+    const info = queryInterpreter(venv.python, cacheDir);
+    const libc = info.libc
+      ? { libc: { kind: info.libc.kind, version: info.libc.version.split(".").map(Number).slice(0, 2) as [number, number] } }
+      : {};
+    const tags = supportedTags(targetFromMarkerEnvironment(info.markers, libc));
+    const resolution = await resolvePython(
+      client,
+      {
+        name: "build-environment",
+        version: Version.parse("0"),
+        dependencies: requirements.map((r) => Requirement.parse(r)),
+        extras: new Map(),
+        groups: new Map(),
+      },
+      { target: { kind: "specific", markers: info.markers, tags: new TagPriority(tags) }, requiresPython: undefined },
+    );
+    const lock = lockFromResolution(resolution, {
+      projectName: "build-environment",
+      dependencies: requirements,
+      optionalDependencies: {},
+      dependencyGroups: {},
+      defaultGroups: [],
+      constraints: [],
+      overrides: [],
+      environments: [],
+      indexes: [],
+      resolution: "highest",
+      prerelease: "if-necessary-or-explicit",
+      isPackage: false,
+    });
+    const planned: PlannedDistribution[] = selectForEnvironment(lock, info.markers, { tags, extras: [], groups: [] }).map(
+      (i) => {
+        if (i.kind !== "wheel" && i.kind !== "sdist") {
+          throw new Error(`build requirement ${i.name} resolved to an unsupported ${i.kind} source`);
+        }
+        return {
+          name: i.name,
+          version: i.version ?? "0",
+          kind: i.kind,
+          url: i.url,
+          filename: i.filename,
+          hashes: i.hashes,
+          size: i.size,
+        };
+      },
+    );
+    const plan = planSync(planned, readInstalled(venv.sitePackages), { inexact: true });
+    await executeSync(plan, { venv, interpreter: info, client, cacheDir, buildWheel });
+  };
+}
