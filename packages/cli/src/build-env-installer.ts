@@ -4,11 +4,13 @@
  * same sync machinery as the project (cache, hash checks, links). Source distributions among the
  * build requirements are built in turn through `buildWheel`.
  */
-import type { IndexClient } from "@lockstep/index";
+import type { DistFile, IndexClient } from "@lockstep/index";
+import { basename } from "node:path";
+import { pathToFileURL } from "node:url";
 import { lockFromResolution, selectForEnvironment } from "@lockstep/lockfile";
 import { Version } from "@lockstep/pep440";
 import { Requirement } from "@lockstep/pep508";
-import type { Venv } from "@lockstep/python";
+import type { InterpreterInfo, Venv } from "@lockstep/python";
 import { queryInterpreter } from "@lockstep/python";
 import { resolvePython } from "@lockstep/resolver";
 import { executeSync, planSync, readInstalled } from "@lockstep/sync";
@@ -21,7 +23,12 @@ export function buildEnvInstaller(client: IndexClient, cacheDir: string, buildWh
   return async (requirements: string[], venv: Venv): Promise<void> => {
     const info = queryInterpreter(venv.python, cacheDir);
     const libc = info.libc
-      ? { libc: { kind: info.libc.kind, version: info.libc.version.split(".").map(Number).slice(0, 2) as [number, number] } }
+      ? {
+          libc: {
+            kind: info.libc.kind,
+            version: info.libc.version.split(".").map(Number).slice(0, 2) as [number, number],
+          },
+        }
       : {};
     const tags = supportedTags(targetFromMarkerEnvironment(info.markers, libc));
     const resolution = await resolvePython(
@@ -33,7 +40,10 @@ export function buildEnvInstaller(client: IndexClient, cacheDir: string, buildWh
         extras: new Map(),
         groups: new Map(),
       },
-      { target: { kind: "specific", markers: info.markers, tags: new TagPriority(tags) }, requiresPython: undefined },
+      {
+        target: { kind: "specific", markers: info.markers, tags: new TagPriority(tags) },
+        requiresPython: undefined,
+      },
     );
     const lock = lockFromResolution(resolution, {
       projectName: "build-environment",
@@ -49,23 +59,70 @@ export function buildEnvInstaller(client: IndexClient, cacheDir: string, buildWh
       prerelease: "if-necessary-or-explicit",
       isPackage: false,
     });
-    const planned: PlannedDistribution[] = selectForEnvironment(lock, info.markers, { tags, extras: [], groups: [] }).map(
-      (i) => {
-        if (i.kind !== "wheel" && i.kind !== "sdist") {
-          throw new Error(`build requirement ${i.name} resolved to an unsupported ${i.kind} source`);
-        }
-        return {
-          name: i.name,
-          version: i.version ?? "0",
-          kind: i.kind,
-          url: i.url,
-          filename: i.filename,
-          hashes: i.hashes,
-          size: i.size,
-        };
-      },
-    );
+    const planned: PlannedDistribution[] = selectForEnvironment(lock, info.markers, {
+      tags,
+      extras: [],
+      groups: [],
+    }).map((i) => {
+      if (i.kind !== "wheel" && i.kind !== "sdist") {
+        throw new Error(`build requirement ${i.name} resolved to an unsupported ${i.kind} source`);
+      }
+      return {
+        name: i.name,
+        version: i.version ?? "0",
+        kind: i.kind,
+        url: i.url,
+        filename: i.filename,
+        hashes: i.hashes,
+        size: i.size,
+      };
+    });
     const plan = planSync(planned, readInstalled(venv.sitePackages), { inexact: true });
     await executeSync(plan, { venv, interpreter: info, client, cacheDir, buildWheel });
+  };
+}
+
+/**
+ * Building sources for one interpreter: wheels for sync (sdists, source trees, the editable project)
+ * and metadata for the resolver (sdists whose PKG-INFO is dynamic), all through isolated build
+ * environments filled by `buildEnvInstaller`.
+ */
+export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter: () => InterpreterInfo) {
+  const buildWheel: BuildWheelFn = async (d) => {
+    const { buildWheel: build } = await import("@lockstep/build");
+    const source = d.kind === "directory" ? (d.path ?? ".") : await client.download(distFileOf(d));
+    const built = await build(source, {
+      interpreter: interpreter(),
+      cacheDir,
+      editable: d.editable === true,
+      installer: buildEnvInstaller(client, cacheDir, buildWheel),
+    });
+    return built.wheelPath;
+  };
+  const buildMetadata = async (_file: DistFile, archivePath: string): Promise<string> => {
+    const { prepareMetadata } = await import("@lockstep/build");
+    const prepared = await prepareMetadata(archivePath, {
+      interpreter: interpreter(),
+      cacheDir,
+      installer: buildEnvInstaller(client, cacheDir, buildWheel),
+    });
+    return prepared.metadataText;
+  };
+  return { buildWheel, buildMetadata };
+}
+
+/** The index-client view of a planned distribution (for downloading it). */
+export function distFileOf(d: PlannedDistribution): DistFile {
+  const url = d.url ?? pathToFileURL(d.path ?? "").href;
+  return {
+    filename: d.filename ?? basename(new URL(url).pathname),
+    url,
+    hashes: d.hashes,
+    requiresPython: undefined,
+    yanked: false,
+    size: d.size,
+    uploadTime: undefined,
+    coreMetadata: false,
+    source: url,
   };
 }

@@ -13,6 +13,8 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { LockstepError } from "@lockstep/errors";
+import { findInterpreter } from "@lockstep/python";
+import type { InterpreterInfo } from "@lockstep/python";
 import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
 import { checkRequiredVersion } from "@lockstep/pyproject";
@@ -176,11 +178,25 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     import("@lockstep/resolver"),
     import("@lockstep/pep508"),
   ]);
-  const client = new IndexClient({
+  const { sourceBuilder } = await import("./build-env-installer");
+  const { defaultCacheDir } = await import("@lockstep/index");
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  // Source distributions with dynamic metadata are built (PEP 517 prepare_metadata) for an
+  // interpreter that satisfies the project; it is looked for only if such an sdist turns up.
+  let interpreter: InterpreterInfo | undefined;
+  const pickInterpreter = (): InterpreterInfo =>
+    (interpreter ??= findInterpreter({
+      requiresPython: project.requiresPython?.specifiers,
+      projectDir: project.root,
+      cacheDir,
+    }));
+  const client: InstanceType<typeof IndexClient> = new IndexClient({
+    buildMetadata: (file, archive) =>
+      sourceBuilder(client, cacheDir, pickInterpreter).buildMetadata(file, archive),
     indexes: pi.indexes.map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: i.default })),
     findLinks: [...(opts.findLinks ?? [])],
     pins: pi.pins,
-    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    cacheDir,
     offline: opts.offline === true,
     refresh: opts.refresh === true,
     refreshPackages: [...(opts.refreshPackages ?? [])],

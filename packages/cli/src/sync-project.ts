@@ -15,9 +15,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, realpathSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { LockstepError } from "@lockstep/errors";
-import type { DistFile } from "@lockstep/index";
 import { readLock, selectForEnvironment } from "@lockstep/lockfile";
 import type { InstallItem, Lock } from "@lockstep/lockfile";
 import { canonicalizeName, Requirement } from "@lockstep/pep508";
@@ -234,21 +232,6 @@ function plannedFrom(
   };
 }
 
-function distFileOf(d: PlannedDistribution): DistFile {
-  const url = d.url ?? pathToFileURL(d.path ?? "").href;
-  return {
-    filename: d.filename ?? basename(new URL(url).pathname),
-    url,
-    hashes: d.hashes,
-    requiresPython: undefined,
-    yanked: false,
-    size: d.size,
-    uploadTime: undefined,
-    coreMetadata: false,
-    source: url,
-  };
-}
-
 /** The names that get REQUESTED: the project, its dependencies and the selected groups' requirements. */
 function requestedNames(project: Project, lock: Lock, groups: string[], onlyGroups: boolean): Set<string> {
   const out = new Set<string>();
@@ -460,20 +443,10 @@ async function executeWithClient(
     cacheDir,
     offline: opts.offline === true,
   });
-  const { buildEnvInstaller } = await import("./build-env-installer");
+  const { sourceBuilder } = await import("./build-env-installer");
   // Sources (sdists, the project itself) are built in isolated environments whose build
   // requirements are resolved against the same indexes and installed by the same machinery.
-  const buildWheel = async (d: PlannedDistribution): Promise<string> => {
-    const { buildWheel: build } = await import("@lockstep/build");
-    const source = d.kind === "directory" ? (d.path ?? ".") : await client.download(distFileOf(d));
-    const built = await build(source, {
-      interpreter: info,
-      cacheDir,
-      editable: d.editable === true,
-      installer: buildEnvInstaller(client, cacheDir, buildWheel),
-    });
-    return built.wheelPath;
-  };
+  const { buildWheel } = sourceBuilder(client, cacheDir, () => info);
   try {
     return await executeSync(plan, {
       venv,

@@ -48,17 +48,41 @@ test("the project is built editable with a backend fetched from the index, then 
   );
   writeFileSync(join(dir, "PKG-INFO"), "Metadata-Version: 2.2\nName: needs-backend\nVersion: 0.3.0\n");
   writeFileSync(join(dir, "needs_backend.py"), "VALUE = 3\n");
-  const env: NodeJS.ProcessEnv = { ...process.env, LOCKSTEP_CACHE_DIR: mkdtempSync(join(tmpdir(), "c-")), NO_COLOR: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOCKSTEP_CACHE_DIR: mkdtempSync(join(tmpdir(), "c-")),
+    NO_COLOR: "1",
+  };
   delete env.VIRTUAL_ENV;
-  const sync = await run(process.execPath, [entry, "sync", "--python", PY312, "--index-url", server.url], { cwd: dir, env });
+  const sync = await run(process.execPath, [entry, "sync", "--python", PY312, "--index-url", server.url], {
+    cwd: dir,
+    env,
+  });
   expect(sync.stderr).toContain("+ needs-backend==0.3.0");
   expect(sync.code, sync.stderr).toBe(0);
-  expect(existsSync(join(dir, ".venv", "lib", "python3.12", "site-packages", "needs_backend-0.3.0.dist-info"))).toBe(true);
+  expect(
+    existsSync(join(dir, ".venv", "lib", "python3.12", "site-packages", "needs_backend-0.3.0.dist-info")),
+  ).toBe(true);
   // The backend was only a build requirement: it is not in the project's venv.
-  expect(existsSync(join(dir, ".venv", "lib", "python3.12", "site-packages", "lockstep_test_backend.py"))).toBe(false);
+  expect(
+    existsSync(join(dir, ".venv", "lib", "python3.12", "site-packages", "lockstep_test_backend.py")),
+  ).toBe(false);
   // Editable: a change to the source is seen without re-syncing.
   writeFileSync(join(dir, "needs_backend.py"), "VALUE = 4\n");
-  const out = await run(process.execPath, [entry, "run", "--index-url", server.url, "--", "python", "-c", "import needs_backend; print(needs_backend.VALUE)"], { cwd: dir, env });
+  const out = await run(
+    process.execPath,
+    [
+      entry,
+      "run",
+      "--index-url",
+      server.url,
+      "--",
+      "python",
+      "-c",
+      "import needs_backend; print(needs_backend.VALUE)",
+    ],
+    { cwd: dir, env },
+  );
   expect(out.stdout.trim()).toBe("4");
   expect(server.count("/simple/lockstep-test-backend/")).toBeGreaterThan(0);
 }, 180_000);
