@@ -5,11 +5,12 @@
  * locks.
  */
 import type { Argv } from "yargs";
+import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "./shared-options";
 import type { DependencyTarget } from "@lockstep/pyproject";
 import { UsageError } from "../usage-error";
 import { formatDuration, plural, warn } from "../output";
 import type { Output } from "../output";
-import { PRERELEASE_CHOICES, projectOption, RESOLUTION_CHOICES } from "./lock";
+import { projectOption } from "./lock";
 import { LINK_MODES, performSync } from "./sync";
 
 export interface EditArgs {
@@ -59,35 +60,8 @@ export function editFlags<T>(y: Argv<T>, verb: "Add" | "Remove") {
       type: "boolean",
       describe: "Compile the installed Python files to bytecode",
     })
-    .option("index-url", {
-      alias: "i",
-      type: "string",
-      describe: "Replace the default index (PyPI) with this URL",
-    })
-    .option("extra-index-url", {
-      type: "string",
-      array: true,
-      describe: "Another index, asked before the default one",
-    })
-    .option("find-links", {
-      alias: "f",
-      type: "string",
-      array: true,
-      describe: "A directory or flat HTML page of distributions",
-    })
-    .option("offline", { type: "boolean", describe: "Use only the cache; make no network request" })
-    .option("cache-dir", { type: "string", describe: "The cache directory" })
-    .option("prerelease", {
-      type: "string",
-      choices: PRERELEASE_CHOICES,
-      describe: "When pre-releases may be chosen",
-    })
-    .option("resolution", {
-      type: "string",
-      choices: RESOLUTION_CHOICES,
-      describe: "Which versions to prefer",
-    })
-    .option("exclude-newer", { type: "string", describe: "Ignore files uploaded after this date" })
+    .options(INDEX_OPTIONS)
+    .options(RESOLVER_OPTIONS)
     .conflicts("optional", ["group", "dev"])
     .conflicts("group", "dev")
     .conflicts("frozen", "locked");

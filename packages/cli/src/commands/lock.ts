@@ -5,6 +5,7 @@
  * prints the outcome.
  */
 import type { Argv } from "yargs";
+import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "./shared-options";
 import { formatDuration, plural, warn } from "../output";
 import type { Output } from "../output";
 
@@ -28,14 +29,7 @@ export interface LockArgs {
   "exclude-newer"?: string | undefined;
 }
 
-export const PRERELEASE_CHOICES = [
-  "disallow",
-  "allow",
-  "if-necessary",
-  "explicit",
-  "if-necessary-or-explicit",
-];
-export const RESOLUTION_CHOICES = ["highest", "lowest", "lowest-direct"];
+export { PRERELEASE_CHOICES, RESOLUTION_CHOICES } from "./shared-options";
 
 /** Flags shared by every command that finds a project. */
 export function projectOption<T>(y: Argv<T>) {
@@ -67,47 +61,14 @@ export function lockBuilder<T>(y: Argv<T>) {
       array: true,
       describe: "Ignore the locked version of this package",
     })
-    .option("index-url", {
-      alias: "i",
-      type: "string",
-      describe: "Replace the default index (PyPI) with this URL",
-    })
-    .option("extra-index-url", {
-      type: "string",
-      array: true,
-      describe: "Another index, asked before the default one",
-    })
-    .option("find-links", {
-      alias: "f",
-      type: "string",
-      array: true,
-      describe: "A directory or flat HTML page of distributions",
-    })
-    .option("offline", { type: "boolean", describe: "Use only the cache; make no network request" })
-    .option("cache-dir", {
-      type: "string",
-      describe: "The cache directory (default: $LOCKSTEP_CACHE_DIR or ~/.cache/lockstep)",
-    })
+    .options(INDEX_OPTIONS)
     .option("refresh", { type: "boolean", describe: "Revalidate every cached index page" })
     .option("refresh-package", {
       type: "string",
       array: true,
       describe: "Revalidate this package's cached index page",
     })
-    .option("prerelease", {
-      type: "string",
-      choices: PRERELEASE_CHOICES,
-      describe: "When pre-releases may be chosen",
-    })
-    .option("resolution", {
-      type: "string",
-      choices: RESOLUTION_CHOICES,
-      describe: "Which versions to prefer",
-    })
-    .option("exclude-newer", {
-      type: "string",
-      describe: "Ignore files uploaded after this date or RFC 3339 time",
-    })
+    .options(RESOLVER_OPTIONS)
     .conflicts("check", ["frozen", "upgrade", "upgrade-package", "dry-run"])
     .conflicts("locked", ["frozen", "upgrade", "upgrade-package", "dry-run"])
     .conflicts("frozen", ["upgrade", "upgrade-package", "dry-run"]);

@@ -5,12 +5,13 @@
  * the second only when the first cannot prove the venv is already in sync.
  */
 import type { Argv } from "yargs";
+import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "./shared-options";
 import type { LinkMode } from "@lockstep/wheel";
 import type { SyncEvent } from "@lockstep/sync";
 import { formatDuration, plural, processOutput, warn } from "../output";
 import type { Output } from "../output";
 import type { SyncOutcome, SyncProjectOptions } from "../sync-project";
-import { PRERELEASE_CHOICES, projectOption, RESOLUTION_CHOICES } from "./lock";
+import { projectOption } from "./lock";
 
 export const LINK_MODES = ["hardlink", "clone", "copy", "symlink"] as const;
 
@@ -113,41 +114,8 @@ export function syncFlags<T>(y: Argv<T>) {
       type: "boolean",
       describe: "Compile the installed Python files to bytecode",
     })
-    .option("index-url", {
-      alias: "i",
-      type: "string",
-      describe: "Replace the default index (PyPI) with this URL",
-    })
-    .option("extra-index-url", {
-      type: "string",
-      array: true,
-      describe: "Another index, asked before the default one",
-    })
-    .option("find-links", {
-      alias: "f",
-      type: "string",
-      array: true,
-      describe: "A directory or flat HTML page of distributions",
-    })
-    .option("offline", { type: "boolean", describe: "Use only the cache; make no network request" })
-    .option("cache-dir", {
-      type: "string",
-      describe: "The cache directory (default: $LOCKSTEP_CACHE_DIR or ~/.cache/lockstep)",
-    })
-    .option("prerelease", {
-      type: "string",
-      choices: PRERELEASE_CHOICES,
-      describe: "When pre-releases may be chosen (re-locking)",
-    })
-    .option("resolution", {
-      type: "string",
-      choices: RESOLUTION_CHOICES,
-      describe: "Which versions to prefer (re-locking)",
-    })
-    .option("exclude-newer", {
-      type: "string",
-      describe: "Ignore files uploaded after this date (re-locking)",
-    })
+    .options(INDEX_OPTIONS)
+    .options(RESOLVER_OPTIONS)
     .conflicts("frozen", "locked")
     .conflicts("only-group", ["extra", "all-extras", "group", "all-groups"]);
 }
