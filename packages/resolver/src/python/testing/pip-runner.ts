@@ -13,6 +13,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalizeName } from "@lockstep/pep508";
+import { cleanPipEnv } from "../../../../../fixtures/src/pip-helpers";
 
 export interface PipOutcome {
   kind: "solved" | "no-solution" | "error";
@@ -24,15 +25,7 @@ export interface PipOutcome {
 }
 
 /** The current environment without any `PIP_*` variable, and with no pip config file. */
-export function isolatedPipEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.toUpperCase().startsWith("PIP_")) env[key] = value;
-  }
-  env.PIP_CONFIG_FILE = "/dev/null";
-  env.PYTHONDONTWRITEBYTECODE = "1";
-  return env;
-}
+export const isolatedPipEnv = cleanPipEnv;
 
 function spawnCollect(
   program: string,
