@@ -166,16 +166,26 @@ export function complementList(a: IntervalList): IntervalList {
 }
 
 export function listContains(a: IntervalList, v: Version): boolean {
-  for (const iv of a) {
-    if (iv.upper !== undefined) {
-      const c = compareVersions(v, iv.upper.version);
-      if (c > 0 || (c === 0 && !iv.upper.inclusive)) continue;
+  // Binary search for the first interval whose upper bound is not below `v` (the list is sorted
+  // and disjoint): a resolver's ranges gain one hole per rejected version, so they can be long.
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const upper = a[mid]!.upper;
+    let below = false;
+    if (upper !== undefined) {
+      const c = compareVersions(v, upper.version);
+      below = c > 0 || (c === 0 && !upper.inclusive);
     }
-    if (iv.lower === undefined) return true;
-    const c = compareVersions(v, iv.lower.version);
-    return c > 0 || (c === 0 && iv.lower.inclusive);
+    if (below) lo = mid + 1;
+    else hi = mid;
   }
-  return false;
+  const iv = a[lo];
+  if (iv === undefined) return false;
+  if (iv.lower === undefined) return true;
+  const c = compareVersions(v, iv.lower.version);
+  return c > 0 || (c === 0 && iv.lower.inclusive);
 }
 
 function boundsEqual(a: Bound | undefined, b: Bound | undefined): boolean {

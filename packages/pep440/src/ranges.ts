@@ -53,6 +53,7 @@ export class VersionSet {
   /** The shared list when every kind agrees, otherwise undefined and `byClass` holds eight. */
   private readonly uniform: IntervalList | undefined;
   private readonly byClass: readonly IntervalList[] | undefined;
+  private complementMemo: VersionSet | undefined;
 
   /** @internal */
   constructor(uniform: IntervalList | undefined, byClass: readonly IntervalList[] | undefined) {
@@ -137,8 +138,17 @@ export class VersionSet {
   }
 
   complement(): VersionSet {
-    if (this.uniform !== undefined) return VersionSet.of(complementList(this.uniform));
-    return VersionSet.ofClasses((this.byClass as IntervalList[]).map(complementList));
+    // Sets are immutable, and the resolver asks for the complement of the same set over and over
+    // (every subset test): remember it, and let the complement know its own complement.
+    if (this.complementMemo === undefined) {
+      const c =
+        this.uniform !== undefined
+          ? VersionSet.of(complementList(this.uniform))
+          : VersionSet.ofClasses((this.byClass as IntervalList[]).map(complementList));
+      if (c !== FULL_SET && c !== EMPTY_SET && c.complementMemo === undefined) c.complementMemo = this;
+      this.complementMemo = c;
+    }
+    return this.complementMemo;
   }
 
   contains(v: Version): boolean {
