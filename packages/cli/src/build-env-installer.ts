@@ -5,15 +5,13 @@
  * build requirements are built in turn through `buildWheel`.
  */
 import type { DistFile, IndexClient } from "@lockstep/index";
-import { basename } from "node:path";
-import { pathToFileURL } from "node:url";
 import { lockFromResolution, selectForEnvironment } from "@lockstep/lockfile";
 import { Version } from "@lockstep/pep440";
 import { Requirement } from "@lockstep/pep508";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
 import { queryInterpreter } from "@lockstep/python";
 import { resolvePython } from "@lockstep/resolver";
-import { executeSync, planSync, readInstalled } from "@lockstep/sync";
+import { distFile, executeSync, planSync, readInstalled } from "@lockstep/sync";
 import type { PlannedDistribution } from "@lockstep/sync";
 import { TagPriority, supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
 
@@ -90,7 +88,7 @@ export function buildEnvInstaller(client: IndexClient, cacheDir: string, buildWh
 export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter: () => InterpreterInfo) {
   const buildWheel: BuildWheelFn = async (d) => {
     const { buildWheel: build } = await import("@lockstep/build");
-    const source = d.kind === "directory" ? (d.path ?? ".") : await client.download(distFileOf(d));
+    const source = d.kind === "directory" ? (d.path ?? ".") : await client.download(distFile(d));
     const built = await build(source, {
       interpreter: interpreter(),
       cacheDir,
@@ -109,20 +107,4 @@ export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter
     return prepared.metadataText;
   };
   return { buildWheel, buildMetadata };
-}
-
-/** The index-client view of a planned distribution (for downloading it). */
-export function distFileOf(d: PlannedDistribution): DistFile {
-  const url = d.url ?? pathToFileURL(d.path ?? "").href;
-  return {
-    filename: d.filename ?? basename(new URL(url).pathname),
-    url,
-    hashes: d.hashes,
-    requiresPython: undefined,
-    yanked: false,
-    size: d.size,
-    uploadTime: undefined,
-    coreMetadata: false,
-    source: url,
-  };
 }

@@ -119,7 +119,8 @@ function sourceOf(d: PlannedDistribution): string {
   return d.url ?? d.path ?? d.filename ?? `${d.name}==${d.version}`;
 }
 
-function distFile(d: PlannedDistribution): DistFile {
+/** The index-client view of a planned distribution, for downloading it. */
+export function distFile(d: PlannedDistribution): DistFile {
   const url = d.url ?? pathToFileURL(d.path ?? "").href;
   return {
     filename: d.filename ?? basename(new URL(url).pathname),
