@@ -51,18 +51,9 @@ import {
   sha256File,
   writeState,
 } from "./sync-state";
+import type { Selection } from "./sync-state";
 
-export interface Selection {
-  extras: readonly string[];
-  allExtras: boolean;
-  groups: readonly string[];
-  noGroups: readonly string[];
-  onlyGroups: readonly string[];
-  allGroups: boolean;
-  noDefaultGroups: boolean;
-  noDev: boolean;
-  noInstallProject: boolean;
-}
+export type { Selection } from "./sync-state";
 
 export interface SyncProjectOptions extends SettingFlags, Selection {
   project?: string | undefined;

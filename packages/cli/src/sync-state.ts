@@ -51,9 +51,8 @@ export interface SyncState {
   selected: number;
 }
 
-/** Options that change what a sync selects or how the venv must look; part of the state's key. */
-export interface SyncKeyInput {
-  python: string | undefined;
+/** What a sync selects from the lock (extras, groups, the project itself). */
+export interface Selection {
   extras: readonly string[];
   allExtras: boolean;
   groups: readonly string[];
@@ -63,6 +62,11 @@ export interface SyncKeyInput {
   noDefaultGroups: boolean;
   noDev: boolean;
   noInstallProject: boolean;
+}
+
+/** Options that change what a sync selects or how the venv must look; part of the state's key. */
+export interface SyncKeyInput extends Selection {
+  python: string | undefined;
   inexact: boolean;
   compileBytecode: boolean;
   /** Index settings given on the command line (they take part in the lock's freshness). */

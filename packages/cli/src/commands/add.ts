@@ -6,6 +6,7 @@
  */
 import type { Argv } from "yargs";
 import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "./shared-options";
+import type { SharedFlagArgs } from "./shared-options";
 import type { DependencyTarget } from "@lockstep/pyproject";
 import { UsageError } from "../usage-error";
 import { formatDuration, plural, warn } from "../output";
@@ -13,7 +14,7 @@ import type { Output } from "../output";
 import { projectOption } from "./lock";
 import { LINK_MODES, performSync } from "./sync";
 
-export interface EditArgs {
+export interface EditArgs extends SharedFlagArgs {
   project?: string | undefined;
   python?: string | undefined;
   frozen?: boolean | undefined;
@@ -24,14 +25,6 @@ export interface EditArgs {
   dev?: boolean | undefined;
   "link-mode"?: string | undefined;
   "compile-bytecode"?: boolean | undefined;
-  "index-url"?: string | undefined;
-  "extra-index-url"?: string[] | undefined;
-  "find-links"?: string[] | undefined;
-  offline?: boolean | undefined;
-  "cache-dir"?: string | undefined;
-  prerelease?: string | undefined;
-  resolution?: string | undefined;
-  "exclude-newer"?: string | undefined;
 }
 
 export interface AddArgs extends EditArgs {

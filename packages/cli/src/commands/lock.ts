@@ -6,10 +6,11 @@
  */
 import type { Argv } from "yargs";
 import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "./shared-options";
+import type { SharedFlagArgs } from "./shared-options";
 import { formatDuration, plural, warn } from "../output";
 import type { Output } from "../output";
 
-export interface LockArgs {
+export interface LockArgs extends SharedFlagArgs {
   project?: string | undefined;
   check?: boolean | undefined;
   locked?: boolean | undefined;
@@ -17,16 +18,8 @@ export interface LockArgs {
   "dry-run"?: boolean | undefined;
   upgrade?: boolean | undefined;
   "upgrade-package"?: string[] | undefined;
-  "index-url"?: string | undefined;
-  "extra-index-url"?: string[] | undefined;
-  "find-links"?: string[] | undefined;
-  offline?: boolean | undefined;
-  "cache-dir"?: string | undefined;
   refresh?: boolean | undefined;
   "refresh-package"?: string[] | undefined;
-  prerelease?: string | undefined;
-  resolution?: string | undefined;
-  "exclude-newer"?: string | undefined;
 }
 
 export { PRERELEASE_CHOICES, RESOLUTION_CHOICES } from "./shared-options";

@@ -33,3 +33,15 @@ export const RESOLVER_OPTIONS = {
   resolution: { type: "string", choices: RESOLUTION_CHOICES, describe: "Which versions to prefer" },
   "exclude-newer": { type: "string", describe: "Ignore files uploaded after this date or RFC 3339 time" },
 } as const;
+
+/** The parsed values of INDEX_OPTIONS and RESOLVER_OPTIONS. */
+export interface SharedFlagArgs {
+  "index-url"?: string | undefined;
+  "extra-index-url"?: string[] | undefined;
+  "find-links"?: string[] | undefined;
+  offline?: boolean | undefined;
+  "cache-dir"?: string | undefined;
+  prerelease?: string | undefined;
+  resolution?: string | undefined;
+  "exclude-newer"?: string | undefined;
+}

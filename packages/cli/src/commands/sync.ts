@@ -6,6 +6,7 @@
  */
 import type { Argv } from "yargs";
 import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "./shared-options";
+import type { SharedFlagArgs } from "./shared-options";
 import type { LinkMode } from "@lockstep/wheel";
 import type { SyncEvent } from "@lockstep/sync";
 import { formatDuration, plural, processOutput, warn } from "../output";
@@ -16,7 +17,7 @@ import { projectOption } from "./lock";
 export const LINK_MODES = ["hardlink", "clone", "copy", "symlink"] as const;
 
 /** Flags of every command that syncs (`sync`, `run`, `add`, `remove`). */
-export interface SyncFlags {
+export interface SyncFlags extends SharedFlagArgs {
   project?: string | undefined;
   python?: string | undefined;
   frozen?: boolean | undefined;
@@ -33,14 +34,6 @@ export interface SyncFlags {
   inexact?: boolean | undefined;
   "link-mode"?: string | undefined;
   "compile-bytecode"?: boolean | undefined;
-  "index-url"?: string | undefined;
-  "extra-index-url"?: string[] | undefined;
-  "find-links"?: string[] | undefined;
-  offline?: boolean | undefined;
-  "cache-dir"?: string | undefined;
-  prerelease?: string | undefined;
-  resolution?: string | undefined;
-  "exclude-newer"?: string | undefined;
 }
 
 export interface SyncArgs extends SyncFlags {
