@@ -12,6 +12,7 @@ export * from "./core-metadata-format";
 export * from "./zip";
 export * from "./wheel-archive";
 export * from "./record";
+export * from "./hash-digest";
 export * from "./scripts";
 export * from "./install-unpack";
 export * from "./install-link";

@@ -38,6 +38,11 @@ describe("SdistFilename.parse", () => {
     ["foo-bar.tar.gz", undefined, 'The version "bar" is not a valid PEP 440 version', "    ^^^"],
     ["foo-1.0.zip", "bar", 'Does not start with the package name "bar"', "^^^"],
     ["foo-1.x.zip", "foo", 'The version "1.x" is not a valid PEP 440 version', "    ^^^"],
+    // Hostile names from an index (issue 13).
+    ["../../foo-1.0.tar.gz", "foo", "Must be one file name, but contains a path separator", "  ^"],
+    ["..\\foo-1.0.tar.gz", undefined, "Must be one file name, but contains a path separator", "  ^"],
+    ["foo-1.0\u0000.tar.gz", "foo", "Must be one file name, but contains a control character", "       ^"],
+    ["..-1.0.tar.gz", undefined, 'The version "1.0" is not a valid PEP 440 version', "   ^^^"],
   ])("%s (expecting %s) is invalid", (filename, expected, reason, caret) => {
     let error: unknown;
     try {

@@ -6,11 +6,14 @@
  * `foo-bar-1.0.tar.gz` could be `foo` at `bar-1.0`... and `foo-1.0-1.tar.gz` is `foo` at the post
  * release `1.0-1`. When the caller knows the package name (an index page is for one project), pass it
  * and the split is exact; otherwise we take the leftmost split whose right side is a valid version.
+ * A name from an index becomes a cache path and a lock entry, so `/`, `\\`, control characters and
+ * a name part that is not a valid project name (`..`) are refused, whichever way the name splits.
  */
 
 import { ParseError, underline, type Span } from "@lockstep/errors";
 import { Version } from "@lockstep/pep440";
 import { canonicalizeName, isValidName } from "@lockstep/pep508";
+import { unsafeFilenameChar } from "./wheel-filename";
 
 export type SdistExtension = "tar.gz" | "zip";
 
@@ -30,6 +33,14 @@ export class SdistFilename {
   ) {}
 
   static parse(filename: string, expectedName?: string): SdistFilename {
+    const unsafe = unsafeFilenameChar(filename);
+    if (unsafe) {
+      const what = unsafe.what;
+      throw new InvalidSdistFilename(filename, `Must be one file name, but contains ${what}`, {
+        start: unsafe.index,
+        end: unsafe.index + 1,
+      });
+    }
     const extension: SdistExtension | undefined = filename.endsWith(".tar.gz")
       ? "tar.gz"
       : filename.endsWith(".zip")
@@ -52,7 +63,8 @@ export class SdistFilename {
     if (expectedName !== undefined) {
       const expected = canonicalizeName(expectedName);
       for (const dash of dashes) {
-        if (canonicalizeName(stem.slice(0, dash)) !== expected) continue;
+        const namePart = stem.slice(0, dash);
+        if (!isValidName(namePart) || canonicalizeName(namePart) !== expected) continue;
         const version = Version.tryParse(stem.slice(dash + 1));
         if (!version) {
           const text = stem.slice(dash + 1);

@@ -54,6 +54,38 @@ describe("WheelFilename.parse", () => {
     ["foo-1.0-b1-py3-none-any.whl", 'The build tag "b1" must start with a digit', "        ^^"],
     ["foo-1.0-py3..py2-none-any.whl", 'The Python tag "py3..py2" has an empty part', "        ^^^^^^^^"],
     ["foo-1.0-py3--any.whl", 'The ABI tag "" has an empty part', "            ^"],
+    // Hostile names from an index (issue 13): each would otherwise become a cache path.
+    [
+      "foo-1.0-1/../../x-py3-none-any.whl",
+      "Must be one file name, but contains a path separator",
+      "         ^",
+    ],
+    [
+      "foo-1.0-1\\..\\x-py3-none-any.whl",
+      "Must be one file name, but contains a path separator",
+      "         ^",
+    ],
+    [
+      "foo-1.0-py3-none-any\u0000.whl",
+      "Must be one file name, but contains a control character",
+      " ".repeat(20) + "^",
+    ],
+    [
+      "foo-1.0-1..x-py3-none-any.whl",
+      'The build tag "1..x" may hold only letters, digits, "_" and "." after its leading digits',
+      "        ^^^^",
+    ],
+    [
+      "foo-1.0-1+x-py3-none-any.whl",
+      'The build tag "1+x" may hold only letters, digits, "_" and "." after its leading digits',
+      "        ^^^",
+    ],
+    [
+      "foo-1.0-py3-none-any%2F.whl",
+      'The platform tag "any%2F" may hold only letters, digits and "_" (dots between tags)',
+      "                 ^^^^^^",
+    ],
+    ["..-1.0-py3-none-any.whl", 'The name ".." is not a valid package name', "^^"],
   ])("%s is invalid", (filename, reason, caret) => {
     let error: unknown;
     try {
@@ -92,10 +124,14 @@ describe("writing wheel file names", () => {
     expect(WheelFilename.parse(filename).toString()).toBe(normalized);
   });
 
-  test.each([["not-a-wheel.tar.gz"], ["a-1-b1-py3-none-any.whl"], ["a-1-py3-none.whl"]])(
-    "wheelTagsOf(%s) is undefined",
-    (filename) => {
-      expect(wheelTagsOf(filename)).toBeUndefined();
-    },
-  );
+  test.each([
+    ["not-a-wheel.tar.gz"],
+    ["a-1-b1-py3-none-any.whl"],
+    ["a-1-py3-none.whl"],
+    ["a-1-1..x-py3-none-any.whl"],
+    ["a-1-py3-none-../x.whl"],
+    ["a-1-py3-none-a+y.whl"],
+  ])("wheelTagsOf(%s) is undefined", (filename) => {
+    expect(wheelTagsOf(filename)).toBeUndefined();
+  });
 });

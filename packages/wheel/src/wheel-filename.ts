@@ -7,6 +7,10 @@
  * upper case in names, so readers canonicalize instead of insisting on the escaped form. The build
  * tag must start with a digit and sorts by that number first, then the rest as a string. Each tag
  * part may be a dotted *compressed set* (`py2.py3`).
+ *
+ * A file name from an index becomes a path in the cache and a name in the lock, so the grammar is
+ * strict: after the spec's escaping every component holds only letters, digits, `_` and `.` (the
+ * build tag: a digit, then those), never `/`, `\`, `..` or a control character.
  */
 
 import { ParseError, underline, type Span } from "@lockstep/errors";
@@ -39,9 +43,13 @@ function splitParts(stem: string): { text: string; start: number }[] {
   return parts;
 }
 
-/** Parse a build tag (`1`, `2b`): undefined when it does not start with a digit. */
+/**
+ * Parse a build tag (`1`, `2b`, `3_x`): undefined unless it is a digit followed by letters, digits,
+ * `_` and single `.`s — what the spec's escaping (`[^\w\d.]+` → `_`) can produce.
+ */
 export function parseBuildTag(text: string): BuildTag | undefined {
-  const match = /^(\d+)(.*)$/.exec(text);
+  if (text.includes("..")) return undefined;
+  const match = /^(\d+)([A-Za-z0-9_.]*)$/.exec(text);
   return match ? { number: Number(match[1]), tag: match[2]! } : undefined;
 }
 
@@ -50,6 +58,19 @@ export function compareBuildTags(a: BuildTag | undefined, b: BuildTag | undefine
   if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
   if (a.number !== b.number) return a.number - b.number;
   return a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0;
+}
+
+/**
+ * The first character that cannot be in one file name taken from an index: a path separator
+ * (`/`, `\\`) or a control character (NUL included); undefined when there is none.
+ */
+export function unsafeFilenameChar(name: string): { index: number; what: string } | undefined {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x2f || c === 0x5c) return { index: i, what: "a path separator" };
+    if (c < 0x20 || c === 0x7f) return { index: i, what: "a control character" };
+  }
+  return undefined;
 }
 
 export class WheelFilename {
@@ -64,6 +85,11 @@ export class WheelFilename {
   ) {}
 
   static parse(filename: string): WheelFilename {
+    const unsafe = unsafeFilenameChar(filename);
+    if (unsafe) {
+      const { index, what } = unsafe;
+      return fail(filename, `Must be one file name, but contains ${what}`, index, index + 1);
+    }
     if (!filename.endsWith(".whl")) {
       throw new InvalidWheelFilename(filename, "Must end with .whl", {
         start: Math.max(0, filename.lastIndexOf(".")),
@@ -104,16 +130,27 @@ export class WheelFilename {
       build = parseBuildTag(part.text);
       if (!build) {
         const end = part.start + part.text.length;
-        return fail(filename, `The build tag "${part.text}" must start with a digit`, part.start, end);
+        const reason = /^\d/.test(part.text)
+          ? `The build tag "${part.text}" may hold only letters, digits, "_" and "." after its leading digits`
+          : `The build tag "${part.text}" must start with a digit`;
+        return fail(filename, reason, part.start, end);
       }
     }
     const tagParts = parts.slice(-3);
     const sets = tagParts.map((part, i) => {
       const items = part.text.split(".");
+      const what = ["Python tag", "ABI tag", "platform tag"][i]!;
+      const end = part.start + Math.max(1, part.text.length);
       if (items.some((item) => item === "")) {
-        const what = ["Python tag", "ABI tag", "platform tag"][i]!;
-        const end = part.start + Math.max(1, part.text.length);
         return fail(filename, `The ${what} "${part.text}" has an empty part`, part.start, end);
+      }
+      if (items.some((item) => !/^[A-Za-z0-9_]+$/.test(item))) {
+        return fail(
+          filename,
+          `The ${what} "${part.text}" may hold only letters, digits and "_" (dots between tags)`,
+          part.start,
+          end,
+        );
       }
       return items;
     });
@@ -173,11 +210,12 @@ export function wheelFilename(
  * ranking the hundreds of files on an index page. Undefined when the name does not have the shape.
  */
 export function wheelTagsOf(filename: string): { tags: string[]; build: BuildTag | undefined } | undefined {
-  if (!filename.endsWith(".whl")) return undefined;
+  if (!filename.endsWith(".whl") || unsafeFilenameChar(filename)) return undefined;
   const parts = filename.slice(0, -4).split("-");
   if (parts.length !== 5 && parts.length !== 6) return undefined;
   const build = parts.length === 6 ? parseBuildTag(parts[2]!) : undefined;
   if (parts.length === 6 && !build) return undefined;
   const [python, abi, platform] = parts.slice(-3).map((p) => p.split(".")) as [string[], string[], string[]];
+  if ([python, abi, platform].some((set) => set.some((t) => !/^[A-Za-z0-9_]+$/.test(t)))) return undefined;
   return { tags: expandTags(python, abi, platform).map(formatTag), build };
 }
