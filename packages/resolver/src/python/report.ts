@@ -7,10 +7,10 @@
 import type { Version, VersionSet } from "@lockstep/pep440";
 import type { External } from "../pubgrub";
 import { DefaultReportFormatter } from "../pubgrub";
-import type { ProviderHints } from "./provider";
-import { pythonVersionSets } from "./provider";
+import type { ProviderHints } from "./candidate-selection";
 import type { PyPackage } from "./package";
 import { displayPackage } from "./package";
+import { pythonVersionSets } from "./version-sets";
 
 export class PythonReportFormatter extends DefaultReportFormatter<PyPackage, Version, VersionSet> {
   constructor(private readonly pythonVersion: Version | undefined) {

@@ -5,10 +5,11 @@
  * only if its own Requires-Python admits the *lowest* Python of that range (uv's rule: upper bounds
  * such as `<4` are ignored, because they would otherwise exclude nearly everything). Inside a fork
  * whose marker narrows Python (`python_version >= '3.10'`), the lowest Python of the fork is used.
+ * A version's own Requires-Python becomes a set of Python versions with its upper bounds dropped.
  */
 import { Marker } from "@lockstep/pep508";
 import type { SpecifierSet } from "@lockstep/pep440";
-import { Version } from "@lockstep/pep440";
+import { Version, VersionSet } from "@lockstep/pep440";
 
 const pointMarkers = new Map<string, Marker>();
 
@@ -60,4 +61,31 @@ export function lowerBoundOf(spec: SpecifierSet | undefined): Version {
     }
   }
   return best;
+}
+
+const lowerBoundCache = new Map<string, VersionSet>();
+/**
+ * A Requires-Python with its upper bounds dropped (`<`, `<=`; `~=X.Y` becomes `>=X.Y`), as uv
+ * does: upper bounds on Python are almost always guesses, and honouring them rejects packages
+ * that work. Lower bounds, exclusions and exact pins are kept.
+ */
+export function pythonLowerBounds(text: string): VersionSet {
+  let set = lowerBoundCache.get(text);
+  if (!set) {
+    set = VersionSet.full();
+    for (const clause of text
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean)) {
+      if (clause.startsWith("<")) continue;
+      const compatible = /^~=\s*(.+)$/.exec(clause);
+      try {
+        set = set.intersect(VersionSet.parse(compatible ? `>=${compatible[1] as string}` : clause));
+      } catch {
+        // An invalid clause is ignored, as for data-requires-python.
+      }
+    }
+    lowerBoundCache.set(text, set);
+  }
+  return set;
 }

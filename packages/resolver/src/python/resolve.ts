@@ -19,10 +19,13 @@ import type { Candidate, VersionMap } from "./candidates";
 import type { ResolveOptions } from "./options";
 import type { PyPackage } from "./package";
 import { distributionName, packageKey, rootPackage } from "./package";
-import type { Edge, RootInput } from "./provider";
-import { CONFLICT_THRESHOLD, ForkRequest, PythonProvider } from "./provider";
+import type { Edge } from "./dependencies";
+import { ForkRequest } from "./forks";
+import { CONFLICT_THRESHOLD } from "./priority";
+import { PythonProvider } from "./provider";
 import { PythonReportFormatter, resolutionHints } from "./report";
 import { lowerBoundOf, lowestPython, requiresPythonMarker } from "./requires-python";
+import type { RootInput } from "./root-input";
 
 export interface ResolvedDependency {
   name: string;
@@ -122,7 +125,6 @@ export async function resolvePython(
     const provider = new PythonProvider(
       client,
       root,
-      rootPkg,
       { ...options, preferences },
       fork,
       pythonVersion,

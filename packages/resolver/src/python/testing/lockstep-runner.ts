@@ -9,7 +9,7 @@ import { Requirement } from "@lockstep/pep508";
 import { TagPriority, markerEnvironmentFor } from "@lockstep/wheel";
 import type { TargetEnv } from "@lockstep/wheel";
 import type { ResolveOptions } from "../options";
-import type { RootInput } from "../provider";
+import type { RootInput } from "../root-input";
 import { ResolutionError, resolvePython } from "../resolve";
 import type { Resolution } from "../resolve";
 
