@@ -18,6 +18,7 @@ import { LockstepError } from "@lockstep/errors";
 import { canonicalizeName } from "@lockstep/pep508";
 import { CredentialStore, redact } from "./auth";
 import { Cache, defaultCacheDir, freshUntil, readOrUndefined, sha256Hex, writeAtomic } from "./cache";
+import { PYPI_URL } from "./default-index";
 import type { DistFile, ProjectPage } from "./dist-file";
 import { listDirectory, listFlatPage, projectOfFilename } from "./find-links";
 import type { HttpOptions } from "./http";
@@ -29,7 +30,7 @@ import { checkHash } from "./verify";
 import type { MetadataVia } from "./wheel-metadata";
 import { fetchByRanges, fetchPep658, metadataFromWheelBytes } from "./wheel-metadata";
 
-export const PYPI_URL = "https://pypi.org/simple";
+export { PYPI_URL };
 
 export interface IndexSpec {
   name?: string | undefined;
