@@ -7,23 +7,24 @@ import { queryInterpreter } from "@lockstep/python";
 import type { InterpreterInfo } from "@lockstep/python";
 import { parseCoreMetadata } from "@lockstep/wheel";
 import type { CoreMetadata } from "@lockstep/wheel";
-// The fixture builder is a sibling workspace package that does not export these; tests reach in.
-import { BACKEND_SOURCE } from "../../../fixtures/src/backend/backend-source";
-import { buildUniverse } from "../../../fixtures/src/build";
-import type { BuiltIndex } from "../../../fixtures/src/build";
-import { serveUniverse } from "../../../fixtures/src/server";
-import type { IndexServer } from "../../../fixtures/src/server";
-import { loadUniverseFile } from "../../../fixtures/src/universe-file";
+import {
+  BACKEND_SOURCE,
+  buildUniverse,
+  DEFAULT_UNIVERSES_DIR,
+  loadUniverseFile,
+  serveUniverse,
+} from "@lockstep/fixtures";
+import type { BuiltIndex, IndexServer } from "@lockstep/fixtures";
 import { extractSdist, readArchive } from "./archive-extract";
 import { BuildError } from "./build-error";
 import { buildSdist } from "./build-sdist";
 import { buildWheel, prepareMetadata } from "./build-wheel";
-import { pipInstaller, python312, recordingInstaller, testBackendProject, writeTree } from "./test-support";
+import { pipInstaller, python312, recordingInstaller, testBackendProject, writeTree } from "../testing";
 
 let tmp: string;
 let python: InterpreterInfo;
 let sample: BuiltIndex;
-const SAMPLE = join(import.meta.dirname, "../../../fixtures/universes/sample.toml");
+const SAMPLE = join(DEFAULT_UNIVERSES_DIR, "sample.toml");
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "lockstep-build-test-"));

@@ -3,7 +3,7 @@ import { checkLock } from "./check-lock";
 import { diffLocks, formatLockChange } from "./diff-locks";
 import type { LockInputs } from "./lock-inputs";
 import { readLock } from "./read-lock";
-import { APP_INPUTS, APP_PACKAGES, APP_ROOT_DEPS, appResolution, resolution } from "./testing/scenarios";
+import { APP_INPUTS, APP_PACKAGES, APP_ROOT_DEPS, appResolution, resolution } from "../testing";
 import { writeLock } from "./write-lock";
 
 const lock = readLock(writeLock(appResolution(), APP_INPUTS));

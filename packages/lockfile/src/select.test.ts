@@ -7,7 +7,7 @@ import { LockSelectError } from "./errors";
 import { readLock } from "./read-lock";
 import { selectForEnvironment } from "./select";
 import type { InstallItem } from "./select";
-import { APP_INPUTS, SERVICE_INPUTS, appResolution, serviceResolution } from "./testing/scenarios";
+import { APP_INPUTS, SERVICE_INPUTS, appResolution, serviceResolution } from "../testing";
 import { writeLock } from "./write-lock";
 
 const APP = writeLock(appResolution(), APP_INPUTS);

@@ -14,8 +14,8 @@ import {
   appResolution,
   resolvedPackage,
   serviceResolution,
-} from "./testing/scenarios";
-import type { PackageSpec } from "./testing/scenarios";
+} from "../testing";
+import type { PackageSpec } from "../testing";
 import { canonicalInstant } from "./toml-writer";
 import { wheelFitsRequiresPython } from "./wheel-python";
 import { writeLock } from "./write-lock";

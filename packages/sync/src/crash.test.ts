@@ -18,15 +18,13 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { IndexClient } from "@lockstep/index";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
 import { parseRecord } from "@lockstep/wheel";
-import { buildUniverse } from "../../../fixtures/src/build";
-import type { BuiltIndex } from "../../../fixtures/src/build";
-import { startIndexServer } from "../../../fixtures/src/server";
-import type { IndexServer } from "../../../fixtures/src/server";
+import { buildUniverse, startIndexServer } from "@lockstep/fixtures";
+import type { BuiltIndex, IndexServer } from "@lockstep/fixtures";
 import { executeSync } from "./execute";
 import { readInstalled } from "./installed";
 import { planSync } from "./plan";
 import type { PlannedDistribution } from "./plan";
-import { newVenv, plannedSet, python3, SYNC_UNIVERSE, tree } from "./test-support";
+import { newVenv, plannedSet, python3, SYNC_UNIVERSE, tree } from "../testing";
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 const cacheDir = tmp("ls-crash-cache-");
@@ -45,7 +43,7 @@ beforeAll(async () => {
   B = plannedSet(built, server.origin, { alpha: "2.0", beta: "1.0", delta: "3.0" });
   child = join(tmp("ls-crash-child-"), "child.mjs");
   await build({
-    entryPoints: [fileURLToPath(new URL("./crash-child.ts", import.meta.url))],
+    entryPoints: [fileURLToPath(new URL("../testing/crash-child.ts", import.meta.url))],
     bundle: true,
     platform: "node",
     format: "esm",

@@ -14,10 +14,8 @@ import { IndexClient } from "@lockstep/index";
 import type { DistFile } from "@lockstep/index";
 import type { InterpreterInfo } from "@lockstep/python";
 import { recordHash } from "@lockstep/wheel";
-import { buildUniverse } from "../../../fixtures/src/build";
-import type { BuiltIndex } from "../../../fixtures/src/build";
-import { startIndexServer } from "../../../fixtures/src/server";
-import type { IndexServer } from "../../../fixtures/src/server";
+import { buildUniverse, startIndexServer } from "@lockstep/fixtures";
+import type { BuiltIndex, IndexServer } from "@lockstep/fixtures";
 import { executeSync, SyncError } from "./execute";
 import type { ExecuteOptions } from "./execute";
 import { readInstalled } from "./installed";
@@ -25,7 +23,7 @@ import { isNoop, planSync } from "./plan";
 import type { PlannedDistribution } from "./plan";
 import { formatSyncSummary } from "./summary";
 import { acquireVenvLock, VenvLockedError } from "./venv-lock";
-import { newVenv, plannedSet, python3, SYNC_UNIVERSE, tree } from "./test-support";
+import { newVenv, plannedSet, python3, SYNC_UNIVERSE, tree } from "../testing";
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 

@@ -1,16 +1,15 @@
 /**
- * Shared by the sync tests, the crash-test child and the benchmark: a small fixture universe with
+ * Shared by the sync tests and the crash-test child: a small fixture universe with
  * upgrades, downgrades, scripts and data files; plans built from its manifest; venvs; a tree
- * snapshot to compare venvs file by file. Not exported from the package.
+ * snapshot to compare venvs file by file. Test support: not shipped.
  */
 import { execFileSync } from "node:child_process";
 import { lstatSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createVenv, queryInterpreter } from "@lockstep/python";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
-import type { BuiltIndex } from "../../../fixtures/src/build";
-import type { Universe } from "../../../fixtures/src/universe";
-import type { PlannedDistribution } from "./plan";
+import type { BuiltIndex, Universe } from "@lockstep/fixtures";
+import type { PlannedDistribution } from "../src/plan";
 
 const many = (prefix: string, n: number) =>
   Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}/m${i}.py`, `X = ${i}\n`]));

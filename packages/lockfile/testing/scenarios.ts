@@ -8,7 +8,7 @@ import { SpecifierSet, Version } from "@lockstep/pep440";
 import { Marker, Requirement } from "@lockstep/pep508";
 import type { Candidate, Resolution, ResolvedDependency, ResolvedPackage } from "@lockstep/resolver";
 import { WheelFilename } from "@lockstep/wheel";
-import type { LockInputs } from "../lock-inputs";
+import type { LockInputs } from "../src/lock-inputs";
 
 type DistFile = NonNullable<Candidate["sdist"]>;
 

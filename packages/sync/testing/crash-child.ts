@@ -4,10 +4,10 @@
  */
 import { IndexClient } from "@lockstep/index";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
-import { executeSync } from "./execute";
-import { readInstalled } from "./installed";
-import { planSync } from "./plan";
-import type { PlannedDistribution } from "./plan";
+import { executeSync } from "../src/execute";
+import { readInstalled } from "../src/installed";
+import { planSync } from "../src/plan";
+import type { PlannedDistribution } from "../src/plan";
 
 interface ChildArgs {
   venv: Venv;

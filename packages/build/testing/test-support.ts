@@ -1,17 +1,18 @@
 /**
- * Helpers shared by this package's tests (not exported from the package): finding the test Python,
+ * Helpers shared by this package's tests (test support, not shipped): finding the test Python,
  * writing source trees with in-tree backends, and a pip-based installer that only ever talks to a
  * fixture index on 127.0.0.1.
  *
- * Pitfall: this machine sets `PIP_*` variables and a global pip.conf; pip runs with every `PIP_*`
- * removed, `PIP_CONFIG_FILE=/dev/null` and `--isolated`, so it sees the fixture index and nothing else.
+ * Pitfall: this machine sets `PIP_*` variables and a global pip.conf; pip runs through the
+ * fixtures' `run` (every `PIP_*` removed, `PIP_CONFIG_FILE=/dev/null`) with `--isolated`, so it
+ * sees the fixture index and nothing else.
  */
 
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { pipIsolation, run } from "@lockstep/fixtures";
 import type { Venv } from "@lockstep/python";
-import type { BuildInstaller } from "./build-env";
+import type { BuildInstaller } from "../src/build-env";
 
 /** The newest CPython 3.12 under pyenv. */
 export function python312(): string {
@@ -33,18 +34,9 @@ export function writeTree(dir: string, files: Record<string, string>): string {
   return dir;
 }
 
-/** The environment pip runs in: no `PIP_*` variables, no config file. */
-export function cleanPipEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env))
-    if (!key.toUpperCase().startsWith("PIP_")) env[key] = value;
-  env["PIP_CONFIG_FILE"] = "/dev/null";
-  return env;
-}
-
 /** An installer running `python -m pip --python <venv> install` against `indexUrl` only. */
 export function pipInstaller(python: string, indexUrl: string, calls: string[][] = []): BuildInstaller {
-  return (requirements: string[], venv: Venv) => {
+  return async (requirements: string[], venv: Venv) => {
     calls.push(requirements);
     const args = [
       "-m",
@@ -52,21 +44,12 @@ export function pipInstaller(python: string, indexUrl: string, calls: string[][]
       "--python",
       venv.python,
       "install",
-      "--isolated",
-      "--no-cache-dir",
-      "--disable-pip-version-check",
+      ...pipIsolation(indexUrl),
+      ...requirements,
     ];
-    args.push("--index-url", indexUrl, ...requirements);
-    return new Promise((resolve, reject) => {
-      const child = spawn(python, args, { env: cleanPipEnv(), stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      child.stdout.on("data", (b: Buffer) => (output += b.toString()));
-      child.stderr.on("data", (b: Buffer) => (output += b.toString()));
-      child.on("error", reject);
-      child.on("close", (code) =>
-        code === 0 ? resolve() : reject(new Error(`pip exited with ${code}\n${output}`)),
-      );
-    });
+    const result = await run(python, args);
+    if (result.code !== 0)
+      throw new Error(`pip exited with ${result.code}\n${result.stdout}${result.stderr}`);
   };
 }
 

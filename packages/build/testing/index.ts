@@ -1,0 +1,2 @@
+/** Test support for @lockstep/build: test Pythons, source trees with in-tree backends, installers. */
+export * from "./test-support";

@@ -1,0 +1,2 @@
+/** Test support for @lockstep/lockfile: hand-built resolutions and lock inputs (not shipped). */
+export * from "./scenarios";
