@@ -6,7 +6,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { findScenarios } from "../../../fixtures/src/packse";
+import { findScenarios } from "@lockstep/fixtures";
 import { runPackse } from "./packse-runner";
 import type { CaseResult } from "./packse-runner";
 import { runResolvelib } from "./resolvelib-runner";

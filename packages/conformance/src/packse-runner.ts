@@ -10,10 +10,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serveUniverse } from "@lockstep/fixtures";
-import { findScenarios, loadScenario, scenarioKey } from "../../../fixtures/src/packse";
-import { loadUvUniversalExpected } from "../../../fixtures/src/packse-uv-expected";
-import type { UvUniversalExpected } from "../../../fixtures/src/packse-uv-expected";
+import {
+  findScenarios,
+  loadScenario,
+  loadUvUniversalExpected,
+  scenarioKey,
+  serveUniverse,
+} from "@lockstep/fixtures";
+import type { UvUniversalExpected } from "@lockstep/fixtures";
 import { IndexClient } from "@lockstep/index";
 import { SpecifierSet, Version } from "@lockstep/pep440";
 import { Marker, Requirement } from "@lockstep/pep508";

@@ -7,8 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serveUniverse } from "@lockstep/fixtures";
-import { loadSnapshot } from "../../../fixtures/src/snapshot";
+import { loadSnapshot, serveUniverse } from "@lockstep/fixtures";
 import { IndexClient } from "@lockstep/index";
 import { Version } from "@lockstep/pep440";
 import { Requirement, canonicalizeName } from "@lockstep/pep508";
