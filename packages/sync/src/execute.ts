@@ -200,7 +200,7 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
       archive = await opts.buildWheel(d);
     }
     progress({ kind: "unpack", name: d.name, version: d.version });
-    const dir = unpackWheel(archive, opts.cacheDir, {
+    const dir = await unpackWheel(archive, opts.cacheDir, {
       sha256: d.kind === "wheel" ? sha : undefined,
       filename: d.kind === "wheel" ? d.filename : undefined,
     });

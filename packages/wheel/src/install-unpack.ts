@@ -8,22 +8,32 @@
  *
  * Pitfalls: every file except RECORD and its signatures must be listed in RECORD with a hash at least
  * as strong as sha256 and the right size, and every row must name a file that is there; names are
- * untrusted (absolute paths, `..`, backslashes, NUL, unknown `.data` schemes must never reach the
- * file system); a wheel is judged whole: every problem is collected, then one error lists them all
- * and nothing is written. The Unix mode lives in the upper 16 bits of the external attributes; as pip
- * does, only the executable bit is kept and the rest follows the umask.
+ * untrusted (absolute paths, `..`, backslashes, NUL, unknown `.data` schemes, unsafe script names
+ * must never reach the file system: every write goes through `SafeRoot`); a wheel is judged whole:
+ * every problem is collected, then one error lists them all and nothing is kept. The Unix mode lives
+ * in the upper 16 bits of the external attributes; as pip does, only the executable bit is kept and
+ * the rest follows the umask.
+ *
+ * Streaming: the archive is never read into memory. Its central directory is judged against the
+ * archive limits first (`zip-stream.ts`), then each file is inflated straight into the temporary
+ * directory with its RECORD hash computed on the way, so memory stays bounded whatever the wheel's
+ * size. The temporary directory is named after its owner pid and creation time, and stale ones
+ * (their process was killed) are removed by the next unpack (`temp-dirs.ts`).
  */
-import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { chmodSync, closeSync, existsSync, openSync, readSync, renameSync, rmSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { inflateRawSync } from "node:zlib";
+import { basename, dirname, join } from "node:path";
 import { LockstepError } from "@lockstep/errors";
-import { parseRecord, parseRecordHash, recordHash, isRecordFile } from "./record";
+import { isRecordFile, parseRecord, parseRecordHash, RECORD_HASH_ALGORITHMS } from "./record";
 import type { RecordEntry } from "./record";
+import { SafeRoot, unsafePathReason } from "./safe-path";
+import { scriptEntryPoints } from "./scripts";
+import { pruneStaleTemp, tempName, UNPACK_TEMP_PREFIX } from "./temp-dirs";
 import { findDistInfo } from "./wheel-archive";
-import { LOCAL_HEADER_SIZE, readZipEntries } from "./zip";
+import { ZipError } from "./zip";
 import type { ZipEntry } from "./zip";
+import { ZipFile } from "./zip-stream";
+import type { ArchiveLimits } from "./zip-stream";
 
 /** Schemes a wheel's `.data` directory may name. */
 export const DATA_SCHEMES = ["purelib", "platlib", "headers", "scripts", "data"] as const;
@@ -42,49 +52,23 @@ export class WheelInvalidError extends LockstepError {
   }
 }
 
-/** Why a path from an archive or a RECORD must not be used, or undefined when it is safe. */
-export function unsafePathReason(path: string): string | undefined {
-  if (path.includes("\0")) return "contains a NUL byte";
-  if (path.includes("\\")) return "contains a backslash";
-  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) return "is absolute";
-  if (path.split("/").some((s) => s === "..")) return "escapes the target directory (..)";
-  return undefined;
-}
-
-function entryData(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
-  const at = entry.localHeaderOffset;
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (at + LOCAL_HEADER_SIZE > bytes.length || dv.getUint32(at, true) !== 0x04034b50) {
-    throw new Error("no local file header");
-  }
-  const start = at + LOCAL_HEADER_SIZE + dv.getUint16(at + 26, true) + dv.getUint16(at + 28, true);
-  const end = start + entry.compressedSize;
-  if (end > bytes.length) throw new Error("the data is truncated");
-  const raw = bytes.subarray(start, end);
-  if (entry.method === 0) return raw;
-  if (entry.method === 8) return inflateRawSync(raw);
-  throw new Error(`compression method ${entry.method} is not supported`);
-}
-
-interface CheckedFile {
+interface PlannedFile {
+  entry: ZipEntry;
   name: string;
-  data: Uint8Array;
+  /** undefined for RECORD and its signatures. */
+  row: RecordEntry | undefined;
+  /** Node's name of the RECORD row's hash algorithm. */
+  algorithm: string | undefined;
   executable: boolean;
 }
 
 /**
- * Check a whole wheel held in memory against its RECORD and return its files; throws
- * WheelInvalidError listing every problem.
+ * Everything that can be judged from the central directory, RECORD and entry_points.txt, before any
+ * file is inflated: the files to extract, and the problems found.
  */
-export function validateWheel(bytes: Uint8Array, filename: string): CheckedFile[] {
+function planWheel(zip: ZipFile, filename: string): { files: PlannedFile[]; problems: string[] } {
   const problems: string[] = [];
-  let entries: ZipEntry[];
-  try {
-    entries = readZipEntries(bytes).entries;
-  } catch (cause) {
-    throw new WheelInvalidError(filename, [`not a readable ZIP archive: ${(cause as Error).message}`]);
-  }
-  const files = entries.filter((e) => !e.name.endsWith("/"));
+  const files = zip.entries.filter((e) => !e.name.endsWith("/"));
   let distInfo: string;
   try {
     distInfo = findDistInfo(
@@ -96,13 +80,32 @@ export function validateWheel(bytes: Uint8Array, filename: string): CheckedFile[
   }
   const recordName = `${distInfo}/RECORD`;
   const dataDir = `${distInfo.slice(0, -".dist-info".length)}.data/`;
-  const recordEntry = files.find((f) => f.name === recordName);
-  if (!recordEntry) throw new WheelInvalidError(filename, [`${recordName} is missing`]);
+  const small = (name: string): string | undefined => {
+    const entry = files.find((f) => f.name === name);
+    if (!entry) return undefined;
+    try {
+      return new TextDecoder().decode(zip.readSmall(entry));
+    } catch (cause) {
+      if (cause instanceof ZipError)
+        throw new WheelInvalidError(filename, [`${name}: cannot be read: ${cause.message}`]);
+      throw cause;
+    }
+  };
+  const recordText = small(recordName);
+  if (recordText === undefined) throw new WheelInvalidError(filename, [`${recordName} is missing`]);
   let rows: RecordEntry[];
   try {
-    rows = parseRecord(new TextDecoder().decode(entryData(bytes, recordEntry)), recordName);
+    rows = parseRecord(recordText, recordName);
   } catch (cause) {
     throw new WheelInvalidError(filename, [(cause as Error).message]);
+  }
+  const entryPoints = small(`${distInfo}/entry_points.txt`);
+  if (entryPoints !== undefined) {
+    try {
+      scriptEntryPoints(entryPoints, `${distInfo}/entry_points.txt`);
+    } catch (cause) {
+      problems.push((cause as Error).message);
+    }
   }
   const listed = new Map<string, RecordEntry>();
   for (const row of rows) {
@@ -112,7 +115,7 @@ export function validateWheel(bytes: Uint8Array, filename: string): CheckedFile[
     listed.set(row.path, row);
   }
   const seen = new Set<string>();
-  const out: CheckedFile[] = [];
+  const out: PlannedFile[] = [];
   for (const entry of files) {
     const name = entry.name;
     const unsafe = unsafePathReason(name);
@@ -137,16 +140,9 @@ export function validateWheel(bytes: Uint8Array, filename: string): CheckedFile[
         continue;
       }
     }
-    let data: Uint8Array;
-    try {
-      data = entryData(bytes, entry);
-    } catch (cause) {
-      problems.push(`${name}: cannot be read: ${(cause as Error).message}`);
-      continue;
-    }
     const executable = ((entry.externalAttributes >>> 16) & 0o111) !== 0;
     if (isRecordFile(name, distInfo)) {
-      out.push({ name, data, executable });
+      out.push({ entry, name, row: undefined, algorithm: undefined, executable });
       continue;
     }
     const row = listed.get(name);
@@ -163,24 +159,14 @@ export function validateWheel(bytes: Uint8Array, filename: string): CheckedFile[
       );
       continue;
     }
-    const actual = recordHash(data, hash.algorithm);
-    if (actual !== `${hash.algorithm}=${hash.digest}`) {
-      problems.push(`${name}: RECORD says ${row.hash}, the file has ${actual}`);
-      continue;
-    }
-    if (row.size !== undefined && row.size !== data.length) {
-      problems.push(`${name}: RECORD says ${row.size} bytes, the file has ${data.length}`);
-      continue;
-    }
-    out.push({ name, data, executable });
+    out.push({ entry, name, row, algorithm: RECORD_HASH_ALGORITHMS[hash.algorithm], executable });
   }
   for (const row of rows) {
     if (!seen.has(row.path) && !isRecordFile(row.path, distInfo) && !unsafePathReason(row.path)) {
       problems.push(`${row.path}: listed in RECORD but not in the archive`);
     }
   }
-  if (problems.length > 0) throw new WheelInvalidError(filename, problems);
-  return out;
+  return { files: out, problems };
 }
 
 /** Where `unpackWheel` puts the wheel whose archive has this sha256. */
@@ -200,38 +186,93 @@ export interface UnpackOptions {
   sha256?: string | undefined;
   /** The wheel's file name; default: the archive path's base name. */
   filename?: string | undefined;
+  /** Archive limits; each one left out takes its `DEFAULT_ARCHIVE_LIMITS` value. */
+  limits?: Partial<ArchiveLimits> | undefined;
 }
+
+/** The sha256 (hex) of a file, read in pieces. */
+export function sha256File(path: string): string {
+  const hash = createHash("sha256");
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}
+
+const swept = new Set<string>();
 
 /**
  * Validate the wheel at `archivePath` and unpack it into the cache (once: an existing directory is
- * returned as is). Returns the unpacked directory.
+ * returned as is). Returns the unpacked directory. Throws WheelInvalidError (every problem listed),
+ * ArchiveLimitError or ArchiveEntryError; in every case nothing is left in the cache.
  */
-export function unpackWheel(archivePath: string, cacheDir: string, opts: UnpackOptions = {}): string {
-  let bytes: Buffer | undefined;
-  let sha = opts.sha256;
-  if (sha === undefined) {
-    bytes = readFileSync(archivePath);
-    sha = createHash("sha256").update(bytes).digest("hex");
-  }
+export async function unpackWheel(
+  archivePath: string,
+  cacheDir: string,
+  opts: UnpackOptions = {},
+): Promise<string> {
+  const sha = opts.sha256 ?? sha256File(archivePath);
   const dir = unpackedWheelDir(cacheDir, sha);
   if (existsSync(dir)) return dir;
-  bytes ??= readFileSync(archivePath);
-  const files = validateWheel(bytes, opts.filename ?? basename(archivePath));
-  const tmp = join(dirname(dir), `.tmp-${sha.slice(0, 16)}-${process.pid}-${randomBytes(4).toString("hex")}`);
-  const execMode = (0o777 & ~currentUmask()) | 0o111;
+  if (!swept.has(cacheDir)) {
+    swept.add(cacheDir);
+    pruneStaleTemp(cacheDir);
+  }
+  const filename = opts.filename ?? basename(archivePath);
+  let zip: ZipFile;
   try {
-    const made = new Set<string>();
-    for (const f of files) {
-      const dest = join(tmp, f.name);
-      const parent = dirname(dest);
-      if (!made.has(parent)) {
-        mkdirSync(parent, { recursive: true });
-        made.add(parent);
-      }
-      writeFileSync(dest, f.data);
-      if (f.executable) chmodSync(dest, execMode);
+    zip = ZipFile.open(archivePath, { label: filename, limits: opts.limits ?? {} });
+  } catch (cause) {
+    if (cause instanceof ZipError) {
+      throw new WheelInvalidError(filename, [`not a readable ZIP archive: ${cause.message}`]);
     }
-    mkdirSync(tmp, { recursive: true });
+    throw cause;
+  }
+  const tmp = join(dirname(dir), tempName(`${UNPACK_TEMP_PREFIX}${sha.slice(0, 16)}-`));
+  try {
+    const { files, problems } = planWheel(zip, filename);
+    // An invalid wheel is still read through (nothing written) so that one error lists every problem.
+    const write = problems.length === 0;
+    const root = new SafeRoot(tmp, "the unpack directory");
+    const execMode = (0o777 & ~currentUmask()) | 0o111;
+    for (const f of files) {
+      let dest: string | undefined;
+      let fd: number | undefined;
+      if (write) {
+        dest = root.join(f.name, `${filename}: ${f.name}`);
+        root.ensureParent(dest, `${filename}: ${f.name}`);
+        fd = openSync(dest, "wx");
+      }
+      let streamed;
+      try {
+        streamed = await zip.streamTo(f.entry, fd, f.algorithm);
+      } catch (cause) {
+        if (!(cause instanceof ZipError)) throw cause;
+        problems.push(`${f.name}: cannot be read: ${cause.message}`);
+        continue;
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+      if (dest !== undefined && f.executable) chmodSync(dest, execMode);
+      if (!f.row) continue;
+      const expected = parseRecordHash(f.row.hash)!;
+      const actual = `${expected.algorithm}=${streamed.digest ?? ""}`;
+      if (actual !== `${expected.algorithm}=${expected.digest}`) {
+        problems.push(`${f.name}: RECORD says ${f.row.hash}, the file has ${actual}`);
+      } else if (f.row.size !== undefined && f.row.size !== streamed.size) {
+        problems.push(`${f.name}: RECORD says ${f.row.size} bytes, the file has ${streamed.size}`);
+      }
+    }
+    if (problems.length > 0) throw new WheelInvalidError(filename, problems);
+    root.ensureParent(join(tmp, "x"), filename);
     try {
       renameSync(tmp, dir);
     } catch (error) {
@@ -239,6 +280,7 @@ export function unpackWheel(archivePath: string, cacheDir: string, opts: UnpackO
       if (!existsSync(dir)) throw error;
     }
   } finally {
+    zip.close();
     rmSync(tmp, { recursive: true, force: true });
   }
   return dir;

@@ -146,7 +146,7 @@ describe.runIf(machineOk)("lockstep and pip install the same trees", () => {
     theirs = makeVenv(join(base, "theirs"));
     const cache = tmp("ls-wheel-cache-");
     for (const wheel of wheelsOf(built)) {
-      const dir = unpackWheel(wheel, cache);
+      const dir = await unpackWheel(wheel, cache);
       const name = wheel.includes("plat_ext") ? "plat-ext" : "sample-lib";
       installUnpacked(dir, venvScheme(ours, name), { python: ours.python, requested: true });
     }
@@ -263,9 +263,9 @@ describe.runIf(machineOk)("uninstalling by RECORD", () => {
     const wheels = wheelsOf(built);
     const plat = wheels.find((w) => w.includes("plat_ext"))!;
     const sample = wheels.find((w) => !w.includes("plat_ext"))!;
-    installUnpacked(unpackWheel(plat, cache), venvScheme(venv, "plat-ext"), { python: venv.python });
+    installUnpacked(await unpackWheel(plat, cache), venvScheme(venv, "plat-ext"), { python: venv.python });
     const withPlat = walk(venv.root);
-    const installed = installUnpacked(unpackWheel(sample, cache), venvScheme(venv, "sample-lib"), {
+    const installed = installUnpacked(await unpackWheel(sample, cache), venvScheme(venv, "sample-lib"), {
       python: venv.python,
     });
     // a compiled file next to a listed .py, as `compileall` leaves it
@@ -358,7 +358,7 @@ describe("malformed wheels install nothing", () => {
         "bad/gone.py: listed in RECORD but not in the archive",
       ],
     ],
-  ])("%s", (_what, files, problems) => {
+  ])("%s", async (_what, files, problems) => {
     const dir = tmp("ls-bad-wheel-");
     const path = handWheel(dir, "bad-1.0-py3-none-any.whl", {
       ...files,
@@ -368,7 +368,7 @@ describe("malformed wheels install nothing", () => {
     const cache = tmp("ls-bad-cache-");
     let error: unknown;
     try {
-      unpackWheel(path, cache);
+      await unpackWheel(path, cache);
     } catch (e) {
       error = e;
     }

@@ -14,6 +14,15 @@
  * or without RECORD is therefore "incomplete", and removing exactly what its RECORD lists (see
  * `uninstall.ts`) undoes any prefix of the install.
  *
+ * RECORD and every other file written into the `.dist-info` (INSTALLER, REQUESTED, direct_url.json)
+ * go to a temporary name in the same directory and are renamed, so a kill leaves either the whole
+ * file or none (a leftover temporary is removed with the `.dist-info` by the repair).
+ *
+ * Every destination goes through `SafeRoot` (safe-path.ts): root files and the `.dist-info` stay in
+ * purelib/platlib, `.data/<scheme>/…` in that scheme's directory, launchers in the scripts directory
+ * (their names are checked to be one safe path component); a RECORD in the cache that was tampered
+ * with after unpacking is refused the same way.
+ *
  * Pitfalls: hashes of linked files come from the wheel's RECORD (checked when it was unpacked) and
  * are not recomputed; rewritten scripts and generated files are hashed as written; an existing file
  * at a destination is unlinked, never written through (see `install-link.ts`).
@@ -23,17 +32,19 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   unlinkSync,
   writeFileSync,
   chmodSync,
 } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import { canonicalizeName } from "@lockstep/pep508";
 import { currentUmask } from "./install-unpack";
 import { newLinkStats, placeFile, unlinkIfExists } from "./install-link";
 import type { LinkMode, LinkStats } from "./install-link";
 import { formatRecord, isRecordFile, parseRecord, recordHash } from "./record";
+import { SafeRoot } from "./safe-path";
 import type { RecordEntry } from "./record";
 import { isEntryPointWrapper, launcherScript, rewriteScriptShebang, scriptEntryPoints } from "./scripts";
 import type { ScriptEntryPoints, ScriptPlatform } from "./scripts";
@@ -122,8 +133,18 @@ function sortedJson(value: unknown): string {
 }
 
 type Step =
-  | { kind: "link"; src: string; dest: string }
-  | { kind: "write"; dest: string; data: Uint8Array | string; executable: boolean };
+  | { kind: "link"; root: SafeRoot; src: string; dest: string }
+  | { kind: "write"; root: SafeRoot; dest: string; data: Uint8Array | string; executable: boolean };
+
+/**
+ * Write `data` to `path` through a temporary name in the same directory and a rename: readers (and
+ * a process killed meanwhile) see the old file, no file, or the whole new one, never a prefix.
+ */
+export function writeFileAtomic(path: string, data: Uint8Array | string, mode: number): void {
+  const tmp = `${path}.${process.pid}.lockstep-tmp`;
+  writeFileSync(tmp, data, { mode });
+  renameSync(tmp, path);
+}
 
 /** Install the wheel unpacked at `unpackedDir` into `scheme`. */
 export function installUnpacked(
@@ -151,8 +172,19 @@ export function installUnpacked(
   const rows = parseRecord(readFileSync(join(srcInfo, "RECORD"), "utf8"), `${infoName}/RECORD`);
   const epPath = join(srcInfo, "entry_points.txt");
   const eps: ScriptEntryPoints = existsSync(epPath)
-    ? scriptEntryPoints(readFileSync(epPath, "utf8"))
+    ? scriptEntryPoints(readFileSync(epPath, "utf8"), `${infoName}/entry_points.txt`)
     : { console: [], gui: [] };
+  const srcRoot = new SafeRoot(unpackedDir, "the unpacked wheel");
+  const libRoot = new SafeRoot(rootLib, rootLib === scheme.purelib ? "purelib" : "platlib");
+  const schemeRoots = new Map<string, SafeRoot>();
+  const schemeRoot = (key: keyof WheelScheme): SafeRoot => {
+    let root = schemeRoots.get(key);
+    if (!root) {
+      root = new SafeRoot(scheme[key], `the ${key} directory`);
+      schemeRoots.set(key, root);
+    }
+    return root;
+  };
   const dataPrefix = `${infoName.slice(0, -".dist-info".length)}.data/`;
   const infoPrefix = `${infoName}/`;
   const toRecordPath = (dest: string) => relative(rootLib, dest).split(sep).join("/");
@@ -164,7 +196,8 @@ export function installUnpacked(
   const record: RecordEntry[] = [];
   for (const row of rows) {
     if (isRecordFile(row.path, infoName)) continue;
-    const src = join(unpackedDir, row.path);
+    const what = `${infoName}/RECORD: ${row.path}`;
+    const src = srcRoot.join(row.path, what);
     if (row.path.startsWith(infoPrefix)) {
       const name = row.path.slice(infoPrefix.length);
       if (
@@ -174,11 +207,12 @@ export function installUnpacked(
         name === INCOMPLETE_MARKER
       )
         continue;
-      infoFiles.push({ kind: "link", src, dest: join(rootLib, row.path) });
+      infoFiles.push({ kind: "link", root: libRoot, src, dest: libRoot.join(row.path, what) });
       record.push({ ...row });
       continue;
     }
     let dest: string;
+    let root = libRoot;
     if (row.path.startsWith(dataPrefix)) {
       const rest = row.path.slice(dataPrefix.length);
       const slash = rest.indexOf("/");
@@ -191,36 +225,37 @@ export function installUnpacked(
         );
       }
       const inner = rest.slice(slash + 1);
-      dest = join(target, inner);
+      root = schemeRoot(key);
+      dest = root.join(inner, what);
       if (key === "scripts") {
         if (isEntryPointWrapper(inner, eps)) continue;
         const data = readFileSync(src);
         const rewritten = rewriteScriptShebang(data, opts.python);
         if (rewritten) {
-          files.push({ kind: "write", dest, data: rewritten, executable: true });
+          files.push({ kind: "write", root, dest, data: rewritten, executable: true });
           record.push({ path: toRecordPath(dest), hash: recordHash(rewritten), size: rewritten.length });
           continue;
         }
       }
     } else {
-      dest = join(rootLib, row.path);
+      dest = libRoot.join(row.path, what);
     }
-    files.push({ kind: "link", src, dest });
+    files.push({ kind: "link", root, src, dest });
     record.push({ path: toRecordPath(dest), hash: row.hash, size: row.size });
   }
   // Console and gui launchers are identical on POSIX; Windows (pythonw, .exe) is refused by launcherScript.
   for (const ep of [...eps.console, ...eps.gui]) {
     const data = launcherScript(ep, opts.python, platform);
-    const dest = join(scheme.scripts, ep.name);
-    files.push({ kind: "write", dest, data, executable: true });
+    const dest = schemeRoot("scripts").join(ep.name, `${infoName}/entry_points.txt: script ${ep.name}`);
+    files.push({ kind: "write", root: schemeRoot("scripts"), dest, data, executable: true });
     record.push({ path: toRecordPath(dest), hash: recordHash(data), size: Buffer.byteLength(data) });
   }
-  const distInfo = join(rootLib, infoName);
+  const distInfo = libRoot.join(infoName, `${infoName}`);
   const generated: Array<[string, string]> = [["INSTALLER", `${opts.installer ?? "lockstep"}\n`]];
   if (opts.requested) generated.push(["REQUESTED", ""]);
   if (opts.directUrl) generated.push(["direct_url.json", sortedJson(opts.directUrl)]);
   for (const [name, data] of generated) {
-    infoFiles.push({ kind: "write", dest: join(distInfo, name), data, executable: false });
+    infoFiles.push({ kind: "write", root: libRoot, dest: join(distInfo, name), data, executable: false });
     record.push({ path: `${infoName}/${name}`, hash: recordHash(data), size: Buffer.byteLength(data) });
   }
   record.push({ path: `${infoName}/RECORD`, hash: "", size: undefined });
@@ -235,16 +270,12 @@ export function installUnpacked(
   const mode = opts.linkMode ?? "hardlink";
   const fileMode = 0o666 & ~currentUmask();
   const execMode = (0o777 & ~currentUmask()) | 0o111;
-  const made = new Set<string>();
-  const ensureDir = (dir: string) => {
-    if (made.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
-    made.add(dir);
-  };
   const run = (step: Step) => {
-    ensureDir(dirname(step.dest));
+    step.root.ensureParent(step.dest, step.dest);
     if (step.kind === "link") {
       placeFile(step.src, step.dest, mode, stats);
+    } else if (step.dest.startsWith(distInfo + sep)) {
+      writeFileAtomic(step.dest, step.data, fileMode);
     } else {
       unlinkIfExists(step.dest);
       writeFileSync(step.dest, step.data, { mode: step.executable ? execMode : fileMode });
@@ -254,12 +285,12 @@ export function installUnpacked(
     tick();
   };
 
-  mkdirSync(distInfo, { recursive: true });
-  made.add(distInfo);
+  libRoot.ensureParent(distInfo, infoName);
+  mkdirSync(distInfo);
   tick();
   writeFileSync(join(distInfo, INCOMPLETE_MARKER), "", { flag: "wx" });
   tick();
-  writeFileSync(join(distInfo, "RECORD"), formatRecord(record), { mode: fileMode });
+  writeFileAtomic(join(distInfo, "RECORD"), formatRecord(record), fileMode);
   tick();
   for (const step of files) run(step);
   for (const step of infoFiles) run(step);

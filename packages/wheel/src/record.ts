@@ -27,7 +27,7 @@ export class RecordError extends LockstepError {
 }
 
 /** Hash algorithms a RECORD may use (hashlib's guaranteed ones that are at least as strong as sha256). */
-const ALGORITHMS: Record<string, string> = {
+export const RECORD_HASH_ALGORITHMS: Readonly<Record<string, string>> = {
   sha256: "sha256",
   sha384: "sha384",
   sha512: "sha512",
@@ -40,7 +40,7 @@ const ALGORITHMS: Record<string, string> = {
 
 /** `sha256=<urlsafe b64, unpadded>` of `data`, as a RECORD row writes it. */
 export function recordHash(data: Uint8Array | string, algorithm = "sha256"): string {
-  const node = ALGORITHMS[algorithm];
+  const node = RECORD_HASH_ALGORITHMS[algorithm];
   if (node === undefined)
     throw new LockstepError("record-hash-unsupported", `Unsupported RECORD hash algorithm "${algorithm}"`);
   return `${algorithm}=${createHash(node).update(data).digest("base64url")}`;
@@ -51,7 +51,7 @@ export function parseRecordHash(hash: string): { algorithm: string; digest: stri
   const eq = hash.indexOf("=");
   if (eq < 0) return undefined;
   const algorithm = hash.slice(0, eq).toLowerCase();
-  if (ALGORITHMS[algorithm] === undefined) return undefined;
+  if (RECORD_HASH_ALGORITHMS[algorithm] === undefined) return undefined;
   return { algorithm, digest: hash.slice(eq + 1) };
 }
 
@@ -121,6 +121,27 @@ export function parseRecord(text: string, source = "RECORD"): RecordEntry[] {
     out.push({ path, hash, size: size === "" ? undefined : Number(size) });
   }
   return out;
+}
+
+/**
+ * Parse RECORD text that may be damaged (torn by a kill while it was written, or edited by hand):
+ * every row that parses is kept, and the line numbers of the others are returned. Used only to
+ * remove what a broken install left, never to trust hashes.
+ */
+export function parseRecordLenient(text: string): { rows: RecordEntry[]; badLines: number[] } {
+  const rows: RecordEntry[] = [];
+  const badLines: number[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    if (line === "") continue;
+    try {
+      rows.push(...parseRecord(line));
+    } catch {
+      badLines.push(n + 1);
+    }
+  }
+  return { rows, badLines };
 }
 
 function csvField(s: string): string {

@@ -68,11 +68,29 @@ export function parseEntryPoint(name: string, value: string): EntryPoint {
   return { name, module: m[1]!, attr: m[2] };
 }
 
-/** The console and gui scripts declared by an entry_points.txt. */
-export function scriptEntryPoints(text: string): ScriptEntryPoints {
+/**
+ * A script name becomes a file in the scripts directory, so it must be one path component of
+ * characters no file system or shell treats specially (real names look like `pip3.12`, `f2py`,
+ * `jupyter-lab`, `sphinx_build`).
+ */
+const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/;
+
+/**
+ * The console and gui scripts declared by an entry_points.txt; `source` names the file in errors
+ * (e.g. `the wheel foo-1.0-py3-none-any.whl (foo-1.0.dist-info/entry_points.txt)`).
+ */
+export function scriptEntryPoints(text: string, source = "entry_points.txt"): ScriptEntryPoints {
   const groups = parseEntryPointsIni(text);
   const pick = (group: string) =>
-    [...(groups.get(group) ?? new Map<string, string>())].map(([n, v]) => parseEntryPoint(n, v));
+    [...(groups.get(group) ?? new Map<string, string>())].map(([n, v]) => {
+      if (!SCRIPT_NAME.test(n) || n.length > 255) {
+        throw new EntryPointError(
+          "entry-point-name-unsafe",
+          `Refusing the ${group} entry point ${JSON.stringify(`${n} = ${v}`)} in ${source}: a script name must be one file name of letters, digits and . _ + - (not starting with . + or -)`,
+        );
+      }
+      return parseEntryPoint(n, v);
+    });
   return { console: pick("console_scripts"), gui: pick("gui_scripts") };
 }
 

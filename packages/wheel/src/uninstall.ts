@@ -12,15 +12,23 @@
  * for the marker, then the directory. Everything outside the `.dist-info` is gone before RECORD is,
  * so RECORD always lists whatever is left.
  *
+ * A RECORD that does not parse (torn by a kill while an older version wrote it in place, or damaged
+ * by hand) does not stop the removal: every row that still parses is removed, the rest is reported
+ * in `warnings`, and the `.dist-info` goes as usual, so the next install starts clean.
+ *
+ * Every removal goes through `SafeRoot` (safe-path.ts) on the prefix: a path outside it, or reached
+ * through a symlink that leads out of it, is refused and reported, never removed.
+ *
  * Pitfalls: RECORD paths are relative to the directory holding the `.dist-info` and may climb out of
  * it with `..` (scripts, data) — legitimately, as long as they stay inside the prefix; a listed file
  * may already be gone (removed by hand, or by a removal that was killed); a directory shared with
  * another distribution (a namespace package) is only removed once it is empty.
  */
 import { existsSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { INCOMPLETE_MARKER } from "./install";
-import { parseRecord } from "./record";
+import { parseRecordLenient } from "./record";
+import { isWithin, PathEscapeError, SafeRoot } from "./safe-path";
 
 export interface UninstallOptions {
   /** The venv root: nothing outside it is removed. */
@@ -35,11 +43,12 @@ export interface UninstallResult {
   removed: string[];
   /** RECORD paths refused because they resolve outside the prefix. */
   refused: string[];
+  /** Problems worth telling the user about (a damaged RECORD), each naming the distribution. */
+  warnings: string[];
 }
 
 function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  return path !== dir && isWithin(path, dir);
 }
 
 function tryUnlink(path: string): boolean {
@@ -68,7 +77,8 @@ export function uninstallDistribution(distInfo: string, opts: UninstallOptions):
   const prefix = resolve(opts.prefix);
   const lib = dirname(distInfo);
   const keep = new Set([lib, prefix, ...(opts.keepDirs ?? []).map((d) => resolve(d))]);
-  const result: UninstallResult = { removed: [], refused: [] };
+  const result: UninstallResult = { removed: [], refused: [], warnings: [] };
+  const root = new SafeRoot(prefix, "the environment");
   if (!existsSync(distInfo)) return result;
   if (!existsSync(join(distInfo, INCOMPLETE_MARKER))) {
     writeFileSync(join(distInfo, INCOMPLETE_MARKER), "");
@@ -82,9 +92,19 @@ export function uninstallDistribution(distInfo: string, opts: UninstallOptions):
   }
   const parents = new Set<string>();
   const pyStems = new Map<string, Set<string>>();
-  for (const row of text === undefined ? [] : parseRecord(text, join(distInfo, "RECORD"))) {
-    const path = resolve(lib, row.path);
-    if (!isInside(path, prefix)) {
+  const parsed = parseRecordLenient(text ?? "");
+  if (parsed.badLines.length > 0) {
+    const lines = parsed.badLines;
+    result.warnings.push(
+      `${basename(distInfo)}: RECORD is damaged (line${lines.length === 1 ? "" : "s"} ${lines.slice(0, 5).join(", ")}${lines.length > 5 ? ", …" : ""} unreadable, probably cut short by an interrupted install); removed the ${parsed.rows.length} files it still lists and the .dist-info`,
+    );
+  }
+  for (const row of parsed.rows) {
+    let path: string;
+    try {
+      path = root.contain(resolve(lib, row.path), `${basename(distInfo)}/RECORD`);
+    } catch (error) {
+      if (!(error instanceof PathEscapeError)) throw error;
       result.refused.push(row.path);
       continue;
     }

@@ -1,0 +1,106 @@
+/**
+ * The one gate every install, unpack and uninstall write goes through: a destination is only used
+ * when it stays inside its root, both lexically (after normalisation) and on disk (no symlinked
+ * directory on the way that leads out of the root).
+ *
+ * Names that become paths come from untrusted archives: zip entry names, RECORD rows, `.data/<scheme>`
+ * paths, console/gui script names. A relative name is refused outright when it is absolute, holds
+ * `..`, `.` or an empty component, a backslash, a drive letter or a NUL byte; nothing is decoded
+ * (`%2F` is three ordinary characters).
+ *
+ * Pitfalls: `path.join` normalises `a/../../x` silently, so names are checked component by component
+ * before joining; `mkdir -p` follows symlinks, so the nearest existing ancestor of a directory is
+ * resolved (realpath) and checked *before* anything is created below it; the root itself may sit
+ * behind a symlink (`/tmp` on macOS, `lib64 -> lib` in a venv), so it is compared by its own
+ * realpath; checked directories are remembered, which keeps the cost at one realpath per directory.
+ */
+import { existsSync, mkdirSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { LockstepError } from "@lockstep/errors";
+
+export class PathEscapeError extends LockstepError {
+  constructor(message: string, hint?: string) {
+    super("wheel-path-escape", message, hint === undefined ? {} : { hint });
+  }
+}
+
+/** Why a `/`-separated relative path from an archive must not be used, or undefined when it is safe. */
+export function unsafePathReason(path: string): string | undefined {
+  if (path === "") return "is empty";
+  if (path.includes("\0")) return "contains a NUL byte";
+  if (path.includes("\\")) return "contains a backslash";
+  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) return "is absolute";
+  const parts = path.split("/");
+  if (parts.some((s) => s === "..")) return "escapes the target directory (..)";
+  // A trailing "/" (a directory entry) is allowed; "a//b" and "./a" are not normal forms.
+  if (parts.slice(0, -1).some((s) => s === "" || s === ".") || parts.at(-1) === ".")
+    return "has an empty or '.' component";
+  return undefined;
+}
+
+/** True when `path` is `dir` or below it (both absolute, normalised). */
+export function isWithin(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+/** A directory that writes are confined to. */
+export class SafeRoot {
+  readonly root: string;
+  private realRoot: string | undefined;
+  private readonly checked = new Set<string>();
+
+  /** `label` names the root in errors ("site-packages", "the wheel cache"…). */
+  constructor(
+    root: string,
+    readonly label: string = root,
+  ) {
+    this.root = resolve(root);
+  }
+
+  /** `relative` (a `/`-separated name from an archive) joined to the root; throws when unsafe. */
+  join(relativePath: string, what: string): string {
+    const reason = unsafePathReason(relativePath);
+    if (reason) throw new PathEscapeError(`${what}: the path ${JSON.stringify(relativePath)} ${reason}`);
+    return this.contain(resolve(this.root, relativePath), what);
+  }
+
+  /**
+   * `path` itself when it lies inside the root lexically and its nearest existing ancestor directory
+   * resolves inside the root's real location; throws PathEscapeError otherwise.
+   */
+  contain(path: string, what: string): string {
+    const abs = resolve(path);
+    if (abs === this.root || !isWithin(abs, this.root)) {
+      throw new PathEscapeError(`${what}: ${JSON.stringify(abs)} is outside ${this.label} (${this.root})`);
+    }
+    this.checkOnDisk(dirname(abs), what);
+    return abs;
+  }
+
+  /** Create the parent directory of `path` (already contained) without leaving the root. */
+  ensureParent(path: string, what: string): void {
+    const dir = dirname(path);
+    if (this.checked.has(dir)) return;
+    this.checkOnDisk(dir, what);
+    mkdirSync(dir, { recursive: true });
+    this.checked.add(dir);
+  }
+
+  private checkOnDisk(dir: string, what: string): void {
+    if (this.checked.has(dir)) return;
+    let existing = dir;
+    while (!existsSync(existing) && isWithin(dirname(existing), this.root) && existing !== this.root)
+      existing = dirname(existing);
+    if (!existsSync(existing)) return; // nothing on disk yet, not even the root: nothing to follow
+    this.realRoot ??= existsSync(this.root) ? realpathSync(this.root) : this.root;
+    const real = realpathSync(existing);
+    if (!isWithin(real, this.realRoot)) {
+      throw new PathEscapeError(
+        `${what}: ${JSON.stringify(existing)} leads to ${JSON.stringify(real)}, outside ${this.label} (${this.root})`,
+        "a symbolic link inside the target directory points out of it",
+      );
+    }
+    if (existing === dir) this.checked.add(dir);
+  }
+}
