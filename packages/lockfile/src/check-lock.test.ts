@@ -5,12 +5,13 @@ import type { LockInputs } from "./lock-inputs";
 import { readLock } from "./read-lock";
 import { APP_INPUTS, APP_PACKAGES, APP_ROOT_DEPS, appResolution, resolution } from "../testing";
 import { writeLock } from "./write-lock";
+import { parseLockInputs } from "./lock-inputs";
 
-const lock = readLock(writeLock(appResolution(), APP_INPUTS));
+const lock = readLock(writeLock(appResolution(), parseLockInputs(APP_INPUTS)));
 
 describe("checkLock", () => {
   test("the inputs the lock was made from are fresh, however they are spelled", () => {
-    expect(checkLock(lock, APP_INPUTS)).toEqual({ fresh: true, changes: [] });
+    expect(checkLock(lock, parseLockInputs(APP_INPUTS))).toEqual({ fresh: true, changes: [] });
     const respelled: LockInputs = {
       ...APP_INPUTS,
       projectName: "App",
@@ -18,7 +19,7 @@ describe("checkLock", () => {
       optionalDependencies: { Socks: ["socksio >= 1.0"] },
       requiresPython: ">= 3.9",
     };
-    expect(checkLock(lock, respelled)).toEqual({ fresh: true, changes: [] });
+    expect(checkLock(lock, parseLockInputs(respelled))).toEqual({ fresh: true, changes: [] });
   });
 
   test.each<[string, Partial<LockInputs>, string[]]>([
@@ -101,23 +102,23 @@ describe("checkLock", () => {
       ],
     ],
   ])("%s", (_name, change, changes) => {
-    expect(checkLock(lock, { ...APP_INPUTS, ...change })).toEqual({ fresh: false, changes });
+    expect(checkLock(lock, parseLockInputs({ ...APP_INPUTS, ...change }))).toEqual({ fresh: false, changes });
   });
 
   test("a lock another tool wrote is never fresh", () => {
     const foreign = readLock(`lock-version = "1.0"\ncreated-by = "pip"\npackages = []\n`);
-    expect(checkLock(foreign, APP_INPUTS)).toEqual({
+    expect(checkLock(foreign, parseLockInputs(APP_INPUTS))).toEqual({
       fresh: false,
       changes: ["the lock file has no `[tool.lockstep]` table (it was not written by lockstep)"],
     });
   });
 
   test("a hand-edited fingerprint is noticed", () => {
-    const text = writeLock(appResolution(), APP_INPUTS).replace(
+    const text = writeLock(appResolution(), parseLockInputs(APP_INPUTS)).replace(
       /fingerprint = "sha256:[0-9a-f]+"/,
       'fingerprint = "sha256:00"',
     );
-    expect(checkLock(readLock(text), APP_INPUTS).changes).toEqual([
+    expect(checkLock(readLock(text), parseLockInputs(APP_INPUTS)).changes).toEqual([
       "the lock's fingerprint does not match its recorded inputs (the lock was edited by hand)",
     ]);
   });
@@ -129,7 +130,7 @@ describe("diffLocks", () => {
     const rootDeps = APP_ROOT_DEPS.filter(([name, version]) =>
       packages.some((p) => p.name === name && p.version === version),
     );
-    return readLock(writeLock(resolution(APP_INPUTS, packages, rootDeps), APP_INPUTS));
+    return readLock(writeLock(resolution(packages, rootDeps), parseLockInputs(APP_INPUTS)));
   };
 
   test("no previous lock: everything is added, in name order", () => {

@@ -2,29 +2,23 @@
  * Staleness: is the lock still the lock of these inputs? No network, no resolver.
  *
  * The lock stores its inputs canonically in `[tool.lockstep.inputs]` with their fingerprint; the
- * current inputs are canonicalized the same way and compared field by field, so the answer names what
- * changed ("dependency `httpx>=0.27` was added"). Pitfalls: a requirement whose specifier changed is
+ * current inputs come as one `ParsedLockInputs` whose canonical text is compared field by field with
+ * the recorded one, so the answer names what changed ("dependency `httpx>=0.27` was added"). Nothing
+ * is parsed here: both sides are canonical text already. Pitfalls: a requirement whose specifier changed is
  * one change ("changed from … to …"), not a removal plus an addition; reformatting a requirement
  * (`Requests >= 2` → `requests>=2`) is no change at all; a lock another tool wrote has no inputs and
  * is never fresh for lockstep.
  */
-import { Requirement } from "@lockstep/pep508";
 import type { Lock } from "./lock";
-import { canonicalizeInputs, fingerprintInputs } from "./lock-inputs";
-import type { LockInputs } from "./lock-inputs";
+import { requirementTextName } from "./lock-inputs";
+import type { LockInputs, ParsedLockInputs } from "./lock-inputs";
 
 export interface LockCheck {
   fresh: boolean;
   changes: string[];
 }
 
-function nameOf(req: string): string {
-  try {
-    return Requirement.parse(req).canonicalName;
-  } catch {
-    return req;
-  }
-}
+const nameOf = requirementTextName;
 
 /** Changes between two requirement lists, matched by (name, marker-less identity) where possible. */
 function requirementChanges(before: string[], after: string[], what: string): string[] {
@@ -74,15 +68,15 @@ function scalar(out: string[], label: string, a: string | undefined, b: string |
 }
 
 /** What differs between the inputs a lock was made from and `inputs`; fresh when nothing does. */
-export function checkLock(lock: Lock, inputs: LockInputs): LockCheck {
+export function checkLock(lock: Lock, inputs: ParsedLockInputs): LockCheck {
   if (!lock.lockstep) {
     return {
       fresh: false,
       changes: ["the lock file has no `[tool.lockstep]` table (it was not written by lockstep)"],
     };
   }
-  const a = canonicalizeInputs(lock.lockstep.inputs);
-  const b = canonicalizeInputs(inputs);
+  const a = lock.lockstep.inputs;
+  const b = inputs.canonical;
   const changes: string[] = [];
   scalar(changes, "project name", a.projectName, b.projectName);
   scalar(changes, "project version", a.projectVersion, b.projectVersion);
@@ -105,7 +99,7 @@ export function checkLock(lock: Lock, inputs: LockInputs): LockCheck {
   scalar(changes, "resolution strategy", a.resolution, b.resolution);
   scalar(changes, "prerelease mode", a.prerelease, b.prerelease);
   scalar(changes, "exclude-newer", a.excludeNewer, b.excludeNewer);
-  if (changes.length === 0 && lock.lockstep.fingerprint !== fingerprintInputs(b)) {
+  if (changes.length === 0 && lock.lockstep.fingerprint !== inputs.fingerprint) {
     changes.push("the lock's fingerprint does not match its recorded inputs (the lock was edited by hand)");
   }
   return { fresh: changes.length === 0, changes };

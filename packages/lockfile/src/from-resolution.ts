@@ -1,5 +1,9 @@
 /**
- * From a resolver `Resolution` and the project's inputs to the `Lock` data that `formatLock` writes.
+ * From a resolved graph and the project's inputs to the `Lock` data that `formatLock` writes.
+ *
+ * The graph is the small structural `ResolvedGraph` below (what this file reads), not the resolver's
+ * own types: the resolver's `Resolution` satisfies it, and so do hand-built graphs in tests. The
+ * inputs come parsed (`ParsedLockInputs`); nothing is parsed again here.
  *
  * Everything is sorted here, so that the bytes depend only on the resolution's content, never on the
  * order the resolver or the index produced things in: packages by (name, version), wheels by file
@@ -8,18 +12,53 @@
  * entry of that name; the project itself is a source tree, so its entry has no version; wheels that
  * no Python in `requires-python` could install are dropped (see wheel-python.ts), all others kept.
  */
-import { SpecifierSet, VersionSet } from "@lockstep/pep440";
-import type { Version } from "@lockstep/pep440";
+import { VersionSet } from "@lockstep/pep440";
+import type { SpecifierSet, Version } from "@lockstep/pep440";
 import { Marker, canonicalizeName } from "@lockstep/pep508";
-import type { Resolution, ResolvedDependency } from "@lockstep/resolver";
-import type { Candidate } from "@lockstep/resolver";
+import type { WheelFilename } from "@lockstep/wheel";
 import type { Lock, LockDependency, LockFile, LockPackage } from "./lock";
-import { canonicalizeInputs, fingerprintInputs } from "./lock-inputs";
-import type { LockInputs } from "./lock-inputs";
+import type { ParsedLockInputs } from "./lock-inputs";
 import { canonicalInstant } from "./toml-writer";
 import { wheelFitsRequiresPython } from "./wheel-python";
 
-type DistFile = NonNullable<Candidate["sdist"]>;
+/** A file of a resolved package, as the index listed it. */
+export interface ResolvedFile {
+  filename: string;
+  url: string;
+  hashes: Readonly<Record<string, string>>;
+  size: number | undefined;
+  uploadTime: string | undefined;
+  /** The index (or find-links source) URL that listed the file, without credentials. */
+  source: string;
+}
+
+/** An edge of the graph: enough to name one package entry. */
+export interface ResolvedEdge {
+  name: string;
+  version: Version;
+}
+
+export interface ResolvedNode {
+  name: string;
+  version: Version;
+  /** Where this entry applies; TRUE everywhere. */
+  marker: Marker;
+  candidate: {
+    wheels: ReadonlyArray<{ file: ResolvedFile; filename: WheelFilename }>;
+    sdist: ResolvedFile | undefined;
+    requiresPython: SpecifierSet | undefined;
+  };
+  dependencies: readonly ResolvedEdge[];
+}
+
+/** What a lock is made from: the resolver's `Resolution` fits this shape. */
+export interface ResolvedGraph {
+  packages: readonly ResolvedNode[];
+  /** The project's own direct dependencies. */
+  rootDependencies: readonly ResolvedEdge[];
+  /** The resolver's fork markers. */
+  forks: readonly Marker[];
+}
 
 export interface WriteLockOptions {
   /** `created-by`; default `lockstep`. */
@@ -35,7 +74,7 @@ export function sortedHashes(hashes: Readonly<Record<string, string>>): Record<s
   return out;
 }
 
-function lockFile(file: DistFile): LockFile {
+function lockFile(file: ResolvedFile): LockFile {
   return {
     name: file.filename,
     url: file.url,
@@ -56,7 +95,7 @@ export function comparePackages(
 }
 
 function dependencyList(
-  deps: readonly ResolvedDependency[],
+  deps: readonly ResolvedEdge[],
   ambiguous: ReadonlySet<string>,
   self: string,
 ): LockDependency[] {
@@ -72,14 +111,12 @@ function dependencyList(
 
 /** The lock for a resolution, before formatting. */
 export function lockFromResolution(
-  resolution: Resolution,
-  inputs: LockInputs,
+  resolution: ResolvedGraph,
+  inputs: ParsedLockInputs,
   opts: WriteLockOptions = {},
 ): Lock {
-  const canonical = canonicalizeInputs(inputs);
-  const requiresPython = canonical.requiresPython
-    ? SpecifierSet.tryParse(canonical.requiresPython)
-    : undefined;
+  const canonical = inputs.canonical;
+  const requiresPython = inputs.values.requiresPython;
   const pythonRange =
     requiresPython && !opts.keepAllWheels ? VersionSet.fromSpecifierSet(requiresPython) : undefined;
   const projectName = canonical.projectName;
@@ -124,7 +161,7 @@ export function lockFromResolution(
   const fork = (m: Marker) => m.toString();
   return {
     lockVersion: "1.0",
-    environments: canonical.environments.map((e) => Marker.parse(e)),
+    environments: [...inputs.values.environments],
     requiresPython,
     extras: Object.keys(canonical.optionalDependencies),
     dependencyGroups: Object.keys(canonical.dependencyGroups),
@@ -132,7 +169,7 @@ export function lockFromResolution(
     createdBy: opts.createdBy ?? "lockstep",
     packages,
     lockstep: {
-      fingerprint: fingerprintInputs(canonical),
+      fingerprint: inputs.fingerprint,
       inputs: canonical,
       forks: [...resolution.forks].sort((a, b) => (fork(a) < fork(b) ? -1 : fork(a) > fork(b) ? 1 : 0)),
     },

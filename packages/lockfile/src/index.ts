@@ -1,10 +1,22 @@
 /** @lockstep/lockfile — PEP 751 `pylock.toml`: write, read, validate, staleness, diff, install selection. */
 export type { Lock, LockDependency, LockFile, LockPackage, LockSource, LockstepTool } from "./lock";
 export { describePackage } from "./lock";
-export type { LockIndex, LockInputs } from "./lock-inputs";
-export { canonicalizeInputs, canonicalRequirement, fingerprintInputs } from "./lock-inputs";
+export type { LockIndex, LockInputs, LockInputValues } from "./lock-inputs";
+export {
+  ParsedLockInputs,
+  fingerprintInputs,
+  parseLockInputs,
+  requirementText,
+  requirementTextName,
+} from "./lock-inputs";
 export { lockFromResolution } from "./from-resolution";
-export type { WriteLockOptions } from "./from-resolution";
+export type {
+  ResolvedEdge,
+  ResolvedFile,
+  ResolvedGraph,
+  ResolvedNode,
+  WriteLockOptions,
+} from "./from-resolution";
 export { formatLock } from "./format-lock";
 export { writeLock } from "./write-lock";
 export { readLock } from "./read-lock";

@@ -1,13 +1,16 @@
 /**
- * The inputs a lock was made from, in a canonical form, and their fingerprint.
+ * The inputs a lock is made from: built once as parsed values (`LockInputValues`), canonicalized
+ * once into the text form recorded in `[tool.lockstep.inputs]` (`LockInputs`), and fingerprinted.
  *
- * PEP 751 has no key for "what was locked", so lockstep keeps the inputs themselves in
- * `[tool.lockstep.inputs]`: that is what lets `lockstep lock --check` say *what* changed without the
- * network. Pitfalls: the same requirement can be written many ways (`Requests >= 2`, `requests>=2`),
- * so requirements are reparsed and printed canonically with PEP 503 names; extra and group names are
- * PEP 685-normalized; sets (dependencies, constraints, overrides, default groups) are sorted and
- * de-duplicated, but the order of `environments` and `indexes` is kept, because it is the user's
- * (index order is priority).
+ * PEP 751 has no key for "what was locked", so lockstep keeps the inputs themselves in the lock:
+ * that is what lets `lockstep lock --check` say *what* changed without the network. The caller
+ * (the project layer) parses pyproject.toml once and hands the parsed requirements, specifiers and
+ * markers here; `ParsedLockInputs` prints them canonically without parsing anything again.
+ * Pitfalls: the same requirement can be written many ways (`Requests >= 2`, `requests>=2`), so
+ * requirements are printed with PEP 503 names; extra and group names are PEP 685-normalized; sets
+ * (dependencies, constraints, overrides, default groups) are sorted and de-duplicated, but the order
+ * of `environments` and `indexes` is kept, because it is the user's (index order is priority). Index URLs
+ * must come without credentials: the project layer redacts them before they get here.
  */
 import { createHash } from "node:crypto";
 import { SpecifierSet } from "@lockstep/pep440";
@@ -18,6 +21,7 @@ export interface LockIndex {
   url: string;
 }
 
+/** The inputs as recorded in a lock: canonical text. */
 export interface LockInputs {
   projectName: string;
   projectVersion?: string | undefined;
@@ -39,27 +43,42 @@ export interface LockInputs {
   isPackage: boolean;
 }
 
-/** A requirement in canonical text (`requests[socks]>=2.0; python_version < "3.10"` form). */
-export function canonicalRequirement(text: string): string {
-  let req: Requirement;
-  try {
-    req = Requirement.parse(text);
-  } catch {
-    return text.trim();
-  }
+/** The same inputs as parsed values: what the resolver is given and what the lock records. */
+export interface LockInputValues {
+  projectName: string;
+  projectVersion?: string | undefined;
+  requiresPython?: SpecifierSet | undefined;
+  dependencies: readonly Requirement[];
+  optionalDependencies: Readonly<Record<string, readonly Requirement[]>>;
+  dependencyGroups: Readonly<Record<string, readonly Requirement[]>>;
+  defaultGroups: readonly string[];
+  constraints: readonly Requirement[];
+  overrides: readonly Requirement[];
+  environments: readonly Marker[];
+  indexes: readonly LockIndex[];
+  resolution: string;
+  prerelease: string;
+  /** RFC 3339 text (the resolver's cut-off is `new Date(excludeNewer)`). */
+  excludeNewer?: string | undefined;
+  isPackage: boolean;
+}
+
+/** A parsed requirement in canonical text (`requests[socks]>=2.0; python_version < "3.10"` form). */
+export function requirementText(req: Requirement): string {
   return req.canonicalName + req.toString().slice(req.name.length);
 }
 
-function requirementList(list: readonly string[]): string[] {
-  return [...new Set(list.map(canonicalRequirement))].sort();
+/** The canonical name a canonical requirement text starts with (no parsing: the text is canonical). */
+export function requirementTextName(text: string): string {
+  return canonicalizeName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(text)?.[1] ?? text);
 }
 
-function nameList(list: readonly string[]): string[] {
-  return [...new Set(list.map(canonicalizeName))].sort();
+function requirementList(list: readonly Requirement[]): string[] {
+  return [...new Set(list.map(requirementText))].sort();
 }
 
-function requirementTable(table: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
-  const merged = new Map<string, string[]>();
+function requirementTable(table: Readonly<Record<string, readonly Requirement[]>>): Record<string, string[]> {
+  const merged = new Map<string, Requirement[]>();
   for (const [key, list] of Object.entries(table)) {
     const name = canonicalizeName(key);
     merged.set(name, [...(merged.get(name) ?? []), ...list]);
@@ -69,46 +88,28 @@ function requirementTable(table: Readonly<Record<string, readonly string[]>>): R
   return out;
 }
 
-function canonicalSpecifiers(text: string): string {
-  const s = SpecifierSet.tryParse(text);
-  return s ? s.toString() : text.trim();
-}
-
-function canonicalMarker(text: string): string {
-  try {
-    return Marker.parse(text).toString();
-  } catch {
-    return text.trim();
-  }
-}
-
-/** The canonical form: equal inputs (as far as resolution can tell) give deep-equal objects. */
-export function canonicalizeInputs(inputs: LockInputs): LockInputs {
-  const out: LockInputs = {
-    projectName: canonicalizeName(inputs.projectName),
-    projectVersion: inputs.projectVersion?.trim() || undefined,
-    requiresPython: inputs.requiresPython?.trim() ? canonicalSpecifiers(inputs.requiresPython) : undefined,
-    dependencies: requirementList(inputs.dependencies),
-    optionalDependencies: requirementTable(inputs.optionalDependencies),
-    dependencyGroups: requirementTable(inputs.dependencyGroups),
-    defaultGroups: nameList(inputs.defaultGroups),
-    constraints: requirementList(inputs.constraints),
-    overrides: requirementList(inputs.overrides),
-    environments: inputs.environments.map(canonicalMarker),
-    indexes: inputs.indexes.map((i) =>
-      i.name ? { name: i.name, url: i.url.trim() } : { url: i.url.trim() },
-    ),
-    resolution: inputs.resolution,
-    prerelease: inputs.prerelease,
-    excludeNewer: inputs.excludeNewer?.trim() || undefined,
-    isPackage: inputs.isPackage,
+function canonicalize(v: LockInputValues): LockInputs {
+  return {
+    projectName: canonicalizeName(v.projectName),
+    projectVersion: v.projectVersion?.trim() || undefined,
+    requiresPython: v.requiresPython?.toString() || undefined,
+    dependencies: requirementList(v.dependencies),
+    optionalDependencies: requirementTable(v.optionalDependencies),
+    dependencyGroups: requirementTable(v.dependencyGroups),
+    defaultGroups: [...new Set(v.defaultGroups.map(canonicalizeName))].sort(),
+    constraints: requirementList(v.constraints),
+    overrides: requirementList(v.overrides),
+    environments: v.environments.map((m) => m.toString()),
+    indexes: v.indexes.map((i) => (i.name ? { name: i.name, url: i.url.trim() } : { url: i.url.trim() })),
+    resolution: v.resolution,
+    prerelease: v.prerelease,
+    excludeNewer: v.excludeNewer?.trim() || undefined,
+    isPackage: v.isPackage,
   };
-  return out;
 }
 
-/** `sha256:<hex>` over a fixed-order JSON rendering of the canonical inputs. */
-export function fingerprintInputs(inputs: LockInputs): string {
-  const c = canonicalizeInputs(inputs);
+/** `sha256:<hex>` over a fixed-order JSON rendering of canonical inputs. */
+export function fingerprintInputs(c: LockInputs): string {
   const ordered = [
     c.projectName,
     c.projectVersion ?? null,
@@ -127,4 +128,56 @@ export function fingerprintInputs(inputs: LockInputs): string {
     c.isPackage,
   ];
   return `sha256:${createHash("sha256").update(JSON.stringify(ordered)).digest("hex")}`;
+}
+
+/**
+ * Lock inputs built once: the parsed values, with their canonical text and fingerprint computed on
+ * first use and kept. The staleness check, the fingerprint and the lock all read this one value.
+ */
+export class ParsedLockInputs {
+  private text: LockInputs | undefined;
+  private print: string | undefined;
+
+  constructor(readonly values: LockInputValues) {}
+
+  /** The canonical text form, as `[tool.lockstep.inputs]` records it. */
+  get canonical(): LockInputs {
+    return (this.text ??= canonicalize(this.values));
+  }
+
+  get fingerprint(): string {
+    return (this.print ??= fingerprintInputs(this.canonical));
+  }
+
+  /** The same inputs with some values replaced (a new value; this one is unchanged). */
+  with(changes: Partial<LockInputValues>): ParsedLockInputs {
+    return new ParsedLockInputs({ ...this.values, ...changes });
+  }
+}
+
+/**
+ * Inputs from their text form (tests, and inputs read back from a lock): each text is parsed here,
+ * once. An invalid requirement, specifier, marker or date throws the parser's error.
+ */
+export function parseLockInputs(text: LockInputs): ParsedLockInputs {
+  const reqs = (list: readonly string[]) => list.map((r) => Requirement.parse(r));
+  const table = (t: Readonly<Record<string, readonly string[]>>) =>
+    Object.fromEntries(Object.entries(t).map(([k, v]) => [k, reqs(v)]));
+  return new ParsedLockInputs({
+    projectName: text.projectName,
+    projectVersion: text.projectVersion,
+    requiresPython: text.requiresPython?.trim() ? SpecifierSet.parse(text.requiresPython) : undefined,
+    dependencies: reqs(text.dependencies),
+    optionalDependencies: table(text.optionalDependencies),
+    dependencyGroups: table(text.dependencyGroups),
+    defaultGroups: text.defaultGroups,
+    constraints: reqs(text.constraints),
+    overrides: reqs(text.overrides),
+    environments: text.environments.map((m) => Marker.parse(m)),
+    indexes: text.indexes,
+    resolution: text.resolution,
+    prerelease: text.prerelease,
+    excludeNewer: text.excludeNewer,
+    isPackage: text.isPackage,
+  });
 }

@@ -9,9 +9,10 @@ import { selectForEnvironment } from "./select";
 import type { InstallItem } from "./select";
 import { APP_INPUTS, SERVICE_INPUTS, appResolution, serviceResolution } from "../testing";
 import { writeLock } from "./write-lock";
+import { parseLockInputs } from "./lock-inputs";
 
-const APP = writeLock(appResolution(), APP_INPUTS);
-const SERVICE = writeLock(serviceResolution(), SERVICE_INPUTS);
+const APP = writeLock(appResolution(), parseLockInputs(APP_INPUTS));
+const SERVICE = writeLock(serviceResolution(), parseLockInputs(SERVICE_INPUTS));
 const appLock = readLock(APP);
 const serviceLock = readLock(SERVICE);
 

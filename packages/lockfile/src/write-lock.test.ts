@@ -19,13 +19,14 @@ import type { PackageSpec } from "../testing";
 import { canonicalInstant } from "./toml-writer";
 import { wheelFitsRequiresPython } from "./wheel-python";
 import { writeLock } from "./write-lock";
+import { parseLockInputs } from "./lock-inputs";
 
 const golden = (name: string) => fileURLToPath(new URL(`./__golden__/${name}.toml`, import.meta.url));
 
 describe("writeLock goldens", () => {
   test.each([
-    ["app", () => writeLock(appResolution(), APP_INPUTS)],
-    ["service", () => writeLock(serviceResolution(), SERVICE_INPUTS)],
+    ["app", () => writeLock(appResolution(), parseLockInputs(APP_INPUTS))],
+    ["service", () => writeLock(serviceResolution(), parseLockInputs(SERVICE_INPUTS))],
   ])("%s", (name, make) => {
     const text = make();
     // UPDATE_GOLDEN=1 rewrites the files; review the diff before committing.
@@ -36,8 +37,8 @@ describe("writeLock goldens", () => {
 
 describe("round trip", () => {
   test.each([
-    ["app", () => lockFromResolution(appResolution(), APP_INPUTS)],
-    ["service", () => lockFromResolution(serviceResolution(), SERVICE_INPUTS)],
+    ["app", () => lockFromResolution(appResolution(), parseLockInputs(APP_INPUTS))],
+    ["service", () => lockFromResolution(serviceResolution(), parseLockInputs(SERVICE_INPUTS))],
   ])("readLock(formatLock(lock)) equals lock: %s", (_name, make) => {
     const lock = make();
     const text = formatLock(lock);
@@ -64,7 +65,7 @@ describe("determinism (property)", () => {
     });
     return out;
   };
-  const expected = writeLock(appResolution(), APP_INPUTS);
+  const expected = writeLock(appResolution(), parseLockInputs(APP_INPUTS));
 
   test("bytes do not depend on the order of packages, wheels, dependencies, hashes or input lists", () => {
     fc.assert(
@@ -82,7 +83,7 @@ describe("determinism (property)", () => {
           dependencies: shuffled(APP_INPUTS.dependencies, keys),
           defaultGroups: shuffled(["dev", "dev"], keys),
         };
-        expect(writeLock(r, inputs)).toBe(expected);
+        expect(writeLock(r, parseLockInputs(inputs))).toBe(expected);
       }),
       { numRuns: 60 },
     );
@@ -95,7 +96,7 @@ describe("determinism (property)", () => {
       p.name === "idna" ? resolvedPackage({ ...idna, version: "3.11" }) : p,
     );
     const before = expected.split("\n");
-    const after = writeLock(r, APP_INPUTS).split("\n");
+    const after = writeLock(r, parseLockInputs(APP_INPUTS)).split("\n");
     expect(after.length).toBe(before.length);
     const changed = before.flatMap((line, i) => (line === after[i] ? [] : [i]));
     const block = before.findIndex((l, i) => l === 'name = "idna"' && before[i - 1] === "[[packages]]");
@@ -123,7 +124,9 @@ describe("wheels and requires-python", () => {
 
   test("keepAllWheels keeps the cp38 wheels a >=3.9 lock would drop", () => {
     const numpy = (opts: { keepAllWheels?: boolean }) =>
-      lockFromResolution(appResolution(), APP_INPUTS, opts).packages.find((p) => p.name === "numpy");
+      lockFromResolution(appResolution(), parseLockInputs(APP_INPUTS), opts).packages.find(
+        (p) => p.name === "numpy",
+      );
     const names = (p: ReturnType<typeof numpy>) =>
       p?.source.kind === "files" ? p.source.wheels.map((w) => w.name) : [];
     expect(names(numpy({})).some((n) => n.includes("cp38"))).toBe(false);

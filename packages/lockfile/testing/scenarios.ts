@@ -5,26 +5,31 @@
  */
 import { createHash } from "node:crypto";
 import { SpecifierSet, Version } from "@lockstep/pep440";
-import { Marker, Requirement } from "@lockstep/pep508";
-import type { Candidate, Resolution, ResolvedDependency, ResolvedPackage } from "@lockstep/resolver";
+import { Marker } from "@lockstep/pep508";
 import { WheelFilename } from "@lockstep/wheel";
+import type { ResolvedEdge, ResolvedFile, ResolvedGraph, ResolvedNode } from "../src/from-resolution";
 import type { LockInputs } from "../src/lock-inputs";
 
-type DistFile = NonNullable<Candidate["sdist"]>;
+type DistFile = ResolvedFile;
+type ResolvedDependency = ResolvedEdge;
+type ResolvedPackage = ResolvedNode;
+/** A graph whose lists tests may replace (shuffled, edited). */
+export interface Resolution extends ResolvedGraph {
+  packages: ResolvedPackage[];
+  rootDependencies: ResolvedDependency[];
+  forks: Marker[];
+}
 
 export const INDEX = "https://pypi.example/simple/";
 
-function file(filename: string, requiresPython?: string): DistFile {
+function file(filename: string): DistFile {
   const name = filename.split("-")[0] as string;
   return {
     filename,
     url: `https://files.example/${name}/${filename}`,
     hashes: { sha256: createHash("sha256").update(filename).digest("hex") },
-    requiresPython,
-    yanked: false,
     size: 1000 + filename.length,
     uploadTime: "2024-05-01T12:30:00.123456Z",
-    coreMetadata: false,
     source: INDEX,
   };
 }
@@ -43,62 +48,35 @@ export interface PackageSpec {
 export function resolvedPackage(spec: PackageSpec): ResolvedPackage {
   const under = spec.name.replace(/-/g, "_");
   const wheels = (spec.wheels ?? []).map((tags) => {
-    const f = file(`${under}-${spec.version}-${tags}.whl`, spec.requiresPython);
+    const f = file(`${under}-${spec.version}-${tags}.whl`);
     return { file: f, filename: WheelFilename.parse(f.filename) };
   });
-  const candidate: Candidate = {
-    version: Version.parse(spec.version),
-    wheels,
-    sdist: spec.sdist === false ? undefined : file(`${under}-${spec.version}.tar.gz`, spec.requiresPython),
-    requiresPython: spec.requiresPython ? SpecifierSet.parse(spec.requiresPython) : undefined,
-    yanked: false,
-  };
   return {
     name: spec.name,
-    version: candidate.version,
+    version: Version.parse(spec.version),
     marker: Marker.parse(spec.marker ?? ""),
-    forkMarker: Marker.TRUE,
-    candidate,
-    extras: [],
+    candidate: {
+      wheels,
+      sdist: spec.sdist === false ? undefined : file(`${under}-${spec.version}.tar.gz`),
+      requiresPython: spec.requiresPython ? SpecifierSet.parse(spec.requiresPython) : undefined,
+    },
     dependencies: (spec.deps ?? []).map(dep),
   };
 }
 
-function dep([name, version, marker]: [string, string, string?]): ResolvedDependency {
-  return { name, version: Version.parse(version), marker: Marker.parse(marker ?? "") };
+function dep([name, version]: [string, string, string?]): ResolvedDependency {
+  return { name, version: Version.parse(version) };
 }
 
 export function resolution(
-  inputs: LockInputs,
   packages: PackageSpec[],
   rootDeps: Array<[string, string, string?]>,
   forks: string[] = [],
 ): Resolution {
-  const reqs = (list: string[]) => list.map((r) => Requirement.parse(r));
   return {
-    root: {
-      name: inputs.projectName,
-      version: Version.parse(inputs.projectVersion ?? "0"),
-      dependencies: reqs(inputs.dependencies),
-      extras: new Map(Object.entries(inputs.optionalDependencies).map(([k, v]) => [k, reqs(v)])),
-      groups: new Map(Object.entries(inputs.dependencyGroups).map(([k, v]) => [k, reqs(v)])),
-    },
     forks: forks.map((f) => Marker.parse(f)),
     packages: packages.map(resolvedPackage),
     rootDependencies: rootDeps.map(dep),
-    stats: {
-      decisions: 0,
-      conflicts: 0,
-      backtracks: 0,
-      learned: 0,
-      propagations: 0,
-      chooseVersionCalls: 0,
-      getDependenciesCalls: 0,
-      packages: 0,
-      incompatibilities: 0,
-      forks: forks.length,
-      wallMs: 0,
-    },
   };
 }
 
@@ -194,7 +172,7 @@ export const APP_ROOT_DEPS: Array<[string, string, string?]> = [
 ];
 
 export function appResolution(): Resolution {
-  return resolution(APP_INPUTS, APP_PACKAGES, APP_ROOT_DEPS, [PY_OLD, PY_NEW]);
+  return resolution(APP_PACKAGES, APP_ROOT_DEPS, [PY_OLD, PY_NEW]);
 }
 
 export const SERVICE_INPUTS: LockInputs = {
@@ -217,7 +195,6 @@ export const SERVICE_INPUTS: LockInputs = {
 /** A virtual project locked for Linux and macOS only; uvloop has no Windows wheel and no sdist. */
 export function serviceResolution(): Resolution {
   return resolution(
-    SERVICE_INPUTS,
     [
       {
         name: "uvloop",
