@@ -5,13 +5,16 @@
  * `.venv`, then every `python3.X`/`python3`/`python` on `PATH`, then pyenv's versions. The first
  * candidate that satisfies both the request and the project's `requires-python` wins.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import { SpecifierSet, Version } from "@lockstep/pep440";
 import type { InterpreterInfo } from "./interpreter";
 import { queryInterpreter } from "./interpreter";
+import { findPythonVersionFile } from "./python-version-file";
+
+export { findPythonVersionFile };
 
 export type PythonRequest =
   | { kind: "any" }
@@ -58,24 +61,6 @@ export function parsePythonRequest(text: string, cwd = process.cwd()): PythonReq
       `Invalid Python request "${t}": expected a path, a version like 3.12, or specifiers like >=3.10`,
       { cause },
     );
-  }
-}
-
-/** The nearest `.python-version` from `dir` upwards: its first non-comment line. */
-export function findPythonVersionFile(dir: string): { path: string; request: string } | undefined {
-  let d = resolve(dir);
-  for (;;) {
-    const f = join(d, ".python-version");
-    if (existsSync(f)) {
-      const line = readFileSync(f, "utf8")
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .find((l) => l && !l.startsWith("#"));
-      if (line) return { path: f, request: line };
-    }
-    const parent = dirname(d);
-    if (parent === d) return undefined;
-    d = parent;
   }
 }
 
