@@ -2,17 +2,26 @@
  * The global cache: a directory shared by every lockstep process on the machine.
  *
  * Layout (each bucket versioned so a format change never reads old bytes):
- *   simple-v1/<index-hash>/<name>.json   parsed project pages + HTTP validators (ETag, Last-Modified, expiry)
+ *   simple-v2/<index-hash>/<name>.json   parsed project pages + HTTP validators (ETag, Last-Modified, expiry)
  *   metadata-v1/<sha256-of-dist>.METADATA core metadata, keyed by the distribution's hash (or URL hash)
  *   archives-v1/<sha256>/<filename>      downloaded distributions, verified before they are stored
+ *   url-hashes-v1/<sha256-of-url>.json   the sha256 of a file its index listed without a hash
  *
  * Writes are atomic (temp file in the same directory, then rename), so concurrent processes never see
  * half a file; the last writer wins with identical content.
+ *
+ * Every path is built by `Cache.within` from segments that come, in the end, from an index (file
+ * names, digests, project names): each segment must be one plain path component and the result must
+ * lie inside the root, or `CachePathError` is thrown before anything is read or written. The parsers
+ * already refuse such input; this is the last line, so one missed check cannot write outside.
+ * (simple-v1 held pages parsed before file names and hashes were validated; it is no longer read.)
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { LockstepError } from "@lockstep/errors";
+import { isHashDigest, unsafeFilenameChar } from "@lockstep/wheel";
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.LOCKSTEP_CACHE_DIR) return env.LOCKSTEP_CACHE_DIR;
@@ -44,20 +53,70 @@ export function readOrUndefined(path: string): Buffer | undefined {
   }
 }
 
+export class CachePathError extends LockstepError {
+  constructor(root: string, segments: readonly string[], reason: string) {
+    super(
+      "cache-path-escape",
+      `Refusing the cache path ${JSON.stringify(segments.join("/"))} under ${root}: ${reason}`,
+      { hint: "the name or hash came from an index; nothing was read or written" },
+    );
+  }
+}
+
+/** Why `segment` is not one plain path component, or undefined. */
+function segmentProblem(segment: string): string | undefined {
+  if (segment === "" || segment === "." || segment === "..")
+    return `${JSON.stringify(segment)} is not a file name`;
+  const unsafe = unsafeFilenameChar(segment);
+  if (unsafe) return `${JSON.stringify(segment)} contains ${unsafe.what}`;
+  return undefined;
+}
+
 export class Cache {
-  constructor(readonly root: string) {}
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  /** `root/segments…`, each segment one path component, the result inside the root (else CachePathError). */
+  within(...segments: string[]): string {
+    for (const segment of segments) {
+      const problem = segmentProblem(segment);
+      if (problem) throw new CachePathError(this.root, segments, problem);
+    }
+    const path = join(this.root, ...segments);
+    const rel = relative(this.root, path);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+      throw new CachePathError(this.root, segments, "it is not inside the cache");
+    }
+    return path;
+  }
 
   simplePath(indexUrl: string, name: string): string {
-    return join(this.root, "simple-v1", sha256Hex(indexUrl).slice(0, 16), `${name}.json`);
+    return this.within("simple-v2", sha256Hex(indexUrl).slice(0, 16), `${name}.json`);
   }
 
   metadataPath(file: { url: string; hashes: Record<string, string> }): string {
-    const key = file.hashes.sha256 ?? `url-${sha256Hex(file.url)}`;
-    return join(this.root, "metadata-v1", `${key}.METADATA`);
+    const sha = file.hashes.sha256;
+    const key = sha === undefined ? `url-${sha256Hex(file.url)}` : this.digest(sha);
+    return this.within("metadata-v1", `${key}.METADATA`);
   }
 
   archivePath(sha256: string, filename: string): string {
-    return join(this.root, "archives-v1", sha256, filename);
+    return this.within("archives-v1", this.digest(sha256), filename);
+  }
+
+  /** Where the computed sha256 of a file listed without a hash is remembered, by its URL. */
+  urlHashPath(url: string): string {
+    return this.within("url-hashes-v1", `${sha256Hex(url)}.json`);
+  }
+
+  private digest(sha256: string): string {
+    if (!isHashDigest("sha256", sha256)) {
+      throw new CachePathError(this.root, [sha256], "a sha256 digest must be 64 hexadecimal digits");
+    }
+    return sha256.toLowerCase();
   }
 }
 

@@ -333,7 +333,7 @@ describe("source distributions", () => {
     const withHook = client(s, {
       buildMetadata: async (file, archive) => {
         built.push(`${file.filename} ${archive.includes("archives-v1") ? "cached" : archive}`);
-        return "Metadata-Version: 2.1\nName: x\nVersion: 1.0\nRequires-Dist: built-by-hook\n";
+        return "Metadata-Version: 2.1\nName: dyn\nVersion: 1.0\nRequires-Dist: built-by-hook\n";
       },
     });
     const sdist = async (c: IndexClient, name: string) => (await c.project(name)).files[0] as DistFile;

@@ -2,11 +2,21 @@
  * The index client: which files exist for a project, what a file's core metadata is, and the file's
  * bytes — from several indexes, find-links, and the global cache.
  *
- * Index strategy "first-index" (the default, uv's): indexes are asked in order and the first that
- * knows the project is the only one used for it, so a name registered later on another index can
- * never shadow it (the defence against dependency confusion). A package pinned to an index uses that
- * index alone; `explicit` indexes are used only by pinned packages. Find-links files are added to
- * whatever the index offers.
+ * Index strategy (`indexStrategy`, uv's three): "first-index" (the default) asks indexes in order
+ * and the first that knows the project is the only one used for it, so a name registered later on
+ * another index can never add versions to it (the defence against dependency confusion); when a
+ * later index's page for the same project is already at hand (fetched this run or in the cache — no
+ * request is made for this) and its highest version differs, a warning names the package, both
+ * indexes and both versions. "unsafe-best-match" and "unsafe-first-match" read every index and
+ * merge the files, a version found on several indexes taken from the first only; each file carries
+ * its index's rank (`indexRank`) so a resolver can, under unsafe-first-match, exhaust the first
+ * index's versions before the next. A package pinned to an index uses that index alone; `explicit`
+ * indexes are used only by pinned packages. Find-links files are added to whatever the index offers.
+ *
+ * Index input is not trusted (see index-input.ts, http.ts): pages and metadata files are read with
+ * a size cap, a bad link is skipped with a warning, a file listed without a hash is hashed when it
+ * is locked (`withSha256`), and core metadata whose Name/Version disagree with the file name is
+ * refused.
  *
  * Caching: project pages are stored parsed, with their HTTP validators, and reused without a request
  * while fresh (Cache-Control max-age); stale ones are revalidated with If-None-Match /
@@ -15,14 +25,17 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { LockstepError } from "@lockstep/errors";
+import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
+import { SdistFilename, WheelFilename, isHashDigest } from "@lockstep/wheel";
 import { CredentialStore, redact } from "./auth";
 import { Cache, defaultCacheDir, freshUntil, readOrUndefined, sha256Hex, writeAtomic } from "./cache";
 import { PYPI_URL } from "./default-index";
 import type { DistFile, ProjectPage } from "./dist-file";
 import { listDirectory, listFlatPage, projectOfFilename } from "./find-links";
 import type { HttpOptions } from "./http";
-import { HttpClient } from "./http";
+import { HttpClient, formatBytes } from "./http";
+import { reasonOf } from "./index-input";
 import { parseSimpleHtml } from "./simple-html";
 import { parseSimpleJson } from "./simple-json";
 import { SdistNeedsBuildError, pkgInfoFromSdist, staticSdistMetadata } from "./sdist-metadata";
@@ -31,6 +44,14 @@ import type { MetadataVia } from "./wheel-metadata";
 import { fetchByRanges, fetchPep658, metadataFromWheelBytes } from "./wheel-metadata";
 
 export { PYPI_URL };
+
+/** Default cap on one index page (HTML or JSON), after decompression: 64 MiB. */
+export const DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024;
+/** Default cap on one core-metadata file (PEP 658 `.metadata`, a METADATA entry): 16 MiB. */
+export const DEFAULT_MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
+export const INDEX_STRATEGIES = ["first-index", "unsafe-first-match", "unsafe-best-match"] as const;
+export type IndexStrategy = (typeof INDEX_STRATEGIES)[number];
 
 export interface IndexSpec {
   name?: string | undefined;
@@ -62,6 +83,23 @@ export interface IndexClientOptions {
    * one backed by `@lockstep/build`; without it such sdists fail with `SdistNeedsBuildError`.
    */
   buildMetadata?: (file: DistFile, archivePath: string) => Promise<string>;
+  /** Which indexes a project's files come from (see the file comment). Default "first-index". */
+  indexStrategy?: IndexStrategy;
+  /**
+   * Under first-index, how to look for the same project on later indexes: "cached" (default) only
+   * compares pages already fetched or cached, "fetch" also fetches them (one request per project and
+   * later index), "off" never looks.
+   */
+  shadowCheck?: "cached" | "fetch" | "off";
+  /** Largest index page accepted (bytes, after decompression). Default 64 MiB. */
+  maxPageBytes?: number;
+  /** Largest core-metadata file accepted (bytes). Default 16 MiB. */
+  maxMetadataBytes?: number;
+  /**
+   * Receives each warning: a link skipped, a hash ignored, a package shadowed on another index.
+   * Every warning is also kept in `IndexClient.warnings` (each distinct text once).
+   */
+  onWarning?: (message: string) => void;
 }
 
 export const SIMPLE_ACCEPT =
@@ -75,7 +113,7 @@ export function orderIndexes(declared: IndexSpec[]): IndexSpec[] {
 }
 
 interface CachedPage {
-  v: 1;
+  v: 2;
   status: 200 | 404;
   etag?: string | undefined;
   lastModified?: string | undefined;
@@ -103,6 +141,72 @@ export class OfflineError extends LockstepError {
   }
 }
 
+export class MetadataMismatchError extends LockstepError {
+  constructor(filename: string, field: "Name" | "Version", inMetadata: string, inFilename: string) {
+    super(
+      "metadata-mismatch",
+      `The core metadata of ${filename} says ${field}: ${inMetadata}, but the file name says ${inFilename}`,
+      {
+        hint: "the index serves a file whose contents are not what its name claims; nothing from it was used",
+      },
+    );
+  }
+}
+
+/** The Name and Version fields of core metadata's header (the first of each). */
+export function metadataNameVersion(text: string): { name: string | undefined; version: string | undefined } {
+  const header = text.split(/\r?\n\r?\n/, 1)[0] ?? "";
+  return {
+    name: /^Name:[ \t]*(.*?)[ \t]*$/im.exec(header)?.[1],
+    version: /^Version:[ \t]*(.*?)[ \t]*$/im.exec(header)?.[1],
+  };
+}
+
+/**
+ * Throws MetadataMismatchError when `text`'s Name or Version disagree with the file name (names
+ * compared canonically, versions as PEP 440 versions). A file name that cannot be parsed is left to
+ * the resolver, which skips such files.
+ */
+export function checkMetadataMatchesFilename(text: string, filename: string): void {
+  const { name, version } = metadataNameVersion(text);
+  let fileName: string;
+  let fileVersion: Version;
+  if (filename.endsWith(".whl")) {
+    const w = WheelFilename.tryParse(filename);
+    if (!w) return;
+    fileName = w.name;
+    fileVersion = w.version;
+  } else {
+    const byName = name === undefined ? undefined : SdistFilename.tryParse(filename, name);
+    const sd = byName ?? SdistFilename.tryParse(filename);
+    if (!sd) return;
+    fileName = sd.name;
+    fileVersion = sd.version;
+  }
+  if (name === undefined || canonicalizeName(name) !== fileName) {
+    throw new MetadataMismatchError(filename, "Name", name ?? "(missing)", fileName);
+  }
+  const v = version === undefined ? undefined : Version.tryParse(version);
+  if (!v || !v.equals(fileVersion)) {
+    throw new MetadataMismatchError(filename, "Version", version ?? "(missing)", fileVersion.toString());
+  }
+}
+
+/** The highest version among a page's files (by file name), or undefined. */
+export function highestVersion(page: ProjectPage): Version | undefined {
+  let best: Version | undefined;
+  for (const f of page.files) {
+    const v = fileVersion(f.filename, page.name);
+    if (v && (!best || v.compare(best) > 0)) best = v;
+  }
+  return best;
+}
+
+function fileVersion(filename: string, project: string): Version | undefined {
+  if (filename.endsWith(".whl")) return WheelFilename.tryParse(filename)?.version;
+  return SdistFilename.tryParse(filename, project)?.version;
+}
+
 export interface IndexStats {
   requests: number;
   bytes: number;
@@ -118,9 +222,14 @@ function normalizeIndexUrl(url: string): string {
 export class IndexClient {
   readonly cache: Cache;
   readonly indexes: Array<IndexSpec & { url: string }>;
+  /** Every distinct warning so far, in order (also sent to `onWarning`). */
+  readonly warnings: string[] = [];
   private readonly credentials: CredentialStore;
   private readonly http: HttpClient;
   private readonly pages = new Map<string, Promise<ProjectPage>>();
+  /** One index's answer for one project: `${indexUrl} ${name}` → page, or undefined when absent. */
+  private readonly indexPages = new Map<string, Promise<ProjectPage | undefined>>();
+  private readonly hashMemo = new Map<string, Promise<string>>();
   private readonly metadataMemo = new Map<string, Promise<string>>();
   private readonly noRanges = new Set<string>();
   private findLinksFiles: Promise<DistFile[]> | undefined;
@@ -136,6 +245,24 @@ export class IndexClient {
     }));
     this.cache = new Cache(options.cacheDir ?? defaultCacheDir(env));
     this.http = new HttpClient({ credentials: this.credentials, env, ...options.http });
+  }
+
+  get indexStrategy(): IndexStrategy {
+    return this.options.indexStrategy ?? "first-index";
+  }
+
+  private warn = (message: string): void => {
+    if (this.warnings.includes(message)) return;
+    this.warnings.push(message);
+    this.options.onWarning?.(message);
+  };
+
+  private get maxPageBytes(): number {
+    return this.options.maxPageBytes ?? DEFAULT_MAX_PAGE_BYTES;
+  }
+
+  private get maxMetadataBytes(): number {
+    return this.options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES;
   }
 
   get stats(): IndexStats {
@@ -181,21 +308,116 @@ export class IndexClient {
 
   private async loadProject(name: string): Promise<ProjectPage> {
     const extra = (await this.allFindLinks()).filter((f) => projectOfFilename(f.filename) === name);
-    const tried: string[] = [];
-    for (const index of this.candidateIndexes(name)) {
-      tried.push(redact(index.url));
-      const page = await this.fetchPage(index.url, name);
-      if (page) return extra.length ? { ...page, files: [...page.files, ...extra] } : page;
-    }
+    const candidates = this.candidateIndexes(name);
+    const tried = candidates.map((i) => redact(i.url));
+    const page =
+      this.indexStrategy === "first-index"
+        ? await this.firstIndexPage(name, candidates)
+        : await this.mergedPage(name, candidates);
+    if (page) return extra.length ? { ...page, files: [...page.files, ...extra] } : page;
     if (extra.length > 0) return { name, files: extra, versions: undefined, url: extra[0]?.source ?? "" };
     throw new PackageNotFoundError(name, tried);
+  }
+
+  /** One index's page for `name`, fetched at most once per run. */
+  private indexPage(indexUrl: string, name: string): Promise<ProjectPage | undefined> {
+    const key = `${indexUrl} ${name}`;
+    let p = this.indexPages.get(key);
+    if (!p) {
+      p = this.fetchPage(indexUrl, name);
+      this.indexPages.set(key, p);
+    }
+    return p;
+  }
+
+  private async firstIndexPage(
+    name: string,
+    candidates: Array<IndexSpec & { url: string }>,
+  ): Promise<ProjectPage | undefined> {
+    for (const [i, index] of candidates.entries()) {
+      const page = await this.indexPage(index.url, name);
+      if (!page) continue;
+      await this.warnIfShadowed(name, index, page, candidates.slice(i + 1));
+      return withRank(page, i);
+    }
+    return undefined;
+  }
+
+  /**
+   * First-index keeps `page` from `chosen`; say so when a later index has the project with another
+   * highest version (the dependency-confusion signal, either way round). Looks only at pages at hand
+   * unless `shadowCheck` is "fetch"; never fails the lock.
+   */
+  private async warnIfShadowed(
+    name: string,
+    chosen: IndexSpec & { url: string },
+    page: ProjectPage,
+    later: Array<IndexSpec & { url: string }>,
+  ): Promise<void> {
+    const mode = this.options.shadowCheck ?? "cached";
+    if (mode === "off" || later.length === 0) return;
+    const mine = highestVersion(page);
+    for (const other of later) {
+      let theirs: ProjectPage | undefined;
+      try {
+        theirs =
+          mode === "fetch" ? await this.indexPage(other.url, name) : await this.pageAtHand(other.url, name);
+      } catch {
+        continue; // only a warning: an unreachable later index is not this lock's problem
+      }
+      const best = theirs && highestVersion(theirs);
+      if (!best || (mine && best.equals(mine))) continue;
+      this.warn(
+        `Package \`${name}\` is taken from ${describeIndex(chosen)} (highest version ${mine?.toString() ?? "none"}), ` +
+          `but ${describeIndex(other)} also has it (highest version ${best.toString()}); ` +
+          `under index-strategy "first-index" only the first is used` +
+          (mine && best.compare(mine) < 0
+            ? ` — if \`${name}\` is yours, pin it to its index in [tool.lockstep.sources]`
+            : ""),
+      );
+    }
+  }
+
+  /** A page already fetched this run or stored in the cache (however old), without a request. */
+  private async pageAtHand(indexUrl: string, name: string): Promise<ProjectPage | undefined> {
+    const memo = this.indexPages.get(`${indexUrl} ${name}`);
+    if (memo) return memo;
+    const cached = this.readCachedPage(this.cache.simplePath(indexUrl, name));
+    return cached?.status === 200 ? cached.page : undefined;
+  }
+
+  /** unsafe-*: every index's files; a version on several indexes comes from the first only. */
+  private async mergedPage(
+    name: string,
+    candidates: Array<IndexSpec & { url: string }>,
+  ): Promise<ProjectPage | undefined> {
+    const pages = await Promise.all(candidates.map((index) => this.indexPage(index.url, name)));
+    let merged: ProjectPage | undefined;
+    const seen = new Set<string>();
+    pages.forEach((page, rank) => {
+      if (!page) return;
+      const files: DistFile[] = [];
+      const mine = new Set<string>();
+      for (const f of page.files) {
+        const key = fileVersion(f.filename, name)?.toString() ?? `file:${f.filename}`;
+        if (seen.has(key)) continue;
+        mine.add(key);
+        files.push({ ...f, indexRank: rank });
+      }
+      for (const k of mine) seen.add(k);
+      merged = merged
+        ? { ...merged, files: [...merged.files, ...files], versions: undefined }
+        : { ...page, files };
+    });
+    return merged;
   }
 
   private allFindLinks(): Promise<DistFile[]> {
     this.findLinksFiles ??= (async () => {
       const out: DistFile[] = [];
       for (const src of this.options.findLinks ?? []) {
-        if (/^https?:\/\//.test(src)) out.push(...(await listFlatPage(this.http, src)));
+        if (/^https?:\/\//.test(src))
+          out.push(...(await listFlatPage(this.http, src, this.warn, this.maxPageBytes)));
         else out.push(...listDirectory(src.startsWith("file:") ? fileURLToPath(src) : src));
       }
       return out;
@@ -210,11 +432,21 @@ export class IndexClient {
     );
   }
 
+  private readCachedPage(path: string): CachedPage | undefined {
+    const raw = readOrUndefined(path);
+    if (!raw) return undefined;
+    try {
+      const entry = JSON.parse(raw.toString("utf8")) as CachedPage;
+      return entry.v === 2 ? entry : undefined;
+    } catch {
+      return undefined; // a damaged cache entry is a miss
+    }
+  }
+
   /** One index's page for `name`, or undefined when the index does not have it. */
   private async fetchPage(indexUrl: string, name: string): Promise<ProjectPage | undefined> {
     const path = this.cache.simplePath(indexUrl, name);
-    const raw = readOrUndefined(path);
-    const cached = raw ? (JSON.parse(raw.toString("utf8")) as CachedPage) : undefined;
+    const cached = this.readCachedPage(path);
     const now = Date.now();
     if (cached && (this.options.offline || (!this.mustRefresh(name) && cached.freshUntil > now))) {
       this.pagesFromCache.n++;
@@ -225,7 +457,7 @@ export class IndexClient {
     const headers: Record<string, string> = { accept: SIMPLE_ACCEPT };
     if (cached?.etag) headers["if-none-match"] = cached.etag;
     if (cached?.lastModified) headers["if-modified-since"] = cached.lastModified;
-    const res = await this.http.get(url, headers);
+    const res = await this.http.get(url, headers, { maxBytes: this.maxPageBytes, what: "index page" });
     if (res.status === 304 && cached) {
       this.pagesFromCache.n++;
       writeAtomic(path, JSON.stringify({ ...cached, freshUntil: freshUntil(res.headers, now) }));
@@ -234,21 +466,16 @@ export class IndexClient {
     if (res.status === 404 || res.status === 410) {
       writeAtomic(
         path,
-        JSON.stringify({ v: 1, status: 404, freshUntil: freshUntil(res.headers, now) } satisfies CachedPage),
+        JSON.stringify({ v: 2, status: 404, freshUntil: freshUntil(res.headers, now) } satisfies CachedPage),
       );
       return undefined;
     }
     if (res.status !== 200) {
       throw new LockstepError("index-http-error", `The index answered HTTP ${res.status} for ${redact(url)}`);
     }
-    const type = (res.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    const text = res.body.toString("utf8");
-    const page =
-      type === "application/vnd.pypi.simple.v1+json"
-        ? parseSimpleJson(text, res.url, name)
-        : parseSimpleHtml(text, res.url, name);
+    const page = parsePage(res.headers["content-type"], res.body, res.url, name, this.warn);
     const entry: CachedPage = {
-      v: 1,
+      v: 2,
       status: 200,
       etag: res.headers.etag,
       lastModified: res.headers["last-modified"],
@@ -274,6 +501,12 @@ export class IndexClient {
   }
 
   private async loadMetadata(file: DistFile): Promise<string> {
+    const text = await this.loadMetadataText(file);
+    checkMetadataMatchesFilename(text, file.filename);
+    return text;
+  }
+
+  private async loadMetadataText(file: DistFile): Promise<string> {
     const path = this.cache.metadataPath(file);
     const cached = readOrUndefined(path);
     if (cached) {
@@ -290,11 +523,11 @@ export class IndexClient {
       return this.storeMetadata(path, await this.sdistMetadata(file, bytes), "download");
     }
     if (file.coreMetadata) {
-      return this.storeMetadata(path, await fetchPep658(this.http, file), "pep658");
+      return this.storeMetadata(path, await fetchPep658(this.http, file, this.metadataLimits), "pep658");
     }
     const origin = new URL(file.url).origin;
     if (!this.noRanges.has(origin)) {
-      const got = await fetchByRanges(this.http, file);
+      const got = await fetchByRanges(this.http, file, this.metadataLimits);
       if ("text" in got) return this.storeMetadata(path, got.text, "range");
       this.noRanges.add(origin);
       checkHash(file.url, got.whole, file.hashes);
@@ -303,6 +536,10 @@ export class IndexClient {
     }
     const bytes = await this.fetchArchive(file);
     return this.storeMetadata(path, metadataFromWheelBytes(bytes, file.filename), "download");
+  }
+
+  private get metadataLimits(): { maxMetadataBytes: number; maxDirectoryBytes: number } {
+    return { maxMetadataBytes: this.maxMetadataBytes, maxDirectoryBytes: this.maxPageBytes };
   }
 
   private metadataFromArchive(file: DistFile, bytes: Uint8Array): string {
@@ -330,7 +567,56 @@ export class IndexClient {
     const sha = file.hashes.sha256 ?? sha256Hex(bytes);
     const path = this.cache.archivePath(sha, file.filename);
     writeAtomic(path, bytes);
+    if (file.hashes.sha256 === undefined) this.rememberUrlHash(file.url, sha);
     return path;
+  }
+
+  private rememberUrlHash(url: string, sha256: string): void {
+    writeAtomic(this.cache.urlHashPath(url), JSON.stringify({ v: 1, url, sha256 }));
+  }
+
+  /** The sha256 computed earlier for a file listed without one, if any. */
+  private knownUrlHash(url: string): string | undefined {
+    const raw = readOrUndefined(this.cache.urlHashPath(url));
+    if (!raw) return undefined;
+    try {
+      const entry = JSON.parse(raw.toString("utf8")) as { url?: unknown; sha256?: unknown };
+      return entry.url === url && isHashDigest("sha256", entry.sha256)
+        ? entry.sha256.toLowerCase()
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * `file` with a sha256, for the lock: as listed when the index gave one; otherwise computed from
+   * the downloaded file (once: the digest is remembered by URL in the cache, the file kept under
+   * it) and any other listed hash verified on the way. The lock must always carry a hash, and the
+   * installer checks against it.
+   */
+  async withSha256(file: DistFile): Promise<DistFile> {
+    if (file.hashes.sha256 !== undefined) return file;
+    let p = this.hashMemo.get(file.url);
+    if (!p) {
+      p = this.computeSha256(file);
+      this.hashMemo.set(file.url, p);
+    }
+    const sha256 = await p;
+    return { ...file, hashes: { ...file.hashes, sha256 } };
+  }
+
+  private async computeSha256(file: DistFile): Promise<string> {
+    if (file.url.startsWith("file:")) {
+      const bytes = readFileSync(fileURLToPath(file.url));
+      checkHash(file.url, bytes, file.hashes);
+      return sha256Hex(bytes);
+    }
+    const known = this.knownUrlHash(file.url);
+    if (known) return known;
+    if (this.options.offline) throw new OfflineError(`the file ${file.filename} (listed without a hash)`);
+    const bytes = await this.fetchArchive(file);
+    return sha256Hex(bytes);
   }
 
   private async fetchArchive(file: DistFile): Promise<Buffer> {
@@ -353,7 +639,7 @@ export class IndexClient {
       checkHash(file.url, readFileSync(path), file.hashes);
       return path;
     }
-    const sha = file.hashes.sha256;
+    const sha = file.hashes.sha256 ?? this.knownUrlHash(file.url);
     if (sha) {
       const path = this.cache.archivePath(sha, file.filename);
       if (readOrUndefined(path)) return path;
@@ -361,5 +647,61 @@ export class IndexClient {
     if (this.options.offline) throw new OfflineError(`the file ${file.filename}`);
     const bytes = await this.fetchArchive(file);
     return this.cache.archivePath(file.hashes.sha256 ?? sha256Hex(bytes), file.filename);
+  }
+}
+
+function withRank(page: ProjectPage, rank: number): ProjectPage {
+  return { ...page, files: page.files.map((f) => ({ ...f, indexRank: rank })) };
+}
+
+/** An index as a warning names it: its name and its URL without credentials. */
+function describeIndex(index: IndexSpec & { url: string }): string {
+  const url = redact(index.url);
+  return index.name ? `index \`${index.name}\` (${url})` : url;
+}
+
+const HTML_TYPES = new Set(["", "text/html", "application/xhtml+xml", "application/vnd.pypi.simple.v1+html"]);
+
+/**
+ * A project page's body as HTML or JSON by its Content-Type. Anything else, or a body that is not
+ * text, is one clear error naming the URL: a static server answering a wrong path with a binary or a
+ * login page must not read as "no files".
+ */
+export function parsePage(
+  contentType: string | undefined,
+  body: Buffer,
+  url: string,
+  name: string,
+  warn: (message: string) => void,
+): ProjectPage {
+  const type = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type !== "application/vnd.pypi.simple.v1+json" && !HTML_TYPES.has(type)) {
+    throw new LockstepError(
+      "index-page-invalid",
+      `The index page ${url} was served as ${type}, which is neither HTML nor the simple API's JSON`,
+      { hint: "check that the index URL points at a PEP 503/691 simple index" },
+    );
+  }
+  if (body.includes(0)) {
+    throw new LockstepError(
+      "index-page-invalid",
+      `The index page ${url} is not text (it contains NUL bytes; ${formatBytes(body.length)})`,
+      { hint: "check that the index URL points at a PEP 503/691 simple index" },
+    );
+  }
+  const text = body.toString("utf8");
+  try {
+    return type === "application/vnd.pypi.simple.v1+json"
+      ? parseSimpleJson(text, url, name, warn)
+      : parseSimpleHtml(text, url, name, warn);
+  } catch (error) {
+    if (error instanceof LockstepError) throw error;
+    throw new LockstepError(
+      "index-page-invalid",
+      `The index page ${url} could not be read: ${reasonOf(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

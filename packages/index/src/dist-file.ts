@@ -20,6 +20,11 @@ export interface DistFile {
   coreMetadata: false | { hashes: Record<string, string> };
   /** The index (or find-links source) URL that listed this file. */
   source: string;
+  /**
+   * The priority of the index that listed it among those asked for the project (0 = first). Under
+   * index-strategy "unsafe-first-match" a resolver prefers lower ranks; absent for find-links files.
+   */
+  indexRank?: number | undefined;
 }
 
 export interface ProjectPage {
@@ -42,11 +47,15 @@ export function splitUrl(raw: string, base?: string): { url: string; fragment: s
   return { url: u.toString(), fragment };
 }
 
-/** Parse a `#sha256=abc` fragment or a `sha256=abc` attribute value into a hash map. */
+/**
+ * Split a `#sha256=abc` fragment or a `sha256=abc` attribute value into `{ algorithm: value }`, as
+ * given: the value is checked by `acceptedHashes` (index-input.ts), which warns about a bad one
+ * instead of losing it silently.
+ */
 export function parseHashFragment(fragment: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const m = /^([A-Za-z0-9_-]+)=([0-9A-Fa-f]+)$/.exec(fragment.trim());
-  if (m) out[(m[1] as string).toLowerCase()] = (m[2] as string).toLowerCase();
+  const m = /^([A-Za-z0-9_-]+)=(.*)$/.exec(fragment.trim());
+  if (m) out[(m[1] as string).toLowerCase()] = m[2] as string;
   return out;
 }
 

@@ -11,7 +11,9 @@ import { canonicalizeName } from "@lockstep/pep508";
 import type { DistFile } from "./dist-file";
 import { splitUrl, parseHashFragment } from "./dist-file";
 import type { HttpClient } from "./http";
-import { filenameFromUrl, parseAnchors } from "./simple-html";
+import type { Warn } from "./index-input";
+import { acceptedHashes, filenameFromUrl, reasonOf } from "./index-input";
+import { parseAnchors, skipLink } from "./simple-html";
 
 /** The project a distribution file belongs to, from its name alone (wheel or sdist), canonical. */
 export function projectOfFilename(filename: string): string | undefined {
@@ -53,24 +55,47 @@ export function listDirectory(dir: string): DistFile[] {
   return out;
 }
 
-export async function listFlatPage(http: HttpClient, url: string): Promise<DistFile[]> {
-  const res = await http.get(url, { accept: "text/html" });
+/**
+ * The distributions a flat HTML page links to. Links to other things (directories, READMEs) are
+ * ignored; a link to a distribution whose name or URL is unusable is skipped with a warning.
+ */
+export async function listFlatPage(
+  http: HttpClient,
+  url: string,
+  warn: Warn = () => undefined,
+  maxBytes?: number,
+): Promise<DistFile[]> {
+  const res = await http.get(url, { accept: "text/html" }, maxBytes === undefined ? {} : { maxBytes });
   if (res.status !== 200) return [];
-  return parseAnchors(res.body.toString("utf8"), res.url)
-    .map((a) => {
-      const { url: fileUrl, fragment } = splitUrl(a.href);
-      return { a, fileUrl, fragment, filename: filenameFromUrl(fileUrl) };
-    })
-    .filter(({ filename }) => isDistFilename(filename))
-    .map(({ a, fileUrl, fragment, filename }) => ({
+  const out: DistFile[] = [];
+  for (const a of parseAnchors(res.body.toString("utf8"), res.url)) {
+    if (!isDistFilename(a.rawHref.split(/[?#]/)[0] ?? "")) continue;
+    if (a.href === undefined) {
+      skipLink(warn, res.url, a.rawHref, a.error ?? "not a URL");
+      continue;
+    }
+    let fileUrl: string;
+    let fragment: string;
+    let filename: string;
+    try {
+      ({ url: fileUrl, fragment } = splitUrl(a.href));
+      filename = filenameFromUrl(fileUrl);
+    } catch (error) {
+      skipLink(warn, res.url, a.rawHref, reasonOf(error));
+      continue;
+    }
+    if (!isDistFilename(filename)) continue;
+    out.push({
       filename,
       url: fileUrl,
-      hashes: parseHashFragment(fragment),
+      hashes: acceptedHashes(parseHashFragment(fragment), fileUrl, warn),
       requiresPython: a.attrs.get("data-requires-python") || undefined,
       yanked: a.attrs.has("data-yanked") ? { reason: a.attrs.get("data-yanked") ?? "" } : false,
       size: undefined,
       uploadTime: undefined,
-      coreMetadata: false as const,
+      coreMetadata: false,
       source: url,
-    }));
+    });
+  }
+  return out;
 }

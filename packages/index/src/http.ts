@@ -3,20 +3,59 @@
  * 5xx/429 and connection resets, a redirect limit, proxies from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`
  * (via hpagent), credentials attached per host (see auth.ts), and a concurrency limit (p-limit).
  *
+ * Limits, because an index is not trusted: a response body may be capped (`maxBytes` per request;
+ * the client caps pages and metadata files), counted as it arrives, so a huge body is cut off as soon
+ * as it passes the cap; decompression is ours (got's is off) and stops as soon as the output passes
+ * the cap, so a small gzip that expands to gigabytes costs at most the cap in memory.
+ *
+ * Timeouts: a connect timeout (DNS + TCP + TLS) and a read-idle timeout (no byte for that long)
+ * instead of one total timeout, so a big download on a slow link is fine but a stalled server fails
+ * within the idle bound. A connect timeout is retried like a reset; an idle timeout is not (a server
+ * that accepted and then said nothing for 30 s would only make the user wait again). `onWaiting` is
+ * called once per request still unanswered after `waitingAfterMs`, so the CLI can say so.
+ *
  * `got` is imported lazily: commands that never touch the network (a no-op sync) must not pay for it.
  */
 import http from "node:http";
 import https from "node:https";
+import { promisify } from "node:util";
+import { constants as bufferConstants } from "node:buffer";
+import zlib from "node:zlib";
 import pLimit from "p-limit";
 import { LockstepError } from "@lockstep/errors";
 import type { Got } from "got";
 import type { CredentialStore } from "./auth";
 import { redact } from "./auth";
 
+/** Default connect timeout: 10 s (or `LOCKSTEP_CONNECT_TIMEOUT` seconds). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** Default read-idle timeout: 30 s (or `LOCKSTEP_HTTP_TIMEOUT` seconds). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/** Default delay before `onWaiting` is called: 3 s. */
+export const DEFAULT_WAITING_AFTER_MS = 3_000;
+
+export interface WaitingNotice {
+  /** host[:port] of the request, without credentials. */
+  host: string;
+  /** The URL, without credentials. */
+  url: string;
+  /** How long it has waited so far (ms). */
+  waitedMs: number;
+}
+
 export interface HttpOptions {
   credentials: CredentialStore;
-  /** Per-request timeout (ms). Default 30 s (or `LOCKSTEP_HTTP_TIMEOUT` seconds). */
-  timeoutMs?: number;
+  /** Connect timeout (ms): DNS, TCP and TLS. Default 10 s (or `LOCKSTEP_CONNECT_TIMEOUT` seconds). */
+  connectTimeoutMs?: number;
+  /**
+   * Read-idle timeout (ms): the longest silence between bytes once connected, headers included.
+   * Default 30 s (or `LOCKSTEP_HTTP_TIMEOUT` seconds).
+   */
+  idleTimeoutMs?: number;
+  /** Called once per request not finished after `waitingAfterMs` ("waiting for <host>…"). */
+  onWaiting?: (notice: WaitingNotice) => void;
+  /** Default 3 s. */
+  waitingAfterMs?: number;
   /** Retries on 5xx/429/resets. Default 3. */
   retries?: number;
   /** First backoff delay (ms); doubles each retry. Default 200. */
@@ -26,6 +65,96 @@ export interface HttpOptions {
   concurrency?: number;
   userAgent?: string;
   env?: NodeJS.ProcessEnv;
+}
+
+export interface RequestOptions {
+  /**
+   * The largest body accepted, in bytes, both as sent and after decompression. Larger is an
+   * `http-response-too-large` error naming the URL and the cap. Default: no cap.
+   */
+  maxBytes?: number;
+  /** What the cap is for, in the error ("index page", "metadata file"). */
+  what?: string;
+}
+
+export class ResponseTooLargeError extends LockstepError {
+  constructor(url: string, maxBytes: number, what: string, decompressed: string | undefined) {
+    super(
+      "http-response-too-large",
+      decompressed
+        ? `The ${what} ${url} expands to more than ${formatBytes(maxBytes)} when decompressed (${decompressed}); refusing it`
+        : `The ${what} ${url} is larger than ${formatBytes(maxBytes)}; refusing it`,
+      { hint: "the limit protects against a hostile or broken index; raise it only for an index you trust" },
+    );
+  }
+}
+
+/** `64 MiB`, `1.5 KiB`, `12 bytes`. */
+export function formatBytes(n: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n} bytes` : `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+const DECODERS: Record<string, (buf: Buffer, opts: zlib.ZlibOptions) => Promise<Buffer>> = {
+  gzip: promisify(zlib.gunzip) as (buf: Buffer, opts: zlib.ZlibOptions) => Promise<Buffer>,
+  "x-gzip": promisify(zlib.gunzip) as (buf: Buffer, opts: zlib.ZlibOptions) => Promise<Buffer>,
+  deflate: promisify(zlib.inflate) as (buf: Buffer, opts: zlib.ZlibOptions) => Promise<Buffer>,
+  br: promisify(zlib.brotliDecompress) as (buf: Buffer, opts: zlib.ZlibOptions) => Promise<Buffer>,
+};
+
+/**
+ * Undo `Content-Encoding`, stopping as soon as the output passes `maxBytes` (zlib's
+ * `maxOutputLength`: the expansion is never held beyond the cap).
+ */
+export async function decodeBody(
+  body: Buffer,
+  encoding: string | undefined,
+  url: string,
+  maxBytes: number | undefined,
+  what: string,
+): Promise<Buffer> {
+  const codings = (encoding ?? "")
+    .split(",")
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== "" && c !== "identity");
+  let out = body;
+  // Codings are listed in the order they were applied: undo them from the last.
+  for (const coding of codings.reverse()) {
+    const decode = DECODERS[coding];
+    if (!decode) {
+      throw new LockstepError(
+        "http-encoding-unsupported",
+        `${url} was sent with Content-Encoding ${coding}, which lockstep cannot decode`,
+      );
+    }
+    try {
+      out = await decode(out, { maxOutputLength: maxBytes ?? bufferConstants.MAX_LENGTH });
+    } catch (cause) {
+      if ((cause as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" && maxBytes !== undefined) {
+        throw new ResponseTooLargeError(url, maxBytes, what, coding);
+      }
+      throw new LockstepError(
+        "http-decode-failed",
+        `${url} could not be decoded (${coding}): ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+  }
+  return out;
+}
+
+class RedirectLoopError extends LockstepError {
+  constructor(url: string) {
+    super("http-redirect-loop", `Redirect loop at ${url}`, {
+      hint: "the server redirects back to a URL it already sent us to; check the index URL",
+    });
+  }
 }
 
 export interface HttpResponse {
@@ -57,6 +186,10 @@ export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
       const bare = (ruleHost as string).replace(/^\*?\./, "");
       return host === bare || host.endsWith(`.${bare}`);
     });
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(2)} s`;
 }
 
 export class HttpClient {
@@ -98,31 +231,65 @@ export class HttpClient {
     return this.proxyAgents;
   }
 
+  get connectTimeoutMs(): number {
+    return (
+      this.options.connectTimeoutMs ??
+      (Number(this.env.LOCKSTEP_CONNECT_TIMEOUT) * 1000 || DEFAULT_CONNECT_TIMEOUT_MS)
+    );
+  }
+
+  get idleTimeoutMs(): number {
+    return (
+      this.options.idleTimeoutMs ?? (Number(this.env.LOCKSTEP_HTTP_TIMEOUT) * 1000 || DEFAULT_IDLE_TIMEOUT_MS)
+    );
+  }
+
   /** GET `url`. Never throws on HTTP status; throws LockstepError on network failure after retries. */
-  async get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  async get(
+    url: string,
+    headers: Record<string, string> = {},
+    request: RequestOptions = {},
+  ): Promise<HttpResponse> {
     return this.limit(async () => {
       const got = await this.got();
       const target = new URL(url);
       const auth = this.options.credentials.authorization(target);
       const base = this.options.retryBaseDelayMs ?? 200;
       const retries = this.options.retries ?? 3;
+      const what = request.what ?? "response from";
+      const maxBytes = request.maxBytes;
+      const shown = redact(url);
+      const connectMs = this.connectTimeoutMs;
+      const idleMs = this.idleTimeoutMs;
+      let attempts = 1;
+      let tooLarge = false;
+      const visited = new Set<string>([target.href]);
+      const started = Date.now();
+      const onWaiting = this.options.onWaiting;
+      const waiting = onWaiting
+        ? setTimeout(
+            () => onWaiting({ host: target.host, url: shown, waitedMs: Date.now() - started }),
+            this.options.waitingAfterMs ?? DEFAULT_WAITING_AFTER_MS,
+          )
+        : undefined;
+      waiting?.unref();
       this.stats.requests++;
       try {
-        const res = await got(target, {
+        const promise = got(target, {
           headers: {
             "user-agent": this.options.userAgent ?? "lockstep/0.1",
+            "accept-encoding": "gzip, deflate, br",
             ...(auth ? { authorization: auth } : {}),
             ...headers,
           },
           agent: await this.agentFor(target),
           responseType: "buffer",
-          decompress: true,
+          // Decompressed here, with a cap (decodeBody): got's would expand without limit.
+          decompress: false,
           throwHttpErrors: false,
           followRedirect: true,
           maxRedirects: this.options.maxRedirects ?? 10,
-          timeout: {
-            request: this.options.timeoutMs ?? (Number(this.env.LOCKSTEP_HTTP_TIMEOUT) || 30) * 1000,
-          },
+          timeout: { lookup: connectMs, connect: connectMs, secureConnect: connectMs, socket: idleMs },
           retry: {
             limit: retries,
             methods: ["GET", "HEAD"],
@@ -138,14 +305,28 @@ export class HttpClient {
               "EAI_AGAIN",
               "ERR_STREAM_PREMATURE_CLOSE",
             ],
-            calculateDelay: ({ attemptCount, computedValue }) =>
-              computedValue === 0 ? 0 : base * 2 ** (attemptCount - 1),
+            calculateDelay: ({ attemptCount, computedValue, error }) => {
+              if (computedValue === 0 || tooLarge) return 0;
+              if ((error as { event?: string }).event === "socket") return 0;
+              return base * 2 ** (attemptCount - 1);
+            },
           },
           hooks: {
+            beforeRetry: [
+              () => {
+                attempts++;
+                visited.clear();
+                visited.add(target.href);
+              },
+            ],
             beforeRedirect: [
               (opts) => {
-                // Credentials belong to one host: never carry them across a redirect to another.
                 const next = opts.url instanceof URL ? opts.url : undefined;
+                if (next) {
+                  if (visited.has(next.href)) throw new RedirectLoopError(redact(next.href));
+                  visited.add(next.href);
+                }
+                // Credentials belong to one host: never carry them across a redirect to another.
                 if (next && next.host !== target.host) {
                   delete opts.headers.authorization;
                   const own = this.options.credentials.authorization(next);
@@ -155,21 +336,84 @@ export class HttpClient {
             ],
           },
         });
-        const body = res.body;
-        this.stats.bytes += body.length;
+        if (maxBytes !== undefined) {
+          promise.on("downloadProgress", (p: { transferred: number; total?: number | undefined }) => {
+            if (!tooLarge && (p.transferred > maxBytes || (p.total ?? 0) > maxBytes)) {
+              tooLarge = true;
+              promise.cancel();
+            }
+          });
+        }
+        const res = await promise;
+        this.stats.bytes += res.body.length;
         if (res.statusCode === 304) this.stats.notModified++;
         const outHeaders: Record<string, string | undefined> = {};
         for (const [k, v] of Object.entries(res.headers)) outHeaders[k] = Array.isArray(v) ? v.join(", ") : v;
-        return { status: res.statusCode, headers: outHeaders, body, url: redact(res.url) };
+        const finalUrl = redact(res.url);
+        const body = await decodeBody(res.body, outHeaders["content-encoding"], finalUrl, maxBytes, what);
+        delete outHeaders["content-encoding"];
+        return { status: res.statusCode, headers: outHeaders, body, url: finalUrl };
       } catch (cause) {
-        const code = (cause as { code?: string }).code ?? "";
-        throw new LockstepError(
-          "http-failed",
-          `Request to ${redact(url)} failed after ${retries + 1} attempt(s): ${code ? `${code}: ` : ""}${(cause as Error).message}`,
-          { cause, hint: "check the index URL and your network; `--offline` uses the cache alone" },
-        );
+        if (tooLarge && maxBytes !== undefined)
+          throw new ResponseTooLargeError(shown, maxBytes, what, undefined);
+        if (cause instanceof LockstepError) throw cause;
+        throw this.failure(cause, target, shown, attempts, connectMs, idleMs);
+      } finally {
+        if (waiting) clearTimeout(waiting);
       }
     });
+  }
+
+  /** One clear error for a request that failed for good: names the host or URL and what went wrong. */
+  private failure(
+    cause: unknown,
+    target: URL,
+    shown: string,
+    attempts: number,
+    connectMs: number,
+    idleMs: number,
+  ): LockstepError {
+    let inner: unknown = cause;
+    while (inner instanceof Error && !(inner instanceof LockstepError) && inner.cause !== undefined)
+      inner = inner.cause;
+    if (inner instanceof RedirectLoopError) return inner;
+    const err = cause as { code?: string; event?: string; name?: string; message?: string };
+    const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+    if (err.name === "MaxRedirectsError") {
+      return new LockstepError(
+        "http-too-many-redirects",
+        `Too many redirects from ${shown}: ${err.message}`,
+        {
+          cause,
+        },
+      );
+    }
+    if (err.name === "TimeoutError" && err.event === "socket") {
+      return new LockstepError(
+        "http-stalled",
+        `${target.host} stopped answering: nothing received for ${seconds(idleMs)} from ${shown}`,
+        {
+          cause,
+          hint: "the index accepted the connection but sent nothing; raise LOCKSTEP_HTTP_TIMEOUT (seconds) for a slow index",
+        },
+      );
+    }
+    if (err.name === "TimeoutError") {
+      return new LockstepError(
+        "http-connect-timeout",
+        `Could not connect to ${target.host} within ${seconds(connectMs)} (${tries}) for ${shown}`,
+        {
+          cause,
+          hint: "check the index URL, your network or proxy; raise LOCKSTEP_CONNECT_TIMEOUT (seconds)",
+        },
+      );
+    }
+    const code = err.code ?? "";
+    return new LockstepError(
+      "http-failed",
+      `Request to ${shown} failed after ${tries}: ${code ? `${code}: ` : ""}${err.message ?? String(cause)}`,
+      { cause, hint: "check the index URL and your network; `--offline` uses the cache alone" },
+    );
   }
 
   close(): void {

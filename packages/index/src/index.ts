@@ -1,4 +1,5 @@
 export * from "./dist-file";
+export * from "./index-input";
 export * from "./simple-html";
 export * from "./simple-json";
 export * from "./auth";

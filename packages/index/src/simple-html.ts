@@ -4,10 +4,13 @@
  *
  * Pitfalls: attribute values are HTML-escaped (`&lt;3.9` in requires-python); hrefs are relative to
  * the page URL (or a `<base href>`); the attributes may be present without a value (`data-yanked`
- * with no reason means yanked); metadata attributes are `true` or `sha256=<hex>`.
+ * with no reason means yanked); metadata attributes are `true` or `sha256=<hex>`. An href that is
+ * not a URL, or whose name is unsafe (see index-input.ts), is skipped with a warning, never the page.
  */
 import type { DistFile, ProjectPage } from "./dist-file";
 import { parseHashFragment, splitUrl } from "./dist-file";
+import type { Warn } from "./index-input";
+import { acceptedHashes, filenameFromUrl, reasonOf } from "./index-input";
 
 const ANCHOR = /<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi;
 const ATTR = /([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
@@ -34,57 +37,117 @@ function parseAttributes(raw: string): Map<string, string | undefined> {
 }
 
 export interface Anchor {
-  href: string;
+  /** The resolved URL; undefined when the href could not be resolved (then `error` says why). */
+  href: string | undefined;
+  /** The href as written (unescaped). */
+  rawHref: string;
+  error?: string | undefined;
   text: string;
   attrs: Map<string, string | undefined>;
 }
 
-/** Every `<a>` of a page, with resolved hrefs. */
+function safeUnescape(s: string): string {
+  try {
+    return unescapeHtml(s);
+  } catch {
+    return s; // a numeric entity beyond U+10FFFF: keep the text as written
+  }
+}
+
+/** Every `<a>` with an href, resolved against the page (or its `<base>`) where possible. */
 export function parseAnchors(html: string, pageUrl: string): Anchor[] {
   const baseMatch = BASE.exec(html);
-  const baseHref = baseMatch ? unescapeHtml(baseMatch[1] ?? baseMatch[2] ?? baseMatch[3] ?? "") : undefined;
-  const base = baseHref ? new URL(baseHref, pageUrl).toString() : pageUrl;
+  const baseHref = baseMatch ? safeUnescape(baseMatch[1] ?? baseMatch[2] ?? baseMatch[3] ?? "") : undefined;
+  let base = pageUrl;
+  if (baseHref) {
+    try {
+      base = new URL(baseHref, pageUrl).toString();
+    } catch {
+      base = pageUrl; // an unusable <base> is ignored, as browsers do
+    }
+  }
   const anchors: Anchor[] = [];
   for (const m of html.matchAll(ANCHOR)) {
-    const attrs = parseAttributes(m[1] as string);
-    const href = attrs.get("href");
-    if (!href) continue;
-    anchors.push({
-      href: new URL(href, base).toString(),
-      text: unescapeHtml((m[2] as string).trim()),
-      attrs,
-    });
+    let attrs: Map<string, string | undefined>;
+    try {
+      attrs = parseAttributes(m[1] as string);
+    } catch (error) {
+      anchors.push({
+        href: undefined,
+        rawHref: m[1] as string,
+        error: reasonOf(error),
+        text: "",
+        attrs: new Map(),
+      });
+      continue;
+    }
+    const rawHref = attrs.get("href");
+    if (!rawHref) continue;
+    const text = safeUnescape((m[2] as string).trim());
+    try {
+      anchors.push({ href: new URL(rawHref, base).toString(), rawHref, text, attrs });
+    } catch (error) {
+      anchors.push({ href: undefined, rawHref, error: `not a URL (${reasonOf(error)})`, text, attrs });
+    }
   }
   return anchors;
 }
 
-function metadataAttr(value: string | undefined, present: boolean): DistFile["coreMetadata"] {
+function metadataAttr(
+  value: string | undefined,
+  present: boolean,
+  where: string,
+  warn: Warn,
+): DistFile["coreMetadata"] {
   if (!present) return false;
   if (value === undefined || value === "" || value.toLowerCase() === "true") return { hashes: {} };
   if (value.toLowerCase() === "false") return false;
-  return { hashes: parseHashFragment(value) };
+  return { hashes: acceptedHashes(parseHashFragment(value), `the metadata file of ${where}`, warn) };
 }
 
-/** A file's name is the last path segment of its URL (PEP 503), percent-decoded. */
-export function filenameFromUrl(url: string): string {
-  const path = new URL(url).pathname;
-  return decodeURIComponent(path.slice(path.lastIndexOf("/") + 1));
+/** Warns about a link that cannot be used. */
+export function skipLink(warn: Warn, pageUrl: string, link: string, reason: string): void {
+  warn(`Skipping the link ${JSON.stringify(link)} on ${pageUrl}: ${reason}`);
 }
 
-export function parseSimpleHtml(html: string, pageUrl: string, name: string): ProjectPage {
+export function parseSimpleHtml(
+  html: string,
+  pageUrl: string,
+  name: string,
+  warn: Warn = () => undefined,
+): ProjectPage {
   const files: DistFile[] = [];
   for (const a of parseAnchors(html, pageUrl)) {
-    const { url, fragment } = splitUrl(a.href);
-    const filename = filenameFromUrl(url);
-    if (!filename) continue;
+    if (a.href === undefined) {
+      skipLink(warn, pageUrl, a.rawHref, a.error ?? "not a URL");
+      continue;
+    }
+    let url: string;
+    let fragment: string;
+    let filename: string;
+    try {
+      ({ url, fragment } = splitUrl(a.href));
+      // A link to a directory (`../`, a sub-page) is not a file: not a warning either.
+      if (new URL(url).pathname.endsWith("/")) continue;
+      filename = filenameFromUrl(url);
+    } catch (error) {
+      skipLink(warn, pageUrl, a.rawHref, reasonOf(error));
+      continue;
+    }
+    const where = url;
     const core = a.attrs.has("data-core-metadata")
-      ? metadataAttr(a.attrs.get("data-core-metadata"), true)
-      : metadataAttr(a.attrs.get("data-dist-info-metadata"), a.attrs.has("data-dist-info-metadata"));
+      ? metadataAttr(a.attrs.get("data-core-metadata"), true, where, warn)
+      : metadataAttr(
+          a.attrs.get("data-dist-info-metadata"),
+          a.attrs.has("data-dist-info-metadata"),
+          where,
+          warn,
+        );
     const yankedPresent = a.attrs.has("data-yanked");
     files.push({
       filename,
       url,
-      hashes: parseHashFragment(fragment),
+      hashes: acceptedHashes(parseHashFragment(fragment), where, warn),
       requiresPython: a.attrs.get("data-requires-python") || undefined,
       yanked: yankedPresent ? { reason: a.attrs.get("data-yanked") ?? "" } : false,
       size: undefined,

@@ -4,10 +4,15 @@
  *
  * Pitfalls: `yanked` is a bool or a reason string; `core-metadata` is a bool or a hash map; URLs are
  * relative to the page; unknown keys must be ignored; a major api-version we do not know is an error.
+ * A file entry that is not an object, or has no usable `filename`/`url` (null, a path, `..`), is
+ * skipped with a warning; a null where an optional field belongs reads as the field being absent.
  */
 import { LockstepError } from "@lockstep/errors";
 import type { DistFile, ProjectPage } from "./dist-file";
 import { splitUrl } from "./dist-file";
+import type { Warn } from "./index-input";
+import { acceptedHashes, checkFilename, reasonOf } from "./index-input";
+import { skipLink } from "./simple-html";
 
 interface JsonFile {
   filename?: unknown;
@@ -21,30 +26,38 @@ interface JsonFile {
   "dist-info-metadata"?: unknown;
 }
 
-function hashMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (typeof v === "string") out[k.toLowerCase()] = v.toLowerCase();
-    }
-  }
-  return out;
-}
-
-function metadataValue(value: unknown): DistFile["coreMetadata"] {
+function metadataValue(value: unknown, where: string, warn: Warn): DistFile["coreMetadata"] {
   if (value === undefined || value === false || value === null) return false;
   if (value === true) return { hashes: {} };
-  return { hashes: hashMap(value) };
+  return { hashes: acceptedHashes(value, `the metadata file of ${where}`, warn) };
 }
 
-export function parseSimpleJson(text: string, pageUrl: string, name: string): ProjectPage {
-  let doc: { meta?: { "api-version"?: unknown }; files?: unknown; versions?: unknown };
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+export function parseSimpleJson(
+  text: string,
+  pageUrl: string,
+  name: string,
+  warn: Warn = () => undefined,
+): ProjectPage {
+  let parsed: unknown;
   try {
-    doc = JSON.parse(text) as typeof doc;
+    parsed = JSON.parse(text);
   } catch (cause) {
-    throw new LockstepError("index-json-invalid", `The index page ${pageUrl} is not valid JSON`, { cause });
+    throw new LockstepError(
+      "index-json-invalid",
+      `The index page ${pageUrl} is not valid JSON: ${reasonOf(cause)}`,
+      { cause },
+    );
   }
-  const apiVersion = String(doc.meta?.["api-version"] ?? "1.0");
+  if (!isObject(parsed)) {
+    throw new LockstepError("index-json-invalid", `The index page ${pageUrl} is not a JSON object`);
+  }
+  const doc = parsed as { meta?: unknown; files?: unknown; versions?: unknown };
+  const meta = isObject(doc.meta) ? doc.meta : {};
+  const apiVersion = String(meta["api-version"] ?? "1.0");
   if (!apiVersion.startsWith("1.")) {
     throw new LockstepError(
       "index-api-version",
@@ -56,25 +69,42 @@ export function parseSimpleJson(text: string, pageUrl: string, name: string): Pr
     throw new LockstepError("index-json-invalid", `The index page ${pageUrl} has no "files" array`);
   }
   const files: DistFile[] = [];
-  for (const raw of doc.files as JsonFile[]) {
-    if (typeof raw.filename !== "string" || typeof raw.url !== "string") continue;
-    const { url } = splitUrl(raw.url, pageUrl);
+  (doc.files as unknown[]).forEach((entry, i) => {
+    const label = `files[${i}]`;
+    if (!isObject(entry)) {
+      skipLink(warn, pageUrl, label, `the entry is ${JSON.stringify(entry)}, not an object`);
+      return;
+    }
+    const raw = entry as JsonFile;
+    if (typeof raw.filename !== "string" || typeof raw.url !== "string") {
+      skipLink(warn, pageUrl, label, `"filename" and "url" must be strings`);
+      return;
+    }
+    let url: string;
+    let filename: string;
+    try {
+      url = splitUrl(raw.url, pageUrl).url;
+      filename = checkFilename(raw.filename);
+    } catch (error) {
+      skipLink(warn, pageUrl, raw.url, reasonOf(error));
+      return;
+    }
     const yanked = raw.yanked;
     files.push({
-      filename: raw.filename,
+      filename,
       url,
-      hashes: hashMap(raw.hashes),
+      hashes: acceptedHashes(raw.hashes, url, warn),
       requiresPython:
         typeof raw["requires-python"] === "string" && raw["requires-python"]
           ? raw["requires-python"]
           : undefined,
       yanked: yanked === true ? { reason: "" } : typeof yanked === "string" ? { reason: yanked } : false,
-      size: typeof raw.size === "number" ? raw.size : undefined,
+      size: Number.isSafeInteger(raw.size) && (raw.size as number) >= 0 ? (raw.size as number) : undefined,
       uploadTime: typeof raw["upload-time"] === "string" ? raw["upload-time"] : undefined,
-      coreMetadata: metadataValue(raw["core-metadata"] ?? raw["dist-info-metadata"]),
+      coreMetadata: metadataValue(raw["core-metadata"] ?? raw["dist-info-metadata"], url, warn),
       source: pageUrl,
     });
-  }
+  });
   const versions = Array.isArray(doc.versions)
     ? doc.versions.filter((v): v is string => typeof v === "string")
     : undefined;

@@ -3,10 +3,12 @@ import { parseSimpleHtml, unescapeHtml } from "./simple-html";
 import { parseSimpleJson } from "./simple-json";
 
 const PAGE = "https://example.org/simple/foo/";
+const SHA_A = "ABCDEF".padEnd(64, "0");
+const SHA_B = "1234".padEnd(64, "9");
 
 describe("PEP 503 HTML pages", () => {
   const html = `<!DOCTYPE html><html><body>
-    <a href="../../files/foo-1.0-py3-none-any.whl#sha256=ABCDEF" data-requires-python="&gt;=3.8,&lt;4" data-dist-info-metadata="sha256=1234">foo-1.0-py3-none-any.whl</a>
+    <a href="../../files/foo-1.0-py3-none-any.whl#sha256=${SHA_A}" data-requires-python="&gt;=3.8,&lt;4" data-dist-info-metadata="sha256=${SHA_B}">foo-1.0-py3-none-any.whl</a>
     <a href='https://files.example.org/foo-0.9.tar.gz' data-yanked>foo-0.9.tar.gz</a>
     <a href="/abs/foo-1.1-py3-none-any.whl" data-yanked="broken &amp; bad" data-core-metadata="true">x</a>
     <a href="foo%2B-2.0.tar.gz">y</a>
@@ -25,9 +27,9 @@ describe("PEP 503 HTML pages", () => {
 
   test("attributes", () => {
     const [a, b, c] = page.files;
-    expect(a?.hashes).toEqual({ sha256: "abcdef" });
+    expect(a?.hashes).toEqual({ sha256: SHA_A.toLowerCase() });
     expect(a?.requiresPython).toBe(">=3.8,<4");
-    expect(a?.coreMetadata).toEqual({ hashes: { sha256: "1234" } });
+    expect(a?.coreMetadata).toEqual({ hashes: { sha256: SHA_B } });
     expect(a?.yanked).toBe(false);
     expect(b?.yanked).toEqual({ reason: "" });
     expect(b?.coreMetadata).toBe(false);
@@ -62,12 +64,12 @@ describe("PEP 691 JSON pages", () => {
       {
         filename: "foo-1.0-py3-none-any.whl",
         url: "../../files/foo-1.0-py3-none-any.whl",
-        hashes: { sha256: "AB" },
+        hashes: { sha256: SHA_A },
         "requires-python": ">=3.8",
         yanked: false,
         size: 123,
         "upload-time": "2024-01-01T00:00:00.000000Z",
-        "core-metadata": { sha256: "cd" },
+        "core-metadata": { sha256: SHA_B },
       },
       {
         filename: "foo-0.9.tar.gz",
@@ -89,11 +91,11 @@ describe("PEP 691 JSON pages", () => {
       "https://example.org/simple/foo/foo-0.8.tar.gz",
     ]);
     expect(page.files[0]).toMatchObject({
-      hashes: { sha256: "ab" },
+      hashes: { sha256: SHA_A.toLowerCase() },
       requiresPython: ">=3.8",
       size: 123,
       uploadTime: "2024-01-01T00:00:00.000000Z",
-      coreMetadata: { hashes: { sha256: "cd" } },
+      coreMetadata: { hashes: { sha256: SHA_B } },
       yanked: false,
     });
     expect(page.files[1]?.yanked).toEqual({ reason: "bad" });
@@ -102,7 +104,8 @@ describe("PEP 691 JSON pages", () => {
   });
 
   test.each([
-    ["not json", "The index page https://example.org/simple/foo/ is not valid JSON"],
+    ["not json", "The index page https://example.org/simple/foo/ is not valid JSON: Unexpected token"],
+    ["null", "The index page https://example.org/simple/foo/ is not a JSON object"],
     [
       JSON.stringify({ meta: { "api-version": "2.0" }, files: [] }),
       "The index page https://example.org/simple/foo/ uses simple API version 2.0, which lockstep does not support",

@@ -54,9 +54,25 @@ function contentRangeTotal(header: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export async function fetchPep658(http: HttpClient, file: DistFile): Promise<string> {
+/** Caps on what the metadata strategies read (bytes). */
+export interface MetadataLimits {
+  /** A `.metadata` file or a METADATA entry. */
+  maxMetadataBytes?: number | undefined;
+  /** A wheel's central directory. */
+  maxDirectoryBytes?: number | undefined;
+}
+
+function cap(maxBytes: number | undefined, what: string): { maxBytes?: number; what: string } {
+  return maxBytes === undefined ? { what } : { maxBytes, what };
+}
+
+export async function fetchPep658(
+  http: HttpClient,
+  file: DistFile,
+  limits: MetadataLimits = {},
+): Promise<string> {
   const url = `${file.url}.metadata`;
-  const res = await http.get(url);
+  const res = await http.get(url, {}, cap(limits.maxMetadataBytes, "metadata file"));
   if (res.status !== 200) {
     throw new LockstepError("metadata-fetch-failed", `Failed to fetch ${url}: HTTP ${res.status}`);
   }
@@ -71,6 +87,7 @@ export async function fetchPep658(http: HttpClient, file: DistFile): Promise<str
 export async function fetchByRanges(
   http: HttpClient,
   file: DistFile,
+  limits: MetadataLimits = {},
 ): Promise<{ text: string } | { whole: Buffer }> {
   const tailRes = await http.get(file.url, {
     range: `bytes=-${ZIP_TAIL_SIZE}`,
@@ -91,10 +108,11 @@ export async function fetchByRanges(
   if (cdStart >= tailOffset) {
     cd = tailRes.body.subarray(cdStart - tailOffset, cdEnd - tailOffset);
   } else {
-    const cdRes = await http.get(file.url, {
-      range: `bytes=${cdStart}-${cdEnd - 1}`,
-      "accept-encoding": "identity",
-    });
+    const cdRes = await http.get(
+      file.url,
+      { range: `bytes=${cdStart}-${cdEnd - 1}`, "accept-encoding": "identity" },
+      cap(limits.maxDirectoryBytes, "central directory of"),
+    );
     if (cdRes.status !== 206)
       throw new LockstepError(
         "range-unsupported",
@@ -109,10 +127,11 @@ export async function fetchByRanges(
   if (start >= tailOffset) {
     bytes = tailRes.body.subarray(start - tailOffset, end - tailOffset);
   } else {
-    const res = await http.get(file.url, {
-      range: `bytes=${start}-${end - 1}`,
-      "accept-encoding": "identity",
-    });
+    const res = await http.get(
+      file.url,
+      { range: `bytes=${start}-${end - 1}`, "accept-encoding": "identity" },
+      cap(limits.maxMetadataBytes, "METADATA entry of"),
+    );
     if (res.status !== 206)
       throw new LockstepError("range-unsupported", `Range request to ${file.url} failed: HTTP ${res.status}`);
     bytes = res.body;
