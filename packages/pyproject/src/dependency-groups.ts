@@ -33,7 +33,7 @@ export function readDependencyGroups(problems: Problems, value: unknown): Record
   for (const [key, raw] of Object.entries(table)) {
     const path = ["dependency-groups", key];
     if (!isValidName(key)) {
-      problems.add("INVALID_NAME", path, `${JSON.stringify(key)} is not a valid dependency group name`, {
+      problems.add("invalid-name", path, `${JSON.stringify(key)} is not a valid dependency group name`, {
         at: "key",
       });
       continue;
@@ -42,7 +42,7 @@ export function readDependencyGroups(problems: Problems, value: unknown): Record
     const previous = groups.get(name);
     if (previous) {
       problems.add(
-        "DUPLICATE_GROUP",
+        "duplicate-group",
         path,
         `dependency group ${JSON.stringify(key)} is the same group as ${JSON.stringify(previous.key)} (both normalize to ${JSON.stringify(name)})`,
         { at: "key" },
@@ -60,14 +60,14 @@ export function readDependencyGroups(problems: Problems, value: unknown): Record
           problems.unknownKeys(itemPath, item, ["include-group"]);
           const include = item["include-group"];
           if (include === undefined) {
-            problems.add("INVALID_INCLUDE", itemPath, 'expected a table {include-group = "<group>"}');
+            problems.add("invalid-include", itemPath, 'expected a table {include-group = "<group>"}');
           } else {
             const target = problems.string([...itemPath, "include-group"], include);
             if (target !== undefined) items.push({ kind: "include", group: target, index: i });
           }
         } else {
           problems.add(
-            "INVALID_TYPE",
+            "invalid-type",
             itemPath,
             `expected dependency-groups.${key}[${i}] to be a requirement string or {include-group = "<group>"}`,
           );
@@ -98,7 +98,7 @@ function expand(problems: Problems, groups: Map<string, Group>): Record<string, 
       const included = groups.get(target);
       if (!included) {
         problems.add(
-          "UNKNOWN_GROUP",
+          "unknown-group",
           path,
           `dependency group ${JSON.stringify(group.key)} includes ${JSON.stringify(item.group)}, which is not defined in [dependency-groups]`,
         );
@@ -115,7 +115,7 @@ function expand(problems: Problems, groups: Map<string, Group>): Record<string, 
             cycle.length === 1
               ? `dependency group ${JSON.stringify(group.key)} includes itself`
               : `dependency groups include each other in a cycle: ${text}`;
-          problems.add("GROUP_CYCLE", path, message);
+          problems.add("group-cycle", path, message);
         }
         continue;
       }

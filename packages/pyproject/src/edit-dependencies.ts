@@ -66,7 +66,7 @@ export function editDependencies(text: string, path: string, edit: DependencyEdi
   const name = requirementName(edit.requirement);
   if (name === undefined) {
     throw new FileError(
-      "EDIT_INVALID_REQUIREMENT",
+      "edit-invalid-requirement",
       path,
       {},
       `cannot ${edit.action} ${JSON.stringify(edit.requirement)}: it does not start with a package name`,
@@ -88,7 +88,7 @@ export function editDependencies(text: string, path: string, edit: DependencyEdi
       if (removed > 0) return current;
       const where = array ? array.location : undefined;
       throw new FileError(
-        "EDIT_NOT_FOUND",
+        "edit-not-found",
         path,
         where ?? {},
         `${JSON.stringify(edit.requirement)} is not a dependency in ${describeTarget(edit.target)}`,
@@ -147,7 +147,7 @@ function findTargetArray(
   if (!loc) return undefined;
   if (loc.node?.kind !== "array") {
     throw new FileError(
-      "EDIT_NOT_AN_ARRAY",
+      "edit-not-an-array",
       doc.path,
       lineColumn(doc.text, loc.keySpan.start),
       `expected ${path.map(formatKey).join(".")} to be an array of requirement strings`,
@@ -166,7 +166,7 @@ function addRequirement(
   const doc = parseTomlDocument(text, path);
   if (target.kind !== "group" && doc.value.project === undefined) {
     throw new FileError(
-      "EDIT_NO_PROJECT",
+      "edit-no-project",
       path,
       {},
       `cannot add ${JSON.stringify(requirement)} to ${describeTarget(target)}: this file has no [project] table`,
@@ -401,7 +401,7 @@ function createArray(doc: TomlDocument, path: string[], requirement: string, quo
       return [{ start: lastEntry.span.end, end: lastEntry.span.end, insert: `, ${entry}` }];
     }
     throw new FileError(
-      "EDIT_NOT_A_TABLE",
+      "edit-not-a-table",
       doc.path,
       lineColumn(text, loc.keySpan.start),
       `expected ${prefix.map(formatKey).join(".")} to be a table`,

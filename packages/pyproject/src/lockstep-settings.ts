@@ -113,7 +113,7 @@ export function readLockstepSettings(
   // `[[tool.lockstep.index]]` (uv's spelling) and `indexes = [...]` are the same list; not both.
   if (table.index !== undefined && table.indexes !== undefined) {
     problems.add(
-      "DUPLICATE_KEY",
+      "duplicate-key",
       at("indexes"),
       'declare indexes once: either [[tool.lockstep.index]] tables or an "indexes" array',
     );
@@ -166,7 +166,7 @@ function readChoice<T extends string>(
   const near = closest(text, choices);
   const mean = near ? `; did you mean ${JSON.stringify(near)}?` : "";
   problems.add(
-    "INVALID_VALUE",
+    "invalid-value",
     path,
     `${JSON.stringify(text)} is not a valid ${path[path.length - 1]}${mean}`,
     {
@@ -183,7 +183,7 @@ function readTimestamp(problems: Problems, path: string[], value: unknown): Date
   if (value === undefined) return undefined;
   const bad = (found: string): undefined => {
     problems.add(
-      "INVALID_VALUE",
+      "invalid-value",
       path,
       `expected ${describePath(path)} to be an RFC 3339 timestamp such as "2024-03-01T00:00:00Z" or a date such as "2024-03-01", found ${found}`,
     );
@@ -212,7 +212,7 @@ function readDefaultGroups(problems: Problems, value: unknown, groups: readonly 
   if (value === "all") return "all";
   if (typeof value === "string") {
     problems.add(
-      "INVALID_VALUE",
+      "invalid-value",
       path,
       `expected ${describePath(path)} to be "all" or an array of group names, found ${JSON.stringify(value)}`,
     );
@@ -226,7 +226,7 @@ function readDefaultGroups(problems: Problems, value: unknown, groups: readonly 
       const near = closest(normalized, groups);
       const mean = near ? `; did you mean ${JSON.stringify(near)}?` : "";
       problems.add(
-        "UNKNOWN_GROUP",
+        "unknown-group",
         [...path, i],
         `default group ${JSON.stringify(name)} is not defined in [dependency-groups]${mean}`,
       );
@@ -243,7 +243,7 @@ function readRequiredVersion(problems: Problems, value: unknown): string | undef
   const range = normalizeRequiredVersion(text);
   if (range === undefined) {
     problems.add(
-      "INVALID_VALUE",
+      "invalid-value",
       path,
       `${JSON.stringify(text)} is not a version range such as ">=0.4" or ">=0.4, <1"`,
     );

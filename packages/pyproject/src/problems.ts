@@ -92,7 +92,7 @@ export class Problems {
       const suggestion = closest(key, known);
       const hint = hints[key] ?? `expected one of: ${known.join(", ")}`;
       const mean = suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : "";
-      this.add("UNKNOWN_KEY", [...path, key], `unknown key ${JSON.stringify(key)} in ${where}${mean}`, {
+      this.add("unknown-key", [...path, key], `unknown key ${JSON.stringify(key)} in ${where}${mean}`, {
         at: "key",
         hint,
       });
@@ -102,7 +102,7 @@ export class Problems {
   /** Check a value's type, reporting `expected <what>, found <type>`; returns whether it matched. */
   expect<T>(path: KeyPath, value: unknown, what: string, test: (v: unknown) => v is T): value is T {
     if (test(value)) return true;
-    this.add("INVALID_TYPE", path, `expected ${describePath(path)} to be ${what}, found ${typeName(value)}`);
+    this.add("invalid-type", path, `expected ${describePath(path)} to be ${what}, found ${typeName(value)}`);
     return false;
   }
 

@@ -74,12 +74,12 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
   const dynamic = readDynamic(problems, table);
   let name = "";
   if (table.name === undefined) {
-    problems.add("MISSING_KEY", ["project"], 'missing required key "name" in [project]', { at: "key" });
+    problems.add("missing-key", ["project"], 'missing required key "name" in [project]', { at: "key" });
   } else {
     const given = problems.string(["project", "name"], table.name);
     if (given !== undefined && !isValidName(given)) {
       problems.add(
-        "INVALID_NAME",
+        "invalid-name",
         ["project", "name"],
         `${JSON.stringify(given)} is not a valid project name: ${NAME_RULE}`,
       );
@@ -95,7 +95,7 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
         Version.parse(version);
       } catch {
         problems.add(
-          "INVALID_VERSION",
+          "invalid-version",
           ["project", "version"],
           `${JSON.stringify(version)} is not a valid PEP 440 version`,
           {
@@ -105,7 +105,7 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
       }
     }
   } else if (!dynamic.includes("version")) {
-    problems.add("MISSING_KEY", ["project"], '[project] must give "version" or list it in project.dynamic', {
+    problems.add("missing-key", ["project"], '[project] must give "version" or list it in project.dynamic', {
       at: "key",
     });
   }
@@ -129,7 +129,7 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
       if (group === "console_scripts" || group === "gui_scripts") {
         const key = group === "console_scripts" ? "scripts" : "gui-scripts";
         problems.add(
-          "INVALID_ENTRY_POINTS",
+          "invalid-entry-points",
           path,
           `entry point group ${JSON.stringify(group)} must be given as [project.${key}]`,
           { at: "key" },
@@ -172,16 +172,16 @@ function readDynamic(problems: Problems, table: Record<string, unknown>): string
   dynamic.forEach((key, i) => {
     const path = ["project", "dynamic", i];
     if (key === "name") {
-      problems.add("INVALID_DYNAMIC", path, '"name" cannot be dynamic; give it in [project]');
+      problems.add("invalid-dynamic", path, '"name" cannot be dynamic; give it in [project]');
     } else if (!(PROJECT_KEYS as readonly string[]).includes(key)) {
       problems.add(
-        "INVALID_DYNAMIC",
+        "invalid-dynamic",
         path,
         `${JSON.stringify(key)} in project.dynamic is not a [project] key`,
       );
     } else if (table[key] !== undefined) {
       problems.add(
-        "INVALID_DYNAMIC",
+        "invalid-dynamic",
         ["project", key],
         `${JSON.stringify(key)} is given in [project] and also listed in project.dynamic`,
         { at: "key" },
@@ -199,7 +199,7 @@ function readExtras(problems: Problems, value: unknown): Record<string, Requirem
   for (const [extra, requirements] of Object.entries(table)) {
     const path = ["project", "optional-dependencies", extra];
     if (!isValidName(extra)) {
-      problems.add("INVALID_NAME", path, `${JSON.stringify(extra)} is not a valid extra name: ${NAME_RULE}`, {
+      problems.add("invalid-name", path, `${JSON.stringify(extra)} is not a valid extra name: ${NAME_RULE}`, {
         at: "key",
       });
       continue;
@@ -208,7 +208,7 @@ function readExtras(problems: Problems, value: unknown): Record<string, Requirem
     const previous = seen.get(normalized);
     if (previous !== undefined) {
       problems.add(
-        "DUPLICATE_EXTRA",
+        "duplicate-extra",
         path,
         `extra ${JSON.stringify(extra)} is the same extra as ${JSON.stringify(previous)} (both normalize to ${JSON.stringify(normalized)})`,
         { at: "key" },
@@ -232,14 +232,14 @@ function checkMetadataTypes(problems: Problems, table: Record<string, unknown>):
     if (value === undefined || isString(value)) continue;
     const path = ["project", key];
     if (!isTable(value)) {
-      problems.add("INVALID_TYPE", path, `expected ${describePath(path)} to be a string or a table`);
+      problems.add("invalid-type", path, `expected ${describePath(path)} to be a string or a table`);
       continue;
     }
     const allowed = key === "readme" ? ["file", "text", "content-type"] : ["file", "text"];
     problems.unknownKeys(path, value, allowed);
     for (const [k, v] of Object.entries(value)) if (allowed.includes(k)) problems.string([...path, k], v);
     if ((value.file === undefined) === (value.text === undefined)) {
-      problems.add("INVALID_TYPE", path, `${describePath(path)} needs exactly one of "file" and "text"`);
+      problems.add("invalid-type", path, `${describePath(path)} needs exactly one of "file" and "text"`);
     }
   }
   for (const key of ["authors", "maintainers"]) {

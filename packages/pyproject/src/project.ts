@@ -60,7 +60,7 @@ export function readProject(path: string): Project {
     text = readFileSync(path, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(error);
-    throw new FileError("FILE_READ", path, {}, `cannot read pyproject.toml: ${reason}`, { cause: error });
+    throw new FileError("file-read", path, {}, `cannot read pyproject.toml: ${reason}`, { cause: error });
   }
   return parseProject(text, resolve(path));
 }
@@ -82,7 +82,7 @@ export function parseProject(text: string, path: string): Project {
   );
   if (lockstep.package === true && metadata === undefined) {
     problems.add(
-      "INVALID_VALUE",
+      "invalid-value",
       ["tool", "lockstep", "package"],
       "package = true needs a [project] table to build",
     );

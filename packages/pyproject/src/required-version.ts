@@ -27,7 +27,7 @@ export function checkRequiredVersion(
   if (range === undefined) return;
   if (!semver.satisfies(lockstepVersion, range, { includePrerelease: true })) {
     throw new LockstepError(
-      "REQUIRED_VERSION",
+      "required-version",
       `this project requires lockstep ${range}, but this is lockstep ${lockstepVersion}`,
       { hint: "install a lockstep version in that range, or change [tool.lockstep] required-version" },
     );

@@ -45,19 +45,19 @@ function parseAt<T>(
 }
 
 export function parseRequirementAt(problems: Problems, path: KeyPath, text: string): Requirement | undefined {
-  return parseAt(problems, path, text, "PEP 508 requirement", "INVALID_REQUIREMENT", (s) =>
+  return parseAt(problems, path, text, "PEP 508 requirement", "invalid-requirement", (s) =>
     Requirement.parse(s),
   );
 }
 
 export function parseSpecifiersAt(problems: Problems, path: KeyPath, text: string): SpecifierSet | undefined {
-  return parseAt(problems, path, text, "PEP 440 specifier set", "INVALID_SPECIFIERS", (s) =>
+  return parseAt(problems, path, text, "PEP 440 specifier set", "invalid-specifiers", (s) =>
     SpecifierSet.parse(s),
   );
 }
 
 export function parseMarkerAt(problems: Problems, path: KeyPath, text: string): Marker | undefined {
-  return parseAt(problems, path, text, "PEP 508 marker", "INVALID_MARKER", (s) => Marker.parse(s));
+  return parseAt(problems, path, text, "PEP 508 marker", "invalid-marker", (s) => Marker.parse(s));
 }
 
 /** An array of requirement strings; bad items are reported and left out. */

@@ -86,13 +86,13 @@ export function readIndexes(problems: Problems, value: unknown): Index[] {
     if (name !== undefined) {
       if (!/^[A-Za-z0-9._-]+$/.test(name)) {
         problems.add(
-          "INVALID_INDEX",
+          "invalid-index",
           [...at, "name"],
           `index name ${JSON.stringify(name)} may hold only letters, digits, "-", "_" and "."`,
         );
       } else if (names.has(name)) {
         problems.add(
-          "DUPLICATE_INDEX",
+          "duplicate-index",
           [...at, "name"],
           `an index named ${JSON.stringify(name)} is already defined`,
         );
@@ -101,11 +101,11 @@ export function readIndexes(problems: Problems, value: unknown): Index[] {
     }
     let url = "";
     if (table.url === undefined) {
-      problems.add("MISSING_KEY", at, `missing required key "url" in ${describePath(at)}`, { at: "key" });
+      problems.add("missing-key", at, `missing required key "url" in ${describePath(at)}`, { at: "key" });
     } else {
       url = problems.string([...at, "url"], table.url) ?? "";
       if (url !== "" && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) && !isUrl(url)) {
-        problems.add("INVALID_URL", [...at, "url"], `${JSON.stringify(url)} is not a valid URL`);
+        problems.add("invalid-url", [...at, "url"], `${JSON.stringify(url)} is not a valid URL`);
       }
     }
     const isDefault =
@@ -113,10 +113,10 @@ export function readIndexes(problems: Problems, value: unknown): Index[] {
     const explicit =
       table.explicit === undefined ? false : (problems.boolean([...at, "explicit"], table.explicit) ?? false);
     if (isDefault && defaultSeen) {
-      problems.add("DUPLICATE_INDEX", [...at, "default"], "only one index can be the default");
+      problems.add("duplicate-index", [...at, "default"], "only one index can be the default");
     }
     if (explicit && name === undefined) {
-      problems.add("MISSING_KEY", at, "an explicit index needs a name, so that sources can refer to it", {
+      problems.add("missing-key", at, "an explicit index needs a name, so that sources can refer to it", {
         at: "key",
       });
     }
@@ -140,7 +140,7 @@ export function readSources(
   for (const [pkg, raw] of Object.entries(table)) {
     const path = [...base, pkg];
     if (!isValidName(pkg)) {
-      problems.add("INVALID_NAME", path, `${JSON.stringify(pkg)} is not a valid package name`, { at: "key" });
+      problems.add("invalid-name", path, `${JSON.stringify(pkg)} is not a valid package name`, { at: "key" });
       continue;
     }
     const list = Array.isArray(raw)
@@ -164,7 +164,7 @@ function readSource(
 ): Source | undefined {
   if (!isTable(raw)) {
     problems.add(
-      "INVALID_TYPE",
+      "invalid-type",
       at,
       `expected ${describePath(at)} to be a table such as { index = "..." } or { path = "..." }`,
     );
@@ -177,13 +177,13 @@ function readSource(
       kinds.length === 0
         ? `${describePath(at)} needs one of "index", "path", "git", "url" or "workspace"`
         : `${describePath(at)} can use only one of ${kinds.map((k) => JSON.stringify(k)).join(" and ")}`;
-    problems.add("INVALID_SOURCE", at, message);
+    problems.add("invalid-source", at, message);
     return undefined;
   }
   const kind = kinds[0] as (typeof KINDS)[number];
   for (const [key, allowed] of Object.entries(ONLY_FOR)) {
     if (raw[key] !== undefined && !allowed.includes(kind)) {
-      problems.add("INVALID_SOURCE", [...at, key], `"${key}" cannot be used with a ${kind} source`, {
+      problems.add("invalid-source", [...at, key], `"${key}" cannot be used with a ${kind} source`, {
         at: "key",
       });
     }
@@ -200,7 +200,7 @@ function readSource(
   };
   if (common.extra !== undefined && common.group !== undefined) {
     problems.add(
-      "INVALID_SOURCE",
+      "invalid-source",
       at,
       `${describePath(at)} can be narrowed to an extra or a group, not both`,
     );
@@ -213,7 +213,7 @@ function readSource(
         const near = closest(value, indexNames);
         const mean = near ? `; did you mean ${JSON.stringify(near)}?` : "";
         problems.add(
-          "UNKNOWN_INDEX",
+          "unknown-index",
           [...at, "index"],
           `no index named ${JSON.stringify(value)} is defined in [[tool.lockstep.index]]${mean}`,
         );
@@ -228,7 +228,7 @@ function readSource(
       if (value === undefined) return undefined;
       if (!isUrl(value.replace(/^git\+/, ""))) {
         problems.add(
-          "INVALID_URL",
+          "invalid-url",
           [...at, "git"],
           `${JSON.stringify(value)} is not a git URL such as "https://github.com/owner/repo"`,
         );
@@ -236,7 +236,7 @@ function readSource(
       const refs = (["rev", "tag", "branch"] as const).filter((k) => raw[k] !== undefined);
       if (refs.length > 1) {
         problems.add(
-          "INVALID_SOURCE",
+          "invalid-source",
           at,
           `${describePath(at)} can pin only one of "rev", "tag" and "branch"`,
         );
@@ -250,12 +250,12 @@ function readSource(
     case "url":
       if (value === undefined) return undefined;
       if (!isUrl(value))
-        problems.add("INVALID_URL", [...at, "url"], `${JSON.stringify(value)} is not a valid URL`);
+        problems.add("invalid-url", [...at, "url"], `${JSON.stringify(value)} is not a valid URL`);
       return { kind, url: value, subdirectory: str("subdirectory"), ...common };
     case "workspace":
       if (raw.workspace !== true) {
         problems.add(
-          "INVALID_SOURCE",
+          "invalid-source",
           [...at, "workspace"],
           "expected workspace = true (a workspace source cannot be disabled)",
         );

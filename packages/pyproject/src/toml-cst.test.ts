@@ -97,6 +97,6 @@ describe("syntax errors", () => {
     }
     expect(caught).toBeInstanceOf(FileError);
     expect((caught as FileError).message).toBe(message);
-    expect((caught as FileError).code).toBe("TOML_SYNTAX");
+    expect((caught as FileError).code).toBe("toml-syntax");
   });
 });

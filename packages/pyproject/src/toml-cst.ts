@@ -110,7 +110,7 @@ export function parseTomlDocument(text: string, path: string): TomlDocument {
     if (error instanceof TomlError) {
       const reason = (error.message.split("\n")[0] ?? "").replace(/^Invalid TOML document: /, "");
       throw new FileError(
-        "TOML_SYNTAX",
+        "toml-syntax",
         path,
         { line: error.line, column: error.column },
         `invalid TOML: ${reason}`,
@@ -308,6 +308,8 @@ const ESCAPES: Record<string, string> = {
 };
 
 function decodeBasic(raw: string, multi: boolean): string {
+  // Most strings have no escape; building them char by char costs a lock file's worth of garbage.
+  if (!raw.includes("\\")) return raw;
   let out = "";
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i] ?? "";

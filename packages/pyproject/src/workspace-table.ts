@@ -29,7 +29,7 @@ export function readWorkspaceTable(problems: Problems, value: unknown): Workspac
         pattern.split(/[\\/]/).includes("..");
       if (bad) {
         problems.add(
-          "INVALID_GLOB",
+          "invalid-glob",
           [...base, key, i],
           `${JSON.stringify(pattern)} must be a relative path pattern inside the workspace root`,
         );

@@ -54,7 +54,7 @@ export function findWorkspace(startDir: string): Workspace {
   const start = resolve(startDir);
   const projectDir = nearestPyproject(start);
   if (projectDir === undefined) {
-    throw new LockstepError("NO_PROJECT", `no ${PYPROJECT} found in ${start} or any parent directory`, {
+    throw new LockstepError("no-project", `no ${PYPROJECT} found in ${start} or any parent directory`, {
       hint: "run lockstep inside a project, or create one with lockstep init",
     });
   }
@@ -99,7 +99,7 @@ function loadWorkspace(rootProject: Project, current: Project): Workspace {
     const file = join(root, rel, PYPROJECT);
     if (!existsSync(file)) {
       throw new FileError(
-        "WORKSPACE_MEMBER",
+        "workspace-member",
         rootProject.path,
         {},
         `workspace member ${JSON.stringify(rel)} (matched by ${JSON.stringify(pattern)}) has no ${PYPROJECT}`,
@@ -109,7 +109,7 @@ function loadWorkspace(rootProject: Project, current: Project): Workspace {
     const member = file === current.path ? current : readProject(file);
     if (member.lockstep.workspace) {
       throw new FileError(
-        "WORKSPACE_NESTED",
+        "workspace-nested",
         member.path,
         {},
         `workspace member ${JSON.stringify(rel)} declares [tool.lockstep.workspace]; workspaces cannot be nested`,
@@ -119,7 +119,7 @@ function loadWorkspace(rootProject: Project, current: Project): Workspace {
     const other = member.canonicalName === undefined ? undefined : byName.get(member.canonicalName);
     if (other && member.canonicalName) {
       throw new FileError(
-        "WORKSPACE_DUPLICATE",
+        "workspace-duplicate",
         member.path,
         {},
         `two workspace members are named ${JSON.stringify(member.canonicalName)}: ${toPosix(relative(root, other.root)) || "."} and ${rel}`,
