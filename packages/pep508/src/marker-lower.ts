@@ -88,7 +88,7 @@ function versionVariable(
   return variable("version", name, rank, false);
 }
 
-function stringVariable(name: Exclude<MarkerVariable, "extras" | "dependency_groups">): Variable {
+export function stringVariable(name: Exclude<MarkerVariable, "extras" | "dependency_groups">): Variable {
   return variable("string", name, RANKS[name as keyof typeof RANKS], name === "extra");
 }
 

@@ -160,7 +160,7 @@ function terms(node: MarkerNode, cache: Map<MarkerNode, Term[]>, ctx: PrintConte
  * Greedy and deterministic: atoms are tried left to right, terms first to last.
  */
 function irredundant(
-  node: MarkerNode,
+  same: (candidate: MarkerNode) => boolean,
   dnf: Term[],
   toNode: (atom: string) => MarkerNode,
   and: (a: MarkerNode, b: MarkerNode) => MarkerNode,
@@ -171,29 +171,35 @@ function irredundant(
   const result = dnf.map((t) => [...t]);
   for (let ti = 0; ti < result.length; ti++) {
     const others = union(result.filter((_, k) => k !== ti));
-    if (others === node) {
+    if (same(others)) {
       result.splice(ti--, 1);
       continue;
     }
     const term = result[ti]!;
     for (let ai = 0; ai < term.length; ai++) {
       const without = term.filter((_, k) => k !== ai);
-      if (or(others, termNode(without)) === node) term.splice(ai--, 1);
+      if (same(or(others, termNode(without)))) term.splice(ai--, 1);
     }
   }
   return result;
 }
 
+/**
+ * Prints `node`. `same` says whether a candidate diagram means the same marker (by default: is
+ * the same node; with environment knowledge, agrees on every consistent environment), so that
+ * atoms implied by the others are dropped too.
+ */
 export function printMarker(
   node: MarkerNode,
   toNode: (atom: string) => MarkerNode,
   and: (a: MarkerNode, b: MarkerNode) => MarkerNode,
   or: (a: MarkerNode, b: MarkerNode) => MarkerNode,
+  same: (candidate: MarkerNode) => boolean = (candidate) => candidate === node,
 ): string {
   if (node === TRUE_NODE) return "";
   if (node === FALSE_NODE) return FALSE_TEXT;
   let dnf = terms(node, new Map(), { toNode, and });
   const size = dnf.reduce((n, t) => n + t.length, 0);
-  if (size <= 64) dnf = irredundant(node, dnf, toNode, and, or);
+  if (size <= 64) dnf = irredundant(same, dnf, toNode, and, or);
   return dnf.map((t) => t.join(" and ")).join(" or ");
 }

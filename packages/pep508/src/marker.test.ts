@@ -114,7 +114,9 @@ describe("algebra", () => {
     ["python_version <= '3.8'", "python_full_version >= '3.9.0'", true],
     ["sys_platform == 'linux'", "sys_platform == 'win32'", true],
     ["sys_platform == 'linux'", "sys_platform != 'win32'", false],
-    ["sys_platform == 'linux'", "platform_system == 'Windows'", false],
+    // sys_platform and platform_system are related (marker-knowledge.ts).
+    ["sys_platform == 'linux'", "platform_system == 'Windows'", true],
+    ["sys_platform == 'linux'", "platform_machine == 'AMD64'", false],
     ["extra == 'a'", "extra == 'b'", true],
     ["'a' in extras", "'b' in extras", false],
     ["'linux' in sys_platform", "'linux' not in sys_platform", true],

@@ -1,11 +1,14 @@
 /**
  * `Marker`: a PEP 508 environment marker as a node of the marker algebra (marker-node.ts).
  *
- * Equal markers (over all environments, as far as the algebra can see) are the same node, so
- * `equals` is identity and `and`/`or`/`isDisjoint` are memoized diagram operations. `toString` is
- * the canonical form (marker-print.ts). Pitfalls: `sys_platform`, `platform_system` and `os_name`
- * are independent variables (`sys_platform == 'linux' and platform_system == 'Windows'` is not
- * FALSE), as are opaque atoms (`in`, string ordering) with everything else.
+ * Markers that agree on every environment are the same node, and `and`/`or`/`not` are memoized
+ * diagram operations on it; evaluation walks that node, so it is literal PEP 508 evaluation.
+ * The questions (`isFalse`, `isTrue`, `isDisjoint`, `implies`, `equals`) and the canonical text
+ * (`toString`, marker-print.ts) are answered over *consistent* environments (marker-knowledge.ts):
+ * `sys_platform == 'linux' and platform_system == 'Darwin'` is false, and
+ * `platform_system == 'Windows'` prints as `sys_platform == 'win32'`.
+ * Pitfalls: two markers can be `equals` yet differ on an inconsistent environment (and so be
+ * different objects); opaque atoms (`in`, string ordering) stay independent of everything else.
  */
 
 import { ParseError } from "@lockstep/errors";
@@ -13,6 +16,14 @@ import { Version } from "@lockstep/pep440";
 import type { VersionSet } from "@lockstep/pep440";
 import { Cursor } from "./cursor";
 import type { MarkerContext, MarkerEnvironment } from "./environment";
+import {
+  CONSISTENT,
+  consistent,
+  isPreferred,
+  isUnsatisfiable,
+  needsKnowledge,
+  relatedMask,
+} from "./marker-knowledge";
 import { PYTHON_FULL_VERSION, lower, versionSetNode } from "./marker-lower";
 import {
   FALSE_NODE,
@@ -28,7 +39,8 @@ import {
 } from "./marker-node";
 import type { MarkerNode } from "./marker-node";
 import { parseMarkerExpr } from "./marker-parser";
-import { printMarker } from "./marker-print";
+import { FALSE_TEXT, printMarker } from "./marker-print";
+import { restrict } from "./marker-restrict";
 import { canonicalizeName } from "./names";
 
 const wrappers = new WeakMap<MarkerNode, Marker>();
@@ -121,28 +133,31 @@ export class Marker {
     return Marker.fromNode(not(this.node));
   }
 
-  /** True in every environment. */
+  /** True in every consistent environment. */
   isTrue(): boolean {
-    return this.node === TRUE_NODE;
+    return this.node === TRUE_NODE || isUnsatisfiable(not(this.node));
   }
 
-  /** True in no environment. */
+  /** True in no consistent environment. */
   isFalse(): boolean {
-    return this.node === FALSE_NODE;
+    return isUnsatisfiable(this.node);
   }
 
-  /** No environment satisfies both. */
+  /** No consistent environment satisfies both. */
   isDisjoint(o: Marker): boolean {
-    return and(this.node, o.node) === FALSE_NODE;
+    return isUnsatisfiable(and(this.node, o.node));
   }
 
-  /** Every environment satisfying this satisfies `o`. */
+  /** Every consistent environment satisfying this satisfies `o`. */
   implies(o: Marker): boolean {
-    return and(this.node, not(o.node)) === FALSE_NODE;
+    return isUnsatisfiable(and(this.node, not(o.node)));
   }
 
+  /** Agrees with `o` on every consistent environment. */
   equals(o: Marker): boolean {
-    return this.node === o.node;
+    if (this.node === o.node) return true;
+    if (!needsKnowledge(relatedMask(this.node) | relatedMask(o.node))) return false;
+    return consistent(this.node) === consistent(o.node);
   }
 
   /**
@@ -188,13 +203,28 @@ export class Marker {
     return Marker.fromNode(exists(this.node, (v) => !v.extraLike));
   }
 
-  /** Canonical, deterministic text; "" for TRUE. */
+  /**
+   * Canonical, deterministic text ("" for TRUE): markers that are `equals` print the same, with
+   * conditions implied by the others left out (`sys_platform == 'linux' and platform_system ==
+   * 'Linux'` prints as `sys_platform == 'linux'`).
+   */
   toString(): string {
     let text = texts.get(this.node);
     if (text === undefined) {
-      text = printMarker(this.node, atomNode, and, or);
+      text = printCanonical(this.node);
       texts.set(this.node, text);
     }
     return text;
   }
+}
+
+function printCanonical(node: MarkerNode): string {
+  // Without os_name/sys_platform/platform_system/implementation variables the knowledge has
+  // nothing to say (every such class is one node), and the node prints as it is.
+  if (relatedMask(node) === 0) return printMarker(node, atomNode, and, or);
+  const target = consistent(node);
+  if (target === FALSE_NODE) return FALSE_TEXT;
+  if (target === CONSISTENT) return "";
+  const representative = restrict(target, CONSISTENT, isPreferred);
+  return printMarker(representative, atomNode, and, or, (candidate) => consistent(candidate) === target);
 }

@@ -113,3 +113,51 @@ export function prng(seed: number): () => number {
 export function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
 }
+
+/**
+ * Realistic environments only (every one consistent with marker-knowledge.ts): Linux, macOS,
+ * Windows, FreeBSD and Cygwin × CPython and PyPy × several Pythons. Used to check that what the
+ * algebra concludes from its environment knowledge holds wherever a real interpreter could run.
+ */
+export function realisticGrid(): GridEnv[] {
+  const platforms = [
+    PLATFORMS[0],
+    PLATFORMS[1],
+    PLATFORMS[2],
+    {
+      os_name: "posix",
+      sys_platform: "freebsd14",
+      platform_system: "FreeBSD",
+      platform_machine: "amd64",
+      platform_release: "14.1-RELEASE",
+      platform_version: "FreeBSD 14.1-RELEASE",
+    },
+    {
+      os_name: "posix",
+      sys_platform: "cygwin",
+      platform_system: "CYGWIN_NT-10.0-19045",
+      platform_machine: "x86_64",
+      platform_release: "3.5.4-1.x86_64",
+      platform_version: "2024-08-25 16:52 UTC",
+    },
+  ];
+  const out: GridEnv[] = [];
+  for (const p of platforms) {
+    for (const impl of IMPLEMENTATIONS.slice(0, 2)) {
+      for (const full of ["3.8.18", "3.10.13", "3.12.1", "3.13.1"]) {
+        const [x, y] = full.split(".");
+        out.push({
+          env: {
+            ...p,
+            ...impl,
+            implementation_version: impl.implementation_name === "pypy" ? "7.3.17" : full,
+            python_full_version: full,
+            python_version: `${x}.${y}`,
+          },
+          extra: "",
+        });
+      }
+    }
+  }
+  return out;
+}
