@@ -145,7 +145,7 @@ export class ZipFile {
   private checkDeclared(cdOffset: number): void {
     const { label, limits } = this;
     let total = 0;
-    const names = new Set<string>();
+    const names = new Map<string, string>();
     for (const e of this.entries) {
       total += e.uncompressedSize;
       if (total > limits.maxTotalSize) {
@@ -166,17 +166,17 @@ export class ZipFile {
         );
       }
       const key = e.name.endsWith("/") ? e.name.slice(0, -1) : e.name;
-      if (names.has(key)) {
-        const dir = this.entries.some((o) => o !== e && o.name === `${key}/`);
-        const file = this.entries.some((o) => o !== e && o.name === key) || !e.name.endsWith("/");
+      const before = names.get(key);
+      if (before !== undefined) {
+        const clash = before !== e.name;
         throw new ArchiveEntryError(
-          dir && file ? "archive-file-dir-conflict" : "archive-duplicate-entry",
-          dir && file
+          clash ? "archive-file-dir-conflict" : "archive-duplicate-entry",
+          clash
             ? `The archive ${label} has both a file and a directory named ${JSON.stringify(key)}`
             : `The archive ${label} has the entry ${JSON.stringify(e.name)} twice`,
         );
       }
-      names.add(key);
+      names.set(key, e.name);
     }
     // A file whose name is also a parent directory of another entry.
     const files = new Set(this.entries.filter((e) => !e.name.endsWith("/")).map((e) => e.name));
