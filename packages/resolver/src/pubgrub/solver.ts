@@ -8,6 +8,9 @@
  * decide it. The solve ends when every package required so far is decided, or when conflict
  * resolution derives that the root itself cannot be selected.
  *
+ * This file is the loop; the state it works on lives beside it: the partial solution
+ * (partial-solution.ts), the incompatibilities and their per-package index
+ * (incompatibility-store.ts), and the interned packages with their counters (package-table.ts).
  * Packages are interned to small integers at the boundary; the hot loop walks arrays indexed by
  * them and never formats a string. Provider calls are awaited only when they return a promise.
  */
@@ -15,33 +18,19 @@
 import { LockstepError } from "@lockstep/errors";
 import { DECISION } from "./assignment";
 import { buildDerivationTree } from "./derivation-tree";
-import type { IncompatibilityCause } from "./incompatibility";
-import { Incompatibility } from "./incompatibility";
+import type { Incompatibility } from "./incompatibility";
+import { IncompatibilityStore } from "./incompatibility-store";
 import { NoSolutionError } from "./no-solution-error";
+import { PackageTable } from "./package-table";
 import { PartialSolution, REL_CONTRADICTED, REL_SATISFIED } from "./partial-solution";
-import type { Dependencies, DependencyProvider, PackageStats, Priority } from "./provider";
+import type { Dependencies, DependencyProvider, Priority } from "./provider";
 import type { ReportFormatter } from "./report-formatter";
 import type { Term } from "./term";
 import { SATISFIED, intersectTerms, isAny, negate, negative, positive, relation, unionTerms } from "./term";
+import type { SolverStats } from "./solver-stats";
+import { emptySolverStats } from "./solver-stats";
 import type { VersionSetOps } from "./version-set";
 import { versionKey } from "./version-set";
-
-/** Counters for benchmarks and progress output. */
-export interface SolverStats {
-  decisions: number;
-  conflicts: number;
-  backtracks: number;
-  /** Incompatibilities learned by conflict resolution. */
-  learned: number;
-  /** Derivations made by unit propagation. */
-  propagations: number;
-  chooseVersionCalls: number;
-  getDependenciesCalls: number;
-  /** Distinct packages seen. */
-  packages: number;
-  /** Incompatibilities in the store, learned or not. */
-  incompatibilities: number;
-}
 
 export interface SolveOptions<P, VS> {
   /** Phrasing of the report in a `NoSolutionError`; defaults to `DefaultReportFormatter`. */
@@ -53,12 +42,6 @@ export interface SolveOptions<P, VS> {
    * packages it clashed with (see `backjumpIfStuck`). Off when undefined.
    */
   conflictBackjumpThreshold?: number;
-}
-
-interface MutableStats extends PackageStats {
-  affected: number;
-  culprit: number;
-  conflicts: number;
 }
 
 function isPromise<T>(x: T | Promise<T>): x is Promise<T> {
@@ -86,37 +69,13 @@ export function resolve<P, V, VS>(
 }
 
 export class Solver<P, V, VS> {
-  readonly stats: SolverStats = {
-    decisions: 0,
-    conflicts: 0,
-    backtracks: 0,
-    learned: 0,
-    propagations: 0,
-    chooseVersionCalls: 0,
-    getDependenciesCalls: 0,
-    packages: 0,
-    incompatibilities: 0,
-  };
+  readonly stats: SolverStats = emptySolverStats();
   private readonly ops: VersionSetOps<V, VS>;
-  private readonly ids = new Map<string, number>();
-  private readonly packages: P[] = [];
-  private readonly pkgStats: MutableStats[] = [];
-  /** Incompatibility ids per package, in the order they were added. */
-  private readonly incompatsOf: number[][] = [];
-  private readonly store: Incompatibility<VS>[] = [];
-  /** Decision level at which each incompatibility became contradicted, or -1. */
-  private readonly contradictedAt: number[] = [];
-  private readonly contradictedStack: number[] = [];
-  /** Per package: version key → the incompatibilities its dependencies produced. */
-  private readonly added: Map<string | number, number[]>[] = [];
-  /** Per (dependent, dependency) package pair: the indexed dependency incompatibilities. */
-  private readonly dependencyIncompats = new Map<number, number[]>();
-  private readonly priorityCache: { stamp: number; stats: number; priority: Priority }[] = [];
-  private readonly statsStamp: number[] = [];
+  private readonly table: PackageTable<P>;
+  private readonly store: IncompatibilityStore<V, VS>;
   private readonly ps: PartialSolution<V, VS>;
   private readonly rootPkg: number;
   private readonly queue: number[] = [];
-  private readonly queued: boolean[] = [];
   private started = false;
 
   constructor(
@@ -127,14 +86,16 @@ export class Solver<P, V, VS> {
   ) {
     this.ops = provider.versionSets;
     this.ps = new PartialSolution(this.ops);
+    this.table = new PackageTable((p) => provider.packageKey(p));
+    this.store = new IncompatibilityStore(this.ops, this.stats);
     this.rootPkg = this.intern(root);
   }
 
   async solve(): Promise<Map<P, V>> {
     if (this.started) throw new LockstepError("resolver-reused", "A Solver can only solve once.");
     this.started = true;
-    const { ops, provider, ps } = this;
-    this.addIncompatibility([this.rootPkg], [negative(ops.singleton(this.rootVersion))], { kind: "root" });
+    const { ops, provider, ps, store, table } = this;
+    store.add([this.rootPkg], [negative(ops.singleton(this.rootVersion))], { kind: "root" });
     let next = this.rootPkg;
     while (true) {
       this.propagate(next);
@@ -144,13 +105,13 @@ export class Solver<P, V, VS> {
       const pkg = this.pickPackage();
       if (pkg < 0) break;
       next = pkg;
-      const p = this.packages[pkg]!;
+      const p = table.packages[pkg]!;
       const range = ps.current(pkg)!.set;
       this.stats.chooseVersionCalls++;
       const chosen = provider.chooseVersion(p, range);
       const v = isPromise(chosen) ? await chosen : chosen;
       if (v === undefined) {
-        this.addIncompatibility([pkg], [positive(range)], { kind: "noVersions" });
+        store.add([pkg], [positive(range)], { kind: "noVersions" });
         provider.onEvent?.({ kind: "noVersions", package: p });
         continue;
       }
@@ -161,76 +122,46 @@ export class Solver<P, V, VS> {
         );
       }
       const key = versionKey(ops, v);
-      let deps = this.added[pkg]!.get(key);
+      let deps = table.added[pkg]!.get(key);
       if (deps === undefined) {
         this.stats.getDependenciesCalls++;
         const answer = provider.getDependencies(p, v);
         deps = this.addDependencies(pkg, v, isPromise(answer) ? await answer : answer);
-        this.added[pkg]!.set(key, deps);
+        table.added[pkg]!.set(key, deps);
       }
       // Deciding `v` would immediately satisfy one of its incompatibilities: let propagation
       // rule `v` out instead (it will find that incompatibility almost satisfied).
-      const clash = deps.find((id) => this.othersSatisfied(this.store[id]!, pkg));
+      const clash = deps.find((id) => this.othersSatisfied(store.all[id]!, pkg));
       if (clash === undefined) {
         ps.addDecision(pkg, v);
         this.stats.decisions++;
         provider.onEvent?.({ kind: "decision", package: p, version: v });
       } else {
-        this.recordConflict(this.store[clash]!, pkg);
-        this.backjumpIfStuck(pkg, this.store[clash]!);
+        this.recordConflict(store.all[clash]!, pkg);
+        this.backjumpIfStuck(pkg, store.all[clash]!);
       }
     }
     const solution = new Map<P, V>();
-    for (const [pkg, v] of ps.decisions()) solution.set(this.packages[pkg]!, v);
+    for (const [pkg, v] of ps.decisions()) solution.set(table.packages[pkg]!, v);
     return solution;
   }
 
   private intern(p: P): number {
-    const key = this.provider.packageKey(p);
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = this.packages.length;
-      this.ids.set(key, id);
-      this.packages.push(p);
-      this.pkgStats.push({ affected: 0, culprit: 0, conflicts: 0 });
-      this.incompatsOf.push([]);
-      this.added.push(new Map());
-      this.statsStamp.push(0);
-      this.queued.push(false);
-      this.stats.packages++;
-    }
+    const id = this.table.intern(p);
+    this.stats.packages = this.table.size;
     return id;
   }
 
-  private allocate(packages: number[], terms: Term<VS>[], cause: IncompatibilityCause): Incompatibility<VS> {
-    const inc = new Incompatibility(this.store.length, packages, terms, cause);
-    this.store.push(inc);
-    this.contradictedAt.push(-1);
-    this.stats.incompatibilities++;
-    return inc;
-  }
-
-  private index(inc: Incompatibility<VS>): void {
-    for (const pkg of inc.packages) this.incompatsOf[pkg]!.push(inc.id);
-  }
-
-  private addIncompatibility(packages: number[], terms: Term<VS>[], cause: IncompatibilityCause): number {
-    const inc = this.allocate(packages, terms, cause);
-    this.index(inc);
-    return inc.id;
-  }
-
   private addDependencies(pkg: number, v: V, answer: Dependencies<P, VS>): number[] {
-    const { ops, provider } = this;
-    const p = this.packages[pkg]!;
+    const { ops, provider, store } = this;
+    const p = this.table.packages[pkg]!;
     const version = ops.singleton(v);
     if (answer.kind === "unavailable") {
       provider.onEvent?.({ kind: "unavailable", package: p, version: v, reason: answer.reason });
-      return [
-        this.addIncompatibility([pkg], [positive(version)], { kind: "unavailable", reason: answer.reason }),
-      ];
+      return [store.add([pkg], [positive(version)], { kind: "unavailable", reason: answer.reason })];
     }
     const ids: number[] = [];
+    const merge = this.options.mergeDependencies !== false;
     let count = 0;
     for (const [dp, dset] of answer.dependencies) {
       count++;
@@ -239,57 +170,20 @@ export class Solver<P, V, VS> {
         // A package depending on itself is harmless when the range holds the version itself.
         if (ops.contains(dset, v)) continue;
         const reason = `depends on itself at ${ops.format(dset)}`;
-        ids.push(this.addIncompatibility([pkg], [positive(version)], { kind: "custom", reason }));
+        ids.push(store.add([pkg], [positive(version)], { kind: "custom", reason }));
         continue;
       }
       if (ops.isEmpty(dset)) {
         // A dependency no version can meet makes this version unusable on its own (pubgrub-rs
         // does the same); a term over the empty set would otherwise never be satisfied.
         const reason = `depends on ${provider.packageKey(dp)} with a range that no version can satisfy (${ops.format(dset)})`;
-        ids.push(this.addIncompatibility([pkg], [positive(version)], { kind: "custom", reason }));
+        ids.push(store.add([pkg], [positive(version)], { kind: "custom", reason }));
         continue;
       }
-      ids.push(this.addDependency(pkg, version, dep, dset));
+      ids.push(store.addDependency(pkg, version, dep, dset, merge));
     }
     provider.onEvent?.({ kind: "dependencies", package: p, version: v, count });
     return ids;
-  }
-
-  /**
-   * `{pkg ∈ version, not dep ∈ dset}`, merged with an earlier incompatibility that has the same
-   * dependency term (so "foo 1 → bar D" and "foo 2 → bar D" become one "foo 1 ∪ 2 → bar D").
-   */
-  private addDependency(pkg: number, version: VS, dep: number, dset: VS): number {
-    const { ops } = this;
-    const pairKey = pkg * 0x100000 + dep;
-    let list = this.dependencyIncompats.get(pairKey);
-    if (list === undefined) {
-      list = [];
-      this.dependencyIncompats.set(pairKey, list);
-    }
-    if (this.options.mergeDependencies !== false) {
-      for (let i = 0; i < list.length; i++) {
-        const old = this.store[list[i]!]!;
-        if (!ops.equals(old.terms[1]!.set, dset)) continue;
-        const merged = this.addIncompatibility(
-          [pkg, dep],
-          [positive(ops.union(old.terms[0]!.set, version)), negative(dset)],
-          { kind: "fromDependencyOf" },
-        );
-        for (const p of old.packages) {
-          const ids = this.incompatsOf[p]!;
-          const at = ids.lastIndexOf(old.id);
-          if (at >= 0) ids.splice(at, 1);
-        }
-        list[i] = merged;
-        return merged;
-      }
-    }
-    const id = this.addIncompatibility([pkg, dep], [positive(version), negative(dset)], {
-      kind: "fromDependencyOf",
-    });
-    list.push(id);
-    return id;
   }
 
   /** Every term of `inc` except `pkg`'s is satisfied by the partial solution. */
@@ -302,48 +196,42 @@ export class Solver<P, V, VS> {
     return true;
   }
 
-  private markContradicted(id: number): void {
-    this.contradictedAt[id] = this.ps.level;
-    this.contradictedStack.push(id);
-  }
-
   private backtrack(level: number): void {
     this.provider.onEvent?.({ kind: "backtrack", fromLevel: this.ps.level, toLevel: level });
     this.stats.backtracks++;
     this.ps.backtrack(level);
-    const stack = this.contradictedStack;
-    while (stack.length > 0 && this.contradictedAt[stack[stack.length - 1]!]! > level) {
-      this.contradictedAt[stack.pop()!] = -1;
-    }
+    this.store.backtrack(level);
   }
 
   private enqueue(pkg: number): void {
-    if (!this.queued[pkg]) {
-      this.queued[pkg] = true;
+    if (!this.table.queued[pkg]) {
+      this.table.queued[pkg] = true;
       this.queue.push(pkg);
     }
   }
 
   private clearQueue(): void {
-    for (const pkg of this.queue) this.queued[pkg] = false;
+    for (const pkg of this.queue) this.table.queued[pkg] = false;
     this.queue.length = 0;
   }
 
   /** Derive everything the change to `start` implies, resolving conflicts on the way. */
   private propagate(start: number): void {
-    const { ps, store, contradictedAt, queue } = this;
+    const { ps, store, queue } = this;
+    const { all, contradictedAt } = store;
+    const queued = this.table.queued;
     this.clearQueue();
     this.enqueue(start);
     while (queue.length > 0) {
       const pkg = queue.pop()!;
-      this.queued[pkg] = false;
-      const ids = this.incompatsOf[pkg]!;
+      queued[pkg] = false;
+      const ids = store.of(pkg);
       let conflict = -1;
       // Newest first: learned incompatibilities are the most informative.
       for (let i = ids.length - 1; i >= 0; i--) {
         const id = ids[i]!;
         if (contradictedAt[id]! >= 0) continue;
-        const inc = store[id]!;
+        const inc = all[id]!;
         const rel = ps.relationOf(inc);
         if (rel === REL_SATISFIED) {
           conflict = id;
@@ -353,34 +241,28 @@ export class Solver<P, V, VS> {
           const other = inc.packages[rel]!;
           ps.addDerivation(other, negate(inc.terms[rel]!), id);
           this.stats.propagations++;
-          this.markContradicted(id);
+          store.markContradicted(id, ps.level);
           this.enqueue(other);
         } else if (rel === REL_CONTRADICTED) {
-          this.markContradicted(id);
+          store.markContradicted(id, ps.level);
         }
       }
       if (conflict >= 0) {
-        this.recordConflict(store[conflict]!, pkg);
+        this.recordConflict(all[conflict]!, pkg);
         const [almost, learned] = this.resolveConflict(conflict);
         this.clearQueue();
         this.enqueue(almost);
-        ps.addDerivation(almost, negate(store[learned]!.termFor(almost)!), learned);
+        ps.addDerivation(almost, negate(all[learned]!.termFor(almost)!), learned);
         this.stats.propagations++;
-        this.markContradicted(learned);
+        store.markContradicted(learned, ps.level);
       }
     }
   }
 
   private recordConflict(inc: Incompatibility<VS>, pkg: number): void {
     this.stats.conflicts++;
-    for (const p of inc.packages) {
-      const s = this.pkgStats[p]!;
-      if (p === pkg) s.affected++;
-      else s.culprit++;
-      s.conflicts++;
-      this.statsStamp[p]!++;
-    }
-    this.provider.onEvent?.({ kind: "conflict", package: this.packages[pkg]! });
+    this.table.recordConflict(inc.packages, pkg);
+    this.provider.onEvent?.({ kind: "conflict", package: this.table.packages[pkg]! });
   }
 
   /**
@@ -392,7 +274,7 @@ export class Solver<P, V, VS> {
    */
   private backjumpIfStuck(pkg: number, inc: Incompatibility<VS>): void {
     const threshold = this.options.conflictBackjumpThreshold;
-    if (threshold === undefined || this.pkgStats[pkg]!.affected !== threshold) return;
+    if (threshold === undefined || this.table.stats[pkg]!.affected !== threshold) return;
     let lowest = Infinity;
     for (const other of inc.packages) {
       if (other === pkg) continue;
@@ -412,23 +294,23 @@ export class Solver<P, V, VS> {
   private resolveConflict(conflictId: number): [number, number] {
     const { ops, ps, store } = this;
     const rootContains = (s: VS) => ops.contains(s, this.rootVersion);
-    let inc = store[conflictId]!;
+    let inc = store.all[conflictId]!;
     let learned = false;
     while (!inc.isTerminal(this.rootPkg, rootContains)) {
       const s = ps.satisfier(inc);
       if (s.cause === DECISION || s.previousLevel < s.level) {
         if (learned) {
-          this.index(inc);
+          store.index(inc);
           this.stats.learned++;
         }
         this.backtrack(s.previousLevel);
         return [s.pkg, inc.id];
       }
-      inc = this.priorCause(inc, store[s.cause]!, s.pkg);
+      inc = this.priorCause(inc, store.all[s.cause]!, s.pkg);
       learned = true;
     }
     throw new NoSolutionError(
-      buildDerivationTree(store, inc.id, (pkg) => this.packages[pkg]!),
+      buildDerivationTree(store.all, inc.id, (pkg) => this.table.packages[pkg]!),
       this.root,
       this.provider,
       this.options.formatter,
@@ -465,12 +347,12 @@ export class Solver<P, V, VS> {
       packages.push(pkg);
       terms.push(united);
     }
-    return this.allocate(packages, terms, { kind: "derived", cause1: inc.id, cause2: cause.id });
+    return this.store.allocate(packages, terms, { kind: "derived", cause1: inc.id, cause2: cause.id });
   }
 
   /** The undecided package with a positive term and the highest priority; -1 when none. */
   private pickPackage(): number {
-    const { ps } = this;
+    const { ps, table } = this;
     let best = -1;
     let bestPriority: Priority = 0;
     for (let pkg = 0; pkg < ps.byPackage.length; pkg++) {
@@ -478,11 +360,11 @@ export class Solver<P, V, VS> {
       if (pa === undefined || pa.hasDecision) continue;
       const term = pa.current();
       if (term === undefined || !term.positive) continue;
-      let cached = this.priorityCache[pkg];
-      if (cached === undefined || cached.stamp !== pa.stamp || cached.stats !== this.statsStamp[pkg]) {
-        const priority = this.provider.prioritize(this.packages[pkg]!, term.set, this.pkgStats[pkg]!);
-        cached = { stamp: pa.stamp, stats: this.statsStamp[pkg]!, priority };
-        this.priorityCache[pkg] = cached;
+      let cached = table.priorityCache[pkg];
+      if (cached === undefined || cached.stamp !== pa.stamp || cached.stats !== table.statsStamp[pkg]) {
+        const priority = this.provider.prioritize(table.packages[pkg]!, term.set, table.stats[pkg]!);
+        cached = { stamp: pa.stamp, stats: table.statsStamp[pkg]!, priority };
+        table.priorityCache[pkg] = cached;
       }
       if (best < 0 || comparePriority(cached.priority, bestPriority) > 0) {
         best = pkg;

@@ -13,7 +13,7 @@ import type { IndexClient } from "@lockstep/index";
 import { LockstepError } from "@lockstep/errors";
 import { Version, VersionSet } from "@lockstep/pep440";
 import { Marker } from "@lockstep/pep508";
-import { NoSolutionError, Solver } from "../pubgrub";
+import { NoSolutionError, Solver, addSolverStats, emptySolverStats } from "../pubgrub";
 import type { SolverStats } from "../pubgrub";
 import type { Candidate, VersionMap } from "./candidates";
 import type { ResolveOptions } from "./options";
@@ -106,17 +106,7 @@ export async function resolvePython(
   const preferences = new Map(options.preferences ?? []);
   const solved: Array<{ fork: Marker; solution: Map<PyPackage, Version>; provider: PythonProvider }> = [];
   const queue: Marker[] = [base];
-  const totals: SolverStats = {
-    decisions: 0,
-    conflicts: 0,
-    backtracks: 0,
-    learned: 0,
-    propagations: 0,
-    chooseVersionCalls: 0,
-    getDependenciesCalls: 0,
-    packages: 0,
-    incompatibilities: 0,
-  };
+  const totals = emptySolverStats();
   let forkCount = 0;
   while (queue.length > 0) {
     const fork = queue.shift() as Marker;
@@ -164,7 +154,7 @@ export async function resolvePython(
       }
       throw err;
     } finally {
-      for (const k of Object.keys(totals) as Array<keyof SolverStats>) totals[k] += solver.stats[k];
+      addSolverStats(totals, solver.stats);
     }
   }
 
