@@ -3,7 +3,8 @@
  *
  * Layout: the top-level keys in the order the specification lists them, then one `[[packages]]`
  * block per package (its keys in specification order, `sdist` as an inline table, then one
- * `[[packages.wheels]]` sub-table per wheel), then `[tool.lockstep]`. One package is one contiguous
+ * `[[packages.wheels]]` sub-table per wheel; `packages = []` when there is none, as the key is
+ * required), then `[tool.lockstep]`. One package is one contiguous
  * block, so upgrading it changes only its own lines. Pitfalls: TOML forbids a plain key of
  * `[[packages]]` after a `[[packages.wheels]]` header, so every inline key of a package is written
  * before its first wheel; the writer emits what the `Lock` holds and never re-sorts it, so callers
@@ -154,6 +155,8 @@ export function formatLock(lock: Lock): string {
     ["dependency-groups", lock.dependencyGroups],
     ["default-groups", lock.defaultGroups],
     ["created-by", lock.createdBy],
+    // PEP 751 requires the key: a lock with nothing to install still says so, with an empty array.
+    ["packages", lock.packages.length === 0 ? [] : undefined],
   ]);
   for (const p of lock.packages) out.push("", ...packageLines(p));
   if (lock.lockstep) {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
@@ -131,5 +132,53 @@ describe("wheels and requires-python", () => {
       p?.source.kind === "files" ? p.source.wheels.map((w) => w.name) : [];
     expect(names(numpy({})).some((n) => n.includes("cp38"))).toBe(false);
     expect(names(numpy({ keepAllWheels: true })).filter((n) => n.includes("cp38"))).toHaveLength(3);
+  });
+});
+
+describe("a project with no dependencies", () => {
+  const noDeps = (isPackage: boolean) =>
+    parseLockInputs({
+      ...APP_INPUTS,
+      dependencies: [],
+      optionalDependencies: {},
+      dependencyGroups: {},
+      defaultGroups: [],
+      isPackage,
+    });
+  const nothing = { packages: [], rootDependencies: [], forks: [] };
+  // pypa/packaging's PEP 751 model (packaging >= 26), as the foreign-lock tests use it.
+  const packagingAccepts = (text: string) =>
+    execFileSync(
+      "python3",
+      [
+        "-c",
+        "import sys, tomllib\nfrom packaging.pylock import Pylock\nPylock.from_dict(tomllib.loads(sys.stdin.read())).validate()\nprint('ok')",
+      ],
+      { input: text, encoding: "utf8" },
+    ).trim();
+
+  test("a virtual project writes `packages = []`, which our reader and packaging.pylock accept", () => {
+    const text = writeLock(nothing, noDeps(false));
+    expect(text.split("\n[tool.lockstep]")[0]).toMatchInlineSnapshot(`
+      "lock-version = "1.0"
+      requires-python = ">=3.9"
+      extras = []
+      dependency-groups = []
+      default-groups = []
+      created-by = "lockstep"
+      packages = []
+      "
+    `);
+    const back = readLock(text);
+    expect(back.packages).toEqual([]);
+    expect(formatLock(back)).toBe(text);
+    expect(packagingAccepts(text)).toBe("ok");
+  });
+
+  test("a package project locks only itself", () => {
+    const text = writeLock(nothing, noDeps(true));
+    expect(text).not.toContain("packages = []");
+    expect(readLock(text).packages.map((p) => p.name)).toEqual(["app"]);
+    expect(packagingAccepts(text)).toBe("ok");
   });
 });
