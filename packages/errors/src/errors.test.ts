@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { FileError, LockstepError, ParseError, lineColumn, underline } from "./index";
+import { FileError, FileProblems, LockstepError, ParseError, lineColumn, underline } from "./index";
 
 describe("errors", () => {
   test("underline points at the span", () => {
@@ -26,5 +26,27 @@ describe("errors", () => {
   test("lineColumn", () => {
     expect(lineColumn("ab\ncd\nef", 4)).toEqual({ line: 2, column: 2 });
     expect(lineColumn("ab", 0)).toEqual({ line: 1, column: 1 });
+  });
+
+  test.each([
+    [3, "pylock.toml:3: bad"],
+    [{ line: 3, column: 7 }, "pylock.toml:3:7: bad"],
+    [undefined, "pylock.toml: bad"],
+  ])("FileProblems places a problem at %j", (position, message) => {
+    const problems = new FileProblems("pylock.toml", "lock-invalid");
+    problems.add(position, "bad");
+    expect(problems.list.map((p) => [p.code, p.message])).toEqual([["lock-invalid", message]]);
+  });
+
+  test("FileProblems gathers every problem, then raises them once", () => {
+    const problems = new FileProblems("pyproject.toml", "invalid-pyproject");
+    problems.throwIfAny(() => new Error("not raised: no problems yet"));
+    problems.add(1, "first");
+    problems.add({ line: 2, column: 4 }, "second", { code: "unknown-key", hint: "remove it" });
+    const raise = (list: readonly FileError[]) =>
+      new Error(list.map((p) => `${p.code} ${p.render()}`).join("\n"));
+    expect(() => problems.throwIfAny(raise)).toThrow(
+      "invalid-pyproject pyproject.toml:1: first\nunknown-key pyproject.toml:2:4: second\n  hint: remove it",
+    );
   });
 });

@@ -97,6 +97,42 @@ export class FileError extends LockstepError {
   }
 }
 
+/** Where in a file a problem is: a line, or a line and column (1-based); undefined when unknown. */
+export type FilePosition = number | { line?: number | undefined; column?: number | undefined } | undefined;
+
+export interface FileProblemOptions {
+  /** Overrides the collector's code for this problem. */
+  code?: string | undefined;
+  hint?: string | undefined;
+}
+
+/**
+ * Every problem found in one file, gathered so that a user fixing the file sees all of them in one
+ * run (as pypa/installer validates), then raised once. How the list is raised is the caller's: a
+ * lock file and a pyproject.toml word their summaries differently.
+ */
+export class FileProblems {
+  readonly list: FileError[] = [];
+
+  constructor(
+    readonly path: string,
+    /** The code of every problem that does not name its own. */
+    readonly code: string,
+  ) {}
+
+  add(position: FilePosition, message: string, options: FileProblemOptions = {}): void {
+    const where = typeof position === "number" ? { line: position } : (position ?? {});
+    this.list.push(
+      new FileError(options.code ?? this.code, this.path, where, message, { hint: options.hint }),
+    );
+  }
+
+  /** Throws `raise(problems)` when any problem was found. */
+  throwIfAny(raise: (problems: readonly FileError[]) => Error): void {
+    if (this.list.length > 0) throw raise(this.list);
+  }
+}
+
 /** 1-based line and column of a character offset in `text`. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;

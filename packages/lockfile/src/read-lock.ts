@@ -9,15 +9,15 @@
  * `path`); `upload-time` is a TOML datetime (a string is tolerated); unknown keys and `[tool.*]`
  * tables of other tools are ignored, as the specification asks.
  */
-import { FileError } from "@lockstep/errors";
+import { FileError, FileProblems } from "@lockstep/errors";
 import { SpecifierSet, Version } from "@lockstep/pep440";
 import { Marker, canonicalizeName, isValidName } from "@lockstep/pep508";
 import { TomlDate, TomlError, parse } from "smol-toml";
 import { InvalidLockError } from "./errors";
 import { LineLocator } from "./line-locator";
 import type { Lock, LockDependency, LockFile, LockPackage, LockSource } from "./lock";
-import { Problems, isTable } from "./problems";
-import type { Table } from "./problems";
+import { isTable } from "./toml-table";
+import type { Table } from "./toml-table";
 import { readLockstepTool } from "./read-tool";
 import { canonicalInstant } from "./toml-writer";
 import { validateLockReferences } from "./validate-lock";
@@ -28,7 +28,7 @@ function reason(e: unknown): string {
 }
 
 interface Ctx {
-  problems: Problems;
+  problems: FileProblems;
   loc: LineLocator;
 }
 
@@ -314,7 +314,7 @@ export function readLock(text: string, path = "pylock.toml"): Lock {
     }
     throw e;
   }
-  const problems = new Problems(path);
+  const problems = new FileProblems(path, "lock-invalid");
   const loc = new LineLocator(text);
   const ctx: Ctx = { problems, loc };
   const lockVersion = raw["lock-version"];

@@ -7,11 +7,12 @@
  * because `--check` would otherwise give a wrong answer.
  */
 import { Marker } from "@lockstep/pep508";
+import type { FileProblems } from "@lockstep/errors";
 import type { LineLocator } from "./line-locator";
 import type { LockstepTool } from "./lock";
 import type { LockIndex, LockInputs } from "./lock-inputs";
-import { isTable } from "./problems";
-import type { Problems, Table } from "./problems";
+import { isTable } from "./toml-table";
+import type { Table } from "./toml-table";
 
 function strings(v: unknown): string[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined;
@@ -76,7 +77,7 @@ function readInputs(t: Table): LockInputs | string {
 
 export function readLockstepTool(
   tool: unknown,
-  problems: Problems,
+  problems: FileProblems,
   loc: LineLocator,
 ): LockstepTool | undefined {
   if (!isTable(tool) || tool.lockstep === undefined) return undefined;

@@ -7,10 +7,10 @@
  * keys it gives; disjointness is decided by the marker algebra, where `'x' in extras` and
  * `'dev' in dependency_groups` are variables like any other (two entries split by extras are fine).
  */
+import type { FileProblems } from "@lockstep/errors";
 import type { LineLocator } from "./line-locator";
 import { describePackage } from "./lock";
 import type { LockPackage } from "./lock";
-import type { Problems } from "./problems";
 
 function markerText(p: LockPackage): string {
   const m = p.marker.toString();
@@ -25,7 +25,7 @@ export function validateLockReferences(
   packages: readonly LockPackage[],
   origin: (k: number) => number,
   loc: LineLocator,
-  problems: Problems,
+  problems: FileProblems,
 ): void {
   const byName = new Map<string, number[]>();
   packages.forEach((p, k) => byName.set(p.name, [...(byName.get(p.name) ?? []), k]));

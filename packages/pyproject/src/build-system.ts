@@ -24,7 +24,7 @@ export function readBuildSystem(problems: Problems, value: unknown): BuildSystem
   if (!table) return undefined;
   problems.unknownKeys(["build-system"], table, BUILD_SYSTEM_KEYS);
   if (table.requires === undefined) {
-    problems.add("missing-key", ["build-system"], 'missing required key "requires" in [build-system]', {
+    problems.report("missing-key", ["build-system"], 'missing required key "requires" in [build-system]', {
       at: "key",
     });
   }

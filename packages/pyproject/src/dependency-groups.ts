@@ -33,7 +33,7 @@ export function readDependencyGroups(problems: Problems, value: unknown): Record
   for (const [key, raw] of Object.entries(table)) {
     const path = ["dependency-groups", key];
     if (!isValidName(key)) {
-      problems.add("invalid-name", path, `${JSON.stringify(key)} is not a valid dependency group name`, {
+      problems.report("invalid-name", path, `${JSON.stringify(key)} is not a valid dependency group name`, {
         at: "key",
       });
       continue;
@@ -41,7 +41,7 @@ export function readDependencyGroups(problems: Problems, value: unknown): Record
     const name = canonicalizeName(key);
     const previous = groups.get(name);
     if (previous) {
-      problems.add(
+      problems.report(
         "duplicate-group",
         path,
         `dependency group ${JSON.stringify(key)} is the same group as ${JSON.stringify(previous.key)} (both normalize to ${JSON.stringify(name)})`,
@@ -60,13 +60,13 @@ export function readDependencyGroups(problems: Problems, value: unknown): Record
           problems.unknownKeys(itemPath, item, ["include-group"]);
           const include = item["include-group"];
           if (include === undefined) {
-            problems.add("invalid-include", itemPath, 'expected a table {include-group = "<group>"}');
+            problems.report("invalid-include", itemPath, 'expected a table {include-group = "<group>"}');
           } else {
             const target = problems.string([...itemPath, "include-group"], include);
             if (target !== undefined) items.push({ kind: "include", group: target, index: i });
           }
         } else {
-          problems.add(
+          problems.report(
             "invalid-type",
             itemPath,
             `expected dependency-groups.${key}[${i}] to be a requirement string or {include-group = "<group>"}`,
@@ -97,7 +97,7 @@ function expand(problems: Problems, groups: Map<string, Group>): Record<string, 
       const path = ["dependency-groups", group.key, item.index, "include-group"];
       const included = groups.get(target);
       if (!included) {
-        problems.add(
+        problems.report(
           "unknown-group",
           path,
           `dependency group ${JSON.stringify(group.key)} includes ${JSON.stringify(item.group)}, which is not defined in [dependency-groups]`,
@@ -115,7 +115,7 @@ function expand(problems: Problems, groups: Map<string, Group>): Record<string, 
             cycle.length === 1
               ? `dependency group ${JSON.stringify(group.key)} includes itself`
               : `dependency groups include each other in a cycle: ${text}`;
-          problems.add("group-cycle", path, message);
+          problems.report("group-cycle", path, message);
         }
         continue;
       }

@@ -112,7 +112,7 @@ export function readLockstepSettings(
     table[key] === undefined ? [] : readRequirements(problems, at(key), table[key]);
   // `[[tool.lockstep.index]]` (uv's spelling) and `indexes = [...]` are the same list; not both.
   if (table.index !== undefined && table.indexes !== undefined) {
-    problems.add(
+    problems.report(
       "duplicate-key",
       at("indexes"),
       'declare indexes once: either [[tool.lockstep.index]] tables or an "indexes" array',
@@ -165,7 +165,7 @@ function readChoice<T extends string>(
   if ((choices as readonly string[]).includes(text)) return text as T;
   const near = closest(text, choices);
   const mean = near ? `; did you mean ${JSON.stringify(near)}?` : "";
-  problems.add(
+  problems.report(
     "invalid-value",
     path,
     `${JSON.stringify(text)} is not a valid ${path[path.length - 1]}${mean}`,
@@ -182,7 +182,7 @@ const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Z
 function readTimestamp(problems: Problems, path: string[], value: unknown): Date | undefined {
   if (value === undefined) return undefined;
   const bad = (found: string): undefined => {
-    problems.add(
+    problems.report(
       "invalid-value",
       path,
       `expected ${describePath(path)} to be an RFC 3339 timestamp such as "2024-03-01T00:00:00Z" or a date such as "2024-03-01", found ${found}`,
@@ -211,7 +211,7 @@ function readDefaultGroups(problems: Problems, value: unknown, groups: readonly 
   if (value === undefined) return ["dev"];
   if (value === "all") return "all";
   if (typeof value === "string") {
-    problems.add(
+    problems.report(
       "invalid-value",
       path,
       `expected ${describePath(path)} to be "all" or an array of group names, found ${JSON.stringify(value)}`,
@@ -225,7 +225,7 @@ function readDefaultGroups(problems: Problems, value: unknown, groups: readonly 
     if (!groups.includes(normalized)) {
       const near = closest(normalized, groups);
       const mean = near ? `; did you mean ${JSON.stringify(near)}?` : "";
-      problems.add(
+      problems.report(
         "unknown-group",
         [...path, i],
         `default group ${JSON.stringify(name)} is not defined in [dependency-groups]${mean}`,
@@ -242,7 +242,7 @@ function readRequiredVersion(problems: Problems, value: unknown): string | undef
   if (text === undefined) return undefined;
   const range = normalizeRequiredVersion(text);
   if (range === undefined) {
-    problems.add(
+    problems.report(
       "invalid-value",
       path,
       `${JSON.stringify(text)} is not a version range such as ">=0.4" or ">=0.4, <1"`,

@@ -7,7 +7,7 @@
  * has no escapes (the decoded and written forms line up); otherwise the string's start is used.
  */
 
-import { FileError, lineColumn } from "@lockstep/errors";
+import { FileError, FileProblems, lineColumn } from "@lockstep/errors";
 import { TomlDate } from "smol-toml";
 import { closest } from "./suggest";
 import type { KeyPath, TomlDocument } from "./toml-cst";
@@ -43,10 +43,11 @@ export interface ProblemOptions {
 
 export type TomlValue = unknown;
 
-export class Problems {
-  readonly list: FileError[] = [];
-
-  constructor(readonly doc: TomlDocument) {}
+/** The shared collector (`FileProblems`), with positions taken from the TOML locator. */
+export class Problems extends FileProblems {
+  constructor(readonly doc: TomlDocument) {
+    super(doc.path, "invalid-pyproject");
+  }
 
   position(
     path: KeyPath,
@@ -68,15 +69,14 @@ export class Problems {
     return {};
   }
 
-  add(code: string, path: KeyPath, message: string, options: ProblemOptions = {}): void {
-    this.list.push(
-      new FileError(code, this.doc.path, this.position(path, options), message, { hint: options.hint }),
-    );
+  /** A problem at the key or value `path` names. */
+  report(code: string, path: KeyPath, message: string, options: ProblemOptions = {}): void {
+    this.add(this.position(path, options), message, { code, hint: options.hint });
   }
 
-  throwIfAny(): void {
-    if (this.list.length === 1) throw this.list[0];
-    if (this.list.length > 1) throw new PyprojectError(this.list);
+  /** One problem is thrown as itself; several as one `PyprojectError` listing them all. */
+  raise(): void {
+    this.throwIfAny((list) => (list.length === 1 ? (list[0] as FileError) : new PyprojectError(list)));
   }
 
   /** Report keys of `table` not in `known`, suggesting the closest known key. */
@@ -92,7 +92,7 @@ export class Problems {
       const suggestion = closest(key, known);
       const hint = hints[key] ?? `expected one of: ${known.join(", ")}`;
       const mean = suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : "";
-      this.add("unknown-key", [...path, key], `unknown key ${JSON.stringify(key)} in ${where}${mean}`, {
+      this.report("unknown-key", [...path, key], `unknown key ${JSON.stringify(key)} in ${where}${mean}`, {
         at: "key",
         hint,
       });
@@ -102,7 +102,11 @@ export class Problems {
   /** Check a value's type, reporting `expected <what>, found <type>`; returns whether it matched. */
   expect<T>(path: KeyPath, value: unknown, what: string, test: (v: unknown) => v is T): value is T {
     if (test(value)) return true;
-    this.add("invalid-type", path, `expected ${describePath(path)} to be ${what}, found ${typeName(value)}`);
+    this.report(
+      "invalid-type",
+      path,
+      `expected ${describePath(path)} to be ${what}, found ${typeName(value)}`,
+    );
     return false;
   }
 

@@ -74,11 +74,11 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
   const dynamic = readDynamic(problems, table);
   let name = "";
   if (table.name === undefined) {
-    problems.add("missing-key", ["project"], 'missing required key "name" in [project]', { at: "key" });
+    problems.report("missing-key", ["project"], 'missing required key "name" in [project]', { at: "key" });
   } else {
     const given = problems.string(["project", "name"], table.name);
     if (given !== undefined && !isValidName(given)) {
-      problems.add(
+      problems.report(
         "invalid-name",
         ["project", "name"],
         `${JSON.stringify(given)} is not a valid project name: ${NAME_RULE}`,
@@ -94,7 +94,7 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
       try {
         Version.parse(version);
       } catch {
-        problems.add(
+        problems.report(
           "invalid-version",
           ["project", "version"],
           `${JSON.stringify(version)} is not a valid PEP 440 version`,
@@ -105,9 +105,14 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
       }
     }
   } else if (!dynamic.includes("version")) {
-    problems.add("missing-key", ["project"], '[project] must give "version" or list it in project.dynamic', {
-      at: "key",
-    });
+    problems.report(
+      "missing-key",
+      ["project"],
+      '[project] must give "version" or list it in project.dynamic',
+      {
+        at: "key",
+      },
+    );
   }
 
   let requiresPython: RequiresPython | undefined;
@@ -128,7 +133,7 @@ export function readProjectTable(problems: Problems, value: unknown): ProjectMet
       const path = ["project", "entry-points", group];
       if (group === "console_scripts" || group === "gui_scripts") {
         const key = group === "console_scripts" ? "scripts" : "gui-scripts";
-        problems.add(
+        problems.report(
           "invalid-entry-points",
           path,
           `entry point group ${JSON.stringify(group)} must be given as [project.${key}]`,
@@ -172,15 +177,15 @@ function readDynamic(problems: Problems, table: Record<string, unknown>): string
   dynamic.forEach((key, i) => {
     const path = ["project", "dynamic", i];
     if (key === "name") {
-      problems.add("invalid-dynamic", path, '"name" cannot be dynamic; give it in [project]');
+      problems.report("invalid-dynamic", path, '"name" cannot be dynamic; give it in [project]');
     } else if (!(PROJECT_KEYS as readonly string[]).includes(key)) {
-      problems.add(
+      problems.report(
         "invalid-dynamic",
         path,
         `${JSON.stringify(key)} in project.dynamic is not a [project] key`,
       );
     } else if (table[key] !== undefined) {
-      problems.add(
+      problems.report(
         "invalid-dynamic",
         ["project", key],
         `${JSON.stringify(key)} is given in [project] and also listed in project.dynamic`,
@@ -199,15 +204,20 @@ function readExtras(problems: Problems, value: unknown): Record<string, Requirem
   for (const [extra, requirements] of Object.entries(table)) {
     const path = ["project", "optional-dependencies", extra];
     if (!isValidName(extra)) {
-      problems.add("invalid-name", path, `${JSON.stringify(extra)} is not a valid extra name: ${NAME_RULE}`, {
-        at: "key",
-      });
+      problems.report(
+        "invalid-name",
+        path,
+        `${JSON.stringify(extra)} is not a valid extra name: ${NAME_RULE}`,
+        {
+          at: "key",
+        },
+      );
       continue;
     }
     const normalized = canonicalizeName(extra);
     const previous = seen.get(normalized);
     if (previous !== undefined) {
-      problems.add(
+      problems.report(
         "duplicate-extra",
         path,
         `extra ${JSON.stringify(extra)} is the same extra as ${JSON.stringify(previous)} (both normalize to ${JSON.stringify(normalized)})`,
@@ -232,14 +242,14 @@ function checkMetadataTypes(problems: Problems, table: Record<string, unknown>):
     if (value === undefined || isString(value)) continue;
     const path = ["project", key];
     if (!isTable(value)) {
-      problems.add("invalid-type", path, `expected ${describePath(path)} to be a string or a table`);
+      problems.report("invalid-type", path, `expected ${describePath(path)} to be a string or a table`);
       continue;
     }
     const allowed = key === "readme" ? ["file", "text", "content-type"] : ["file", "text"];
     problems.unknownKeys(path, value, allowed);
     for (const [k, v] of Object.entries(value)) if (allowed.includes(k)) problems.string([...path, k], v);
     if ((value.file === undefined) === (value.text === undefined)) {
-      problems.add("invalid-type", path, `${describePath(path)} needs exactly one of "file" and "text"`);
+      problems.report("invalid-type", path, `${describePath(path)} needs exactly one of "file" and "text"`);
     }
   }
   for (const key of ["authors", "maintainers"]) {

@@ -81,13 +81,13 @@ export function parseProject(text: string, path: string): Project {
     Object.keys(dependencyGroups),
   );
   if (lockstep.package === true && metadata === undefined) {
-    problems.add(
+    problems.report(
       "invalid-value",
       ["tool", "lockstep", "package"],
       "package = true needs a [project] table to build",
     );
   }
-  problems.throwIfAny();
+  problems.raise();
 
   return {
     path,

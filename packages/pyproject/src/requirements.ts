@@ -32,7 +32,7 @@ function parseAt<T>(
   } catch (error) {
     const parsed = reasonOf(error);
     if (!parsed) throw error;
-    problems.add(
+    problems.report(
       code,
       path,
       `${describePath(path)}: ${JSON.stringify(text)} is not a valid ${what}: ${parsed.reason}`,

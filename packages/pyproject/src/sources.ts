@@ -85,13 +85,13 @@ export function readIndexes(problems: Problems, value: unknown): Index[] {
     const name = table.name === undefined ? undefined : problems.string([...at, "name"], table.name);
     if (name !== undefined) {
       if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-        problems.add(
+        problems.report(
           "invalid-index",
           [...at, "name"],
           `index name ${JSON.stringify(name)} may hold only letters, digits, "-", "_" and "."`,
         );
       } else if (names.has(name)) {
-        problems.add(
+        problems.report(
           "duplicate-index",
           [...at, "name"],
           `an index named ${JSON.stringify(name)} is already defined`,
@@ -101,11 +101,11 @@ export function readIndexes(problems: Problems, value: unknown): Index[] {
     }
     let url = "";
     if (table.url === undefined) {
-      problems.add("missing-key", at, `missing required key "url" in ${describePath(at)}`, { at: "key" });
+      problems.report("missing-key", at, `missing required key "url" in ${describePath(at)}`, { at: "key" });
     } else {
       url = problems.string([...at, "url"], table.url) ?? "";
       if (url !== "" && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) && !isUrl(url)) {
-        problems.add("invalid-url", [...at, "url"], `${JSON.stringify(url)} is not a valid URL`);
+        problems.report("invalid-url", [...at, "url"], `${JSON.stringify(url)} is not a valid URL`);
       }
     }
     const isDefault =
@@ -113,10 +113,10 @@ export function readIndexes(problems: Problems, value: unknown): Index[] {
     const explicit =
       table.explicit === undefined ? false : (problems.boolean([...at, "explicit"], table.explicit) ?? false);
     if (isDefault && defaultSeen) {
-      problems.add("duplicate-index", [...at, "default"], "only one index can be the default");
+      problems.report("duplicate-index", [...at, "default"], "only one index can be the default");
     }
     if (explicit && name === undefined) {
-      problems.add("missing-key", at, "an explicit index needs a name, so that sources can refer to it", {
+      problems.report("missing-key", at, "an explicit index needs a name, so that sources can refer to it", {
         at: "key",
       });
     }
@@ -140,7 +140,9 @@ export function readSources(
   for (const [pkg, raw] of Object.entries(table)) {
     const path = [...base, pkg];
     if (!isValidName(pkg)) {
-      problems.add("invalid-name", path, `${JSON.stringify(pkg)} is not a valid package name`, { at: "key" });
+      problems.report("invalid-name", path, `${JSON.stringify(pkg)} is not a valid package name`, {
+        at: "key",
+      });
       continue;
     }
     const list = Array.isArray(raw)
@@ -163,7 +165,7 @@ function readSource(
   indexNames: readonly string[],
 ): Source | undefined {
   if (!isTable(raw)) {
-    problems.add(
+    problems.report(
       "invalid-type",
       at,
       `expected ${describePath(at)} to be a table such as { index = "..." } or { path = "..." }`,
@@ -177,13 +179,13 @@ function readSource(
       kinds.length === 0
         ? `${describePath(at)} needs one of "index", "path", "git", "url" or "workspace"`
         : `${describePath(at)} can use only one of ${kinds.map((k) => JSON.stringify(k)).join(" and ")}`;
-    problems.add("invalid-source", at, message);
+    problems.report("invalid-source", at, message);
     return undefined;
   }
   const kind = kinds[0] as (typeof KINDS)[number];
   for (const [key, allowed] of Object.entries(ONLY_FOR)) {
     if (raw[key] !== undefined && !allowed.includes(kind)) {
-      problems.add("invalid-source", [...at, key], `"${key}" cannot be used with a ${kind} source`, {
+      problems.report("invalid-source", [...at, key], `"${key}" cannot be used with a ${kind} source`, {
         at: "key",
       });
     }
@@ -199,7 +201,7 @@ function readSource(
     group: str("group"),
   };
   if (common.extra !== undefined && common.group !== undefined) {
-    problems.add(
+    problems.report(
       "invalid-source",
       at,
       `${describePath(at)} can be narrowed to an extra or a group, not both`,
@@ -212,7 +214,7 @@ function readSource(
       if (!indexNames.includes(value)) {
         const near = closest(value, indexNames);
         const mean = near ? `; did you mean ${JSON.stringify(near)}?` : "";
-        problems.add(
+        problems.report(
           "unknown-index",
           [...at, "index"],
           `no index named ${JSON.stringify(value)} is defined in [[tool.lockstep.index]]${mean}`,
@@ -227,7 +229,7 @@ function readSource(
     case "git": {
       if (value === undefined) return undefined;
       if (!isUrl(value.replace(/^git\+/, ""))) {
-        problems.add(
+        problems.report(
           "invalid-url",
           [...at, "git"],
           `${JSON.stringify(value)} is not a git URL such as "https://github.com/owner/repo"`,
@@ -235,7 +237,7 @@ function readSource(
       }
       const refs = (["rev", "tag", "branch"] as const).filter((k) => raw[k] !== undefined);
       if (refs.length > 1) {
-        problems.add(
+        problems.report(
           "invalid-source",
           at,
           `${describePath(at)} can pin only one of "rev", "tag" and "branch"`,
@@ -250,11 +252,11 @@ function readSource(
     case "url":
       if (value === undefined) return undefined;
       if (!isUrl(value))
-        problems.add("invalid-url", [...at, "url"], `${JSON.stringify(value)} is not a valid URL`);
+        problems.report("invalid-url", [...at, "url"], `${JSON.stringify(value)} is not a valid URL`);
       return { kind, url: value, subdirectory: str("subdirectory"), ...common };
     case "workspace":
       if (raw.workspace !== true) {
-        problems.add(
+        problems.report(
           "invalid-source",
           [...at, "workspace"],
           "expected workspace = true (a workspace source cannot be disabled)",

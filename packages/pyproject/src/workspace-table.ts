@@ -28,7 +28,7 @@ export function readWorkspaceTable(problems: Problems, value: unknown): Workspac
         /^[A-Za-z]:/.test(pattern) ||
         pattern.split(/[\\/]/).includes("..");
       if (bad) {
-        problems.add(
+        problems.report(
           "invalid-glob",
           [...base, key, i],
           `${JSON.stringify(pattern)} must be a relative path pattern inside the workspace root`,
