@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { FileError } from "@lockstep/errors";
 import { DEFAULT_BACKEND, parseBuildSystem, readBuildSystem } from "./build-system";
-import { readToml } from "./toml-reader";
 
 const SRC = "/src/proj";
 const parse = (text: string) => parseBuildSystem(text, "pyproject.toml", SRC);
@@ -124,11 +123,11 @@ describe("readBuildSystem", () => {
     ["build-system = 1\n", "pyproject.toml:1:16: [build-system] must be a table, found a number (1)"],
     [
       '[build-system]\nrequires = ["a"\n',
-      "pyproject.toml:3:1: Invalid TOML: expected `,` or `]` in an array",
+      "pyproject.toml:3:1: invalid TOML: expected comma or end of structure",
     ],
     [
       "[build-system]\nrequires = []\nrequires = []\n",
-      'pyproject.toml:3:1: Invalid TOML: duplicate key "requires"',
+      "pyproject.toml:3:1: invalid TOML: trying to redefine an already defined table or value",
     ],
   ])("%j is rejected", (text, message) => {
     let error: unknown;
@@ -139,27 +138,5 @@ describe("readBuildSystem", () => {
     }
     expect(error).toBeInstanceOf(FileError);
     expect((error as FileError).message.split("\n")[0]).toBe(message);
-  });
-});
-
-describe("readToml", () => {
-  test.each([
-    ['a = "tab\\there \\u00e9"', { a: "tab\there é" }],
-    ["a = 'C:\\path'", { a: "C:\\path" }],
-    ['a = """\nline1\nline2"""', { a: "line1\nline2" }],
-    ['a = """x \\\n   y"""', { a: "x y" }],
-    ['a = """""quoted"""""', { a: '""quoted""' }],
-    ["a = '''\n'raw' '''", { a: "'raw' " }],
-    ["a = [1, 2.5, true, -3, 0x1f, 1_000]", { a: [1, 2.5, true, -3, 31, 1000] }],
-    ['[[x]]\nn = 1\n[[x]]\nn = 2\n[x.sub]\nk = "v"', { x: [{ n: 1 }, { n: 2, sub: { k: "v" } }] }],
-    ['"quoted key".inner = 1', { "quoted key": { inner: 1 } }],
-    ["t = { a = 1, b = { c = [] } }", { t: { a: 1, b: { c: [] } } }],
-  ])("%j", (text, value) => {
-    expect(readToml(text, "t.toml").value).toEqual(value);
-  });
-
-  test("a date is kept as written", () => {
-    const { value } = readToml("d = 1979-05-27T07:32:00Z\n", "t.toml");
-    expect(value["d"]).toMatchObject({ text: "1979-05-27T07:32:00Z" });
   });
 });

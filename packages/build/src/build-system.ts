@@ -15,8 +15,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { FileError, lineColumn } from "@lockstep/errors";
 import { Requirement } from "@lockstep/pep508";
-import { isTable, pathKey, readToml } from "./toml-reader";
-import type { TomlValue } from "./toml-reader";
+import { parseTomlDocument } from "@lockstep/pyproject";
+import type { KeyPath } from "@lockstep/pyproject";
 
 export const DEFAULT_REQUIRES: readonly string[] = ["setuptools>=40.8.0"];
 export const DEFAULT_BACKEND = "setuptools.build_meta:__legacy__";
@@ -55,12 +55,13 @@ export function readBuildSystem(sourceDir: string): BuildSystem {
 
 /** As `readBuildSystem`, for pyproject.toml text already read from `file`. */
 export function parseBuildSystem(text: string, file: string, sourceDir: string): BuildSystem {
-  const { value: doc, offsets } = readToml(text, file);
-  const fail = (path: (string | number)[], message: string, hint?: string): never => {
-    const at = offsets.get(pathKey(path));
-    throw new FileError("build-system-invalid", file, at === undefined ? {} : lineColumn(text, at), message, {
-      hint,
-    });
+  // pyproject's TOML locator: smol-toml's values, and where each was written for the messages.
+  const toml = parseTomlDocument(text, file);
+  const doc = toml.value as Record<string, unknown>;
+  const fail = (path: KeyPath, message: string, hint?: string): never => {
+    const loc = toml.locate(path);
+    const at = loc === undefined ? {} : lineColumn(text, loc.node?.span.start ?? loc.keySpan.start);
+    throw new FileError("build-system-invalid", file, at, message, { hint });
   };
 
   const project: BuildSystem["project"] = {};
@@ -166,11 +167,16 @@ export function parseBuildSystem(text: string, file: string, sourceDir: string):
   return { requires, backend, backendPath, defaulted: rawBackend === undefined, project };
 }
 
-function describe(value: TomlValue): string {
+/** A parsed TOML table (smol-toml's dates are `Date`s, which are objects but not tables). */
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
+  if (value instanceof Date) return `a date (${value.toISOString()})`;
   if (isTable(value)) return "a table";
   if (typeof value === "string") return `a string (${JSON.stringify(value)})`;
-  if (typeof value === "number") return `a number (${value})`;
-  if (typeof value === "boolean") return `a boolean (${value})`;
-  return `a date (${value.text})`;
+  if (typeof value === "number" || typeof value === "bigint") return `a number (${value})`;
+  return `a boolean (${String(value)})`;
 }
