@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer, Manifest, Universe } from "@lockstep/fixtures";
-import { buildBundle, copyExampleApp, EXAMPLE_UNIVERSE, run } from "./testing/cli-harness";
+import { buildBundle, copyExampleApp, EXAMPLE_UNIVERSE, run } from "../testing";
 
 let entry: string;
 let metafile: Awaited<ReturnType<typeof buildBundle>>["metafile"];
@@ -223,9 +223,7 @@ describe("lockstep tree and export", () => {
       expect(files.length).toBeGreaterThan(0);
       for (const f of files) expect(text).toContain(`--hash=sha256:${f.sha256}`);
     }
-    expect(text).toContain(
-      "tinycolor==0.4.6 ; sys_platform == 'win32' \\\n    --hash=sha256:",
-    );
+    expect(text).toContain("tinycolor==0.4.6 ; sys_platform == 'win32' \\\n    --hash=sha256:");
     expect(text).toContain("excgroup-backport==1.2.2 ; python_version < '3.11' \\\n");
     expect(text).not.toContain("charsniff-fast"); // the extra is not asked for
     expect(text).not.toMatch(/in extras|dependency_groups/);

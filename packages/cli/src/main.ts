@@ -1,100 +1,10 @@
 /**
- * The `lockstep` command line. This file only parses arguments and dispatches; each command lives in
- * its own module under `commands/` that declares its flags; the modules that do the work (the
- * resolver, the index client, the lockfile code) are imported with `import()` inside the handler, so `lockstep --version` and
- * `lockstep --help` cost little more than Node's own start.
+ * The process entry of `lockstep` (the bundle's entry): run the command line, set the exit code.
+ * Everything else is `run-cli.ts`, so tests can run the parser in-process.
  */
-import yargs from "yargs";
-import type { ArgumentsCamelCase } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { exportBuilder, runExport } from "./commands/export";
-import type { ExportArgs } from "./commands/export";
-import { lockBuilder, runLock } from "./commands/lock";
-import type { LockArgs } from "./commands/lock";
-import { runTree, treeBuilder } from "./commands/tree";
-import type { TreeArgs } from "./commands/tree";
-import { addBuilder, runAdd } from "./commands/add";
-import type { AddArgs } from "./commands/add";
-import { removeBuilder, runRemove } from "./commands/remove";
-import type { RemoveArgs } from "./commands/remove";
-import { runBuilder, runRun } from "./commands/run";
-import { runSync, syncBuilder } from "./commands/sync";
-import type { SyncArgs } from "./commands/sync";
-import { processOutput } from "./output";
-import type { Output } from "./output";
-import { UsageError, exitCodeFor, renderError } from "./usage-error";
-
-export const VERSION = "0.1.0";
-
-export async function main(argv: string[], out: Output = processOutput): Promise<number> {
-  let exitCode = 0;
-  const run = async (work: () => Promise<number>) => {
-    try {
-      exitCode = await work();
-    } catch (err) {
-      out.stderr(`error: ${renderError(err)}\n`);
-      exitCode = exitCodeFor(err);
-    }
-  };
-  const parser = yargs(argv)
-    .scriptName("lockstep")
-    .version(VERSION)
-    .strict()
-    .command(
-      "lock",
-      "Resolve the project's dependencies into pylock.toml",
-      (y) => lockBuilder(y),
-      (args: ArgumentsCamelCase<LockArgs>) => run(() => runLock(args, out, VERSION)),
-    )
-    .command(
-      "tree",
-      "Show the locked dependency tree",
-      (y) => treeBuilder(y),
-      (args: ArgumentsCamelCase<TreeArgs>) => run(() => runTree(args, out)),
-    )
-    .command(
-      "export",
-      "Export the lock as requirements.txt or pylock.toml",
-      (y) => exportBuilder(y),
-      (args: ArgumentsCamelCase<ExportArgs>) => run(() => runExport(args, out)),
-    )
-    .command(
-      "sync",
-      "Make the project's environment match the lock exactly",
-      (y) => syncBuilder(y),
-      (args: ArgumentsCamelCase<SyncArgs>) => run(() => runSync(args, out, VERSION)),
-    )
-    .command(
-      "run [command..]",
-      "Run a command in the project's environment (synced first)",
-      (y) => runBuilder(y),
-      () => run(() => runRun(argv, out, VERSION)),
-    )
-    .command(
-      "add [requirements..]",
-      "Add dependencies to pyproject.toml, then lock and sync",
-      (y) => addBuilder(y),
-      (args: ArgumentsCamelCase<AddArgs>) => run(() => runAdd(args, out, VERSION)),
-    )
-    .command(
-      "remove [packages..]",
-      "Remove dependencies from pyproject.toml, then lock and sync",
-      (y) => removeBuilder(y),
-      (args: ArgumentsCamelCase<RemoveArgs>) => run(() => runRemove(args, out, VERSION)),
-    )
-    .demandCommand(1, "Give a command")
-    // Throwing stops yargs before any handler runs; the catch below renders it (exit 2).
-    .fail((msg, err) => {
-      throw err ?? new UsageError(msg, "see `lockstep --help`");
-    });
-  try {
-    await parser.parseAsync();
-  } catch (err) {
-    out.stderr(`error: ${renderError(err)}\n`);
-    return exitCodeFor(err);
-  }
-  return exitCode;
-}
+import { exitCodeFor, renderError } from "./exit-code";
+import { main } from "./run-cli";
 
 main(hideBin(process.argv)).then(
   (code) => {

@@ -5,16 +5,16 @@
  * locks.
  */
 import type { Argv } from "yargs";
-import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "./shared-options";
-import type { SharedFlagArgs } from "./shared-options";
+import { UsageError } from "@lockstep/errors";
 import type { DependencyTarget } from "@lockstep/pyproject";
-import { UsageError } from "../usage-error";
+import { INDEX_OPTIONS, INSTALL_OPTIONS, RESOLVER_OPTIONS, settingFlags } from "./shared-options";
+import type { InstallFlagArgs, SharedFlagArgs } from "./shared-options";
 import { formatDuration, plural, warn } from "../output";
 import type { Output } from "../output";
 import { projectOption } from "./lock";
-import { LINK_MODES, performSync } from "./sync";
+import { performSync } from "./sync";
 
-export interface EditArgs extends SharedFlagArgs {
+export interface EditArgs extends SharedFlagArgs, InstallFlagArgs {
   project?: string | undefined;
   python?: string | undefined;
   frozen?: boolean | undefined;
@@ -23,8 +23,6 @@ export interface EditArgs extends SharedFlagArgs {
   optional?: string | undefined;
   group?: string | undefined;
   dev?: boolean | undefined;
-  "link-mode"?: string | undefined;
-  "compile-bytecode"?: boolean | undefined;
 }
 
 export interface AddArgs extends EditArgs {
@@ -44,15 +42,7 @@ export function editFlags<T>(y: Argv<T>, verb: "Add" | "Remove") {
     .option("frozen", { type: "boolean", describe: "Only edit pyproject.toml: do not lock or sync" })
     .option("locked", { type: "boolean", describe: "Fail if the lock would change" })
     .option("no-sync", { type: "boolean", describe: "Edit and lock, but do not sync the venv" })
-    .option("link-mode", {
-      type: "string",
-      choices: [...LINK_MODES],
-      describe: "How files get from the cache into the venv",
-    })
-    .option("compile-bytecode", {
-      type: "boolean",
-      describe: "Compile the installed Python files to bytecode",
-    })
+    .options(INSTALL_OPTIONS)
     .options(INDEX_OPTIONS)
     .options(RESOLVER_OPTIONS)
     .conflicts("optional", ["group", "dev"])
@@ -86,7 +76,7 @@ export async function runEdit(
     throw new UsageError(
       `\`lockstep ${action}\` needs at least one ${action === "add" ? "requirement" : "package name"}`,
     );
-  const { editProject } = await import("../edit-project");
+  const { editProject } = await import("@lockstep/project");
   const target = targetOf(args);
   const outcome = await editProject({
     action,
@@ -94,14 +84,7 @@ export async function runEdit(
     target,
     mode: args.frozen ? "frozen" : args.locked ? "locked" : "lock",
     project: args.project,
-    indexUrl: args["index-url"],
-    extraIndexUrls: args["extra-index-url"],
-    findLinks: args["find-links"],
-    offline: args.offline,
-    cacheDir: args["cache-dir"],
-    prerelease: args.prerelease,
-    resolution: args.resolution,
-    excludeNewer: args["exclude-newer"],
+    ...settingFlags(args),
     lockstepVersion,
   });
   if (!outcome.lock) return 0;

@@ -62,10 +62,7 @@ export function exportBuilder<T>(y: Argv<T>) {
 }
 
 export async function runExport(args: ExportArgs, out: Output): Promise<number> {
-  const [{ readProjectLock }, { exportRequirementsTxt }] = await Promise.all([
-    import("../read-project-lock"),
-    import("../export-requirements"),
-  ]);
+  const { readProjectLock, exportRequirementsTxt } = await import("@lockstep/project");
   const { lock, text, warnings } = readProjectLock({
     project: args.project,
     frozen: args.frozen,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
-import { buildBundle, run } from "../testing/cli-harness";
+import { buildBundle, run } from "../../testing";
 
 let server: IndexServer;
 let entry: string;

@@ -1,11 +1,11 @@
 /**
  * `lockstep lock`: resolve the project's dependencies for every supported environment into
- * `pylock.toml`, or confirm that the existing lock still matches pyproject.toml. The work is in
- * `lock-project.ts` (imported only when the command runs); this file declares the flags and
- * prints the outcome.
+ * `pylock.toml`, or confirm that the existing lock still matches pyproject.toml. The work is
+ * `@lockstep/project`'s `lockProject` (imported only when the command runs); this file declares the
+ * flags and prints the outcome.
  */
 import type { Argv } from "yargs";
-import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "./shared-options";
+import { INDEX_OPTIONS, RESOLVER_OPTIONS, settingFlags } from "./shared-options";
 import type { SharedFlagArgs } from "./shared-options";
 import { formatDuration, plural, warn } from "../output";
 import type { Output } from "../output";
@@ -21,8 +21,6 @@ export interface LockArgs extends SharedFlagArgs {
   refresh?: boolean | undefined;
   "refresh-package"?: string[] | undefined;
 }
-
-export { PRERELEASE_CHOICES, RESOLUTION_CHOICES } from "./shared-options";
 
 /** Flags shared by every command that finds a project. */
 export function projectOption<T>(y: Argv<T>) {
@@ -52,6 +50,8 @@ export function lockBuilder<T>(y: Argv<T>) {
       alias: "P",
       type: "string",
       array: true,
+      nargs: 1,
+      requiresArg: true,
       describe: "Ignore the locked version of this package",
     })
     .options(INDEX_OPTIONS)
@@ -59,6 +59,8 @@ export function lockBuilder<T>(y: Argv<T>) {
     .option("refresh-package", {
       type: "string",
       array: true,
+      nargs: 1,
+      requiresArg: true,
       describe: "Revalidate this package's cached index page",
     })
     .options(RESOLVER_OPTIONS)
@@ -68,24 +70,17 @@ export function lockBuilder<T>(y: Argv<T>) {
 }
 
 export async function runLock(args: LockArgs, out: Output, lockstepVersion: string): Promise<number> {
-  const { lockProject } = await import("../lock-project");
+  const { lockProject } = await import("@lockstep/project");
   const outcome = await lockProject({
+    ...settingFlags(args),
     project: args.project,
     mode: args.check || args.locked ? "check" : args.frozen ? "frozen" : "lock",
     checkFlag: args.check ? "--check" : "--locked",
     upgrade: args.upgrade,
     upgradePackages: args["upgrade-package"],
     dryRun: args["dry-run"],
-    indexUrl: args["index-url"],
-    extraIndexUrls: args["extra-index-url"],
-    findLinks: args["find-links"],
-    offline: args.offline,
-    cacheDir: args["cache-dir"],
     refresh: args.refresh,
     refreshPackages: args["refresh-package"],
-    prerelease: args.prerelease,
-    resolution: args.resolution,
-    excludeNewer: args["exclude-newer"],
     lockstepVersion,
   });
   for (const w of outcome.warnings) warn(out, w);

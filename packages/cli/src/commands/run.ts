@@ -5,7 +5,7 @@
  */
 import yargs from "yargs";
 import type { Argv } from "yargs";
-import { UsageError } from "../usage-error";
+import { UsageError } from "@lockstep/errors";
 import type { Output } from "../output";
 import { performSync, SYNC_VALUE_FLAGS, syncFlags } from "./sync";
 import type { SyncFlags } from "./sync";
@@ -29,7 +29,7 @@ export function runBuilder<T>(y: Argv<T>) {
 }
 
 export async function runRun(argv: readonly string[], out: Output, lockstepVersion: string): Promise<number> {
-  const { splitRunArgv, runCommand, venvEnvironment } = await import("../run-command");
+  const { splitRunArgv, runCommand, venvEnvironment } = await import("@lockstep/project/run-command");
   const { flags, command } = splitRunArgv(argv, SYNC_VALUE_FLAGS);
   if (command.length === 0)
     throw new UsageError("`lockstep run` needs a command to run", "e.g. `lockstep run -- python -m pytest`");
@@ -49,10 +49,7 @@ export async function runRun(argv: readonly string[], out: Output, lockstepVersi
   }
   let venvRoot: string;
   if (args["no-sync"]) {
-    const [{ locateProject }, { projectEnvironment }] = await Promise.all([
-      import("../find-project"),
-      import("../sync-state"),
-    ]);
+    const { locateProject, projectEnvironment } = await import("@lockstep/project");
     venvRoot = projectEnvironment(locateProject({ project: args.project }).root);
   } else {
     venvRoot = (await performSync(args, out, lockstepVersion)).venv;

@@ -1,40 +1,70 @@
 /**
- * Flags that several commands share (`lock`, `sync`, `add`): where packages come from, and how the
- * resolver chooses among them. One definition, so their names, help text and choices never drift.
+ * Flags that several commands share (`lock`, `sync`, `add`, `remove`, `run`): where packages come
+ * from, how the resolver chooses among them, and how files get into the venv. One definition, so
+ * their names, help text and choices never drift.
+ *
+ * Pitfalls: a repeatable flag takes exactly one value per occurrence (`nargs: 1`): an array option
+ * would otherwise swallow the words after it, command name included (`--extra-index-url URL lock`);
+ * repeat the flag for several values. `--prerelease` and `--resolution` are checked by the project
+ * layer against `@lockstep/pyproject`'s lists (the one copy; pyproject is not loaded at start-up),
+ * so the help text does not list their values. Link modes come from `@lockstep/wheel`, and leaving
+ * `--link-mode` out lets the installer pick its default (hardlink).
  */
+import { LINK_MODES } from "@lockstep/wheel/install-link";
 
-export const PRERELEASE_CHOICES = [
-  "disallow",
-  "allow",
-  "if-necessary",
-  "explicit",
-  "if-necessary-or-explicit",
-];
-export const RESOLUTION_CHOICES = ["highest", "lowest", "lowest-direct"];
+/** A repeatable flag: one value per occurrence. */
+const repeatable = { type: "string", array: true, nargs: 1, requiresArg: true } as const;
 
 export const INDEX_OPTIONS = {
-  "index-url": { alias: "i", type: "string", describe: "Replace the default index (PyPI) with this URL" },
-  "extra-index-url": { type: "string", array: true, describe: "Another index, asked before the default one" },
-  "find-links": {
-    alias: "f",
+  "index-url": {
+    alias: "i",
     type: "string",
-    array: true,
+    requiresArg: true,
+    describe: "Replace the default index (PyPI) with this URL",
+  },
+  "extra-index-url": { ...repeatable, describe: "Another index, asked before the default one" },
+  "find-links": {
+    ...repeatable,
+    alias: "f",
     describe: "A directory or flat HTML page of distributions",
   },
   offline: { type: "boolean", describe: "Use only the cache; make no network request" },
   "cache-dir": {
     type: "string",
+    requiresArg: true,
     describe: "The cache directory (default: $LOCKSTEP_CACHE_DIR or ~/.cache/lockstep)",
   },
 } as const;
 
 export const RESOLVER_OPTIONS = {
-  prerelease: { type: "string", choices: PRERELEASE_CHOICES, describe: "When pre-releases may be chosen" },
-  resolution: { type: "string", choices: RESOLUTION_CHOICES, describe: "Which versions to prefer" },
-  "exclude-newer": { type: "string", describe: "Ignore files uploaded after this date or RFC 3339 time" },
+  prerelease: {
+    type: "string",
+    requiresArg: true,
+    describe: "When pre-releases may be chosen (as [tool.lockstep] prerelease)",
+  },
+  resolution: {
+    type: "string",
+    requiresArg: true,
+    describe: "Which versions to prefer (as [tool.lockstep] resolution)",
+  },
+  "exclude-newer": {
+    type: "string",
+    requiresArg: true,
+    describe: "Ignore files uploaded after this date or RFC 3339 time",
+  },
 } as const;
 
-/** The parsed values of INDEX_OPTIONS and RESOLVER_OPTIONS. */
+/** How an install puts files into the venv (`sync`, `run`, `add`, `remove`). */
+export const INSTALL_OPTIONS = {
+  "link-mode": {
+    type: "string",
+    choices: [...LINK_MODES],
+    describe: "How files get from the cache into the venv (default hardlink)",
+  },
+  "compile-bytecode": { type: "boolean", describe: "Compile the installed Python files to bytecode" },
+} as const;
+
+/** The parsed values of INDEX_OPTIONS, RESOLVER_OPTIONS and INSTALL_OPTIONS. */
 export interface SharedFlagArgs {
   "index-url"?: string | undefined;
   "extra-index-url"?: string[] | undefined;
@@ -44,4 +74,23 @@ export interface SharedFlagArgs {
   prerelease?: string | undefined;
   resolution?: string | undefined;
   "exclude-newer"?: string | undefined;
+}
+
+export interface InstallFlagArgs {
+  "link-mode"?: string | undefined;
+  "compile-bytecode"?: boolean | undefined;
+}
+
+/** The settings flags as the project layer takes them. */
+export function settingFlags(args: SharedFlagArgs) {
+  return {
+    indexUrl: args["index-url"],
+    extraIndexUrls: args["extra-index-url"],
+    findLinks: args["find-links"],
+    offline: args.offline,
+    cacheDir: args["cache-dir"],
+    prerelease: args.prerelease,
+    resolution: args.resolution,
+    excludeNewer: args["exclude-newer"],
+  };
 }

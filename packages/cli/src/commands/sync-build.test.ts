@@ -7,10 +7,9 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { serveUniverse } from "@lockstep/fixtures";
+import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
-import { BACKEND_SOURCE } from "../../../../fixtures/src/backend/backend-source";
-import { buildBundle, run } from "../testing/cli-harness";
+import { buildBundle, run } from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 let server: IndexServer;

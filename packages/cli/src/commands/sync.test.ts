@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer, Universe } from "@lockstep/fixtures";
-import { buildBundle, copyExampleApp, EXAMPLE_UNIVERSE, run } from "../testing/cli-harness";
+import { buildBundle, copyExampleApp, EXAMPLE_UNIVERSE, run } from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-sync-cache-"));

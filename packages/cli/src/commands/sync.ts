@@ -1,23 +1,22 @@
 /**
  * `lockstep sync`: make the project's venv hold exactly what the lock selects for it. This file
- * declares the flags (shared with `run`, `add` and `remove`) and prints the outcome; the no-op check
- * is `sync-state.ts` and the work is `sync-project.ts`, each imported only when the command runs —
- * the second only when the first cannot prove the venv is already in sync.
+ * declares the flags (shared with `run`, `add` and `remove`), turns them into the project layer's
+ * options and prints the outcome; the work is `@lockstep/project/sync` (the no-op check, then the
+ * full sync only when the check cannot prove the venv is already in sync), imported when the
+ * command runs.
  */
 import type { Argv } from "yargs";
-import { INDEX_OPTIONS, RESOLVER_OPTIONS } from "./shared-options";
-import type { SharedFlagArgs } from "./shared-options";
+import { INDEX_OPTIONS, INSTALL_OPTIONS, RESOLVER_OPTIONS, settingFlags } from "./shared-options";
+import type { InstallFlagArgs, SharedFlagArgs } from "./shared-options";
 import type { LinkMode } from "@lockstep/wheel";
 import type { SyncEvent } from "@lockstep/sync";
+import type { SyncOutcome, SyncProjectOptions } from "@lockstep/project/sync";
 import { formatDuration, plural, processOutput, warn } from "../output";
 import type { Output } from "../output";
-import type { SyncOutcome, SyncProjectOptions } from "../sync-project";
 import { projectOption } from "./lock";
 
-export const LINK_MODES = ["hardlink", "clone", "copy", "symlink"] as const;
-
 /** Flags of every command that syncs (`sync`, `run`, `add`, `remove`). */
-export interface SyncFlags extends SharedFlagArgs {
+export interface SyncFlags extends SharedFlagArgs, InstallFlagArgs {
   project?: string | undefined;
   python?: string | undefined;
   frozen?: boolean | undefined;
@@ -32,8 +31,6 @@ export interface SyncFlags extends SharedFlagArgs {
   "no-dev"?: boolean | undefined;
   "no-install-project"?: boolean | undefined;
   inexact?: boolean | undefined;
-  "link-mode"?: string | undefined;
-  "compile-bytecode"?: boolean | undefined;
 }
 
 export interface SyncArgs extends SyncFlags {
@@ -77,17 +74,33 @@ export function syncFlags<T>(y: Argv<T>) {
       type: "boolean",
       describe: "Fail if pylock.toml is missing or out of date instead of re-locking",
     })
-    .option("extra", { type: "string", array: true, describe: "Include this extra of the project" })
+    .option("extra", {
+      type: "string",
+      array: true,
+      nargs: 1,
+      requiresArg: true,
+      describe: "Include this extra of the project",
+    })
     .option("all-extras", { type: "boolean", describe: "Include every extra of the project" })
-    .option("group", { type: "string", array: true, describe: "Include this dependency group" })
+    .option("group", {
+      type: "string",
+      array: true,
+      nargs: 1,
+      requiresArg: true,
+      describe: "Include this dependency group",
+    })
     .option("no-group", {
       type: "string",
       array: true,
+      nargs: 1,
+      requiresArg: true,
       describe: "Leave out this dependency group (even a default one)",
     })
     .option("only-group", {
       type: "string",
       array: true,
+      nargs: 1,
+      requiresArg: true,
       describe: "Install only this group and what it needs, not the project",
     })
     .option("all-groups", { type: "boolean", describe: "Include every dependency group" })
@@ -98,15 +111,7 @@ export function syncFlags<T>(y: Argv<T>) {
     .option("no-dev", { type: "boolean", describe: "Leave out the `dev` group" })
     .option("no-install-project", { type: "boolean", describe: "Do not install the project itself" })
     .option("inexact", { type: "boolean", describe: "Keep installed packages the lock does not select" })
-    .option("link-mode", {
-      type: "string",
-      choices: [...LINK_MODES],
-      describe: "How files get from the cache into the venv (default hardlink)",
-    })
-    .option("compile-bytecode", {
-      type: "boolean",
-      describe: "Compile the installed Python files to bytecode",
-    })
+    .options(INSTALL_OPTIONS)
     .options(INDEX_OPTIONS)
     .options(RESOLVER_OPTIONS)
     .conflicts("frozen", "locked")
@@ -125,7 +130,7 @@ export async function syncRequest(
   args: SyncArgs,
   lockstepVersion: string,
 ): Promise<Omit<SyncProjectOptions, "onLock" | "onVenv" | "onProgress">> {
-  const { syncKey } = await import("../sync-state");
+  const { syncKey } = await import("@lockstep/project/sync");
   const selection = {
     extras: args.extra ?? [],
     allExtras: args["all-extras"] === true,
@@ -157,14 +162,7 @@ export async function syncRequest(
     linkMode: args["link-mode"] as LinkMode | undefined,
     compileBytecode,
     dryRun: args["dry-run"] === true,
-    indexUrl: args["index-url"],
-    extraIndexUrls: args["extra-index-url"],
-    findLinks: args["find-links"],
-    offline: args.offline,
-    cacheDir: args["cache-dir"],
-    prerelease: args.prerelease,
-    resolution: args.resolution,
-    excludeNewer: args["exclude-newer"],
+    ...settingFlags(args),
     key: syncKey({ python: args.python, ...selection, inexact, compileBytecode, settings, lockstepVersion }),
     lockstepVersion,
   };
@@ -248,47 +246,24 @@ export function renderSync(o: SyncOutcome, out: Output, dryRun: boolean): void {
   for (const c of changes) out.stderr(` ${c.op} ${c.name}==${c.version}\n`);
 }
 
-export interface SyncRun {
-  /** The venv that is now in sync. */
-  venv: string;
-  /** True when the fast path answered (nothing was loaded, nothing changed). */
-  fast: boolean;
-}
-
 /**
- * Sync as the commands do it: the fast path first, the full sync when it cannot answer; prints as
- * it goes. `run`, `add` and `remove` call this too.
+ * Sync as the commands do it (`@lockstep/project/sync`: the fast path first, the full sync when it
+ * cannot answer), printing as it goes. `run`, `add` and `remove` call this too; returns the venv.
  */
 export async function performSync(
   args: SyncArgs,
   out: Output,
   lockstepVersion: string,
   opts: { lockPrinted?: boolean } = {},
-): Promise<SyncRun> {
+): Promise<{ venv: string }> {
   const started = performance.now();
-  const request = await syncRequest(args, lockstepVersion);
-  if (!request.dryRun) {
-    const { checkFresh } = await import("../sync-state");
-    const fresh = checkFresh({
-      project: args.project,
-      key: request.key,
-      frozen: request.mode === "frozen",
-      python: args.python,
-    });
-    if (fresh) {
-      const ms = performance.now() - started;
-      if (!opts.lockPrinted)
-        out.stderr(`Resolved ${plural(fresh.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
-      out.stderr(
-        `Audited ${plural(fresh.state.selected, "package")} in ${formatDuration(performance.now() - started - ms)}\n`,
-      );
-      return { venv: fresh.venv, fast: true };
-    }
-  }
-  const { syncProject } = await import("../sync-project");
+  const [request, { performSync: sync }] = await Promise.all([
+    syncRequest(args, lockstepVersion),
+    import("@lockstep/project/sync"),
+  ]);
   const progress = progressLine(out);
   try {
-    const outcome = await syncProject({
+    const run = await sync({
       ...request,
       onLock: (lock) => {
         if (opts.lockPrinted) return;
@@ -307,9 +282,18 @@ export async function performSync(
       },
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
+    if (run.kind === "fresh") {
+      const ms = performance.now() - started;
+      if (!opts.lockPrinted)
+        out.stderr(`Resolved ${plural(run.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
+      out.stderr(
+        `Audited ${plural(run.state.selected, "package")} in ${formatDuration(performance.now() - started - ms)}\n`,
+      );
+      return { venv: run.venv };
+    }
     progress.done();
-    renderSync(outcome, out, request.dryRun);
-    return { venv: outcome.venv, fast: false };
+    renderSync(run.outcome, out, request.dryRun);
+    return { venv: run.venv };
   } finally {
     progress.done();
   }

@@ -3,7 +3,7 @@
  * `--invert`, from packages up to what needs them). Reads pylock.toml; never resolves.
  */
 import type { Argv } from "yargs";
-import { UsageError } from "../usage-error";
+import { UsageError } from "@lockstep/errors";
 import { warn } from "../output";
 import type { Output } from "../output";
 import { projectOption } from "./lock";
@@ -31,7 +31,7 @@ export async function runTree(args: TreeArgs, out: Output): Promise<number> {
     throw new UsageError(`--depth: expected a whole number >= 0, got ${String(args.depth)}`);
   }
   const [{ readProjectLock }, { renderTree }] = await Promise.all([
-    import("../read-project-lock"),
+    import("@lockstep/project"),
     import("../render-tree"),
   ]);
   const { lock, warnings } = readProjectLock({

@@ -1,7 +1,7 @@
 import { parseProject } from "@lockstep/pyproject";
 import { describe, expect, test } from "vitest";
-import { DEFAULT_INDEX_URL, effectiveIndexes, parseExcludeNewer, projectInputs } from "./project-inputs";
-import { formatDuration } from "./output";
+import { PYPI_URL as DEFAULT_INDEX_URL } from "@lockstep/index/default-index";
+import { effectiveIndexes, parseExcludeNewer, projectInputs } from "./project-inputs";
 
 const project = (toml: string) => parseProject(toml, "/p/pyproject.toml");
 
@@ -13,17 +13,17 @@ describe("projectInputs", () => {
     expect(pi.warnings).toEqual([
       "No `requires-python` value found in the workspace. Defaulting to `>=3.8`.",
     ]);
-    expect(pi.inputs.requiresPython).toBe(">=3.8");
-    expect(pi.requiresPython.toString()).toBe(">=3.8");
-    expect(pi.inputs.indexes).toEqual([{ name: "pypi", url: DEFAULT_INDEX_URL }]);
-    expect(pi.inputs.defaultGroups).toEqual([]); // "dev" is the default, but there is no such group
+    expect(pi.inputs.canonical.requiresPython).toBe(">=3.8");
+    expect(pi.inputs.values.requiresPython?.toString()).toBe(">=3.8");
+    expect(pi.inputs.canonical.indexes).toEqual([{ name: "pypi", url: DEFAULT_INDEX_URL }]);
+    expect(pi.inputs.canonical.defaultGroups).toEqual([]); // "dev" is the default, but there is no such group
   });
 
   test("flags override settings and are what the lock records", () => {
     const p = project(
       '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.9"\n[dependency-groups]\ndev = ["x"]\n[tool.lockstep]\nresolution = "lowest"\nexclude-newer = "2024-01-01"\n',
     );
-    expect(projectInputs(p).inputs).toMatchObject({
+    expect(projectInputs(p).inputs.canonical).toMatchObject({
       resolution: "lowest",
       excludeNewer: "2024-01-01T00:00:00.000Z",
       defaultGroups: ["dev"],
@@ -33,7 +33,7 @@ describe("projectInputs", () => {
       prerelease: "allow",
       excludeNewer: "2024-06-01T12:00:00+02:00",
     });
-    expect(pi.inputs).toMatchObject({
+    expect(pi.inputs.canonical).toMatchObject({
       resolution: "highest",
       prerelease: "allow",
       excludeNewer: "2024-06-01T10:00:00.000Z",
@@ -79,12 +79,4 @@ test.each([
 
 test("--exclude-newer refuses a time without a zone", () => {
   expect(() => parseExcludeNewer("2024-05-01T10:00:00")).toThrow(/with a zone/);
-});
-
-test.each([
-  [0.4, "0ms"],
-  [212.4, "212ms"],
-  [1432, "1.43s"],
-])("formatDuration(%s) = %s", (msValue, text) => {
-  expect(formatDuration(msValue)).toBe(text);
 });

@@ -40,9 +40,11 @@ export function readProjectLock(opts: {
   const warnings: string[] = [];
   if (!opts.frozen) {
     // Index flags are not known here, so compare with the indexes the lock was made with.
-    const inputs = { ...projectInputs(located.project).inputs };
-    if (lock.lockstep) inputs.indexes = lock.lockstep.inputs.indexes;
-    const check = checkLock(lock, inputs);
+    const { inputs } = projectInputs(located.project);
+    const check = checkLock(
+      lock,
+      lock.lockstep ? inputs.with({ indexes: lock.lockstep.inputs.indexes }) : inputs,
+    );
     if (!check.fresh) {
       if (opts.locked) throw new LockStaleError(name, check.changes, "--locked");
       warnings.push(

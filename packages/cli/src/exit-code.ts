@@ -1,14 +1,8 @@
 /**
- * Errors in how lockstep was invoked (bad flag values, flags that cannot go together). The CLI exits
- * with 2 for these, as for yargs' own parse failures, and 1 for everything else.
+ * How an error ends the `lockstep` process: usage errors (`UsageError`, yargs' parse failures) exit
+ * with 2, everything else with 1; lockstep errors print their message and hint, others their message.
  */
-import { LockstepError } from "@lockstep/errors";
-
-export class UsageError extends LockstepError {
-  constructor(message: string, hint?: string) {
-    super("usage", message, { hint });
-  }
-}
+import { LockstepError, UsageError } from "@lockstep/errors";
 
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(err: unknown): number {

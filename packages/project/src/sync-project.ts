@@ -16,9 +16,9 @@ import { createHash } from "node:crypto";
 import { readFileSync, realpathSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { LockstepError } from "@lockstep/errors";
-import { readLock, selectForEnvironment } from "@lockstep/lockfile";
+import { readLock, requirementTextName, selectForEnvironment } from "@lockstep/lockfile";
 import type { InstallItem, Lock } from "@lockstep/lockfile";
-import { canonicalizeName, Requirement } from "@lockstep/pep508";
+import { canonicalizeName } from "@lockstep/pep508";
 import { checkRequiredVersion } from "@lockstep/pyproject";
 import type { Project } from "@lockstep/pyproject";
 import {
@@ -133,9 +133,7 @@ function onlyGroupClosure(lock: Lock, items: InstallItem[], groups: string[]): I
     if (!selected.has(p.name)) continue;
     edges.set(p.name, [...(edges.get(p.name) ?? []), ...p.dependencies.map((d) => d.name)]);
   }
-  const todo = groups.flatMap((g) =>
-    (inputs.dependencyGroups[g] ?? []).map((r) => canonicalizeName(Requirement.parse(r).name)),
-  );
+  const todo = groups.flatMap((g) => (inputs.dependencyGroups[g] ?? []).map(requirementTextName));
   const seen = new Set<string>();
   while (todo.length > 0) {
     const n = todo.pop() as string;
@@ -231,8 +229,7 @@ function requestedNames(project: Project, lock: Lock, groups: string[], onlyGrou
     for (const r of project.dependencies) out.add(canonicalizeName(r.name));
   }
   const inputs = lock.lockstep?.inputs;
-  for (const g of groups)
-    for (const r of inputs?.dependencyGroups[g] ?? []) out.add(canonicalizeName(Requirement.parse(r).name));
+  for (const g of groups) for (const r of inputs?.dependencyGroups[g] ?? []) out.add(requirementTextName(r));
   return out;
 }
 

@@ -1,21 +1,7 @@
-/** `run`'s argv split and environment, and sync's group selection, as tables. */
+/** `run`'s environment and sync's group selection, as tables (the argv split is tested with the CLI's flags in cli/src/commands/run.test.ts). */
 import { describe, expect, test } from "vitest";
-import { SYNC_VALUE_FLAGS } from "./commands/sync";
-import { splitRunArgv, venvEnvironment } from "./run-command";
+import { venvEnvironment } from "./run-command";
 import { selectedGroups } from "./sync-project";
-
-describe("splitRunArgv", () => {
-  test.each([
-    [["run", "python", "-c", "x"], [], ["python", "-c", "x"]],
-    [["run", "--frozen", "pytest", "-k", "a"], ["--frozen"], ["pytest", "-k", "a"]],
-    [["run", "--extra", "socks", "--extra", "x", "tool"], ["--extra", "socks", "--extra", "x"], ["tool"]],
-    [["run", "--python=3.12", "tool", "--python", "3.11"], ["--python=3.12"], ["tool", "--python", "3.11"]],
-    [["run", "-p", "3.12", "--", "--weird-name"], ["-p", "3.12"], ["--weird-name"]],
-    [["run", "--no-sync"], ["--no-sync"], []],
-  ])("%j", (argv, flags, command) => {
-    expect(splitRunArgv(argv, SYNC_VALUE_FLAGS)).toEqual({ flags, command });
-  });
-});
 
 test("venvEnvironment puts bin first, sets VIRTUAL_ENV, drops PYTHONHOME", () => {
   expect(

@@ -12,10 +12,12 @@
  * lock, the options and the interpreter) and find them installed (the plan compares names and
  * versions, which the `.dist-info` names carry, and sources, which only change with the lock).
  *
- * Pitfalls: only node built-ins may be imported here (this module is on the start-up path); any
+ * Pitfalls: only node built-ins (and the node-built-ins-only `@lockstep/python/python-version-file`
+ * and `@lockstep/index/auth`) may be imported here (this module is on the start-up path); any
  * doubt means "not fresh" and the full sync runs (which rewrites the state), never the reverse; a
  * venv lock file (`.lockstep.lock`) left by a running or killed sync sends us down the full path,
- * which waits for it or repairs; editing an installed file in place is not detected (nor by uv).
+ * which waits for it or repairs; editing an installed file in place is not detected (nor by uv);
+ * index URLs in the key are redacted, so a password never lands in `.lockstep-sync.json`.
  */
 import { createHash } from "node:crypto";
 import {
@@ -28,6 +30,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { redact } from "@lockstep/index/auth";
+import { findPythonVersionFile } from "@lockstep/python/python-version-file";
 
 export const STATE_FILE = ".lockstep-sync.json";
 const STATE_VERSION = 1;
@@ -69,7 +73,7 @@ export interface SyncKeyInput extends Selection {
   python: string | undefined;
   inexact: boolean;
   compileBytecode: boolean;
-  /** Index settings given on the command line (they take part in the lock's freshness). */
+  /** Index settings given on the command line (they take part in the lock's freshness); URLs are redacted here. */
   settings: readonly (string | undefined)[];
   lockstepVersion: string;
 }
@@ -93,7 +97,7 @@ export function syncKey(k: SyncKeyInput): string {
     k.noInstallProject,
     k.inexact,
     k.compileBytecode,
-    k.settings.map((s) => s ?? null),
+    k.settings.map((s) => (s === undefined ? null : redact(s))),
   ]);
 }
 
@@ -118,22 +122,9 @@ export function projectEnvironment(root: string, env: NodeJS.ProcessEnv = proces
   return override ? resolve(root, override) : join(root, ".venv");
 }
 
-/** The first non-comment line of the nearest `.python-version` from `dir` upwards (as `@lockstep/python` reads it). */
+/** The request of the nearest `.python-version` from `dir` upwards, or null. */
 export function pythonVersionRequest(dir: string): string | null {
-  let d = resolve(dir);
-  for (;;) {
-    const f = join(d, ".python-version");
-    if (existsSync(f)) {
-      const line = readFileSync(f, "utf8")
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .find((l) => l && !l.startsWith("#"));
-      if (line) return line;
-    }
-    const parent = dirname(d);
-    if (parent === d) return null;
-    d = parent;
-  }
+  return findPythonVersionFile(dir)?.request ?? null;
 }
 
 function venvPythonPath(venv: string): string {

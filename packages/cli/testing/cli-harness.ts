@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const REPO_ROOT = join(CLI_DIR, "..", "..");
 export const EXAMPLE_APP = join(REPO_ROOT, "examples", "example-app");
 export const EXAMPLE_UNIVERSE = join(REPO_ROOT, "fixtures", "universes", "example-app.toml");

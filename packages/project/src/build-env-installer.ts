@@ -5,7 +5,7 @@
  * build requirements are built in turn through `buildWheel`.
  */
 import type { DistFile, IndexClient } from "@lockstep/index";
-import { lockFromResolution, selectForEnvironment } from "@lockstep/lockfile";
+import { ParsedLockInputs, lockFromResolution, selectForEnvironment } from "@lockstep/lockfile";
 import { Version } from "@lockstep/pep440";
 import { Requirement } from "@lockstep/pep508";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
@@ -29,12 +29,13 @@ export function buildEnvInstaller(client: IndexClient, cacheDir: string, buildWh
         }
       : {};
     const tags = supportedTags(targetFromMarkerEnvironment(info.markers, libc));
+    const dependencies = requirements.map((r) => Requirement.parse(r));
     const resolution = await resolvePython(
       client,
       {
         name: "build-environment",
         version: Version.parse("0"),
-        dependencies: requirements.map((r) => Requirement.parse(r)),
+        dependencies,
         extras: new Map(),
         groups: new Map(),
       },
@@ -43,20 +44,23 @@ export function buildEnvInstaller(client: IndexClient, cacheDir: string, buildWh
         requiresPython: undefined,
       },
     );
-    const lock = lockFromResolution(resolution, {
-      projectName: "build-environment",
-      dependencies: requirements,
-      optionalDependencies: {},
-      dependencyGroups: {},
-      defaultGroups: [],
-      constraints: [],
-      overrides: [],
-      environments: [],
-      indexes: [],
-      resolution: "highest",
-      prerelease: "if-necessary-or-explicit",
-      isPackage: false,
-    });
+    const lock = lockFromResolution(
+      resolution,
+      new ParsedLockInputs({
+        projectName: "build-environment",
+        dependencies,
+        optionalDependencies: {},
+        dependencyGroups: {},
+        defaultGroups: [],
+        constraints: [],
+        overrides: [],
+        environments: [],
+        indexes: [],
+        resolution: "highest",
+        prerelease: "if-necessary-or-explicit",
+        isPackage: false,
+      }),
+    );
     const planned: PlannedDistribution[] = selectForEnvironment(lock, info.markers, {
       tags,
       extras: [],

@@ -1,30 +1,33 @@
 /**
- * From a project and the command line's settings to what a lock is made from: the canonical
- * `LockInputs` recorded in (and compared against) the lock, plus the parsed values the resolver and
- * the index client need.
+ * From a project and the command line's settings to what a lock is made from: one
+ * `ParsedLockInputs` (the requirements, specifiers and markers pyproject.toml was parsed into, never
+ * re-parsed; its canonical text and fingerprint computed once, on first use) plus what the index
+ * client and the resolver need besides (index flags, pins, the policy enums, the cut-off date).
  *
  * This module is pure and cheap (no index client, no resolver), so `lock --check` and the up-to-date
- * path can build the inputs without loading either. Pitfalls: flags override `[tool.lockstep]`
- * settings and the result is what is recorded, so a lock made with `--resolution lowest` is stale for
- * a plain `lockstep lock` (as it should be: it would resolve differently); the effective index list
- * (with the default index last) is recorded, so pointing `--index-url` elsewhere makes the lock
- * stale; a project without `requires-python` is locked for `>=3.8`, as uv does, with a warning.
+ * path can build the inputs without loading either. Policy lives here: flags override
+ * `[tool.lockstep]` settings and the result is what is recorded, so a lock made with
+ * `--resolution lowest` is stale for a plain `lockstep lock` (as it should be: it would resolve
+ * differently); the effective index list (with the default index, PyPI unless replaced, last) is
+ * recorded, so pointing `--index-url` elsewhere makes the lock stale; a project without
+ * `requires-python` is locked for `>=3.8`, as uv does, with a warning. Pitfall: index URLs may carry
+ * credentials (`https://user:secret@host/simple`); the client gets them as given, but what is
+ * recorded and compared is the redacted URL, so a secret never reaches the lock and a changed
+ * password does not make the lock stale.
  */
-import { LockstepError } from "@lockstep/errors";
+import { LockstepError, UsageError } from "@lockstep/errors";
+import { redact } from "@lockstep/index/auth";
+import { PYPI_URL } from "@lockstep/index/default-index";
+import { ParsedLockInputs } from "@lockstep/lockfile";
 import { SpecifierSet } from "@lockstep/pep440";
-import type { Marker, Requirement } from "@lockstep/pep508";
+import type { Marker } from "@lockstep/pep508";
 import { canonicalizeName } from "@lockstep/pep508";
 import { PRERELEASE_POLICIES, RESOLUTION_STRATEGIES } from "@lockstep/pyproject";
 import type { PrereleasePolicy, Project, ResolutionStrategy } from "@lockstep/pyproject";
-import type { LockInputs } from "@lockstep/lockfile";
-import { UsageError } from "./usage-error";
-
-/** PyPI's simple API, the default index unless one is declared or given (as `@lockstep/index`'s PYPI_URL). */
-export const DEFAULT_INDEX_URL = "https://pypi.org/simple";
 
 export const DEFAULT_REQUIRES_PYTHON = ">=3.8";
 
-/** Settings a command line may override. */
+/** Settings a command line may override (as typed; validated here). */
 export interface SettingFlags {
   indexUrl?: string | undefined;
   extraIndexUrls?: readonly string[] | undefined;
@@ -35,24 +38,22 @@ export interface SettingFlags {
 
 export interface EffectiveIndex {
   name: string | undefined;
+  /** As given, credentials included: for the index client only, never recorded or printed. */
   url: string;
   explicit: boolean;
   default: boolean;
 }
 
 export interface ProjectInputs {
-  inputs: LockInputs;
-  requiresPython: SpecifierSet;
+  /** The lock's inputs, built once: what is resolved, recorded, fingerprinted and compared. */
+  inputs: ParsedLockInputs;
   indexes: EffectiveIndex[];
   /** canonical package name → index name, from `[tool.lockstep.sources]`. */
   pins: Record<string, string>;
   prerelease: PrereleasePolicy;
   resolution: ResolutionStrategy;
   excludeNewer: Date | undefined;
-  constraints: Requirement[];
-  overrides: Requirement[];
-  environments: Marker[];
-  requiredEnvironments: Marker[];
+  requiredEnvironments: readonly Marker[];
   warnings: string[];
 }
 
@@ -70,7 +71,27 @@ export function parseExcludeNewer(text: string): Date {
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${flag}: ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`);
+  // "Invalid values" as yargs words its own choice errors: these flags are checked here, not by yargs.
+  throw new UsageError(
+    `Invalid values: ${flag}: ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`,
+  );
+}
+
+/** An index URL from the command line, refused (named, without its credentials) unless http(s) or file. */
+function indexUrlFlag(flag: string, url: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !["http:", "https:", "file:"].includes(parsed.protocol)) {
+    throw new UsageError(
+      `${flag}: ${JSON.stringify(redact(url))} is not a valid index URL`,
+      "give an http(s) URL such as https://pypi.org/simple",
+    );
+  }
+  return url;
 }
 
 /** Declared indexes with the command line's applied, in priority order, the default last. */
@@ -83,15 +104,15 @@ export function effectiveIndexes(project: Project, flags: SettingFlags): Effecti
   }));
   const extra = (flags.extraIndexUrls ?? []).map((url) => ({
     name: undefined,
-    url,
+    url: indexUrlFlag("--extra-index-url", url),
     explicit: false,
     default: false,
   }));
   const rest = declared.filter((i) => !i.default);
   const declaredDefault = declared.find((i) => i.default);
   const fallback: EffectiveIndex = flags.indexUrl
-    ? { name: undefined, url: flags.indexUrl, explicit: false, default: true }
-    : (declaredDefault ?? { name: "pypi", url: DEFAULT_INDEX_URL, explicit: false, default: true });
+    ? { name: undefined, url: indexUrlFlag("--index-url", flags.indexUrl), explicit: false, default: true }
+    : (declaredDefault ?? { name: "pypi", url: PYPI_URL, explicit: false, default: true });
   return [...extra, ...rest, fallback];
 }
 
@@ -118,22 +139,14 @@ function indexPins(project: Project): Record<string, string> {
   return pins;
 }
 
-function texts(table: Record<string, Requirement[]>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [k, reqs] of Object.entries(table)) out[k] = reqs.map((r) => r.toString());
-  return out;
-}
-
 /** The inputs of a lock of `project` with `flags` applied. */
 export function projectInputs(project: Project, flags: SettingFlags = {}): ProjectInputs {
   const settings = project.lockstep;
   const warnings: string[] = [];
-  let requiresPythonText = project.requiresPython?.text;
-  if (requiresPythonText === undefined) {
+  if (project.requiresPython === undefined) {
     warnings.push(
       `No \`requires-python\` value found in the workspace. Defaulting to \`${DEFAULT_REQUIRES_PYTHON}\`.`,
     );
-    requiresPythonText = DEFAULT_REQUIRES_PYTHON;
   }
   const requiresPython = project.requiresPython?.specifiers ?? SpecifierSet.parse(DEFAULT_REQUIRES_PYTHON);
   const prerelease = flags.prerelease
@@ -145,36 +158,31 @@ export function projectInputs(project: Project, flags: SettingFlags = {}): Proje
   const excludeNewer = flags.excludeNewer ? parseExcludeNewer(flags.excludeNewer) : settings.excludeNewer;
   const indexes = effectiveIndexes(project, flags);
   const groups = Object.keys(project.dependencyGroups);
-  const projectName = project.name ?? (project.root.split(/[\\/]/).pop() || "workspace");
-  const inputs: LockInputs = {
-    projectName,
+  const inputs = new ParsedLockInputs({
+    projectName: project.name ?? (project.root.split(/[\\/]/).pop() || "workspace"),
     projectVersion: project.version,
-    requiresPython: requiresPythonText,
-    dependencies: project.dependencies.map((r) => r.toString()),
-    optionalDependencies: texts(project.optionalDependencies),
-    dependencyGroups: texts(project.dependencyGroups),
+    requiresPython,
+    dependencies: project.dependencies,
+    optionalDependencies: project.optionalDependencies,
+    dependencyGroups: project.dependencyGroups,
     defaultGroups:
       settings.defaultGroups === "all" ? groups : settings.defaultGroups.filter((g) => groups.includes(g)),
-    constraints: settings.constraintDependencies.map((r) => r.toString()),
-    overrides: settings.overrideDependencies.map((r) => r.toString()),
-    environments: settings.environments.map((m) => m.toString()),
-    indexes: indexes.map((i) => (i.name ? { name: i.name, url: i.url } : { url: i.url })),
+    constraints: settings.constraintDependencies,
+    overrides: settings.overrideDependencies,
+    environments: settings.environments,
+    indexes: indexes.map((i) => (i.name ? { name: i.name, url: redact(i.url) } : { url: redact(i.url) })),
     resolution,
     prerelease,
     excludeNewer: excludeNewer?.toISOString(),
     isPackage: project.isPackage,
-  };
+  });
   return {
     inputs,
-    requiresPython,
     indexes,
     pins: indexPins(project),
     prerelease,
     resolution,
     excludeNewer,
-    constraints: settings.constraintDependencies,
-    overrides: settings.overrideDependencies,
-    environments: settings.environments,
     requiredEnvironments: settings.requiredEnvironments,
     warnings,
   };

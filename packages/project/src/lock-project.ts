@@ -10,13 +10,14 @@
  * existing lock's versions are preferences for the new resolution unless `--upgrade` (or
  * `--upgrade-package` for those names), so a re-lock changes only what it must.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import { findInterpreter } from "@lockstep/python";
 import type { InterpreterInfo } from "@lockstep/python";
 import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
+import type { Requirement } from "@lockstep/pep508";
 import { checkRequiredVersion } from "@lockstep/pyproject";
 import {
   checkLock,
@@ -104,18 +105,6 @@ function readText(path: string): string | undefined {
   }
 }
 
-/** Write through a temporary file in the same directory and rename, so readers never see half a lock. */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
 function preferencesOf(lock: Lock | undefined): Map<string, Version> {
   const out = new Map<string, Version>();
   for (const p of lock?.packages ?? []) {
@@ -173,13 +162,12 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
   }
 
   // Only now load the network and the solver.
-  const [{ IndexClient }, { resolvePython }, { Requirement }] = await Promise.all([
-    import("@lockstep/index"),
-    import("@lockstep/resolver"),
-    import("@lockstep/pep508"),
-  ]);
-  const { sourceBuilder } = await import("./build-env-installer");
-  const { defaultCacheDir } = await import("@lockstep/index");
+  const [{ IndexClient, defaultCacheDir, writeAtomic }, { resolvePython }, { sourceBuilder }] =
+    await Promise.all([
+      import("@lockstep/index"),
+      import("@lockstep/resolver"),
+      import("./build-env-installer"),
+    ]);
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   // Source distributions with dynamic metadata are built (PEP 517 prepare_metadata) for an
   // interpreter that satisfies the project; it is looked for only if such an sdist turns up.
@@ -202,30 +190,32 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     refreshPackages: [...(opts.refreshPackages ?? [])],
   });
   try {
-    const asMap = (table: Record<string, string[]>) =>
-      new Map(Object.entries(table).map(([k, reqs]) => [k, reqs.map((r) => Requirement.parse(r))]));
+    const values = pi.inputs.values;
+    // The requirements pyproject.toml was parsed into, as they are: nothing is parsed again.
+    const asMap = (table: Readonly<Record<string, readonly Requirement[]>>) =>
+      new Map(Object.entries(table).map(([k, reqs]) => [k, [...reqs]]));
     const resolution = await resolvePython(
       client,
       {
-        name: pi.inputs.projectName,
+        name: values.projectName,
         version: Version.parse(project.version ?? "0"),
-        dependencies: project.dependencies,
+        dependencies: [...values.dependencies],
         // Universal locks hold every extra and group; markers say which packages each one brings.
-        extras: asMap(pi.inputs.optionalDependencies),
-        groups: asMap(pi.inputs.dependencyGroups),
+        extras: asMap(values.optionalDependencies),
+        groups: asMap(values.dependencyGroups),
       },
       {
         target: {
           kind: "universal",
-          environments: pi.environments,
-          requiredEnvironments: pi.requiredEnvironments,
+          environments: [...values.environments],
+          requiredEnvironments: [...pi.requiredEnvironments],
         },
-        requiresPython: pi.requiresPython,
+        requiresPython: values.requiresPython,
         prerelease: pi.prerelease,
         resolution: pi.resolution,
         excludeNewer: pi.excludeNewer,
-        constraints: pi.constraints,
-        overrides: pi.overrides,
+        constraints: [...values.constraints],
+        overrides: [...values.overrides],
         preferences: opts.upgrade === true ? new Map() : preferencesOf(existing),
         upgrade: opts.upgrade === true ? true : new Set((opts.upgradePackages ?? []).map(canonicalizeName)),
       },
@@ -234,7 +224,8 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     const out = formatLock(lock);
     const changes = existing ? diffLocks(existing, lock).map(formatLockChange) : [];
     const wrote = opts.dryRun !== true && out !== text;
-    if (wrote) writeFileAtomic(lockPath, out);
+    // Through a temporary file and a rename, so readers never see half a lock.
+    if (wrote) writeAtomic(lockPath, out);
     return {
       kind: "resolved",
       lockPath,

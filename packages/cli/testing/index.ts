@@ -1,0 +1,2 @@
+/** Test support for @lockstep/cli: building and spawning the real bundle (not shipped). */
+export * from "./cli-harness";

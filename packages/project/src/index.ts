@@ -1,0 +1,40 @@
+/**
+ * @lockstep/project — "lock this project", "sync this project", "run in it": workspace discovery,
+ * settings, lock inputs built once, staleness, and the resolver → lockfile → sync orchestration.
+ * The light entry points are also exported on their own: `@lockstep/project/sync` (the no-op check,
+ * then the full sync on demand) and `@lockstep/project/run-command`.
+ */
+export { locateProject, LOCK_FILE } from "./find-project";
+export type { LocatedProject } from "./find-project";
+export {
+  DEFAULT_REQUIRES_PYTHON,
+  effectiveIndexes,
+  parseExcludeNewer,
+  projectInputs,
+} from "./project-inputs";
+export type { EffectiveIndex, ProjectInputs, SettingFlags } from "./project-inputs";
+export { LockMissingError, LockStaleError, lockProject } from "./lock-project";
+export type { LockOutcome, LockProjectOptions } from "./lock-project";
+export { readProjectLock } from "./read-project-lock";
+export type { ProjectLock } from "./read-project-lock";
+export { selectedGroups, syncProject } from "./sync-project";
+export type { SyncOutcome, SyncProjectOptions, VenvEvent } from "./sync-project";
+export { performSync } from "./sync";
+export type { SyncRun } from "./sync";
+export {
+  checkFresh,
+  clearState,
+  projectEnvironment,
+  pythonVersionRequest,
+  readState,
+  STATE_FILE,
+  syncKey,
+} from "./sync-state";
+export type { FreshCheck, FreshEnvironment, Selection, SyncKeyInput, SyncState } from "./sync-state";
+export { buildEnvInstaller, sourceBuilder } from "./build-env-installer";
+export type { BuildWheelFn } from "./build-env-installer";
+export { editProject } from "./edit-project";
+export type { EditOutcome, EditProjectOptions } from "./edit-project";
+export { exportRequirementsTxt, selectExtrasAndGroups } from "./export-requirements";
+export type { ExportOptions, ExportSelection } from "./export-requirements";
+export { runCommand, splitRunArgv, venvEnvironment } from "./run-command";
