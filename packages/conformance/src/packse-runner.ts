@@ -6,6 +6,11 @@
  * versions (no more, no fewer); an unsatisfiable scenario produces a report naming a package of
  * the scenario; for universal scenarios with uv's recorded result (`uv-universal-expected.json`),
  * the same (name, version) set, and the same versions in force in every environment of the grid.
+ *
+ * One scenario never stops the run: a file that cannot be loaded (bad TOML, a key packse's model
+ * does not have), an option lockstep cannot honour (a `python_platform` it has no tags for), or any
+ * other error while serving or resolving it is that scenario's one failed line, naming the file and
+ * the problem.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,13 +22,14 @@ import {
   scenarioKey,
   serveUniverse,
 } from "@lockstep/fixtures";
-import type { UvUniversalExpected } from "@lockstep/fixtures";
+import type { PackseScenario, UvUniversalExpected } from "@lockstep/fixtures";
 import { IndexClient } from "@lockstep/index";
 import { SpecifierSet, Version } from "@lockstep/pep440";
 import { Marker, Requirement } from "@lockstep/pep508";
 import type { Resolution, ResolveOptions } from "@lockstep/resolver";
 import { resolvePython } from "@lockstep/resolver";
 import { TagPriority, markerEnvironmentFor } from "@lockstep/wheel";
+import type { TargetEnv } from "@lockstep/wheel";
 import { environmentGrid } from "./grid";
 import { targetFromPlatform } from "./target";
 
@@ -69,14 +75,35 @@ function compareUniversal(res: Resolution, uv: UvUniversalExpected): string | un
   return undefined;
 }
 
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0]!;
+}
+
 export async function runPackseScenario(
   dir: string,
   path: string,
   uvExpected?: Record<string, UvUniversalExpected>,
 ): Promise<CaseResult> {
-  const sc = loadScenario(path);
   const key = scenarioKey(dir, path);
-  const uv = uvExpected?.[key];
+  let sc: PackseScenario;
+  try {
+    sc = loadScenario(path);
+  } catch (err) {
+    // The message names the file (with the line where known) and the problem.
+    return { name: key, status: "failed", expected: "a loadable packse scenario", got: firstLine(err) };
+  }
+  try {
+    return await runLoaded(key, sc, uvExpected?.[key]);
+  } catch (err) {
+    return { name: key, status: "failed", expected: "a result", got: `error: ${firstLine(err)}` };
+  }
+}
+
+async function runLoaded(
+  key: string,
+  sc: PackseScenario,
+  uv: UvUniversalExpected | undefined,
+): Promise<CaseResult> {
   const expectedText = sc.expected.satisfiable
     ? sc.expected.packages
       ? Object.entries(sc.expected.packages)
@@ -85,29 +112,37 @@ export async function runPackseScenario(
           .join(", ")
       : "satisfiable"
     : "unsatisfiable";
+  const pythonText = sc.options.python ?? sc.options.environmentPython;
+  const [maj, min, patch] = pythonText.split(".").map(Number) as [number, number, number | undefined];
+  // Universal scenarios are `uv lock` runs, which take no platform: a lock covers them all.
+  let target: TargetEnv | undefined;
+  if (!sc.options.universal) {
+    const platform = targetFromPlatform(sc.options.pythonPlatform, [maj, min], patch ?? 0);
+    if (!platform.ok) return { name: key, status: "failed", expected: expectedText, got: platform.reason };
+    target = platform.target;
+  }
   const server = await serveUniverse(sc.universe);
   const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-packse-"));
   const client = new IndexClient({ indexes: [{ url: server.url, default: true }], cacheDir });
   try {
-    const pythonText = sc.options.python ?? sc.options.environmentPython;
-    const [maj, min, patch] = pythonText.split(".").map(Number) as [number, number, number | undefined];
-    const options: ResolveOptions = sc.options.universal
-      ? {
-          target: {
-            kind: "universal",
-            requiredEnvironments: (sc.options.requiredEnvironments ?? []).map((m) => Marker.parse(m)),
-          },
-          requiresPython: SpecifierSet.parse(uv?.requiresPython ?? sc.root.requiresPython),
-        }
-      : (() => {
-          const target = targetFromPlatform(sc.options.pythonPlatform, [maj, min], patch ?? 0);
-          const markers = markerEnvironmentFor(target);
-          return {
-            target: { kind: "specific" as const, markers, tags: TagPriority.forTarget(target) },
+    const options: ResolveOptions =
+      target === undefined
+        ? {
+            target: {
+              kind: "universal",
+              requiredEnvironments: (sc.options.requiredEnvironments ?? []).map((m) => Marker.parse(m)),
+            },
+            requiresPython: SpecifierSet.parse(uv?.requiresPython ?? sc.root.requiresPython),
+          }
+        : {
+            target: {
+              kind: "specific" as const,
+              markers: markerEnvironmentFor(target),
+              tags: TagPriority.forTarget(target),
+            },
             requiresPython: undefined,
             pythonVersion: Version.parse(pythonText),
           };
-        })();
     options.prerelease = sc.options.prereleases ? "allow" : "if-necessary-or-explicit";
     options.noBuild = sc.options.noBuild === "all" ? "all" : new Set(sc.options.noBuild);
     options.noBinary = sc.options.noBinary === "all" ? "all" : new Set(sc.options.noBinary);
