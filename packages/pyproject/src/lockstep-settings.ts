@@ -36,6 +36,13 @@ export const PRERELEASE_POLICIES = [
 ] as const;
 export type PrereleasePolicy = (typeof PRERELEASE_POLICIES)[number];
 
+/**
+ * uv's index strategies (see `@lockstep/index`'s client): "first-index" takes a package from the
+ * first index that has it; the `unsafe-*` ones merge every index (dependency confusion possible).
+ */
+export const INDEX_STRATEGIES = ["first-index", "unsafe-first-match", "unsafe-best-match"] as const;
+export type IndexStrategySetting = (typeof INDEX_STRATEGIES)[number];
+
 export interface LockstepSettings {
   indexes: Index[];
   /** Keyed by normalized package name. */
@@ -48,6 +55,8 @@ export interface LockstepSettings {
   requiredEnvironments: Marker[];
   resolution: ResolutionStrategy;
   prerelease: PrereleasePolicy;
+  /** Which indexes a package's versions may come from (default "first-index"). */
+  indexStrategy: IndexStrategySetting;
   excludeNewer: Date | undefined;
   /** Groups installed by default: `"all"` or normalized names (default `["dev"]`). */
   defaultGroups: "all" | string[];
@@ -68,6 +77,7 @@ export const LOCKSTEP_KEYS = [
   "required-environments",
   "resolution",
   "prerelease",
+  "index-strategy",
   "exclude-newer",
   "default-groups",
   "package",
@@ -88,6 +98,7 @@ export const DEFAULT_SETTINGS: LockstepSettings = {
   requiredEnvironments: [],
   resolution: "highest",
   prerelease: "if-necessary-or-explicit",
+  indexStrategy: "first-index",
   excludeNewer: undefined,
   defaultGroups: ["dev"],
   package: undefined,
@@ -130,6 +141,8 @@ export function readLockstepSettings(
     prerelease:
       readChoice(problems, at("prerelease"), table.prerelease, PRERELEASE_POLICIES) ??
       "if-necessary-or-explicit",
+    indexStrategy:
+      readChoice(problems, at("index-strategy"), table["index-strategy"], INDEX_STRATEGIES) ?? "first-index",
     excludeNewer: readTimestamp(problems, at("exclude-newer"), table["exclude-newer"]),
     defaultGroups: readDefaultGroups(problems, table["default-groups"], groups),
     package: table.package === undefined ? undefined : problems.boolean(at("package"), table.package),

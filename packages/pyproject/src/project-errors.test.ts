@@ -315,7 +315,7 @@ test("every problem is reported at once", () => {
 
 test("the hint lists the valid keys", () => {
   expect(errorOf(tool("resolutoin = 1")).hint).toBe(
-    "expected one of: index, indexes, sources, constraint-dependencies, override-dependencies, environments, required-environments, resolution, prerelease, exclude-newer, default-groups, package, required-version, workspace",
+    "expected one of: index, indexes, sources, constraint-dependencies, override-dependencies, environments, required-environments, resolution, prerelease, index-strategy, exclude-newer, default-groups, package, required-version, workspace",
   );
   expect(errorOf(tool('dev-dependencies = ["pytest"]')).hint).toBe(
     'development dependencies belong in [dependency-groups], e.g. dev = ["pytest"]',
