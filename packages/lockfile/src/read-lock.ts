@@ -14,7 +14,8 @@ import { SpecifierSet, Version } from "@lockstep/pep440";
 import { Marker, canonicalizeName, isValidName } from "@lockstep/pep508";
 import { TomlDate, TomlError, parse } from "smol-toml";
 import { InvalidLockError } from "./errors";
-import { LineLocator } from "./line-locator";
+import { NO_LINES, tomlLines } from "./line-locator";
+import type { LineLocator } from "./line-locator";
 import type { Lock, LockDependency, LockFile, LockPackage, LockSource } from "./lock";
 import { isTable } from "./toml-table";
 import type { Table } from "./toml-table";
@@ -314,8 +315,17 @@ export function readLock(text: string, path = "pylock.toml"): Lock {
     }
     throw e;
   }
+  // Lines are only needed for problems: a valid lock never pays for locating them.
+  try {
+    return validateLock(raw, path, NO_LINES);
+  } catch (e) {
+    if (!(e instanceof InvalidLockError)) throw e;
+    return validateLock(raw, path, tomlLines(text, path));
+  }
+}
+
+function validateLock(raw: Table, path: string, loc: LineLocator): Lock {
   const problems = new FileProblems(path, "lock-invalid");
-  const loc = new LineLocator(text);
   const ctx: Ctx = { problems, loc };
   const lockVersion = raw["lock-version"];
   if (lockVersion === undefined) problems.add(undefined, 'missing `lock-version` (expected "1.0")');
