@@ -4,15 +4,13 @@
  * process, so a synchronous spawn would block it and deadlock.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const REPO_ROOT = join(CLI_DIR, "..", "..");
-export const EXAMPLE_APP = join(REPO_ROOT, "examples", "example-app");
-export const EXAMPLE_UNIVERSE = join(REPO_ROOT, "fixtures", "universes", "example-app.toml");
+export { copyExampleApp, EXAMPLE_APP, EXAMPLE_UNIVERSE, REPO_ROOT } from "@lockstep/project/testing";
 
 export interface RunResult {
   code: number;
@@ -56,11 +54,4 @@ export async function buildBundle(): Promise<{
     entry: join(outdir, "lockstep.mjs"),
     metafile: JSON.parse(res.stdout) as Awaited<ReturnType<typeof buildBundle>>["metafile"],
   };
-}
-
-/** A copy of examples/example-app in a temporary directory. */
-export function copyExampleApp(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "lockstep-cli-project-")), "example-app");
-  cpSync(EXAMPLE_APP, dir, { recursive: true });
-  return dir;
 }

@@ -1,0 +1,2 @@
+/** Test support for @lockstep/project: the example project and its universe (not shipped). */
+export * from "./example-app";
