@@ -71,6 +71,14 @@ describe("readBuildSystem", () => {
       [],
       false,
     ],
+    [
+      "a key a later PEP may add is let through",
+      '[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\nfuture-key = 1\n',
+      ["flit_core"],
+      "flit_core.buildapi",
+      [],
+      false,
+    ],
   ])("%s", (_, text, requires, backend, backendPath, defaulted) => {
     expect(parse(text)).toMatchObject({ requires, backend, backendPath, defaulted });
   });
@@ -90,15 +98,15 @@ describe("readBuildSystem", () => {
     ],
     [
       '[build-system]\nrequires = "setuptools"\n',
-      'pyproject.toml:2:12: "build-system.requires" must be an array of strings, found a string ("setuptools")',
+      'pyproject.toml:2:12: expected build-system.requires to be an array of strings, found the string "setuptools"',
     ],
     [
       '[build-system]\nrequires = [\n  "ok",\n  3,\n]\n',
-      'pyproject.toml:4:3: "build-system.requires" must contain strings, found a number (3)',
+      "pyproject.toml:4:3: expected build-system.requires[1] to be a string, found the integer 3",
     ],
     [
       '[build-system]\nrequires = ["setuptools >= 40", "what is this"]\n',
-      'pyproject.toml:2:33: invalid build requirement "what is this": Failed to parse requirement "what is this": Expected `;` or the end after the name',
+      'pyproject.toml:2:39: build-system.requires[1]: "what is this" is not a valid PEP 508 requirement: Expected `;` or the end after the name',
     ],
     [
       '[build-system]\nrequires = []\nbuild-backend = "my-backend"\n',
@@ -106,11 +114,11 @@ describe("readBuildSystem", () => {
     ],
     [
       '[build-system]\nrequires = []\nbuild-backend = ["a"]\n',
-      'pyproject.toml:3:17: "build-system.build-backend" must be a string, found an array',
+      "pyproject.toml:3:17: expected build-system.build-backend to be a string, found an array",
     ],
     [
       '[build-system]\nrequires = []\nbackend-path = "."\n',
-      'pyproject.toml:3:16: "build-system.backend-path" must be an array of strings, found a string (".")',
+      'pyproject.toml:3:16: expected build-system.backend-path to be an array of strings, found the string "."',
     ],
     [
       '[build-system]\nrequires = []\nbackend-path = ["../outside"]\n',
@@ -120,7 +128,7 @@ describe("readBuildSystem", () => {
       '[build-system]\nrequires = []\nbackend-path = ["/abs"]\n',
       'pyproject.toml:3:17: backend-path entry "/abs" is outside the source tree',
     ],
-    ["build-system = 1\n", "pyproject.toml:1:16: [build-system] must be a table, found a number (1)"],
+    ["build-system = 1\n", "pyproject.toml:1:16: expected build-system to be a table, found the integer 1"],
     [
       '[build-system]\nrequires = ["a"\n',
       "pyproject.toml:3:1: invalid TOML: expected comma or end of structure",

@@ -14,14 +14,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { FileError, lineColumn } from "@lockstep/errors";
-import { Requirement } from "@lockstep/pep508";
-import { parseTomlDocument } from "@lockstep/pyproject";
+import { parseTomlDocument, readBuildSystemTable } from "@lockstep/pyproject";
 import type { KeyPath } from "@lockstep/pyproject";
 
 export const DEFAULT_REQUIRES: readonly string[] = ["setuptools>=40.8.0"];
 export const DEFAULT_BACKEND = "setuptools.build_meta:__legacy__";
 
-export interface BuildSystem {
+/**
+ * What a frontend builds with: pyproject's reading of `[build-system]` (`BuildSystem` there), with the
+ * PEP 517/518 defaults applied and `backend-path` resolved inside the source tree.
+ */
+export interface BuildSetup {
   /** PEP 508 requirement strings, as written (validated). */
   requires: string[];
   /** `module` or `module:object`. */
@@ -38,7 +41,7 @@ const BACKEND =
   /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)?$/;
 
 /** Read and check `[build-system]` of `sourceDir/pyproject.toml`, applying PEP 517/518 defaults. */
-export function readBuildSystem(sourceDir: string): BuildSystem {
+export function readBuildSystem(sourceDir: string): BuildSetup {
   const file = join(sourceDir, "pyproject.toml");
   if (!existsSync(file)) {
     return {
@@ -54,7 +57,7 @@ export function readBuildSystem(sourceDir: string): BuildSystem {
 }
 
 /** As `readBuildSystem`, for pyproject.toml text already read from `file`. */
-export function parseBuildSystem(text: string, file: string, sourceDir: string): BuildSystem {
+export function parseBuildSystem(text: string, file: string, sourceDir: string): BuildSetup {
   // pyproject's TOML locator: smol-toml's values, and where each was written for the messages.
   const toml = parseTomlDocument(text, file);
   const doc = toml.value as Record<string, unknown>;
@@ -64,15 +67,17 @@ export function parseBuildSystem(text: string, file: string, sourceDir: string):
     throw new FileError("build-system-invalid", file, at, message, { hint });
   };
 
-  const project: BuildSystem["project"] = {};
+  const project: BuildSetup["project"] = {};
   const projectTable = doc["project"];
   if (isTable(projectTable)) {
     if (typeof projectTable["name"] === "string") project.name = projectTable["name"];
     if (typeof projectTable["version"] === "string") project.version = projectTable["version"];
   }
 
-  const table = doc["build-system"];
-  if (table === undefined) {
+  // pyproject reads and checks the table; what is left here is a frontend's: defaults, the
+  // backend's form, and keeping backend-path inside the tree.
+  const system = readBuildSystemTable(toml);
+  if (system === undefined) {
     return {
       requires: [...DEFAULT_REQUIRES],
       backend: DEFAULT_BACKEND,
@@ -81,51 +86,12 @@ export function parseBuildSystem(text: string, file: string, sourceDir: string):
       project,
     };
   }
-  if (!isTable(table))
-    return fail(["build-system"], `[build-system] must be a table, found ${describe(table)}`);
+  // Checked above to be requirement strings; kept as written.
+  const requires = (doc["build-system"] as Record<string, unknown>)["requires"] as string[];
 
-  const rawRequires = table["requires"];
-  if (rawRequires === undefined) {
-    return fail(
-      ["build-system"],
-      'missing required key "requires" in [build-system]',
-      'add `requires = ["…"]` (PEP 518)',
-    );
-  }
-  if (!Array.isArray(rawRequires)) {
-    return fail(
-      ["build-system", "requires"],
-      `"build-system.requires" must be an array of strings, found ${describe(rawRequires)}`,
-    );
-  }
-  const requires = rawRequires.map((item, i) => {
-    if (typeof item !== "string") {
-      return fail(
-        ["build-system", "requires", i],
-        `"build-system.requires" must contain strings, found ${describe(item)}`,
-      );
-    }
-    try {
-      Requirement.parse(item);
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
-      return fail(
-        ["build-system", "requires", i],
-        `invalid build requirement ${JSON.stringify(item)}: ${reason}`,
-      );
-    }
-    return item;
-  });
-
-  const rawBackend = table["build-backend"];
+  const rawBackend = system.buildBackend;
   let backend = DEFAULT_BACKEND;
   if (rawBackend !== undefined) {
-    if (typeof rawBackend !== "string") {
-      return fail(
-        ["build-system", "build-backend"],
-        `"build-system.build-backend" must be a string, found ${describe(rawBackend)}`,
-      );
-    }
     if (!BACKEND.test(rawBackend)) {
       return fail(
         ["build-system", "build-backend"],
@@ -136,47 +102,22 @@ export function parseBuildSystem(text: string, file: string, sourceDir: string):
     backend = rawBackend;
   }
 
-  const rawPath = table["backend-path"];
-  const backendPath: string[] = [];
-  if (rawPath !== undefined) {
-    if (!Array.isArray(rawPath)) {
+  const root = resolve(sourceDir);
+  const backendPath = system.backendPath.map((item, i) => {
+    const dir = resolve(root, item);
+    const rel = relative(root, dir);
+    if (isAbsolute(item) || rel === ".." || rel.startsWith(`..${"/"}`) || isAbsolute(rel)) {
       return fail(
-        ["build-system", "backend-path"],
-        `"build-system.backend-path" must be an array of strings, found ${describe(rawPath)}`,
+        ["build-system", "backend-path", i],
+        `backend-path entry ${JSON.stringify(item)} is outside the source tree`,
       );
     }
-    const root = resolve(sourceDir);
-    rawPath.forEach((item, i) => {
-      if (typeof item !== "string") {
-        return fail(
-          ["build-system", "backend-path", i],
-          `"build-system.backend-path" must contain strings, found ${describe(item)}`,
-        );
-      }
-      const dir = resolve(root, item);
-      const rel = relative(root, dir);
-      if (isAbsolute(item) || rel === ".." || rel.startsWith(`..${"/"}`) || isAbsolute(rel)) {
-        return fail(
-          ["build-system", "backend-path", i],
-          `backend-path entry ${JSON.stringify(item)} is outside the source tree`,
-        );
-      }
-      backendPath.push(dir);
-    });
-  }
+    return dir;
+  });
   return { requires, backend, backendPath, defaulted: rawBackend === undefined, project };
 }
 
 /** A parsed TOML table (smol-toml's dates are `Date`s, which are objects but not tables). */
 function isTable(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return "an array";
-  if (value instanceof Date) return `a date (${value.toISOString()})`;
-  if (isTable(value)) return "a table";
-  if (typeof value === "string") return `a string (${JSON.stringify(value)})`;
-  if (typeof value === "number" || typeof value === "bigint") return `a number (${value})`;
-  return `a boolean (${String(value)})`;
 }

@@ -1,6 +1,6 @@
 /** @lockstep/build — building wheels and editables in isolated environments (PEP 517, 518, 660). */
 export { readBuildSystem, parseBuildSystem, DEFAULT_BACKEND, DEFAULT_REQUIRES } from "./build-system";
-export type { BuildSystem } from "./build-system";
+export type { BuildSetup } from "./build-system";
 export { createBuildEnv } from "./build-env";
 export type { BuildEnv, BuildEnvOptions, BuildInstaller } from "./build-env";
 export { buildWheel, prepareMetadata } from "./build-wheel";

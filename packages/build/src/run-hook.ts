@@ -22,7 +22,7 @@ export interface HookContext {
   python: string;
   sourceDir: string;
   backend: string;
-  /** Absolute directories (see `BuildSystem.backendPath`). */
+  /** Absolute directories (see `BuildSetup.backendPath`). */
   backendPath: string[];
   /** Names the build in messages, e.g. `sample-lib 1.1.0 (sample_lib-1.1.0.tar.gz)`. */
   label: string;

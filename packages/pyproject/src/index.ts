@@ -3,6 +3,7 @@ export { parseProject, readProject } from "./project";
 export type { Project } from "./project";
 export { PROJECT_KEYS } from "./project-table";
 export type { ProjectMetadata, RequiresPython } from "./project-table";
+export { readBuildSystemTable } from "./build-system";
 export type { BuildSystem } from "./build-system";
 export {
   DEFAULT_SETTINGS,
