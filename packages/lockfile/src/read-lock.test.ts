@@ -14,7 +14,7 @@ function problems(text: string): string {
 }
 
 const HEAD = `lock-version = "1.0"\ncreated-by = "test"\n`;
-const WHEEL = `[[packages.wheels]]\nname = "a-1.0-py3-none-any.whl"\nurl = "https://x.example/a-1.0-py3-none-any.whl"\nhashes = { sha256 = "aa" }\n`;
+const WHEEL = `[[packages.wheels]]\nname = "a-1.0-py3-none-any.whl"\nurl = "https://x.example/a-1.0-py3-none-any.whl"\nhashes = { sha256 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }\n`;
 
 describe("validation (one PEP 751 rule each)", () => {
   test.each([
@@ -28,11 +28,11 @@ describe("validation (one PEP 751 rule each)", () => {
     ["package from wheels without version", `${HEAD}\n[[packages]]\nname = "a"\n${WHEEL}`],
     [
       "dependency pointing to no package entry",
-      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\ndependencies = [\n    { name = "b" },\n    { name = "c", version = "2.0" },\n]\n${WHEEL}\n[[packages]]\nname = "c"\nversion = "1.0"\narchive = { url = "https://x.example/c.zip", hashes = { sha256 = "cc" } }\n`,
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\ndependencies = [\n    { name = "b" },\n    { name = "c", version = "2.0" },\n]\n${WHEEL}\n[[packages]]\nname = "c"\nversion = "1.0"\narchive = { url = "https://x.example/c.zip", hashes = { sha256 = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc" } }\n`,
     ],
     [
       "two entries of one name with overlapping markers",
-      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\nmarker = "python_version < '3.11'"\n${WHEEL}\n[[packages]]\nname = "a"\nversion = "2.0"\nmarker = "python_version >= '3.10'"\n${WHEEL}\n[[packages]]\nname = "b"\nversion = "1.0"\nmarker = "sys_platform == 'linux'"\nsdist = { url = "https://x.example/b.tar.gz", hashes = { sha256 = "bb" } }\n[[packages]]\nname = "b"\nversion = "2.0"\nmarker = "sys_platform != 'linux'"\nsdist = { url = "https://x.example/b.tar.gz", hashes = { sha256 = "bb" } }\n`,
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\nmarker = "python_version < '3.11'"\n${WHEEL}\n[[packages]]\nname = "a"\nversion = "2.0"\nmarker = "python_version >= '3.10'"\n${WHEEL}\n[[packages]]\nname = "b"\nversion = "1.0"\nmarker = "sys_platform == 'linux'"\nsdist = { url = "https://x.example/b.tar.gz", hashes = { sha256 = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } }\n[[packages]]\nname = "b"\nversion = "2.0"\nmarker = "sys_platform != 'linux'"\nsdist = { url = "https://x.example/b.tar.gz", hashes = { sha256 = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } }\n`,
     ],
     [
       "ambiguous dependency",
@@ -44,7 +44,7 @@ describe("validation (one PEP 751 rule each)", () => {
     ],
     [
       "archive and wheel without url or path",
-      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\narchive = { hashes = { sha256 = "aa" } }\n\n[[packages]]\nname = "b"\nversion = "1.0"\nwheels = [\n  { name = "b-1.0-py3-none-any.whl", hashes = { sha256 = "bb" } },\n]\n`,
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\narchive = { hashes = { sha256 = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }\n\n[[packages]]\nname = "b"\nversion = "1.0"\nwheels = [\n  { name = "b-1.0-py3-none-any.whl", hashes = { sha256 = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } },\n]\n`,
     ],
     [
       "invalid marker, requires-python and version strings",
@@ -82,5 +82,31 @@ describe("validation (one PEP 751 rule each)", () => {
       [10, "lock-invalid"],
     ]);
     expect(e.render()).toMatchSnapshot();
+  });
+});
+
+describe("hashes (issue 13: a digest names a cache path)", () => {
+  const lockWith = (hashes: string) =>
+    `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\n\n[[packages.wheels]]\nname = "a-1.0-py3-none-any.whl"\nurl = "https://x.example/a-1.0-py3-none-any.whl"\nhashes = ${hashes}\n`;
+  const at = "pylock.toml:8: package `a 1.0`: wheel `a-1.0-py3-none-any.whl`: ";
+
+  test.each([
+    ['{ sha256 = "../../../tmp/x" }', 'the sha256 digest "../../../tmp/x" is not hexadecimal'],
+    [`{ sha256 = "${"a".repeat(63)}" }`, `the sha256 digest "${"a".repeat(63)}" has 63 hex digits, not 64`],
+    [`{ sha512 = "${"a".repeat(64)}" }`, `the sha512 digest "${"a".repeat(64)}" has 64 hex digits, not 128`],
+    ['{ crc32 = "00000000" }', 'unknown hash algorithm "crc32"'],
+    [`{ sha256 = "${"a".repeat(64)}", md5 = "zz" }`, 'the md5 digest "zz" is not hexadecimal'],
+  ])("hashes = %s is refused with its line", (hashes, reason) => {
+    expect(problems(lockWith(hashes))).toBe(
+      `pylock.toml is not a valid PEP 751 lock file:\n  ${at}${reason}`,
+    );
+  });
+
+  test("hex of the right length in any case is read, lower-cased", () => {
+    const lock = readLock(lockWith(`{ SHA256 = "${"AB".repeat(32)}" }`));
+    const source = lock.packages[0]?.source;
+    expect(source?.kind === "files" ? source.wheels[0]?.hashes : undefined).toEqual({
+      sha256: "ab".repeat(32),
+    });
   });
 });

@@ -12,6 +12,7 @@
 import { FileError, FileProblems } from "@lockstep/errors";
 import { SpecifierSet, Version } from "@lockstep/pep440";
 import { Marker, canonicalizeName, isValidName } from "@lockstep/pep508";
+import { hashDigestProblem } from "@lockstep/wheel";
 import { TomlDate, TomlError, parse } from "smol-toml";
 import { InvalidLockError } from "./errors";
 import { NO_LINES, tomlLines } from "./line-locator";
@@ -92,12 +93,22 @@ function parseVersion(
   return v;
 }
 
+/**
+ * A file's hashes: each must be hex of its algorithm's length (a digest names a cache path, so
+ * `../../x` is a problem, not a value to clean up); at least one is required.
+ */
 function hashesOf(ctx: Ctx, v: unknown, line: number | undefined, what: string): Record<string, string> {
   const out: Record<string, string> = {};
+  let refused = false;
   if (isTable(v))
-    for (const [k, x] of Object.entries(v))
-      if (typeof x === "string" && x) out[k.toLowerCase()] = x.toLowerCase();
-  if (Object.keys(out).length === 0) ctx.problems.add(line, `${what} has no \`hashes\``);
+    for (const [k, x] of Object.entries(v)) {
+      const problem = hashDigestProblem(k, x);
+      if (problem) {
+        refused = true;
+        ctx.problems.add(line, `${what}: ${problem}`);
+      } else out[k.toLowerCase()] = (x as string).toLowerCase();
+    }
+  if (Object.keys(out).length === 0 && !refused) ctx.problems.add(line, `${what} has no \`hashes\``);
   return out;
 }
 
