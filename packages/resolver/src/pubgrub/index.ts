@@ -12,7 +12,7 @@ export type {
   SolverEvent,
 } from "./provider";
 export { Solver, resolve } from "./solver";
-export type { SolveOptions } from "./solver";
+export type { SolveOptions, SolveOutcome } from "./solver";
 export type { SolverStats } from "./solver-stats";
 export { addSolverStats, emptySolverStats } from "./solver-stats";
 export type { DerivationTree, DerivedNode, External, ExternalNode, TermEntry } from "./derivation-tree";

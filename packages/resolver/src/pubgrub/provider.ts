@@ -27,12 +27,22 @@ export interface PackageStats {
   readonly conflicts: number;
 }
 
-export type Dependencies<P, VS> =
+/**
+ * A provider's answer for one version. `F` is what a provider that splits its problem hands back
+ * (the Python layer splits a universal resolution into forks where markers demand different
+ * versions); providers that never split leave it `never`.
+ */
+export type Dependencies<P, VS, F = never> =
   | {
       readonly kind: "available";
       readonly dependencies: Iterable<readonly [P, VS]>;
     }
-  | { readonly kind: "unavailable"; readonly reason: string };
+  | { readonly kind: "unavailable"; readonly reason: string }
+  /**
+   * The question cannot be answered inside this solve: the problem must be split first. The solve
+   * stops and `Solver.run` returns `request` untouched; the core never looks inside it.
+   */
+  | { readonly kind: "fork"; readonly request: F };
 
 /** What happened, for progress bars and benchmarks. Emitted synchronously; keep handlers cheap. */
 export type SolverEvent<P, V> =
@@ -43,7 +53,7 @@ export type SolverEvent<P, V> =
   | { readonly kind: "conflict"; readonly package: P }
   | { readonly kind: "backtrack"; readonly fromLevel: number; readonly toLevel: number };
 
-export interface DependencyProvider<P, V, VS> {
+export interface DependencyProvider<P, V, VS, F = never> {
   readonly versionSets: VersionSetOps<V, VS>;
   /** Identity of a package: equal keys are the same package. Called once per new package value. */
   packageKey(p: P): string;
@@ -52,7 +62,7 @@ export interface DependencyProvider<P, V, VS> {
   /** The version of `p` in `range` to try next (normally the best one), or `undefined` if none. */
   chooseVersion(p: P, range: VS): MaybePromise<V | undefined>;
   /** Dependencies of `p` at `v`. Asked at most once per (package, version) during a solve. */
-  getDependencies(p: P, v: V): MaybePromise<Dependencies<P, VS>>;
+  getDependencies(p: P, v: V): MaybePromise<Dependencies<P, VS, F>>;
   /** Checked before each decision; return true (or throw your own error) to stop the solve. */
   shouldCancel?(): boolean;
   onEvent?(event: SolverEvent<P, V>): void;

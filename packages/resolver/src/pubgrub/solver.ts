@@ -55,6 +55,10 @@ function comparePriority(a: Priority, b: Priority): number {
   return a0 !== b0 ? a0 - b0 : a1 - b1;
 }
 
+/** How a solve ended, when it did not fail: a solution, or the provider's request to split. */
+export type SolveOutcome<P, V, F> =
+  { readonly kind: "solved"; readonly solution: Map<P, V> } | { readonly kind: "fork"; readonly request: F };
+
 /**
  * Solve for `root` at `rootVersion`. Resolves to the chosen version of every selected package
  * (the root included), in decision order; rejects with `NoSolutionError` when there is none.
@@ -68,7 +72,7 @@ export function resolve<P, V, VS>(
   return new Solver(provider, root, rootVersion, options).solve();
 }
 
-export class Solver<P, V, VS> {
+export class Solver<P, V, VS, F = never> {
   readonly stats: SolverStats = emptySolverStats();
   private readonly ops: VersionSetOps<V, VS>;
   private readonly table: PackageTable<P>;
@@ -79,7 +83,7 @@ export class Solver<P, V, VS> {
   private started = false;
 
   constructor(
-    private readonly provider: DependencyProvider<P, V, VS>,
+    private readonly provider: DependencyProvider<P, V, VS, F>,
     private readonly root: P,
     private readonly rootVersion: V,
     private readonly options: SolveOptions<P, VS> = {},
@@ -91,7 +95,27 @@ export class Solver<P, V, VS> {
     this.rootPkg = this.intern(root);
   }
 
+  /**
+   * The chosen version of every selected package (the root included), in decision order. Rejects
+   * with `NoSolutionError` when there is none, and when the provider asks for a fork (use `run`).
+   */
   async solve(): Promise<Map<P, V>> {
+    const outcome = await this.run();
+    if (outcome.kind === "fork") {
+      throw new LockstepError(
+        "resolver-fork-unhandled",
+        "The provider asked to split the solve, which only Solver.run() can report.",
+      );
+    }
+    return outcome.solution;
+  }
+
+  /**
+   * Solve until there is a solution or the provider answers a `getDependencies` call with a fork
+   * request, which ends the solve and is returned as it came. Rejects with `NoSolutionError` when
+   * there is no solution.
+   */
+  async run(): Promise<SolveOutcome<P, V, F>> {
     if (this.started) throw new LockstepError("resolver-reused", "A Solver can only solve once.");
     this.started = true;
     const { ops, provider, ps, store, table } = this;
@@ -125,8 +149,10 @@ export class Solver<P, V, VS> {
       let deps = table.added[pkg]!.get(key);
       if (deps === undefined) {
         this.stats.getDependenciesCalls++;
-        const answer = provider.getDependencies(p, v);
-        deps = this.addDependencies(pkg, v, isPromise(answer) ? await answer : answer);
+        const pending = provider.getDependencies(p, v);
+        const answer = isPromise(pending) ? await pending : pending;
+        if (answer.kind === "fork") return answer;
+        deps = this.addDependencies(pkg, v, answer);
         table.added[pkg]!.set(key, deps);
       }
       // Deciding `v` would immediately satisfy one of its incompatibilities: let propagation
@@ -143,7 +169,7 @@ export class Solver<P, V, VS> {
     }
     const solution = new Map<P, V>();
     for (const [pkg, v] of ps.decisions()) solution.set(table.packages[pkg]!, v);
-    return solution;
+    return { kind: "solved", solution };
   }
 
   private intern(p: P): number {
@@ -152,7 +178,11 @@ export class Solver<P, V, VS> {
     return id;
   }
 
-  private addDependencies(pkg: number, v: V, answer: Dependencies<P, VS>): number[] {
+  private addDependencies(
+    pkg: number,
+    v: V,
+    answer: Exclude<Dependencies<P, VS, F>, { kind: "fork" }>,
+  ): number[] {
     const { ops, provider, store } = this;
     const p = this.table.packages[pkg]!;
     const version = ops.singleton(v);

@@ -12,14 +12,13 @@ import type { Marker } from "@lockstep/pep508";
 import type { PyPackage } from "./package";
 import { packageKey } from "./package";
 
-/** Thrown from getDependencies when the fork must be split; `parts` partition the current fork. */
-export class ForkRequest extends Error {
-  constructor(
-    readonly parts: Marker[],
-    readonly reason: string,
-  ) {
-    super(`fork: ${reason}`);
-  }
+/**
+ * The provider's answer when the current fork must be split (a `fork` answer to PubGrub, which
+ * ends that solve and hands this back to resolve.ts); `parts` partition the current fork.
+ */
+export interface ForkRequest {
+  readonly parts: Marker[];
+  readonly reason: string;
 }
 
 /** One requirement on a package, with its range and the marker under which it applies. */
@@ -44,10 +43,10 @@ export function forkRequest(fork: Marker, list: MarkedRange[]): ForkRequest {
     parts = next;
   }
   const first = list[0] as MarkedRange;
-  return new ForkRequest(
-    orderForks(parts, list),
-    `${packageKey(first.pkg)} is required as ${list.map((e) => `${e.set.toString()} (${e.marker.toString() || "always"})`).join(" and ")}`,
-  );
+  return {
+    parts: orderForks(parts, list),
+    reason: `${packageKey(first.pkg)} is required as ${list.map((e) => `${e.set.toString()} (${e.marker.toString() || "always"})`).join(" and ")}`,
+  };
 }
 
 /**

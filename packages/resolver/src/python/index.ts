@@ -5,7 +5,7 @@ export * from "./provider";
 export type { ProviderHints } from "./candidate-selection";
 export type { Edge } from "./dependencies";
 export { restrictExtra } from "./dependencies";
-export { ForkRequest } from "./forks";
+export type { ForkRequest } from "./forks";
 export { CONFLICT_THRESHOLD } from "./priority";
 export type { RootInput } from "./root-input";
 export { pythonVersionSets } from "./version-sets";

@@ -8,7 +8,8 @@
  * - metadata.ts and dependencies.ts: a version's requirements as dependencies, filtered by the
  *   fork's marker (universal) or the target environment (specific), with virtual packages for
  *   extras, groups and Python; forks.ts when one package needs different ranges under different
- *   markers (the provider then throws `ForkRequest`; the driver, resolve.ts, solves each part);
+ *   markers (the answer is then a `fork` value carrying a ForkRequest, which ends this solve;
+ *   the driver, resolve.ts, solves each part);
  * - prefetch.ts: metadata of the likely next candidates is fetched ahead of the solver;
  * - priority.ts: which package to decide next.
  */
@@ -21,6 +22,7 @@ import type { Candidate } from "./candidates";
 import type { ProviderHints, VersionMapCache } from "./candidate-selection";
 import { CandidateSelector } from "./candidate-selection";
 import type { DependencySource, Edge } from "./dependencies";
+import type { ForkRequest } from "./forks";
 import {
   DependencyBuilder,
   distributionSource,
@@ -43,7 +45,10 @@ export interface SharedCaches extends VersionMapCache {
   metadata: MetadataCache;
 }
 
-export class PythonProvider implements DependencyProvider<PyPackage, Version, VersionSet> {
+/** PubGrub's answer from this provider: dependencies, a reason a version is unusable, or a fork. */
+export type PyDependencies = Dependencies<PyPackage, VersionSet, ForkRequest>;
+
+export class PythonProvider implements DependencyProvider<PyPackage, Version, VersionSet, ForkRequest> {
   readonly versionSets = pythonVersionSets;
   readonly hints: ProviderHints;
   /** (package key, version) → edges, for the lockfile graph. */
@@ -84,10 +89,7 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     return this.selector.choose(p.name, range);
   }
 
-  getDependencies(
-    p: PyPackage,
-    v: Version,
-  ): Dependencies<PyPackage, VersionSet> | Promise<Dependencies<PyPackage, VersionSet>> {
+  getDependencies(p: PyPackage, v: Version): PyDependencies | Promise<PyDependencies> {
     switch (p.kind) {
       case "python":
         return { kind: "available", dependencies: [] };
@@ -112,11 +114,10 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     return meta instanceof Promise ? meta.then(build) : build(meta);
   }
 
-  /** Record the edges and start prefetching, or ask the driver for a fork. */
-  private finish(p: PyPackage, v: Version, source: DependencySource): Dependencies<PyPackage, VersionSet> {
+  /** Record the edges and start prefetching, or pass on the request for a fork. */
+  private finish(p: PyPackage, v: Version, source: DependencySource): PyDependencies {
     const outcome = this.builder.build(p, source);
-    if (outcome.kind === "fork") throw outcome.request;
-    if (outcome.kind === "unavailable") return outcome;
+    if (outcome.kind !== "available") return outcome;
     this.edges.set(`${packageKey(p)}@${v.toString()}`, outcome.edges);
     for (const [dep, set] of outcome.dependencies)
       prefetch(this.selector, this.metadata, this.options, dep, set);

@@ -20,7 +20,6 @@ import type { ResolveOptions } from "./options";
 import type { PyPackage } from "./package";
 import { distributionName, packageKey, rootPackage } from "./package";
 import type { Edge } from "./dependencies";
-import { ForkRequest } from "./forks";
 import { CONFLICT_THRESHOLD } from "./priority";
 import { PythonProvider } from "./provider";
 import { PythonReportFormatter, resolutionHints } from "./report";
@@ -126,18 +125,19 @@ export async function resolvePython(
       conflictBackjumpThreshold: CONFLICT_THRESHOLD,
     });
     try {
-      const solution = await solver.solve();
+      const outcome = await solver.run();
+      if (outcome.kind === "fork") {
+        forkCount++;
+        queue.unshift(...outcome.request.parts);
+        continue;
+      }
+      const solution = outcome.solution;
       solved.push({ fork, solution, provider });
       for (const [p, v] of solution) {
         const name = distributionName(p);
         if (name && !preferences.has(name)) preferences.set(name, v);
       }
     } catch (err) {
-      if (err instanceof ForkRequest) {
-        forkCount++;
-        queue.unshift(...err.parts);
-        continue;
-      }
       if (err instanceof NoSolutionError) {
         const tree = (err as NoSolutionError<PyPackage, VersionSet>).simplified;
         const report = (err as NoSolutionError<PyPackage, VersionSet>).report(formatter, []);
