@@ -22,10 +22,14 @@ import { readLockstepSettings } from "./lockstep-settings";
 import type { LockstepSettings } from "./lockstep-settings";
 import { isTable, Problems } from "./problems";
 import { readProjectTable } from "./project-table";
-import type { RequiresPython } from "./project-table";
+import type { ProjectMetadata } from "./project-table";
 import { parseTomlDocument } from "./toml-cst";
 
-export interface Project {
+/**
+ * The file as a whole: `[project]`'s fields as `ProjectMetadata` has them (empty ones for a virtual
+ * project, whose name is then undefined), and the tables around it.
+ */
+export interface Project extends Omit<ProjectMetadata, "name" | "canonicalName"> {
   /** The pyproject.toml file. */
   path: string;
   /** The directory holding it. */
@@ -35,23 +39,31 @@ export interface Project {
   name: string | undefined;
   /** PEP 503 normalized name. */
   canonicalName: string | undefined;
-  version: string | undefined;
-  description: string | undefined;
-  dynamic: string[];
-  requiresPython: RequiresPython | undefined;
-  dependencies: Requirement[];
-  /** Keyed by normalized extra name. */
-  optionalDependencies: Record<string, Requirement[]>;
   /** Keyed by normalized group name, `include-group` expanded. */
   dependencyGroups: Record<string, Requirement[]>;
   buildSystem: BuildSystem | undefined;
-  scripts: Record<string, string>;
-  guiScripts: Record<string, string>;
-  entryPoints: Record<string, Record<string, string>>;
   lockstep: LockstepSettings;
   /** Whether the project itself is built and installed: `tool.lockstep.package`, else whether it has a `[build-system]`. */
   isPackage: boolean;
 }
+
+/** `[project]`'s fields for a virtual project. */
+const NO_PROJECT_TABLE: Omit<ProjectMetadata, "name" | "canonicalName"> & {
+  name: undefined;
+  canonicalName: undefined;
+} = {
+  name: undefined,
+  canonicalName: undefined,
+  version: undefined,
+  description: undefined,
+  dynamic: [],
+  requiresPython: undefined,
+  dependencies: [],
+  optionalDependencies: {},
+  scripts: {},
+  guiScripts: {},
+  entryPoints: {},
+};
 
 /** Read and validate the pyproject.toml at `path`. */
 export function readProject(path: string): Project {
@@ -93,19 +105,10 @@ export function parseProject(text: string, path: string): Project {
     path,
     root: dirname(path),
     hasProjectTable: metadata !== undefined,
-    name: metadata?.name,
-    canonicalName: metadata?.canonicalName,
-    version: metadata?.version,
-    description: metadata?.description,
-    dynamic: metadata?.dynamic ?? [],
-    requiresPython: metadata?.requiresPython,
-    dependencies: metadata?.dependencies ?? [],
-    optionalDependencies: metadata?.optionalDependencies ?? {},
+    // A fresh copy each time: callers may extend the arrays and tables they are given.
+    ...(metadata ?? structuredClone(NO_PROJECT_TABLE)),
     dependencyGroups,
     buildSystem,
-    scripts: metadata?.scripts ?? {},
-    guiScripts: metadata?.guiScripts ?? {},
-    entryPoints: metadata?.entryPoints ?? {},
     lockstep,
     isPackage: metadata !== undefined && (lockstep.package ?? buildSystem !== undefined),
   };
