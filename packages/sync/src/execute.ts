@@ -6,9 +6,12 @@
  * under it from a fresh read of the venv, so a plan made before another sync finished is not applied
  * blindly. Each install and removal is ordered (see `@lockstep/wheel`'s install.ts / uninstall.ts)
  * so that a process killed at any point leaves `.dist-info` directories marked incomplete, which the
- * next plan repairs (remove by RECORD, then install). A package whose download fails its hash check
+ * next plan repairs (remove by RECORD, then install); a RECORD that no longer parses (torn by a kill
+ * of an older version that wrote it in place) is removed as far as it can be read, with a warning
+ * in `SyncResult.warnings`, never a hard failure. A package whose download fails its hash check
  * or whose wheel is malformed installs nothing; the others go ahead, and one SyncError then names
- * every failure (package, file, reason).
+ * every failure (package, file, reason). Wheels are unpacked by streaming (bounded memory, archive
+ * limits in `archiveLimits`), several at once (`concurrency`).
  *
  * The no-op path is short: a plan with nothing to do returns before the lock, the HTTP client or
  * the cache is touched. A wheel already unpacked in the cache (keyed by its sha256) is not even
@@ -29,7 +32,7 @@ import {
   unpackWheel,
   unpackedWheelDir,
 } from "@lockstep/wheel";
-import type { InstalledWheel, LinkMode, LinkStats, WheelScheme } from "@lockstep/wheel";
+import type { ArchiveLimits, InstalledWheel, LinkMode, LinkStats, WheelScheme } from "@lockstep/wheel";
 import { existsSync } from "node:fs";
 import { readInstalled } from "./installed";
 import type { InstalledDistribution } from "./installed";
@@ -53,6 +56,8 @@ export interface ExecuteOptions {
   /** Concurrent downloads and unpacks. Default 8. */
   concurrency?: number;
   compileBytecode?: boolean;
+  /** Limits for every wheel unpacked (`DEFAULT_ARCHIVE_LIMITS` for those left out). */
+  archiveLimits?: Partial<ArchiveLimits>;
   /** Canonical names of the project's direct dependencies: they get REQUESTED. */
   requested?: ReadonlySet<string>;
   /** Builds an sdist or directory into a wheel and returns its path (`@lockstep/build`). */
@@ -82,6 +87,11 @@ export interface SyncResult extends SyncSummary {
   links: LinkStats;
   compiled: number;
   failures: SyncFailure[];
+  /**
+   * Things repaired on the way that the user should hear about, each naming the distribution: a
+   * damaged RECORD of an interrupted install, RECORD paths outside the venv left alone.
+   */
+  warnings: string[];
 }
 
 export class SyncError extends LockstepError {
@@ -112,6 +122,7 @@ function emptyResult(plan: SyncPlan): SyncResult {
     links: newLinkStats(),
     compiled: 0,
     failures: [],
+    warnings: [],
   };
 }
 
@@ -203,6 +214,7 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
     const dir = await unpackWheel(archive, opts.cacheDir, {
       sha256: d.kind === "wheel" ? sha : undefined,
       filename: d.kind === "wheel" ? d.filename : undefined,
+      limits: opts.archiveLimits,
     });
     result.unpacked++;
     prepareEnd = performance.now();
@@ -216,11 +228,17 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
   const uninstallStart = performance.now();
   for (const d of toRemove) {
     progress({ kind: "uninstall", name: d.name, version: d.version });
-    uninstallDistribution(d.distInfo, {
+    const removed = uninstallDistribution(d.distInfo, {
       prefix: venv.root,
       keepDirs,
       ...(opts.onFileOperation ? { onFileOperation: opts.onFileOperation } : {}),
     });
+    result.warnings.push(...removed.warnings.map((w) => `${d.name}==${d.version}: ${w}`));
+    if (removed.refused.length > 0) {
+      result.warnings.push(
+        `${d.name}==${d.version}: RECORD lists ${removed.refused.length} path${removed.refused.length === 1 ? "" : "s"} outside the environment, left alone: ${removed.refused.slice(0, 3).join(", ")}${removed.refused.length > 3 ? ", …" : ""}`,
+      );
+    }
     if (!d.incomplete) result.uninstalled.push({ name: d.name, version: d.version });
   }
   result.uninstallMs = performance.now() - uninstallStart;
