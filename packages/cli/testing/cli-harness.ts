@@ -10,7 +10,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
-export { copyExampleApp, EXAMPLE_APP, EXAMPLE_UNIVERSE, REPO_ROOT } from "@lockstep/project/testing";
+export {
+  copyExampleApp,
+  EXAMPLE_APP,
+  EXAMPLE_UNIVERSE,
+  installedDistributions,
+  REPO_ROOT,
+} from "@lockstep/project/testing";
 
 export interface RunResult {
   code: number;

@@ -16,7 +16,7 @@ import { canonicalizeName, Requirement } from "@lockstep/pep508";
 import { editDependencies } from "@lockstep/pyproject";
 import type { DependencyTarget } from "@lockstep/pyproject";
 import { locateProject } from "./find-project";
-import { lockProject, LockMissingError, LockStaleError } from "./lock-project";
+import { lockProject } from "./lock-project";
 import type { LockOutcome, LockProjectOptions } from "./lock-project";
 
 export interface EditProjectOptions extends Omit<
@@ -60,14 +60,9 @@ function apply(
 
 async function lock(opts: EditProjectOptions): Promise<LockOutcome> {
   const { action: _a, requirements: _r, target: _t, mode, ...rest } = opts;
-  if (mode !== "locked") return lockProject({ ...rest, mode: "lock" });
-  try {
-    return await lockProject({ ...rest, mode: "check" });
-  } catch (err) {
-    if (err instanceof LockStaleError) throw new LockStaleError("pylock.toml", err.changes, "--locked");
-    if (err instanceof LockMissingError) throw new LockMissingError("pylock.toml", "--locked");
-    throw err;
-  }
+  return mode === "locked"
+    ? lockProject({ ...rest, mode: "check", checkFlag: "--locked" })
+    : lockProject({ ...rest, mode: "lock" });
 }
 
 export async function editProject(opts: EditProjectOptions): Promise<EditOutcome> {

@@ -24,6 +24,7 @@ export type { SyncRun } from "./sync";
 export {
   checkFresh,
   clearState,
+  DEFAULT_SELECTION,
   projectEnvironment,
   pythonVersionRequest,
   readState,

@@ -4,7 +4,7 @@
  * `performSync` called directly, no yargs, no CLI process. Checks what the lock holds, what the venv
  * holds, and that the second lock and the second sync take their no-op paths.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,9 +12,9 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
-import { copyExampleApp, EXAMPLE_UNIVERSE } from "../testing";
+import { copyExampleApp, EXAMPLE_UNIVERSE, installedDistributions } from "../testing";
 import { lockProject } from "./lock-project";
-import { performSync, syncKey } from "./sync";
+import { DEFAULT_SELECTION, performSync, syncKey } from "./sync";
 import type { SyncProjectOptions } from "./sync";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
@@ -94,17 +94,7 @@ test("lockProject resolves the example project and writes its lock; a second cal
 });
 
 test("performSync creates the venv and installs exactly the lock's selection; a second call takes the fast path", async () => {
-  const selection = {
-    extras: [],
-    allExtras: false,
-    groups: [],
-    noGroups: [],
-    onlyGroups: [],
-    allGroups: false,
-    noDefaultGroups: false,
-    noDev: false,
-    noInstallProject: false,
-  };
+  const selection = DEFAULT_SELECTION;
   const options: SyncProjectOptions = {
     ...selection,
     project,
@@ -132,16 +122,7 @@ test("performSync creates the venv and installs exactly the lock's selection; a 
   expect(first.outcome.lock.kind).toBe("fresh");
   expect(first.venv).toBe(join(project, ".venv"));
   const site = join(first.venv, "lib", "python3.12", "site-packages");
-  const installed = readdirSync(site)
-    .filter((n) => n.endsWith(".dist-info"))
-    .map((n) =>
-      n
-        .replace(/\.dist-info$/, "")
-        .replace(/-([^-]+)$/, "==$1")
-        .replace(/_/g, "-"),
-    )
-    .sort();
-  expect(installed).toEqual(INSTALLED);
+  expect(installedDistributions(site)).toEqual(INSTALLED);
   expect(first.outcome.result?.installed.map((d) => `${d.name}==${d.version}`).sort()).toEqual(INSTALLED);
 
   const second = await performSync(options);

@@ -2,6 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { venvEnvironment } from "./run-command";
 import { selectedGroups } from "./sync-project";
+import { DEFAULT_SELECTION } from "./sync-state";
 
 test("venvEnvironment puts bin first, sets VIRTUAL_ENV, drops PYTHONHOME", () => {
   expect(
@@ -18,17 +19,7 @@ test("venvEnvironment puts bin first, sets VIRTUAL_ENV, drops PYTHONHOME", () =>
 
 describe("selectedGroups", () => {
   const lock = { dependencyGroups: ["dev", "docs", "lint"], defaultGroups: ["dev", "lint"] };
-  const none = {
-    extras: [],
-    allExtras: false,
-    groups: [],
-    noGroups: [],
-    onlyGroups: [],
-    allGroups: false,
-    noDefaultGroups: false,
-    noDev: false,
-    noInstallProject: false,
-  };
+  const none = DEFAULT_SELECTION;
   test.each([
     ["defaults", {}, ["dev", "lint"]],
     ["--no-dev", { noDev: true }, ["lint"]],

@@ -38,7 +38,7 @@ import { supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
 import type { LinkMode } from "@lockstep/wheel";
 import { locateProject } from "./find-project";
 import type { LocatedProject } from "./find-project";
-import { LockMissingError, LockStaleError, lockProject } from "./lock-project";
+import { LockMissingError, lockProject } from "./lock-project";
 import type { LockOutcome } from "./lock-project";
 import type { SettingFlags } from "./project-inputs";
 import { projectInputs } from "./project-inputs";
@@ -248,16 +248,7 @@ async function settleLock(opts: SyncProjectOptions): Promise<LockOutcome> {
     lockstepVersion: opts.lockstepVersion,
   };
   if (opts.mode === "frozen") return lockProject({ ...common, mode: "frozen" });
-  if (opts.mode === "locked") {
-    try {
-      return await lockProject({ ...common, mode: "check" });
-    } catch (err) {
-      // lockProject names `--check`; the user typed `--locked`.
-      if (err instanceof LockStaleError) throw new LockStaleError("pylock.toml", err.changes, "--locked");
-      if (err instanceof LockMissingError) throw new LockMissingError("pylock.toml", "--locked");
-      throw err;
-    }
-  }
+  if (opts.mode === "locked") return lockProject({ ...common, mode: "check", checkFlag: "--locked" });
   return lockProject({ ...common, mode: "lock", dryRun: opts.dryRun });
 }
 

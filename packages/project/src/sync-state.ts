@@ -68,6 +68,19 @@ export interface Selection {
   noInstallProject: boolean;
 }
 
+/** The selection of a plain `sync`: the project, its dependencies and the default groups. */
+export const DEFAULT_SELECTION: Selection = {
+  extras: [],
+  allExtras: false,
+  groups: [],
+  noGroups: [],
+  onlyGroups: [],
+  allGroups: false,
+  noDefaultGroups: false,
+  noDev: false,
+  noInstallProject: false,
+};
+
 /** Options that change what a sync selects or how the venv must look; part of the state's key. */
 export interface SyncKeyInput extends Selection {
   python: string | undefined;

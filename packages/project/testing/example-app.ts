@@ -3,7 +3,7 @@
  * against (`fixtures/universes/example-app.toml`), copied into a temporary directory per test so
  * that locks and venvs never land in the checkout.
  */
-import { cpSync, mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,4 +17,17 @@ export function copyExampleApp(): string {
   const dir = join(mkdtempSync(join(tmpdir(), "lockstep-example-app-")), "example-app");
   cpSync(EXAMPLE_APP, dir, { recursive: true });
   return dir;
+}
+
+/** `name==version` of every `.dist-info` in a site-packages directory, sorted. */
+export function installedDistributions(sitePackages: string): string[] {
+  return readdirSync(sitePackages)
+    .filter((n) => n.endsWith(".dist-info"))
+    .map((n) =>
+      n
+        .replace(/\.dist-info$/, "")
+        .replace(/-([^-]+)$/, "==$1")
+        .replace(/_/g, "-"),
+    )
+    .sort();
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer, Universe } from "@lockstep/fixtures";
-import { buildBundle, copyExampleApp, EXAMPLE_UNIVERSE, run } from "../../testing";
+import { buildBundle, copyExampleApp, EXAMPLE_UNIVERSE, installedDistributions, run } from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-sync-cache-"));
@@ -51,17 +51,7 @@ function withExitcode(u: Universe): Universe {
 const lockstep = (args: string[], cwd = project) => run(process.execPath, [entry, ...args], { cwd, env });
 
 /** `name==version` of every `.dist-info` in the venv. */
-function installed(): string[] {
-  return readdirSync(site)
-    .filter((n) => n.endsWith(".dist-info"))
-    .map((n) =>
-      n
-        .replace(/\.dist-info$/, "")
-        .replace(/-([^-]+)$/, "==$1")
-        .replace(/_/g, "-"),
-    )
-    .sort();
-}
+const installed = () => installedDistributions(site);
 
 /** Every entry of site-packages with its mtime: a venv nobody touched gives the same list. */
 function venvStamp(): string[] {
