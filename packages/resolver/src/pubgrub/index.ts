@@ -17,6 +17,7 @@ export type { SolverStats } from "./solver-stats";
 export { addSolverStats, emptySolverStats } from "./solver-stats";
 export type { DerivationTree, DerivedNode, External, ExternalNode, TermEntry } from "./derivation-tree";
 export { NoSolutionError } from "./no-solution-error";
+export { ProviderFailedError } from "./provider-failed-error";
 export { formatReport } from "./report";
 export { DefaultReportFormatter } from "./report-formatter";
 export type { DefaultReportFormatterOptions, ReportFormatter } from "./report-formatter";

@@ -22,6 +22,7 @@ import type { Incompatibility } from "./incompatibility";
 import { IncompatibilityStore } from "./incompatibility-store";
 import { NoSolutionError } from "./no-solution-error";
 import { PackageTable } from "./package-table";
+import { ProviderFailedError } from "./provider-failed-error";
 import { PartialSolution, REL_CONTRADICTED, REL_SATISFIED } from "./partial-solution";
 import type { Dependencies, DependencyProvider, Priority } from "./provider";
 import type { ReportFormatter } from "./report-formatter";
@@ -61,7 +62,8 @@ export type SolveOutcome<P, V, F> =
 
 /**
  * Solve for `root` at `rootVersion`. Resolves to the chosen version of every selected package
- * (the root included), in decision order; rejects with `NoSolutionError` when there is none.
+ * (the root included), in decision order; rejects with `NoSolutionError` when there is none, and
+ * with `ProviderFailedError` when the provider throws.
  */
 export function resolve<P, V, VS>(
   provider: DependencyProvider<P, V, VS>,
@@ -113,7 +115,8 @@ export class Solver<P, V, VS, F = never> {
   /**
    * Solve until there is a solution or the provider answers a `getDependencies` call with a fork
    * request, which ends the solve and is returned as it came. Rejects with `NoSolutionError` when
-   * there is no solution.
+   * there is no solution, and with `ProviderFailedError` (naming the package and version asked
+   * about, the provider's error as its cause) when a provider call throws or rejects.
    */
   async run(): Promise<SolveOutcome<P, V, F>> {
     if (this.started) throw new LockstepError("resolver-reused", "A Solver can only solve once.");
@@ -132,8 +135,13 @@ export class Solver<P, V, VS, F = never> {
       const p = table.packages[pkg]!;
       const range = ps.current(pkg)!.set;
       this.stats.chooseVersionCalls++;
-      const chosen = provider.chooseVersion(p, range);
-      const v = isPromise(chosen) ? await chosen : chosen;
+      let v: V | undefined;
+      try {
+        const chosen = provider.chooseVersion(p, range);
+        v = isPromise(chosen) ? await chosen : chosen;
+      } catch (err) {
+        throw new ProviderFailedError(provider.packageKey(p), undefined, err);
+      }
       if (v === undefined) {
         store.add([pkg], [positive(range)], { kind: "noVersions" });
         provider.onEvent?.({ kind: "noVersions", package: p });
@@ -149,8 +157,13 @@ export class Solver<P, V, VS, F = never> {
       let deps = table.added[pkg]!.get(key);
       if (deps === undefined) {
         this.stats.getDependenciesCalls++;
-        const pending = provider.getDependencies(p, v);
-        const answer = isPromise(pending) ? await pending : pending;
+        let answer: Dependencies<P, VS, F>;
+        try {
+          const pending = provider.getDependencies(p, v);
+          answer = isPromise(pending) ? await pending : pending;
+        } catch (err) {
+          throw new ProviderFailedError(provider.packageKey(p), String(v), err);
+        }
         if (answer.kind === "fork") return answer;
         deps = this.addDependencies(pkg, v, answer);
         table.added[pkg]!.set(key, deps);
