@@ -8,13 +8,15 @@
  * sees half an entry and two concurrent builds of one source both succeed (the second rename loses
  * and its copy is dropped); an editable wheel points at its source directory, so that path is part
  * of its key; the interpreter is keyed by what it *is* (real path, version, platform, ABI), not by
- * the path we were given.
+ * the path we were given. Staging directories carry their owner pid and creation time, so those a
+ * killed build left are swept by the next one (see build-temp.ts).
  */
 
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { InterpreterInfo } from "@lockstep/python";
+import { sweepStaleTemp, tempName } from "@lockstep/wheel";
 
 export const CACHE_BUCKET = "built-wheels-v1";
 
@@ -69,13 +71,22 @@ export function lookup(cacheDir: string, key: string, kind: BuildKind): string |
   return name === undefined ? undefined : join(dir, name);
 }
 
-/** A fresh temporary directory beside the entries, to build into and then `commit`. */
+/** Build directories older than this are abandoned even when their pid is alive (builds can be long). */
+export const DEFAULT_BUILD_TEMP_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+const swept = new Set<string>();
+
+/**
+ * A fresh temporary directory beside the entries, to build into and then `commit`. Named after its
+ * owner pid and creation time; the stale ones killed builds left are removed first (once per process).
+ */
 export function stagingDir(cacheDir: string, key: string): string {
-  const dir = join(
-    cacheDir,
-    CACHE_BUCKET,
-    `.tmp-${key}-${process.pid}-${Math.random().toString(36).slice(2)}`,
-  );
+  const bucket = join(cacheDir, CACHE_BUCKET);
+  if (!swept.has(bucket)) {
+    swept.add(bucket);
+    sweepStaleTemp(bucket, ".tmp-", { maxAgeMs: DEFAULT_BUILD_TEMP_MAX_AGE_MS });
+  }
+  const dir = join(bucket, tempName(`.tmp-${key}-`));
   mkdirSync(dir, { recursive: true });
   return dir;
 }

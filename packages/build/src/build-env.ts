@@ -12,12 +12,13 @@
  * not call the installer (a backend with `requires = []` builds with no index at all).
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVenv, queryInterpreter } from "@lockstep/python";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
 import { BuildError } from "./build-error";
+import { BUILD_ENV_TEMP_PREFIX, makeBuildTemp } from "./build-temp";
 
 /** Installs PEP 508 `requirements` into `venv`. Rejects when they cannot be installed. */
 export type BuildInstaller = (requirements: string[], venv: Venv) => Promise<void>;
@@ -53,7 +54,7 @@ export async function createBuildEnv(
   options: BuildEnvOptions = {},
 ): Promise<BuildEnv> {
   const info = toInterpreterInfo(interpreter);
-  const root = mkdtempSync(join(options.tempDir ?? tmpdir(), "lockstep-build-env-"));
+  const root = makeBuildTemp(options.tempDir ?? tmpdir(), BUILD_ENV_TEMP_PREFIX);
   let venv: Venv;
   try {
     venv = createVenv(join(root, "venv"), info, { prompt: "build" });

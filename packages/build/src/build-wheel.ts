@@ -15,15 +15,7 @@
  * removed on every path out, including failures.
  */
 
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseCoreMetadata, readWheelMetadata, WheelFilename } from "@lockstep/wheel";
@@ -37,6 +29,7 @@ import { BuildError } from "./build-error";
 import { describeSource, identifySource, sourceTree } from "./build-source";
 import type { BuildSource } from "./build-source";
 import { readBuildSystem } from "./build-system";
+import { BUILD_TEMP_PREFIX, makeBuildTemp } from "./build-temp";
 import { callHook } from "./run-hook";
 import type { HookContext } from "./run-hook";
 
@@ -87,7 +80,7 @@ export async function withSession<T>(
   options: BuildOptions,
   fn: (s: Session) => Promise<T>,
 ): Promise<T> {
-  const workDir = mkdtempSync(join(options.tempDir ?? tmpdir(), "lockstep-build-"));
+  const workDir = makeBuildTemp(options.tempDir ?? tmpdir(), BUILD_TEMP_PREFIX);
   let env: BuildEnv | undefined;
   try {
     const tree = sourceTree(source, workDir);

@@ -9,6 +9,12 @@ export { buildSdist } from "./build-sdist";
 export type { BuiltSdist } from "./build-sdist";
 export type { ConfigSettings } from "./build-cache";
 export { CACHE_BUCKET } from "./build-cache";
+export {
+  BUILD_ENV_TEMP_PREFIX,
+  BUILD_TEMP_PREFIX,
+  DEFAULT_BUILD_TEMP_MAX_AGE_MS,
+  pruneStaleBuildTemp,
+} from "./build-temp";
 export { BuildError, STDERR_TAIL_LINES } from "./build-error";
 export { ArchiveError, extractSdist } from "./archive-extract";
 export { callHook } from "./run-hook";
