@@ -39,6 +39,7 @@ describe("disjointness", () => {
     ["implementation_name == 'cpython'", "platform_python_implementation == 'CPython'", false],
     ["implementation_name == 'micropython'", "platform_python_implementation != 'CPython'", false],
     ["sys_platform == 'linux'", "platform_machine == 'arm64'", false],
+    ["platform_system == 'AIX'", "sys_platform == 'aix7'", false],
   ])("isDisjoint(%j, %j) = %j", (a, b, expected) => {
     expect(m(a).isDisjoint(m(b))).toBe(expected);
     expect(m(b).isDisjoint(m(a))).toBe(expected);
@@ -57,6 +58,10 @@ describe("implication", () => {
     ["platform_system == 'FreeBSD'", "sys_platform != 'linux' and sys_platform != 'darwin'", true],
     ["implementation_name == 'pypy'", "platform_python_implementation == 'PyPy'", true],
     ["platform_python_implementation == 'CPython'", "implementation_name == 'cpython'", true],
+    ["sys_platform == 'aix'", "platform_system == 'AIX'", true],
+    ["platform_system == 'AIX'", "sys_platform != 'linux'", true],
+    // Python 3.7 on AIX reports sys_platform `aix7`.
+    ["platform_system == 'AIX'", "sys_platform == 'aix'", false],
     ["os_name == 'nt'", "sys_platform == 'win32'", false],
     ["os_name == 'posix'", "sys_platform == 'linux'", false],
     ["sys_platform != 'linux'", "platform_system == 'FreeBSD'", false],

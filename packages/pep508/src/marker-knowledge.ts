@@ -13,8 +13,10 @@
  *
  * The rules (the same facts uv's marker algebra relies on, plus the implementation pair):
  * - sys_platform ⇔ platform_system where both are fixed strings: linux/Linux, darwin/Darwin,
- *   win32/Windows, emscripten/Emscripten, android/Android (PEP 738), ios/iOS or iPadOS (PEP 730),
- *   aix/AIX.
+ *   win32/Windows, emscripten/Emscripten, android/Android (PEP 738), ios/iOS or iPadOS (PEP 730).
+ *   Linux reported `linux2` before Python 3.3; no interpreter a lock can target is that old.
+ * - aix ⇒ AIX only: before Python 3.8 AIX reported `aix7` and the like, so AIX rules out the
+ *   other listed sys_platform values but does not imply `aix`.
  * - cygwin's platform_system carries a version (`CYGWIN_NT-10.0-...`), and the BSDs' sys_platform
  *   does (`freebsd14`): so sys_platform cygwin rules out every listed platform_system, and
  *   platform_system FreeBSD/OpenBSD/NetBSD/SunOS rules out every listed sys_platform.
@@ -37,6 +39,8 @@ interface Platform {
   /** Exact platform_system values (empty when it carries a version, as on Cygwin). */
   system: readonly string[];
   os: "posix" | "nt";
+  /** `sys` is not every value this platform reports (older Pythons used other spellings). */
+  sysIncomplete?: true;
 }
 
 export const PLATFORMS: readonly Platform[] = [
@@ -47,7 +51,7 @@ export const PLATFORMS: readonly Platform[] = [
   { sys: ["emscripten"], system: ["Emscripten"], os: "posix" },
   { sys: ["android"], system: ["Android"], os: "posix" },
   { sys: ["ios"], system: ["iOS", "iPadOS"], os: "posix" },
-  { sys: ["aix"], system: ["AIX"], os: "posix" },
+  { sys: ["aix"], system: ["AIX"], os: "posix", sysIncomplete: true },
   { sys: [], system: ["FreeBSD"], os: "posix" },
   { sys: [], system: ["OpenBSD"], os: "posix" },
   { sys: [], system: ["NetBSD"], os: "posix" },
@@ -96,7 +100,9 @@ function buildConsistent(): MarkerNode {
       c = and(c, implies(sys, os));
     }
     if (p.system.length > 0) {
-      c = and(c, implies(system, p.sys.length > 0 ? sys : not(oneOf(SYS_PLATFORM, allSys))));
+      const others = allSys.filter((x) => !p.sys.includes(x));
+      const complete = p.sys.length > 0 && p.sysIncomplete === undefined;
+      c = and(c, implies(system, complete ? sys : not(oneOf(SYS_PLATFORM, others))));
       c = and(c, implies(system, os));
     }
   }
