@@ -138,7 +138,7 @@ export function distributionSource(
       if (!withExtra.equals(base)) requirements.push({ req, marker: withExtra });
     }
   }
-  const rp = candidate.requiresPython?.toString() ?? meta.requiresPython;
+  const rp = candidate.requiresPython ?? meta.requiresPython;
   return {
     requirements,
     selfPin: extra === undefined ? undefined : v,

@@ -8,6 +8,7 @@
  * way, so concurrent askers (the solver and the prefetcher) share one request.
  */
 import type { DistFile, IndexClient } from "@lockstep/index";
+import type { SpecifierSet } from "@lockstep/pep440";
 import type { Requirement } from "@lockstep/pep508";
 import { parseCoreMetadata } from "@lockstep/wheel";
 import type { Candidate } from "./candidates";
@@ -15,7 +16,7 @@ import type { ResolveOptions } from "./options";
 
 export interface ParsedMetadata {
   requiresDist: Requirement[];
-  requiresPython: string | undefined;
+  requiresPython: SpecifierSet | undefined;
 }
 
 /** `name==version` → its metadata, or the fetch under way. */
@@ -39,7 +40,7 @@ export class MetadataSource {
       const meta = parseCoreMetadata(text, file.url);
       const parsed: ParsedMetadata = {
         requiresDist: meta.requiresDist,
-        requiresPython: meta.requiresPython?.toString(),
+        requiresPython: meta.requiresPython,
       };
       this.cache.set(key, parsed);
       return parsed;

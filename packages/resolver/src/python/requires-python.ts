@@ -63,29 +63,25 @@ export function lowerBoundOf(spec: SpecifierSet | undefined): Version {
   return best;
 }
 
-const lowerBoundCache = new Map<string, VersionSet>();
+const lowerBoundCache = new WeakMap<SpecifierSet, VersionSet>();
 /**
  * A Requires-Python with its upper bounds dropped (`<`, `<=`; `~=X.Y` becomes `>=X.Y`), as uv
  * does: upper bounds on Python are almost always guesses, and honouring them rejects packages
- * that work. Lower bounds, exclusions and exact pins are kept.
+ * that work. Lower bounds, exclusions and exact pins are kept. Works on the parsed set (never its
+ * text), cached per set: candidates and metadata share their parsed sets.
  */
-export function pythonLowerBounds(text: string): VersionSet {
-  let set = lowerBoundCache.get(text);
+export function pythonLowerBounds(spec: SpecifierSet): VersionSet {
+  let set = lowerBoundCache.get(spec);
   if (!set) {
     set = VersionSet.full();
-    for (const clause of text
-      .split(",")
-      .map((c) => c.trim())
-      .filter(Boolean)) {
-      if (clause.startsWith("<")) continue;
-      const compatible = /^~=\s*(.+)$/.exec(clause);
-      try {
-        set = set.intersect(VersionSet.parse(compatible ? `>=${compatible[1] as string}` : clause));
-      } catch {
-        // An invalid clause is ignored, as for data-requires-python.
-      }
+    for (const s of spec.specifiers) {
+      if (s.operator === "<" || s.operator === "<=") continue;
+      // `~=X.Y` keeps only its lower bound: the set `>=X.Y` (VersionSet.parse caches it).
+      set = set.intersect(
+        s.operator === "~=" ? VersionSet.parse(`>=${s.version}`) : VersionSet.fromSpecifier(s),
+      );
     }
-    lowerBoundCache.set(text, set);
+    lowerBoundCache.set(spec, set);
   }
   return set;
 }
