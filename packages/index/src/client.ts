@@ -532,10 +532,18 @@ export class IndexClient {
       this.noRanges.add(origin);
       checkHash(file.url, got.whole, file.hashes);
       this.storeArchive(file, got.whole);
-      return this.storeMetadata(path, metadataFromWheelBytes(got.whole, file.filename), "download");
+      return this.storeMetadata(
+        path,
+        metadataFromWheelBytes(got.whole, file.filename, this.metadataLimits),
+        "download",
+      );
     }
     const bytes = await this.fetchArchive(file);
-    return this.storeMetadata(path, metadataFromWheelBytes(bytes, file.filename), "download");
+    return this.storeMetadata(
+      path,
+      metadataFromWheelBytes(bytes, file.filename, this.metadataLimits),
+      "download",
+    );
   }
 
   private get metadataLimits(): { maxMetadataBytes: number; maxDirectoryBytes: number } {
@@ -543,7 +551,8 @@ export class IndexClient {
   }
 
   private metadataFromArchive(file: DistFile, bytes: Uint8Array): string {
-    if (file.filename.endsWith(".whl")) return metadataFromWheelBytes(bytes, file.filename);
+    if (file.filename.endsWith(".whl"))
+      return metadataFromWheelBytes(bytes, file.filename, this.metadataLimits);
     return staticSdistMetadata(pkgInfoFromSdist(bytes, file.filename), file.filename);
   }
 

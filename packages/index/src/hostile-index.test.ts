@@ -311,6 +311,25 @@ describe("limits", () => {
   });
 });
 
+describe("a METADATA entry larger than the cap", () => {
+  test.each([
+    ["by range requests", { metadata: false }],
+    ["from the whole wheel", { metadata: false, ranges: false }],
+  ])("is refused by its declared size before inflating (%s)", async (_label, switches) => {
+    const { cacheDir } = sandbox();
+    server.setOptions({ ...switches, faults: [] });
+    try {
+      const c = client(cacheDir, { maxMetadataBytes: 20 });
+      const file = (await c.project("beta")).files.find((f) => f.filename === WHEEL) as DistFile;
+      await expect(c.metadata(file)).rejects.toThrow(
+        new RegExp(`^The METADATA of ${WHEEL} is \\d+ bytes, more than the limit of 20 bytes; refusing it$`),
+      );
+    } finally {
+      server.setOptions({ metadata: true, ranges: true });
+    }
+  });
+});
+
 describe("network faults", () => {
   test("a redirect loop is named as such, with no retries", async () => {
     const { cacheDir } = sandbox();

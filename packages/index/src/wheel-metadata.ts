@@ -18,6 +18,7 @@ import {
 import type { ZipEntry } from "@lockstep/wheel";
 import type { DistFile } from "./dist-file";
 import type { HttpClient } from "./http";
+import { formatBytes } from "./http";
 import { checkHash } from "./verify";
 
 export type MetadataVia = "pep658" | "range" | "download";
@@ -33,8 +34,26 @@ export function findMetadataEntry(entries: readonly ZipEntry[], filename: string
   );
 }
 
+/**
+ * Refuse a METADATA entry whose declared size passes the cap before anything is inflated: the
+ * inflater allocates the declared size up front, and a hostile central directory can declare 4 GiB.
+ */
+function checkEntrySize(entry: ZipEntry, filename: string, maxBytes: number | undefined): void {
+  if (maxBytes !== undefined && entry.uncompressedSize > maxBytes) {
+    throw new LockstepError(
+      "metadata-too-large",
+      `The METADATA of ${filename} is ${formatBytes(entry.uncompressedSize)}, more than the limit of ${formatBytes(maxBytes)}; refusing it`,
+      { hint: "the limit protects against a hostile or broken index; raise it only for an index you trust" },
+    );
+  }
+}
+
 /** Read METADATA out of a whole wheel held in memory. */
-export function metadataFromWheelBytes(bytes: Uint8Array, filename: string): string {
+export function metadataFromWheelBytes(
+  bytes: Uint8Array,
+  filename: string,
+  limits: MetadataLimits = {},
+): string {
   const eocd = parseZipEocd(
     bytes.subarray(Math.max(0, bytes.length - ZIP_TAIL_SIZE)),
     Math.max(0, bytes.length - ZIP_TAIL_SIZE),
@@ -45,6 +64,7 @@ export function metadataFromWheelBytes(bytes: Uint8Array, filename: string): str
   );
   const entries = parseCentralDirectory(cd);
   const entry = findMetadataEntry(entries, filename);
+  checkEntrySize(entry, filename, limits.maxMetadataBytes);
   const range = entryByteRange(entries, entry, eocd.centralDirectoryOffset);
   return new TextDecoder().decode(extractEntry(bytes.subarray(range.start, range.end), entry));
 }
@@ -122,6 +142,7 @@ export async function fetchByRanges(
   }
   const entries = parseCentralDirectory(cd);
   const entry = findMetadataEntry(entries, file.filename);
+  checkEntrySize(entry, file.filename, limits.maxMetadataBytes);
   const { start, end } = entryByteRange(entries, entry, cdStart);
   let bytes: Uint8Array;
   if (start >= tailOffset) {
