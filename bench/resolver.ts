@@ -29,10 +29,10 @@ import {
   lockstepResolve,
   newClient,
   specificOptions,
-} from "../packages/resolver/src/python/testing/lockstep-runner";
-import type { LockstepOutcome } from "../packages/resolver/src/python/testing/lockstep-runner";
-import { isolatedPipEnv, pipResolve } from "../packages/resolver/src/python/testing/pip-runner";
-import type { PipOutcome } from "../packages/resolver/src/python/testing/pip-runner";
+} from "../packages/resolver/testing/lockstep-runner";
+import type { LockstepOutcome } from "../packages/resolver/testing/lockstep-runner";
+import { isolatedPipEnv, pipResolve } from "../packages/resolver/testing/pip-runner";
+import type { PipOutcome } from "../packages/resolver/testing/pip-runner";
 
 export interface BenchRow {
   name: string;

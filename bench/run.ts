@@ -21,7 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const registry: Record<string, string> = {
   pep440: "bench/pep440.ts",
   pep508: "bench/pep508.ts",
-  pubgrub: "packages/resolver/src/pubgrub/bench.ts",
+  pubgrub: "bench/pubgrub.ts",
   index: "bench/index.ts",
   sync: "bench/sync.ts",
   resolver: "bench/resolver.ts",

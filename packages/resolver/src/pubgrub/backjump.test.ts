@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import type { PackageStats, Priority } from "./provider";
 import { resolve } from "./solver";
-import { formatSemver, semver } from "./testing/semver-ranges";
-import type { Ranges } from "./testing/semver-ranges";
-import { universe } from "./testing/universe";
+import { formatSemver, semver } from "../../testing/semver-ranges";
+import type { Ranges } from "../../testing/semver-ranges";
+import { universe } from "../../testing/universe";
 
 // packse's backtracking/wrong-backtracking-basic, in toy form: `a 2` clashes with every new `b`,
 // and only the ancient `b 1.0.0` does not depend on `a`. Plain PubGrub decides `a 2` first and

@@ -3,8 +3,8 @@ import { describe, expect, test } from "vitest";
 import { OfflineProvider } from "./offline-provider";
 import { ProviderFailedError } from "./provider-failed-error";
 import { resolve } from "./solver";
-import type { Ranges } from "./testing/semver-ranges";
-import { parseRange, rangesOps } from "./testing/semver-ranges";
+import type { Ranges } from "../../testing/semver-ranges";
+import { parseRange, rangesOps } from "../../testing/semver-ranges";
 
 const ops = rangesOps(true);
 const r = (s: string) => parseRange(s, true);

@@ -4,8 +4,8 @@ import type { DerivationTree, DerivedNode, External, ExternalNode, TermEntry } f
 import { formatReport } from "./report";
 import { DefaultReportFormatter } from "./report-formatter";
 import { negative, positive } from "./term";
-import type { Ranges } from "./testing/semver-ranges";
-import { parseRange, rangesOps } from "./testing/semver-ranges";
+import type { Ranges } from "../../testing/semver-ranges";
+import { parseRange, rangesOps } from "../../testing/semver-ranges";
 
 // Trees written by hand, to reach every sentence shape of the report writer.
 const ops = rangesOps(true);

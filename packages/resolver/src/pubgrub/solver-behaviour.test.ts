@@ -4,8 +4,8 @@ import { NoSolutionError } from "./no-solution-error";
 import { OfflineProvider } from "./offline-provider";
 import { DefaultReportFormatter } from "./report-formatter";
 import { Solver, resolve } from "./solver";
-import type { Ranges } from "./testing/semver-ranges";
-import { parseRange, rangesOps } from "./testing/semver-ranges";
+import type { Ranges } from "../../testing/semver-ranges";
+import { parseRange, rangesOps } from "../../testing/semver-ranges";
 
 const ops = rangesOps(true);
 const r = (s: string) => parseRange(s, true);

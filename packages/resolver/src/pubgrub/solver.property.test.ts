@@ -4,8 +4,8 @@ import type { DerivationTree } from "./derivation-tree";
 import { NoSolutionError } from "./no-solution-error";
 import { OfflineProvider } from "./offline-provider";
 import { resolve } from "./solver";
-import type { Ranges } from "./testing/semver-ranges";
-import { range, rangesOps } from "./testing/semver-ranges";
+import type { Ranges } from "../../testing/semver-ranges";
+import { range, rangesOps } from "../../testing/semver-ranges";
 
 /** A universe: package → version → dependencies as [package, lo, hi) (integer versions). */
 type Universe = Map<string, Map<number, [string, Ranges][]>>;

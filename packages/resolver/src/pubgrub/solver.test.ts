@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { solveTable } from "./testing/universe";
+import { solveTable } from "../../testing/universe";
 
 // The scenarios of dart pub's doc/solver.md ("Examples"), also ported by pubgrub-rs in
 // tests/examples.rs. One test each; failures assert the whole report.

@@ -10,8 +10,8 @@ import {
   relation,
   unionTerms,
 } from "./term";
-import type { Ranges } from "./testing/semver-ranges";
-import { formatRanges, parseRange, rangesOps } from "./testing/semver-ranges";
+import type { Ranges } from "../../testing/semver-ranges";
+import { formatRanges, parseRange, rangesOps } from "../../testing/semver-ranges";
 
 const ops = rangesOps(true);
 const P = (s: string) => positive(parseRange(s, true));

@@ -18,13 +18,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TagPriority, markerEnvironmentFor } from "@lockstep/wheel";
 import { afterAll, describe, expect, test } from "vitest";
-import { serveUniverse } from "../../../../fixtures/src/server";
-import { PIP_TARGET } from "./testing/lockstep-runner";
-import { resolveInWorker } from "./testing/lockstep-worker";
-import { pipResolve } from "./testing/pip-runner";
-import { generateUniverse } from "./testing/random-universe";
-import type { Flavour } from "./testing/random-universe";
-import { validateInstallSet } from "./testing/validator";
+import { serveUniverse } from "@lockstep/fixtures";
+import { PIP_TARGET } from "../../testing/lockstep-runner";
+import { resolveInWorker } from "../../testing/lockstep-worker";
+import { pipResolve } from "../../testing/pip-runner";
+import { generateUniverse } from "../../testing/random-universe";
+import type { Flavour } from "../../testing/random-universe";
+import { validateInstallSet } from "../../testing/validator";
 
 const SEEDS: Array<[number, Flavour]> = [
   ...Array.from({ length: 16 }, (_, i): [number, Flavour] => [1000 + i, "satisfiable"]),

@@ -23,13 +23,12 @@ import type { MarkerEnvironment } from "@lockstep/pep508";
 import { TagPriority, markerEnvironmentFor } from "@lockstep/wheel";
 import type { TargetEnv, TargetOs } from "@lockstep/wheel";
 import { afterAll, describe, expect, test } from "vitest";
-import { findScenarios, loadScenario } from "../../../../fixtures/src/packse";
-import { serveUniverse } from "../../../../fixtures/src/server";
-import type { Universe } from "../../../../fixtures/src/universe";
+import { findScenarios, loadScenario, serveUniverse } from "@lockstep/fixtures";
+import type { Universe } from "@lockstep/fixtures";
 import type { Resolution } from "./resolve";
-import { lockstepResolve, newClient, universalOptions } from "./testing/lockstep-runner";
-import { generateUniverse } from "./testing/random-universe";
-import { UniverseIndex, validateInstallSet } from "./testing/validator";
+import { lockstepResolve, newClient, universalOptions } from "../../testing/lockstep-runner";
+import { generateUniverse } from "../../testing/random-universe";
+import { UniverseIndex, validateInstallSet } from "../../testing/validator";
 
 const PACKSE = join(import.meta.dirname, "../../../../../shared/conformance/packse");
 const work = mkdtempSync(join(tmpdir(), "lockstep-grid-"));

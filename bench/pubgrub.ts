@@ -2,14 +2,14 @@
  * Generated worst cases for the PubGrub core, on the in-memory provider with integer ranges:
  * backtracking through thousands of versions, a long chain that only resolves at its lowest
  * versions, and a wide random graph that resolves. `run()` returns the figures; run this file with
- * `npx tsx packages/resolver/src/pubgrub/bench.ts` to print them.
+ * `npx tsx bench/pubgrub.ts` (or `pnpm bench pubgrub`) to print them.
  */
 
-import { NoSolutionError } from "./no-solution-error";
-import { OfflineProvider } from "./offline-provider";
-import { Solver } from "./solver";
-import type { Ranges } from "./testing/semver-ranges";
-import { range, rangesOps } from "./testing/semver-ranges";
+import { NoSolutionError } from "../packages/resolver/src/pubgrub/no-solution-error";
+import { OfflineProvider } from "../packages/resolver/src/pubgrub/offline-provider";
+import { Solver } from "../packages/resolver/src/pubgrub/solver";
+import type { Ranges } from "../packages/resolver/testing/semver-ranges";
+import { range, rangesOps } from "../packages/resolver/testing/semver-ranges";
 
 export interface BenchResult {
   name: string;

@@ -16,7 +16,7 @@
  * lockstep only when it is pinned with `==`).
  */
 import { VersionSet } from "@lockstep/pep440";
-import type { ReleaseSpec, Universe } from "../../../../../fixtures/src/universe";
+import type { ReleaseSpec, Universe } from "@lockstep/fixtures";
 
 /** mulberry32: small, fast, good enough for test data, and the same on every platform. */
 export class Rng {

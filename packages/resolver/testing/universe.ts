@@ -4,9 +4,9 @@
  * the solution as `{ name: "x.y.z" }` or the failure report.
  */
 
-import { NoSolutionError } from "../no-solution-error";
-import { OfflineProvider } from "../offline-provider";
-import { resolve } from "../solver";
+import { NoSolutionError } from "../src/pubgrub/no-solution-error";
+import { OfflineProvider } from "../src/pubgrub/offline-provider";
+import { resolve } from "../src/pubgrub/solver";
 import type { Ranges } from "./semver-ranges";
 import { formatSemver, parseRange, rangesOps, semver } from "./semver-ranges";
 

@@ -1,7 +1,7 @@
 /** The validator must catch each kind of wrong answer, or the differential tests prove nothing. */
 import { markerEnvironmentFor } from "@lockstep/wheel";
 import { describe, expect, test } from "vitest";
-import type { Universe } from "../../../../../fixtures/src/universe";
+import type { Universe } from "@lockstep/fixtures";
 import type { Chosen } from "./validator";
 import { validateInstallSet } from "./validator";
 

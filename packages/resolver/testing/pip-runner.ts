@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalizeName } from "@lockstep/pep508";
-import { cleanPipEnv } from "../../../../../fixtures/src/pip-helpers";
+import { cleanPipEnv } from "@lockstep/fixtures";
 
 export interface PipOutcome {
   kind: "solved" | "no-solution" | "error";

@@ -8,10 +8,10 @@ import { SpecifierSet, Version } from "@lockstep/pep440";
 import { Requirement } from "@lockstep/pep508";
 import { TagPriority, markerEnvironmentFor } from "@lockstep/wheel";
 import type { TargetEnv } from "@lockstep/wheel";
-import type { ResolveOptions } from "../options";
-import type { RootInput } from "../root-input";
-import { ResolutionError, resolvePython } from "../resolve";
-import type { Resolution } from "../resolve";
+import type { ResolveOptions } from "../src/python/options";
+import type { RootInput } from "../src/python/root-input";
+import { ResolutionError, resolvePython } from "../src/python/resolve";
+import type { Resolution } from "../src/python/resolve";
 
 /** The interpreter pip runs with here: CPython 3.11.7 on glibc Linux x86_64. */
 export const PIP_TARGET: TargetEnv = {

@@ -7,7 +7,7 @@
  * can be written as they were published, with `^1.0.0`-style ranges; `format` prints them back.
  */
 
-import type { VersionSetOps } from "../version-set";
+import type { VersionSetOps } from "../src/pubgrub/version-set";
 
 export type Ranges = readonly number[];
 

@@ -18,7 +18,7 @@
 import { SpecifierSet, Version } from "@lockstep/pep440";
 import { Requirement, canonicalizeName } from "@lockstep/pep508";
 import type { MarkerEnvironment } from "@lockstep/pep508";
-import type { ReleaseSpec, Universe } from "../../../../../fixtures/src/universe";
+import type { ReleaseSpec, Universe } from "@lockstep/fixtures";
 
 export interface Chosen {
   name: string;
