@@ -8,22 +8,15 @@
  * run as users run it: `node packages/cli/bin/lockstep.js` (the bundle, built on first use).
  * Then `afterLock`: sync into a fresh venv, sync again (a no-op), and run the app and its tests.
  */
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildUniverse, loadUniverseFile, startIndexServer } from "../fixtures/src/index";
-import type { IndexServer } from "../fixtures/src/index";
+import { buildUniverse, loadUniverseFile, run as runProgram, startIndexServer } from "../fixtures/src/index";
+import type { IndexServer, RunResult } from "../fixtures/src/index";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(repo, "packages", "cli", "bin", "lockstep.js");
-
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** What later steps get: the project, the index, and a way to run lockstep. */
 export interface DemoContext {
@@ -50,15 +43,7 @@ function indent(text: string): string {
 
 function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<RunResult> {
   // Asynchronous on purpose: the index server runs in this process.
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return runProgram(process.execPath, [cli, ...args], { cwd, env });
 }
 
 async function step<T>(title: string, work: () => Promise<T>): Promise<T> {
