@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { gzipSync, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ArchiveError, extractSdist } from "./archive-extract";
+import { writeZipFile } from "@lockstep/wheel/testing";
+import { ArchiveError, DEFAULT_SDIST_LIMITS, extractSdist } from "./archive-extract";
 import { readTar } from "./tar-reader";
 
 interface Spec {
@@ -215,5 +216,41 @@ describe("readTar", () => {
     const bytes = tar([{ path: "a/b", data: "x" }]);
     bytes[0] = 0x41;
     expect(() => readTar(bytes, "t.tar")).toThrow("t.tar: bad tar header checksum at offset 0");
+  });
+});
+
+describe("sdist limits", () => {
+  test("the defaults", () => {
+    expect(DEFAULT_SDIST_LIMITS).toEqual({ maxTotalSize: 1024 ** 3, maxEntries: 200_000 });
+  });
+
+  test("a gzip that expands past the total size is stopped at the cap", () => {
+    const path = archive(
+      [{ path: "pkg-1.0/zeros.bin", data: "\0".repeat(4 * 1024 * 1024) }],
+      "bomb-1.0.tar.gz",
+    );
+    expect(() => extractSdist(path, dest(), { maxTotalSize: 1024 * 1024 })).toThrow(
+      `The archive ${basename(path)} expands to more than 1048576 bytes`,
+    );
+  });
+
+  test("too many entries", () => {
+    const specs = Array.from({ length: 20 }, (_, i) => ({ path: `pkg-1.0/f${i}`, data: "" }));
+    const path = archive(specs, "many-1.0.tar.gz");
+    expect(() => extractSdist(path, dest(), { maxEntries: 10 })).toThrow(
+      `The archive ${basename(path)} has 20 entries, more than the limit of 10`,
+    );
+  });
+
+  test("a zip sdist with 1000 records sharing one local header is refused as overlapping", async () => {
+    const path = join(dir, "z-2.0.zip");
+    await writeZipFile(path, [{ name: "z-2.0/setup.py", data: "x = 1\n".repeat(1000) }], {
+      aliases: { of: 0, names: Array.from({ length: 1000 }, (_, i) => `z-2.0/copy${i}.py`) },
+    });
+    const out = dest();
+    expect(() => extractSdist(path, out)).toThrow(
+      /^The archive z-2\.0\.zip has overlapping entries: the data of "z-2\.0\/setup\.py" \(local header at 0, \d+ bytes\) runs into "z-2\.0\/copy0\.py"$/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -7,58 +7,106 @@
  * is absolute or leaves the top directory; hard links to anything but a file extracted earlier;
  * entries that would be written through a symlink extracted earlier (`a -> /etc`, then `a/passwd`);
  * devices and FIFOs. Modes keep only the permission bits, owner-writable.
+ *
+ * Limits (`SdistLimits`): an sdist is still read in memory (they are small: the largest real ones
+ * are a few hundred MB unpacked), so its total unpacked size is capped — a gzip bomb stops at the cap
+ * instead of exhausting memory — and so is its entry count; a `.zip` sdist also gets the wheel
+ * reader's checks (ratio, overlapping and duplicate entries).
  */
 
 import { gunzipSync } from "node:zlib";
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, posix } from "node:path";
 import { LockstepError } from "@lockstep/errors";
-import { extractEntry, readZipEntries } from "@lockstep/wheel";
+import { ArchiveLimitError, DEFAULT_ARCHIVE_LIMITS, ZipError, ZipFile } from "@lockstep/wheel";
+import type { ZipEntry } from "@lockstep/wheel";
 import { readTar } from "./tar-reader";
 import type { ArchiveEntry } from "./tar-reader";
 
 export class ArchiveError extends LockstepError {}
 
+export interface SdistLimits {
+  /** Total unpacked size in bytes (the archive is unpacked in memory). */
+  maxTotalSize: number;
+  /** Number of entries. */
+  maxEntries: number;
+}
+
+/** 1 GiB unpacked and the wheels' entry limit: far above real sdists, far below a memory blow-up. */
+export const DEFAULT_SDIST_LIMITS: Readonly<SdistLimits> = Object.freeze({
+  maxTotalSize: 1024 ** 3,
+  maxEntries: DEFAULT_ARCHIVE_LIMITS.maxEntries,
+});
+
+function limitError(name: string, what: string, limit: string): ArchiveError {
+  return new ArchiveError("archive-limit-exceeded", `The archive ${name} ${what}`, {
+    hint: `refused by the sdist limit ${limit}; nothing from it was kept. If the archive is trusted, raise that limit`,
+  });
+}
+
 /** The entries of an sdist at `path`, by its extension. */
-export function readArchive(path: string): ArchiveEntry[] {
+export function readArchive(path: string, limits: Partial<SdistLimits> = {}): ArchiveEntry[] {
   const name = basename(path);
-  const bytes = new Uint8Array(readFileSync(path));
+  const { maxTotalSize, maxEntries } = { ...DEFAULT_SDIST_LIMITS, ...limits };
   if (/\.(tar\.gz|tgz)$/i.test(name)) {
     let tar: Uint8Array;
     try {
-      tar = new Uint8Array(gunzipSync(bytes));
+      tar = new Uint8Array(gunzipSync(readFileSync(path), { maxOutputLength: maxTotalSize }));
     } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+        throw limitError(name, `expands to more than ${maxTotalSize} bytes`, "maxTotalSize");
+      }
       throw new ArchiveError("archive-invalid", `${name}: not a gzip file`, { cause });
     }
-    return readTar(tar, name);
+    const entries = readTar(tar, name);
+    if (entries.length > maxEntries) {
+      throw limitError(
+        name,
+        `has ${entries.length} entries, more than the limit of ${maxEntries}`,
+        "maxEntries",
+      );
+    }
+    return entries;
   }
-  if (/\.zip$/i.test(name)) return readZip(bytes, name);
+  if (/\.zip$/i.test(name)) return readZip(path, name, maxTotalSize, maxEntries);
   throw new ArchiveError("archive-unsupported", `${name}: unsupported source archive`, {
     hint: "source distributions are .tar.gz or .zip files (PEP 625)",
   });
 }
 
-function readZip(bytes: Uint8Array, name: string): ArchiveEntry[] {
-  let entries;
+function readZip(path: string, name: string, maxTotalSize: number, maxEntries: number): ArchiveEntry[] {
+  let zip: ZipFile;
   try {
-    entries = readZipEntries(bytes).entries;
+    zip = ZipFile.open(path, { label: name, limits: { maxTotalSize, maxEntries } });
   } catch (cause) {
-    throw new ArchiveError("archive-invalid", `${name}: not a zip file`, { cause });
+    if (cause instanceof ZipError) {
+      throw new ArchiveError("archive-invalid", `${name}: not a zip file`, { cause });
+    }
+    throw cause;
   }
-  return entries.map((e) => {
-    const unixMode = e.externalAttributes >>> 16;
-    const kind = unixMode & 0o170000;
-    const dir = e.name.endsWith("/") || kind === 0o040000;
-    const data = dir ? new Uint8Array(0) : extractEntry(bytes.subarray(e.localHeaderOffset), e);
-    const symlink = kind === 0o120000;
-    return {
-      path: e.name,
-      type: dir ? "dir" : symlink ? "symlink" : "file",
-      mode: unixMode & 0o7777 || (dir ? 0o755 : 0o644),
-      data: symlink ? new Uint8Array(0) : data,
-      linkTarget: symlink ? new TextDecoder().decode(data) : "",
-    } satisfies ArchiveEntry;
-  });
+  try {
+    return zip.entries.map((e) => readZipEntry(zip, e));
+  } catch (cause) {
+    if (cause instanceof ArchiveLimitError || !(cause instanceof LockstepError)) throw cause;
+    throw new ArchiveError("archive-invalid", `${name}: ${cause.message}`, { cause });
+  } finally {
+    zip.close();
+  }
+}
+
+function readZipEntry(zip: ZipFile, e: ZipEntry): ArchiveEntry {
+  const unixMode = e.externalAttributes >>> 16;
+  const kind = unixMode & 0o170000;
+  const dir = e.name.endsWith("/") || kind === 0o040000;
+  const data = dir ? new Uint8Array(0) : new Uint8Array(zip.readSmall(e, zip.limits.maxTotalSize));
+  const symlink = kind === 0o120000;
+  return {
+    path: e.name,
+    type: dir ? "dir" : symlink ? "symlink" : "file",
+    mode: unixMode & 0o7777 || (dir ? 0o755 : 0o644),
+    data: symlink ? new Uint8Array(0) : data,
+    linkTarget: symlink ? new TextDecoder().decode(data) : "",
+  } satisfies ArchiveEntry;
 }
 
 /** A normalized relative path, or a reason it is unsafe. */
@@ -75,9 +123,9 @@ function cleanPath(raw: string): string | { unsafe: string } {
  * Extract the archive at `archive` into `dest` (created) and return the top directory's path.
  * Throws `ArchiveError` (`archive-unsafe`, `archive-layout`, …) naming the archive and the entry.
  */
-export function extractSdist(archive: string, dest: string): string {
+export function extractSdist(archive: string, dest: string, limits: Partial<SdistLimits> = {}): string {
   const name = basename(archive);
-  const entries = readArchive(archive);
+  const entries = readArchive(archive, limits);
   const unsafe = (entry: string, why: string): never => {
     throw new ArchiveError("archive-unsafe", `${name}: refusing to extract ${JSON.stringify(entry)}: ${why}`);
   };

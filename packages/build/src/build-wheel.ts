@@ -18,7 +18,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { parseCoreMetadata, readWheelMetadata, WheelFilename } from "@lockstep/wheel";
+import { parseCoreMetadata, readWheelMetadataFile, WheelFilename } from "@lockstep/wheel";
 import type { CoreMetadata } from "@lockstep/wheel";
 import type { InterpreterInfo } from "@lockstep/python";
 import { cacheKey, commit, lookup, stagingDir } from "./build-cache";
@@ -174,7 +174,7 @@ export function checkBuiltFile(
 function readBuilt(wheelPath: string, cached: boolean): BuiltWheel {
   const name = basename(wheelPath);
   const filename = WheelFilename.parse(name);
-  const metadataText = readWheelMetadata(new Uint8Array(readFileSync(wheelPath)), name);
+  const metadataText = readWheelMetadataFile(wheelPath, name);
   return {
     wheelPath,
     filename,

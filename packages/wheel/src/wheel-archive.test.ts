@@ -1,6 +1,9 @@
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, test } from "vitest";
-import { findMetadataPath, readWheelMetadata } from "./wheel-archive";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findMetadataPath, readWheelMetadata, readWheelMetadataFile } from "./wheel-archive";
 
 const METADATA = "Metadata-Version: 2.1\nName: Foo.Bar\nVersion: 1.0.0\n";
 
@@ -25,6 +28,10 @@ describe("readWheelMetadata", () => {
     ],
   ])("%s with %j", (filename, names) => {
     expect(readWheelMetadata(wheel(names), filename)).toBe(METADATA);
+    // The same from the file on disk, reading only the central directory and METADATA.
+    const path = join(mkdtempSync(join(tmpdir(), "ls-wheel-meta-")), filename);
+    writeFileSync(path, wheel(names));
+    expect(readWheelMetadataFile(path, filename)).toBe(METADATA);
   });
 
   test.each([

@@ -14,6 +14,7 @@ import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
 import { unzipSync } from "fflate";
 import { WheelFilename, escapeWheelName } from "./wheel-filename";
+import { ZipFile } from "./zip-stream";
 
 export class WheelArchiveError extends LockstepError {}
 
@@ -77,4 +78,28 @@ export function readWheelMetadata(zipBytes: Uint8Array, filename: string): strin
     throw new WheelArchiveError("wheel-metadata-missing", `The wheel ${filename} has no ${path} file`);
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The METADATA text of the wheel file at `path`, reading only its central directory and that one
+ * entry (the archive limits apply; the rest of the file is never read).
+ */
+export function readWheelMetadataFile(path: string, filename: string): string {
+  const zip = ZipFile.open(path, { label: filename });
+  try {
+    const metadataPath = findMetadataPath(
+      zip.entries.map((e) => e.name),
+      filename,
+    );
+    const entry = zip.entries.find((e) => e.name === metadataPath);
+    if (!entry) {
+      throw new WheelArchiveError(
+        "wheel-metadata-missing",
+        `The wheel ${filename} has no ${metadataPath} file`,
+      );
+    }
+    return new TextDecoder().decode(zip.readSmall(entry));
+  } finally {
+    zip.close();
+  }
 }
