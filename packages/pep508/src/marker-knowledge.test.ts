@@ -51,10 +51,13 @@ describe("implication", () => {
   test.each([
     ["sys_platform == 'linux'", "platform_system == 'Linux'", true],
     ["platform_system == 'Linux'", "sys_platform == 'linux'", true],
-    ["sys_platform == 'win32'", "os_name == 'nt'", true],
-    ["platform_system == 'Windows'", "os_name == 'nt'", true],
-    ["sys_platform == 'darwin'", "os_name == 'posix'", true],
-    ["platform_system == 'FreeBSD'", "os_name == 'posix'", true],
+    ["sys_platform == 'win32'", "os_name != 'posix'", true],
+    ["platform_system == 'Windows'", "os_name != 'posix'", true],
+    ["sys_platform == 'darwin'", "os_name != 'nt'", true],
+    ["platform_system == 'FreeBSD'", "os_name != 'nt'", true],
+    // os_name is an exclusion (as in uv), not an implication: some other os_name is not ruled out.
+    ["sys_platform == 'win32'", "os_name == 'nt'", false],
+    ["sys_platform == 'darwin'", "os_name == 'posix'", false],
     ["platform_system == 'FreeBSD'", "sys_platform != 'linux' and sys_platform != 'darwin'", true],
     ["implementation_name == 'pypy'", "platform_python_implementation == 'PyPy'", true],
     ["platform_python_implementation == 'CPython'", "implementation_name == 'cpython'", true],
@@ -71,7 +74,7 @@ describe("implication", () => {
 
   test.each([
     ["sys_platform == 'linux' or platform_system != 'Linux'", true],
-    ["os_name == 'nt' or sys_platform != 'win32'", true],
+    ["os_name != 'nt' or sys_platform != 'linux'", true],
     ["platform_python_implementation == 'CPython' or implementation_name != 'cpython'", true],
     ["os_name != 'nt' or sys_platform == 'win32'", false],
   ])("%j is true everywhere: %j", (text, expected) => {
@@ -86,11 +89,14 @@ describe("canonical text", () => {
     ["platform_system == 'Windows'", "sys_platform == 'win32'"],
     ["platform_system != 'Windows'", "sys_platform != 'win32'"],
     ["sys_platform == 'win32' or platform_system == 'Windows'", "sys_platform == 'win32'"],
-    ["os_name == 'nt' and sys_platform == 'win32'", "sys_platform == 'win32'"],
-    // win32 implies nt, not the other way round: the disjunction is os_name == 'nt'.
-    ["os_name == 'nt' or sys_platform == 'win32'", "os_name == 'nt'"],
-    ["os_name == 'posix' and sys_platform == 'darwin'", "sys_platform == 'darwin'"],
-    ["platform_system == 'FreeBSD' and os_name == 'posix'", "platform_system == 'FreeBSD'"],
+    ["os_name != 'posix' and sys_platform == 'win32'", "sys_platform == 'win32'"],
+    ["os_name != 'nt' and sys_platform == 'darwin'", "sys_platform == 'darwin'"],
+    // linux rules out nt, so the disjunction is os_name != 'nt'.
+    ["os_name != 'nt' or sys_platform == 'linux'", "os_name != 'nt'"],
+    ["platform_system == 'FreeBSD' and os_name != 'nt'", "platform_system == 'FreeBSD'"],
+    // Neither implies the other: both stay.
+    ["os_name == 'nt' and sys_platform == 'win32'", "os_name == 'nt' and sys_platform == 'win32'"],
+    ["os_name == 'nt' or sys_platform == 'win32'", "os_name == 'nt' or sys_platform == 'win32'"],
     ["sys_platform == 'linux' and platform_system == 'Darwin'", "python_version < '0'"],
     ["implementation_name == 'cpython'", "platform_python_implementation == 'CPython'"],
     [

@@ -11,7 +11,7 @@
  * environments only, and prints one representative of each class (marker-restrict.ts); evaluation
  * never uses it, so an environment where the values disagree is still evaluated literally.
  *
- * The rules (the same facts uv's marker algebra relies on, plus the implementation pair):
+ * The rules (the facts uv's marker algebra relies on, AIX weakened, plus the implementation pair):
  * - sys_platform ⇔ platform_system where both are fixed strings: linux/Linux, darwin/Darwin,
  *   win32/Windows, emscripten/Emscripten, android/Android (PEP 738), ios/iOS or iPadOS (PEP 730).
  *   Linux reported `linux2` before Python 3.3; no interpreter a lock can target is that old.
@@ -20,8 +20,10 @@
  * - cygwin's platform_system carries a version (`CYGWIN_NT-10.0-...`), and the BSDs' sys_platform
  *   does (`freebsd14`): so sys_platform cygwin rules out every listed platform_system, and
  *   platform_system FreeBSD/OpenBSD/NetBSD/SunOS rules out every listed sys_platform.
- * - os_name is `nt` for win32/Windows and `posix` for every other listed platform. The converse
- *   is not assumed: `os_name == 'nt'` does not imply win32 (IronPython reports sys_platform `cli`).
+ * - os_name is not `posix` on win32/Windows and not `nt` on every other listed platform (an
+ *   exclusion, as uv has it: the packse fork scenarios lock differently from uv if linux implies
+ *   `posix` outright). Nothing follows from os_name alone: `nt` does not imply win32 (IronPython
+ *   reports sys_platform `cli`).
  * - implementation_name ⇔ platform_python_implementation: cpython/CPython, pypy/PyPy,
  *   graalpy/GraalVM, ironpython/IronPython, jython/Jython.
  * Pitfalls: values not listed are unconstrained (any os_name, any pairing), so every single
@@ -38,6 +40,7 @@ interface Platform {
   sys: readonly string[];
   /** Exact platform_system values (empty when it carries a version, as on Cygwin). */
   system: readonly string[];
+  /** The os_name family, which the platform's values rule out the other of. */
   os: "posix" | "nt";
   /** `sys` is not every value this platform reports (older Pythons used other spellings). */
   sysIncomplete?: true;
@@ -94,7 +97,9 @@ function buildConsistent(): MarkerNode {
   for (const p of PLATFORMS) {
     const sys = oneOf(SYS_PLATFORM, p.sys);
     const system = oneOf(PLATFORM_SYSTEM, p.system);
-    const os = oneOf(OS_NAME, [p.os]);
+    // Exclusion, not implication: `os_name == 'posix'` on Linux is true, but uv only excludes the
+    // other family, and forks (hence locks) differ when the algebra knows more than uv does.
+    const os = not(oneOf(OS_NAME, [p.os === "nt" ? "posix" : "nt"]));
     if (p.sys.length > 0) {
       c = and(c, implies(sys, p.system.length > 0 ? system : not(oneOf(PLATFORM_SYSTEM, allSystem))));
       c = and(c, implies(sys, os));
