@@ -8,10 +8,11 @@ import { readFileSync, statSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
+import { Requirement } from "@lockstep/pep508";
 import { copyExampleApp, EXAMPLE_UNIVERSE, installedDistributions } from "../testing";
 import { lockProject } from "./lock-project";
 import { DEFAULT_SELECTION, performSync, syncKey } from "./sync";
@@ -91,6 +92,19 @@ test("lockProject resolves the example project and writes its lock; a second cal
   expect(again).toMatchObject({ kind: "fresh", packages: 20 });
   expect(server.requests).toEqual([]);
   expect(statSync(lockPath).mtimeMs).toBe(mtime);
+});
+
+test("an up-to-date lock parses each requirement of pyproject.toml once, and nothing again", async () => {
+  const parse = vi.spyOn(Requirement, "parse");
+  try {
+    const outcome = await lockProject({ project, indexUrl: server.url, cacheDir, lockstepVersion: VERSION });
+    expect(outcome.kind).toBe("fresh");
+    // 7 dependencies, 1 in the extra, 1 in the dev group: read once each from pyproject.toml.
+    expect(parse).toHaveBeenCalledTimes(9);
+    expect(new Set(parse.mock.calls.map(([text]) => text)).size).toBe(9);
+  } finally {
+    parse.mockRestore();
+  }
 });
 
 test("performSync creates the venv and installs exactly the lock's selection; a second call takes the fast path", async () => {
