@@ -553,7 +553,7 @@ export class IndexClient {
   private metadataFromArchive(file: DistFile, bytes: Uint8Array): string {
     if (file.filename.endsWith(".whl"))
       return metadataFromWheelBytes(bytes, file.filename, this.metadataLimits);
-    return staticSdistMetadata(pkgInfoFromSdist(bytes, file.filename), file.filename);
+    return staticSdistMetadata(pkgInfoFromSdist(bytes, file.filename, this.maxMetadataBytes), file.filename);
   }
 
   /** Static sdist metadata, or the build hook's answer when the sdist's metadata is dynamic. */

@@ -1,0 +1,2 @@
+/** Test support for @lockstep/index (never imported by src/). */
+export * from "./sdist-bomb";
