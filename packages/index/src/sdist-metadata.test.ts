@@ -13,7 +13,7 @@ import { pkgInfoFromSdist } from "./sdist-metadata";
 const child = fileURLToPath(new URL("../testing/sdist-bomb-child.ts", import.meta.url));
 
 describe("pkgInfoFromSdist", () => {
-  test("a 270 KB sdist inflating to 256 MiB before PKG-INFO is read with a few MB", () => {
+  test("a 270 KB sdist inflating to 256 MiB before PKG-INFO is read in bounded memory", () => {
     const out = execFileSync(process.execPath, ["--import", "tsx", child, "256"], {
       cwd: fileURLToPath(new URL("../../..", import.meta.url)),
       encoding: "utf8",
@@ -21,8 +21,9 @@ describe("pkgInfoFromSdist", () => {
     const r = JSON.parse(out) as { text: string; compressed: number; startMb: number; peakMb: number };
     expect(r.text).toBe("Metadata-Version: 2.2\nName: bomb\nVersion: 1.0\n\n");
     expect(r.compressed).toBeLessThan(300_000);
-    // Inflating it whole (what gunzipSync did) would hold 256 MiB; scanning holds a chunk at a time.
-    expect(r.peakMb - r.startMb).toBeLessThan(64);
+    // Inflating it whole (what gunzipSync did) holds 256 MiB; scanning holds a chunk at a time plus
+    // garbage not yet collected: measured +45 to +60 MB, the same for a 1 GiB expansion.
+    expect(r.peakMb - r.startMb).toBeLessThan(100);
   }, 60_000);
 
   test.each([
