@@ -8,12 +8,11 @@
  * ResolutionImpossible or "No matching distribution"), or `error` (anything else, e.g. pip's own
  * "resolution too deep"), so a test can tell "pip says no" from "pip broke".
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { canonicalizeName } from "@lockstep/pep508";
-import { cleanPipEnv } from "@lockstep/fixtures";
+import { cleanPipEnv, run } from "@lockstep/fixtures";
 
 export interface PipOutcome {
   kind: "solved" | "no-solution" | "error";
@@ -26,21 +25,6 @@ export interface PipOutcome {
 
 /** The current environment without any `PIP_*` variable, and with no pip config file. */
 export const isolatedPipEnv = cleanPipEnv;
-
-function spawnCollect(
-  program: string,
-  args: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { env: isolatedPipEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 interface ReportShape {
   install?: Array<{ metadata?: { name?: string; version?: string } }>;
@@ -79,7 +63,8 @@ export async function pipResolve(
   ];
   const started = performance.now();
   try {
-    const result = await spawnCollect("python3", args);
+    // `run` uses the clean pip environment by default.
+    const result = await run("python3", args);
     const wallMs = performance.now() - started;
     const chosen = new Map<string, string>();
     if (result.code === 0) {

@@ -100,24 +100,19 @@ export function rootSource(root: RootInput, requiresPython: SpecifierSet | undef
   };
 }
 
+/** A plain list of requirements, each under its own marker. */
+function listSource(reqs: Requirement[]): DependencySource {
+  return { requirements: asWritten(reqs), selfPin: undefined, virtual: [], python: undefined };
+}
+
 /** A dependency group of the root (PEP 735). */
 export function groupSource(root: RootInput, group: string): DependencySource {
-  return {
-    requirements: asWritten(root.groups.get(group) ?? []),
-    selfPin: undefined,
-    virtual: [],
-    python: undefined,
-  };
+  return listSource(root.groups.get(group) ?? []);
 }
 
 /** An extra of the root (its optional-dependencies). */
 export function rootExtraSource(root: RootInput, extra: string): DependencySource {
-  return {
-    requirements: asWritten(root.extras.get(extra) ?? []),
-    selfPin: undefined,
-    virtual: [],
-    python: undefined,
-  };
+  return listSource(root.extras.get(extra) ?? []);
 }
 
 /** `name` at `v` (or its extra `extra`), from its core metadata and the index's Requires-Python. */

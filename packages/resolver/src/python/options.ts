@@ -4,10 +4,8 @@
  */
 import type { Marker, MarkerEnvironment, Requirement } from "@lockstep/pep508";
 import type { SpecifierSet, Version } from "@lockstep/pep440";
+import type { PrereleasePolicy, ResolutionStrategy } from "@lockstep/pyproject";
 import type { TagPriority } from "@lockstep/wheel";
-
-export type PrereleaseMode = "disallow" | "allow" | "if-necessary" | "explicit" | "if-necessary-or-explicit";
-export type ResolutionStrategy = "highest" | "lowest" | "lowest-direct";
 
 export type ResolveTarget =
   /** One lock for every environment in `requires-python` (optionally narrowed by `environments`). */
@@ -21,7 +19,9 @@ export interface ResolveOptions {
   requiresPython: SpecifierSet | undefined;
   /** Specific mode: the Python version to resolve for (defaults to the markers' python_full_version). */
   pythonVersion?: Version | undefined;
-  prerelease?: PrereleaseMode;
+  /** Which pre-releases may be chosen (the `[tool.lockstep]` setting's values); default if-necessary-or-explicit. */
+  prerelease?: PrereleasePolicy;
+  /** highest, lowest, or lowest for direct dependencies only; default highest. */
   resolution?: ResolutionStrategy;
   excludeNewer?: Date | undefined;
   constraints?: Requirement[];

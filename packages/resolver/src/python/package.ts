@@ -61,20 +61,11 @@ export function packageKey(p: PyPackage): string {
   }
 }
 
-/** How a package reads in messages. */
+/** How a package reads in messages: its key, except for the root and Python. */
 export function displayPackage(p: PyPackage): string {
-  switch (p.kind) {
-    case "root":
-      return p.name || "the project";
-    case "python":
-      return "Python";
-    case "package":
-      return p.name;
-    case "extra":
-      return `${p.name}[${p.extra}]`;
-    case "group":
-      return `${p.name}:${p.group}`;
-  }
+  if (p.kind === "root") return p.name || "the project";
+  if (p.kind === "python") return "Python";
+  return packageKey(p);
 }
 
 /** The real distribution a package stands for (undefined for root and python). */
