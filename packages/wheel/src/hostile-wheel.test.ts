@@ -122,6 +122,16 @@ describe("names that try to leave the unpack directory", () => {
       "../../x: the RECORD row's path escapes the target directory (..)",
     ],
     [
+      "METADATA naming another distribution",
+      {
+        name: "evil",
+        version: "1.0",
+        files: [ok],
+        metadata: "Metadata-Version: 2.1\nName: requests\nVersion: 99.0\n",
+      },
+      "evil-1.0.dist-info/METADATA: says requests 99.0, the file name says evil 1.0",
+    ],
+    [
       "a .dist-info that is not the wheel's",
       { name: "evil", version: "1.0", files: [ok, { name: "other-2.0.dist-info/METADATA", data: "" }] },
       "The wheel evil-1.0-py3-none-any.whl has 2 .dist-info directories: evil-1.0.dist-info, other-2.0.dist-info",

@@ -6,6 +6,9 @@
  * directory appears atomically (unpacked into a temporary sibling, then renamed), and only after the
  * whole wheel was checked, so its presence means "valid and complete".
  *
+ * METADATA's Name and Version must match the file name (canonical name, PEP 440 equal version),
+ * like the `.dist-info` directory's name must.
+ *
  * Pitfalls: every file except RECORD and its signatures must be listed in RECORD with a hash at least
  * as strong as sha256 and the right size, and every row must name a file that is there; names are
  * untrusted (absolute paths, `..`, backslashes, NUL, unknown `.data` schemes, unsafe script names
@@ -24,12 +27,15 @@ import { chmodSync, closeSync, existsSync, openSync, readSync, renameSync, rmSyn
 import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { LockstepError } from "@lockstep/errors";
+import { Version } from "@lockstep/pep440";
+import { canonicalizeName } from "@lockstep/pep508";
 import { isRecordFile, parseRecord, parseRecordHash, RECORD_HASH_ALGORITHMS } from "./record";
 import type { RecordEntry } from "./record";
 import { SafeRoot, unsafePathReason } from "./safe-path";
 import { scriptEntryPoints } from "./scripts";
 import { pruneStaleTemp, tempName, UNPACK_TEMP_PREFIX } from "./temp-dirs";
 import { findDistInfo } from "./wheel-archive";
+import { WheelFilename } from "./wheel-filename";
 import { ZipError } from "./zip";
 import type { ZipEntry } from "./zip";
 import { ZipFile } from "./zip-stream";
@@ -60,6 +66,20 @@ interface PlannedFile {
   /** Node's name of the RECORD row's hash algorithm. */
   algorithm: string | undefined;
   executable: boolean;
+}
+
+/** Why METADATA's Name and Version disagree with the wheel's file name, or undefined when they agree. */
+function metadataMismatch(text: string, filename: string): string | undefined {
+  const head = text.split(/\r?\n\r?\n/, 1)[0] ?? "";
+  const name = /^Name:[ \t]*(.*?)[ \t]*$/m.exec(head)?.[1];
+  const version = /^Version:[ \t]*(.*?)[ \t]*$/m.exec(head)?.[1];
+  const wheel = WheelFilename.parse(filename);
+  if (name === undefined || version === undefined) return "has no Name or no Version field";
+  const parsed = Version.tryParse(version);
+  if (canonicalizeName(name) !== wheel.name || !parsed || !parsed.equals(wheel.version)) {
+    return `says ${name} ${version}, the file name says ${wheel.name} ${wheel.version.toString()}`;
+  }
+  return undefined;
 }
 
 /**
@@ -98,6 +118,12 @@ function planWheel(zip: ZipFile, filename: string): { files: PlannedFile[]; prob
     rows = parseRecord(recordText, recordName);
   } catch (cause) {
     throw new WheelInvalidError(filename, [(cause as Error).message]);
+  }
+  const metadata = small(`${distInfo}/METADATA`);
+  if (metadata === undefined) problems.push(`${distInfo}/METADATA is missing`);
+  else {
+    const mismatch = metadataMismatch(metadata, filename);
+    if (mismatch) problems.push(`${distInfo}/METADATA: ${mismatch}`);
   }
   const entryPoints = small(`${distInfo}/entry_points.txt`);
   if (entryPoints !== undefined) {

@@ -21,10 +21,12 @@ if (mode === "generate") {
   process.stdout.write(`${await writeWheelFile(a!, { name: "big", version: "1.0", files })}\n`);
 } else {
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   const dir = await Promise.resolve(unpackWheel(a!, b!));
   const ms = performance.now() - start;
+  const cpu = process.cpuUsage(cpu0);
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
   process.stdout.write(
-    `${dir}\nunpack ${ms.toFixed(0)} ms, peak RSS ${(Number(hwm) / 1024).toFixed(0)} MB\n`,
+    `${dir}\nunpack ${ms.toFixed(0)} ms (cpu user ${(cpu.user / 1000).toFixed(0)} + sys ${(cpu.system / 1000).toFixed(0)} ms), peak RSS ${(Number(hwm) / 1024).toFixed(0)} MB\n`,
   );
 }

@@ -14,6 +14,8 @@ export interface WheelFileSpec {
   files: ZipFileEntry[];
   /** entry_points.txt contents. */
   entryPoints?: string;
+  /** Replaces the generated METADATA text. */
+  metadata?: string;
   /** Replaces the generated RECORD text. */
   record?: string;
   /** Archive entries added after RECORD, not listed in it. */
@@ -44,7 +46,7 @@ export async function writeWheelFile(dir: string, spec: WheelFileSpec): Promise<
   const meta: ZipFileEntry[] = [
     {
       name: `${info}/METADATA`,
-      data: `Metadata-Version: 2.1\nName: ${spec.name}\nVersion: ${spec.version}\n`,
+      data: spec.metadata ?? `Metadata-Version: 2.1\nName: ${spec.name}\nVersion: ${spec.version}\n`,
     },
     {
       name: `${info}/WHEEL`,
