@@ -4,17 +4,19 @@
  * entry and the limit; the overlapping-entries bomb (1000 central-directory records sharing one
  * local header) and a central directory that understates a size are refused.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { variedBytes, writeZipFile, zeroBytes } from "../testing";
 import type { ZipFileEntry, ZipFileOptions } from "../testing";
 import { ArchiveEntryError, ArchiveLimitError, DEFAULT_ARCHIVE_LIMITS, ZipFile } from "./zip-stream";
 import type { ArchiveLimits } from "./zip-stream";
 
 const dir = mkdtempSync(join(tmpdir(), "ls-zipstream-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 async function zip(entries: ZipFileEntry[], opts?: ZipFileOptions): Promise<string> {
   const path = join(dir, `a${n++}.zip`);
@@ -177,5 +179,46 @@ describe("archive limits", () => {
     expect(error).toBeInstanceOf(ArchiveEntryError);
     expect((error as ArchiveEntryError).code).toBe(code);
     expect((error as Error).message).toBe(message);
+  });
+});
+
+describe("large archives", () => {
+  test("an archive over 2 GiB (sparse on disk) opens, and an entry past 2 GiB streams", async () => {
+    const size = 2 * 1024 ** 3 + 64 * 1024 ** 2;
+    const path = await zip([
+      { name: "pad.bin", sparseZeros: size },
+      { name: "after.txt", data: "past 2 GiB\n" },
+    ]);
+    const z = ZipFile.open(path, { label: "big.whl" });
+    try {
+      expect(z.size).toBeGreaterThan(2 ** 31);
+      const after = z.entries.find((e) => e.name === "after.txt")!;
+      expect(after.localHeaderOffset).toBeGreaterThan(2 ** 31);
+      const out = join(dir, "after.out");
+      const fd = openSync(out, "w");
+      const res = await z.streamTo(after, fd, "sha256");
+      closeSync(fd);
+      expect(readFileSync(out, "utf8")).toBe("past 2 GiB\n");
+      expect(res.size).toBe(11);
+    } finally {
+      z.close();
+    }
+  }, 60_000);
+
+  test("ZIP64: 70,000 entries (CPython's zipfile writes the ZIP64 end records)", async () => {
+    const path = join(dir, "zip64.zip");
+    execFileSync("/usr/bin/python3", [
+      "-c",
+      `import zipfile\nwith zipfile.ZipFile(${JSON.stringify(path)}, "w") as z:\n    for i in range(70000): z.writestr(f"f/{i}.txt", str(i))`,
+    ]);
+    const z = ZipFile.open(path);
+    try {
+      expect(z.entries).toHaveLength(70000);
+      const last = z.entries.at(-1)!;
+      expect(last.name).toBe("f/69999.txt");
+      expect(z.readSmall(last).toString()).toBe("69999");
+    } finally {
+      z.close();
+    }
   });
 });

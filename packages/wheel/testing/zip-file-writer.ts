@@ -24,6 +24,11 @@ export interface ZipFileEntry {
   mode?: number;
   /** Lie in the central directory about the uncompressed size. */
   declaredSize?: number;
+  /**
+   * A stored entry of this many zero bytes, left as a hole in the file (sparse): archives over
+   * 2 GiB without writing gigabytes. Under 4 GiB (no ZIP64).
+   */
+  sparseZeros?: number;
 }
 
 export interface ZipFileOptions {
@@ -47,8 +52,12 @@ class Out {
   constructor(readonly fd: number) {}
   write(bytes: Uint8Array): void {
     let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.at + done);
     this.at += bytes.length;
+  }
+  /** Leave `n` bytes unwritten (read back as zeros). */
+  skip(n: number): void {
+    this.at += n;
   }
 }
 
@@ -138,7 +147,17 @@ export async function writeZipFile(
         offset: out.at,
         mode: 0o100000 | (e.mode ?? (e.name.endsWith("/") ? 0o755 : 0o644)),
       };
-      if (e.chunks) {
+      if (e.sparseZeros !== undefined) {
+        w.method = 0;
+        w.size = w.compressed = e.sparseZeros;
+        let crc = 0;
+        const zeros = new Uint8Array(16 * 1024 * 1024);
+        for (let left = e.sparseZeros; left > 0; left -= zeros.length)
+          crc = crc32(zeros.subarray(0, Math.min(zeros.length, left)), crc);
+        w.crc = crc >>> 0;
+        out.write(localHeader(w));
+        out.skip(e.sparseZeros);
+      } else if (e.chunks) {
         w.flags |= 8;
         await streamEntry(out, w, e.chunks());
       } else {
