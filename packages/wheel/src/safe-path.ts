@@ -12,7 +12,8 @@
  * before joining; `mkdir -p` follows symlinks, so the nearest existing ancestor of a directory is
  * resolved (realpath) and checked *before* anything is created below it; the root itself may sit
  * behind a symlink (`/tmp` on macOS, `lib64 -> lib` in a venv), so it is compared by its own
- * realpath; checked directories are remembered, which keeps the cost at one realpath per directory.
+ * realpath; checked directories are remembered (a directory is checked once when an install is
+ * planned and once more right before it is created), which keeps the cost per directory, not per file.
  */
 import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
@@ -48,7 +49,10 @@ export function isWithin(path: string, dir: string): boolean {
 export class SafeRoot {
   readonly root: string;
   private realRoot: string | undefined;
-  private readonly checked = new Set<string>();
+  /** Directories whose on-disk check passed (when planning). */
+  private readonly verified = new Set<string>();
+  /** Directories checked again and created right before a write. */
+  private readonly made = new Set<string>();
 
   /** `label` names the root in errors ("site-packages", "the wheel cache"…). */
   constructor(
@@ -74,21 +78,28 @@ export class SafeRoot {
     if (abs === this.root || !isWithin(abs, this.root)) {
       throw new PathEscapeError(`${what}: ${JSON.stringify(abs)} is outside ${this.label} (${this.root})`);
     }
-    this.checkOnDisk(dirname(abs), what);
+    const dir = dirname(abs);
+    if (!this.verified.has(dir)) {
+      this.checkOnDisk(dir, what);
+      this.verified.add(dir);
+    }
     return abs;
   }
 
-  /** Create the parent directory of `path` (already contained) without leaving the root. */
+  /**
+   * Create the parent directory of `path` (already contained) without leaving the root: checked
+   * again on disk right before it is created, once per directory.
+   */
   ensureParent(path: string, what: string): void {
     const dir = dirname(path);
-    if (this.checked.has(dir)) return;
+    if (this.made.has(dir)) return;
     this.checkOnDisk(dir, what);
     mkdirSync(dir, { recursive: true });
-    this.checked.add(dir);
+    this.made.add(dir);
+    this.verified.add(dir);
   }
 
   private checkOnDisk(dir: string, what: string): void {
-    if (this.checked.has(dir)) return;
     let existing = dir;
     while (!existsSync(existing) && isWithin(dirname(existing), this.root) && existing !== this.root)
       existing = dirname(existing);
@@ -101,6 +112,5 @@ export class SafeRoot {
         "a symbolic link inside the target directory points out of it",
       );
     }
-    if (existing === dir) this.checked.add(dir);
   }
 }
