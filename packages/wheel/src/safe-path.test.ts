@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { isWithin, PathEscapeError, SafeRoot, unsafePathReason } from "./safe-path";
+import { EntryPointError, scriptEntryPoints } from "./scripts";
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 
@@ -109,6 +110,33 @@ describe("SafeRoot", () => {
         return isWithin(realpathSync(existing), realRoot);
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe("script names from entry_points.txt", () => {
+  test("every accepted console/gui script name is one file directly in the scripts directory (property)", () => {
+    const scripts = tmp("ls-scripts-");
+    const safe = new SafeRoot(scripts, "the scripts directory");
+    const piece = fc.oneof(
+      fc.constantFrom("..", ".", "/", "\\", "%2F", "\0", "-", "+", " ", "=", ":", "é", "pip3.12", "a"),
+      fc.string({ unit: "grapheme", maxLength: 5 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), fc.boolean(), (parts, gui) => {
+        const name = parts.join("");
+        const group = gui ? "gui_scripts" : "console_scripts";
+        let eps;
+        try {
+          eps = scriptEntryPoints(`[${group}]\n${name} = mod:main\n`, "x-1.0.dist-info/entry_points.txt");
+        } catch (error) {
+          // Refused (an unsafe name, or a line the "=" inside the name made invalid): nothing written.
+          return error instanceof EntryPointError;
+        }
+        // The INI reader trims and splits at "="; whatever name survives must be a single component.
+        return [...eps.console, ...eps.gui].every((ep) => dirname(safe.join(ep.name, "w")) === scripts);
+      }),
+      { numRuns: 3000 },
     );
   });
 });
