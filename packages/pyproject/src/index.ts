@@ -12,6 +12,8 @@ export {
   RESOLUTION_STRATEGIES,
 } from "./lockstep-settings";
 export type { LockstepSettings, PrereleasePolicy, ResolutionStrategy } from "./lockstep-settings";
+export { describeConflictItem } from "./conflicts";
+export type { ConflictItem } from "./conflicts";
 export type { GitReference, Index, Source, SourceLocation } from "./sources";
 export type { WorkspaceTable } from "./workspace-table";
 export { checkRequiredVersion, normalizeRequiredVersion } from "./required-version";

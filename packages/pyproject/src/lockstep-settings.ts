@@ -15,6 +15,8 @@ import type { Marker, Requirement } from "@lockstep/pep508";
 import { canonicalizeName } from "@lockstep/pep508";
 import { TomlDate } from "smol-toml";
 import { closest } from "./suggest";
+import { readConflicts } from "./conflicts";
+import type { ConflictItem, ConflictNames } from "./conflicts";
 import { describePath, typeName } from "./problems";
 import type { Problems } from "./problems";
 import { parseMarkerAt, readRequirements } from "./requirements";
@@ -53,6 +55,8 @@ export interface LockstepSettings {
   environments: Marker[];
   /** Environments the lock must have wheels for. */
   requiredEnvironments: Marker[];
+  /** Sets of extras/groups never installed together (resolved in separate forks). */
+  conflicts: ConflictItem[][];
   resolution: ResolutionStrategy;
   prerelease: PrereleasePolicy;
   /** Which indexes a package's versions may come from (default "first-index"). */
@@ -75,6 +79,7 @@ export const LOCKSTEP_KEYS = [
   "override-dependencies",
   "environments",
   "required-environments",
+  "conflicts",
   "resolution",
   "prerelease",
   "index-strategy",
@@ -96,6 +101,7 @@ export const DEFAULT_SETTINGS: LockstepSettings = {
   overrideDependencies: [],
   environments: [],
   requiredEnvironments: [],
+  conflicts: [],
   resolution: "highest",
   prerelease: "if-necessary-or-explicit",
   indexStrategy: "first-index",
@@ -108,11 +114,15 @@ export const DEFAULT_SETTINGS: LockstepSettings = {
 
 const BASE = ["tool", "lockstep"];
 
-/** Read `[tool.lockstep]`; `groups` are the normalized names of the dependency groups. */
+/**
+ * Read `[tool.lockstep]`; `groups` are the normalized names of the dependency groups, `names` what
+ * `conflicts` items may refer to (without it, no conflict item is checked against the project).
+ */
 export function readLockstepSettings(
   problems: Problems,
   value: unknown,
   groups: readonly string[],
+  names?: ConflictNames,
 ): LockstepSettings {
   if (value === undefined) return { ...DEFAULT_SETTINGS, defaultGroups: ["dev"] };
   const table = problems.table(BASE, value);
@@ -137,6 +147,7 @@ export function readLockstepSettings(
     overrideDependencies: requirements("override-dependencies"),
     environments: readMarkers(problems, at("environments"), table.environments),
     requiredEnvironments: readMarkers(problems, at("required-environments"), table["required-environments"]),
+    conflicts: readConflicts(problems, at("conflicts"), table.conflicts, names),
     resolution: readChoice(problems, at("resolution"), table.resolution, RESOLUTION_STRATEGIES) ?? "highest",
     prerelease:
       readChoice(problems, at("prerelease"), table.prerelease, PRERELEASE_POLICIES) ??

@@ -195,6 +195,81 @@ test.each<[string, string, string]>([
     'pyproject.toml:5:11: expected tool.lockstep.package to be a boolean, found the string "yes"',
   ],
   [
+    "conflicts unknown extra",
+    lines(
+      MIN,
+      "[project.optional-dependencies]",
+      'cpu = ["a"]',
+      'cu128 = ["b"]',
+      "[dependency-groups]",
+      'lint = ["c"]',
+      "[tool.lockstep]",
+      'conflicts = [[{ extra = "cpu" }, { extra = "cu12" }]]',
+    ),
+    'pyproject.toml:10:44: conflicting extra "cu12" is not defined in [project.optional-dependencies]; did you mean "cu128"?',
+  ],
+  [
+    "conflicts unknown group",
+    lines(
+      MIN,
+      "[project.optional-dependencies]",
+      'cpu = ["a"]',
+      'cu128 = ["b"]',
+      "[dependency-groups]",
+      'lint = ["c"]',
+      "[tool.lockstep]",
+      'conflicts = [[{ group = "lnt" }, { extra = "cpu" }]]',
+    ),
+    'pyproject.toml:10:25: conflicting group "lnt" is not defined in [dependency-groups]; did you mean "lint"?',
+  ],
+  [
+    "conflicts item with both",
+    lines(
+      MIN,
+      "[project.optional-dependencies]",
+      'cpu = ["a"]',
+      'cu128 = ["b"]',
+      "[dependency-groups]",
+      'lint = ["c"]',
+      "[tool.lockstep]",
+      'conflicts = [[{ extra = "cpu", group = "lint" }, { extra = "cu128" }]]',
+    ),
+    'pyproject.toml:10:15: a conflict item names exactly one extra or group, e.g. { extra = "cpu" } or { group = "dev" }; tool.lockstep.conflicts[0][0] has both',
+  ],
+  [
+    "conflicts set of one",
+    lines(
+      MIN,
+      "[project.optional-dependencies]",
+      'cpu = ["a"]',
+      'cu128 = ["b"]',
+      "[dependency-groups]",
+      'lint = ["c"]',
+      "[tool.lockstep]",
+      'conflicts = [[{ extra = "cpu" }]]',
+    ),
+    "pyproject.toml:10:14: a conflict set needs at least two items, tool.lockstep.conflicts[0] has 1",
+  ],
+  [
+    "conflicts unknown item key",
+    lines(
+      MIN,
+      "[project.optional-dependencies]",
+      'cpu = ["a"]',
+      'cu128 = ["b"]',
+      "[dependency-groups]",
+      'lint = ["c"]',
+      "[tool.lockstep]",
+      'conflicts = [[{ extras = "cpu" }, { extra = "cu128" }]]',
+    ),
+    'pyproject.toml:10:17: unknown key "extras" in tool.lockstep.conflicts[0][0]; did you mean "extra"?\npyproject.toml:10:15: a conflict item names exactly one extra or group, e.g. { extra = "cpu" } or { group = "dev" }',
+  ],
+  [
+    "conflicts not arrays",
+    tool('conflicts = ["cpu"]'),
+    'pyproject.toml:5:14: expected tool.lockstep.conflicts[0] to be an array of { extra = ... } or { group = ... } tables, found the string "cpu"',
+  ],
+  [
     "required-version",
     tool('required-version = "~=0.4"'),
     'pyproject.toml:5:20: "~=0.4" is not a version range such as ">=0.4" or ">=0.4, <1"',
@@ -315,9 +390,33 @@ test("every problem is reported at once", () => {
 
 test("the hint lists the valid keys", () => {
   expect(errorOf(tool("resolutoin = 1")).hint).toBe(
-    "expected one of: index, indexes, sources, constraint-dependencies, override-dependencies, environments, required-environments, resolution, prerelease, index-strategy, exclude-newer, default-groups, package, required-version, workspace",
+    "expected one of: index, indexes, sources, constraint-dependencies, override-dependencies, environments, required-environments, conflicts, resolution, prerelease, index-strategy, exclude-newer, default-groups, package, required-version, workspace",
   );
   expect(errorOf(tool('dev-dependencies = ["pytest"]')).hint).toBe(
     'development dependencies belong in [dependency-groups], e.g. dev = ["pytest"]',
   );
+});
+
+test("conflicts are read normalized; items of other workspace members are kept unchecked", () => {
+  const project = parseProject(
+    lines(
+      MIN,
+      "[project.optional-dependencies]",
+      'CPU = ["a"]',
+      'cu128 = ["b"]',
+      "[tool.lockstep]",
+      'conflicts = [[{ extra = "cpu" }, { extra = "Cu128" }], [{ extra = "x", package = "Other_Member" }, { extra = "cpu", package = "demo" }]]',
+    ),
+    "pyproject.toml",
+  );
+  expect(project.lockstep.conflicts).toEqual([
+    [
+      { package: undefined, kind: "extra", name: "cpu" },
+      { package: undefined, kind: "extra", name: "cu128" },
+    ],
+    [
+      { package: "other-member", kind: "extra", name: "x" },
+      { package: undefined, kind: "extra", name: "cpu" },
+    ],
+  ]);
 });

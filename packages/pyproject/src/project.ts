@@ -14,6 +14,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { FileError } from "@lockstep/errors";
+import { canonicalizeName } from "@lockstep/pep508";
 import type { Requirement } from "@lockstep/pep508";
 import { readBuildSystem } from "./build-system";
 import type { BuildSystem } from "./build-system";
@@ -91,6 +92,11 @@ export function parseProject(text: string, path: string): Project {
     problems,
     isTable(tool) ? tool.lockstep : undefined,
     Object.keys(dependencyGroups),
+    {
+      projectName: metadata?.name,
+      extras: Object.keys(metadata?.optionalDependencies ?? {}).map(canonicalizeName),
+      groups: Object.keys(dependencyGroups),
+    },
   );
   if (lockstep.package === true && metadata === undefined) {
     problems.report(
