@@ -380,7 +380,16 @@ export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome
       selected: selected.length,
     });
   }
-  return { lock: lockOutcome, venv: venv.root, selected, plan, result, auditMs, warnings };
+  // Repairs the install made on the way (a damaged RECORD removed, …) are shown like the others.
+  return {
+    lock: lockOutcome,
+    venv: venv.root,
+    selected,
+    plan,
+    result,
+    auditMs,
+    warnings: [...warnings, ...result.warnings],
+  };
 }
 
 function parseLibc(v: string): [number, number] {
