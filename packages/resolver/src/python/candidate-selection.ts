@@ -5,7 +5,9 @@
  * policy rules out, and is not yanked (PEP 592) unless the project pins it with `==`; files
  * uploaded after `exclude-newer` are already gone from the VersionMap. A preferred version (from
  * an existing lock) is tried first unless the package is being upgraded; otherwise the strategy
- * picks the highest or the lowest.
+ * picks the highest or the lowest. Under index-strategy `unsafe-first-match` (uv's meaning: every
+ * index is read, but the first index's versions are exhausted before the next index's are tried),
+ * the strategy picks within the lowest index rank that has a usable version in range.
  *
  * Pitfalls: uv's "explicit" pre-release rule counts any clause naming a pre-release, `>1.0a1`
  * included; "necessary" means every version of the package is a pre-release. Skipped pre-releases
@@ -122,13 +124,18 @@ export class CandidateSelector {
     }
     const strategy = this.options.resolution ?? "highest";
     const lowest = strategy === "lowest" || (strategy === "lowest-direct" && this.directNames.has(name));
-    const list = map.candidates;
-    if (lowest) {
-      for (const c of list) if (this.usable(name, c, range, prereleases)) return c.version;
-    } else {
-      for (let i = list.length - 1; i >= 0; i--) {
-        const c = list[i] as Candidate;
-        if (this.usable(name, c, range, prereleases)) return c.version;
+    // unsafe-first-match: the first index's versions are exhausted before the next index is
+    // looked at, so the strategy runs once per index rank, lowest rank first.
+    const ranks = this.client.indexStrategy === "unsafe-first-match" ? ranksOf(map) : [undefined];
+    for (const rank of ranks) {
+      const list = rank === undefined ? map.candidates : map.candidates.filter((c) => c.indexRank === rank);
+      if (lowest) {
+        for (const c of list) if (this.usable(name, c, range, prereleases)) return c.version;
+      } else {
+        for (let i = list.length - 1; i >= 0; i--) {
+          const c = list[i] as Candidate;
+          if (this.usable(name, c, range, prereleases)) return c.version;
+        }
       }
     }
     return undefined;
@@ -157,6 +164,12 @@ export class CandidateSelector {
     }
     return true;
   }
+}
+
+/** The index ranks a project's versions come from, ascending; `[undefined]` (all at once) for one index. */
+function ranksOf(map: VersionMap): Array<number | undefined> {
+  const ranks = [...new Set(map.candidates.map((c) => c.indexRank))].sort((a, b) => a - b);
+  return ranks.length > 1 ? ranks : [undefined];
 }
 
 function remember(skipped: Map<string, Version[]>, name: string, v: Version): void {

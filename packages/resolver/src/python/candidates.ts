@@ -18,6 +18,8 @@ export interface Candidate {
   /** Requires-Python as the index declared it (first file that declares one). */
   requiresPython: SpecifierSet | undefined;
   yanked: false | { reason: string };
+  /** The lowest `indexRank` of its files (0 = first index; find-links files count as 0). */
+  indexRank: number;
 }
 
 const specifierCache = new Map<string, SpecifierSet | undefined>();
@@ -76,11 +78,19 @@ export class VersionMap {
       const key = version.toString();
       let c = groups.get(key);
       if (!c) {
-        c = { version, wheels: [], sdist: undefined, requiresPython: undefined, yanked: file.yanked };
+        c = {
+          version,
+          wheels: [],
+          sdist: undefined,
+          requiresPython: undefined,
+          yanked: file.yanked,
+          indexRank: file.indexRank ?? 0,
+        };
         groups.set(key, c);
       } else if (c.yanked && !file.yanked) {
         c.yanked = false;
       }
+      c.indexRank = Math.min(c.indexRank, file.indexRank ?? 0);
       c.requiresPython ??= parseRequiresPython(file.requiresPython);
       if (wheel) c.wheels.push({ file, filename: wheel });
       else if (!c.sdist || (file.filename.endsWith(".tar.gz") && !c.sdist.filename.endsWith(".tar.gz")))
