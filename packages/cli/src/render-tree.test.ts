@@ -11,7 +11,7 @@ function pkg(name: string, version: string, deps: string[] = [], marker?: string
     `version = "${version}"`,
     ...(marker ? [`marker = "${marker}"`] : []),
     `dependencies = [${deps.map((d) => `{ name = "${d.split("@")[0]}"${d.includes("@") ? `, version = "${d.split("@")[1]}"` : ""} }`).join(", ")}]`,
-    `wheels = [{ name = "${file}", url = "https://x/${file}", hashes = { sha256 = "00" } }]`,
+    `wheels = [{ name = "${file}", url = "https://x/${file}", hashes = { sha256 = "${"0".repeat(64)}" } }]`,
     "",
   ].join("\n");
 }
