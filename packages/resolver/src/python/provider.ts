@@ -34,8 +34,9 @@ import type { MetadataCache, ParsedMetadata } from "./metadata";
 import { MetadataSource } from "./metadata";
 import type { ResolveOptions } from "./options";
 import type { PyPackage } from "./package";
-import { packageKey } from "./package";
+import { packageKey, rootPackage } from "./package";
 import { prefetch } from "./prefetch";
+import { RequiredEnvironments } from "./required-environments";
 import { Prioritizer } from "./priority";
 import type { RootInput } from "./root-input";
 import { pythonVersionSets } from "./version-sets";
@@ -57,6 +58,8 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
   private readonly metadata: MetadataSource;
   private readonly builder: DependencyBuilder;
   private readonly priorities = new Prioritizer();
+  /** `required-environments` (universal mode only). */
+  private readonly required: RequiredEnvironments | undefined;
 
   constructor(
     client: IndexClient,
@@ -71,6 +74,10 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     this.hints = this.selector.hints;
     this.metadata = new MetadataSource(client, options, shared.metadata);
     this.builder = new DependencyBuilder(root, options, forkMarker);
+    const required = options.target.kind === "universal" ? options.target.requiredEnvironments : undefined;
+    this.required = required?.length
+      ? new RequiredEnvironments(required, rootPackage(root.name), forkMarker)
+      : undefined;
   }
 
   packageKey(p: PyPackage): string {
@@ -108,6 +115,13 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     if (!candidate) return { kind: "unavailable", reason: noFilesReason(name, v) };
     const unavailable = unavailableReason(name, candidate, this.options);
     if (unavailable) return { kind: "unavailable", reason: unavailable };
+    const missing = this.required?.unavailableReason(
+      p,
+      candidate,
+      !(this.options.noBinary === "all" || this.options.noBinary?.has(name)),
+      !(this.options.noBuild === "all" || this.options.noBuild?.has(name)),
+    );
+    if (missing) return { kind: "unavailable", reason: missing };
     const extra = p.kind === "extra" ? p.extra : undefined;
     const meta = this.metadata.get(name, candidate);
     const build = (m: ParsedMetadata) => this.finish(p, v, distributionSource(name, extra, v, m, candidate));
@@ -119,6 +133,7 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     const outcome = this.builder.build(p, source);
     if (outcome.kind !== "available") return outcome;
     this.edges.set(`${packageKey(p)}@${v.toString()}`, outcome.edges);
+    this.required?.record(p, outcome.edges);
     for (const [dep, set] of outcome.dependencies)
       prefetch(this.selector, this.metadata, this.options, dep, set);
     return { kind: "available", dependencies: outcome.dependencies };
