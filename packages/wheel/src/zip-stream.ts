@@ -284,7 +284,8 @@ export class ZipFile {
 
   /**
    * Stream `entry` into the open file `outFd` (undefined: only hash and count), hashing with
-   * `algorithm` (a node hash name) when given. Never holds more than about one chunk of its data in
+   * `algorithm` (a node hash name) when given — then the CRC-32 is left to that stronger check;
+   * without one the CRC-32 is checked. Never holds more than about one chunk of its data in
    * memory (small entries: their size).
    */
   async streamTo(entry: ZipEntry, outFd: number | undefined, algorithm?: string): Promise<StreamedEntry> {
@@ -296,7 +297,7 @@ export class ZipFile {
     const sink = (chunk: Uint8Array) => {
       size += chunk.length;
       if (size > entry.uncompressedSize) this.overflow(entry);
-      crc = crc32(chunk, crc);
+      if (!hash) crc = crc32(chunk, crc);
       hash?.update(chunk);
       if (outFd === undefined) return;
       let done = 0;
@@ -321,13 +322,15 @@ export class ZipFile {
     } else {
       await this.inflateStream(entry, start, sink);
     }
-    this.checkDone(entry, size, crc);
+    // With a hash asked for, the caller checks a stronger digest than CRC-32 (RECORD's sha256):
+    // computing both would cost a second pass over every byte for nothing.
+    this.checkDone(entry, size, hash ? entry.crc32 : crc);
     return { size, digest: hash?.digest("base64url") };
   }
 
   private inflateStream(entry: ZipEntry, start: number, sink: (chunk: Uint8Array) => void): Promise<void> {
     return new Promise<void>((resolvePromise, reject) => {
-      const inflate = createInflateRaw({ chunkSize: 64 * 1024 });
+      const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
       let failed = false;
       const fail = (error: unknown) => {
         if (failed) return;
