@@ -12,6 +12,8 @@ export {
   RESOLUTION_STRATEGIES,
 } from "./lockstep-settings";
 export type { LockstepSettings, PrereleasePolicy, ResolutionStrategy } from "./lockstep-settings";
+export { LIMIT_KEYS, LIMIT_SPECS, expectedLimit, limitEnvName, parseLimitValue } from "./limit-settings";
+export type { LimitKind, LimitSettings, LimitSpec } from "./limit-settings";
 export { describeConflictItem } from "./conflicts";
 export type { ConflictItem } from "./conflicts";
 export type { GitReference, Index, Source, SourceLocation } from "./sources";
@@ -25,3 +27,11 @@ export type { DependencyEdit, DependencyTarget } from "./edit-dependencies";
 export { PyprojectError } from "./problems";
 export { parseTomlDocument } from "./toml-cst";
 export type { KeyPath, Location, TomlDocument } from "./toml-cst";
+export {
+  bumpVersion,
+  readProjectVersion,
+  setProjectVersion,
+  VERSION_BUMPS,
+  VersionBumpError,
+} from "./project-version";
+export type { ProjectVersionField, VersionBump } from "./project-version";
