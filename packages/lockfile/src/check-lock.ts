@@ -94,6 +94,9 @@ export function checkLock(lock: Lock, inputs: ParsedLockInputs): LockCheck {
   if (list(a.environments) !== list(b.environments)) {
     changes.push(`environments changed from ${list(a.environments)} to ${list(b.environments)}`);
   }
+  if (list(a.conflicts) !== list(b.conflicts)) {
+    changes.push(`conflicts changed from ${list(a.conflicts)} to ${list(b.conflicts)}`);
+  }
   const idx = (i: LockInputs) => i.indexes.map((x) => (x.name ? `${x.name}=${x.url}` : x.url));
   if (list(idx(a)) !== list(idx(b))) changes.push(`indexes changed from ${list(idx(a))} to ${list(idx(b))}`);
   scalar(changes, "resolution strategy", a.resolution, b.resolution);

@@ -121,6 +121,7 @@ function inputLines(i: LockInputs): string[] {
       ["constraints", i.constraints],
       ["overrides", i.overrides],
       ["environments", i.environments],
+      ["conflicts", i.conflicts.length > 0 ? i.conflicts : undefined],
       [
         "indexes",
         i.indexes.map((x) =>

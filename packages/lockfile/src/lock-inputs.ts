@@ -33,6 +33,8 @@ export interface LockInputs {
   constraints: string[];
   overrides: string[];
   environments: string[];
+  /** Conflict sets, one canonical text each (`extra:cpu, extra:cu128`); sorted. */
+  conflicts: string[];
   indexes: LockIndex[];
   /** The resolution strategy (`highest`, `lowest`, `lowest-direct`). */
   resolution: string;
@@ -55,12 +57,45 @@ export interface LockInputValues {
   constraints: readonly Requirement[];
   overrides: readonly Requirement[];
   environments: readonly Marker[];
+  /** Sets of extras/groups never installed together (`[tool.lockstep] conflicts`). */
+  conflicts?: readonly (readonly LockConflictItem[])[] | undefined;
   indexes: readonly LockIndex[];
   resolution: string;
   prerelease: string;
   /** RFC 3339 text (the resolver's cut-off is `new Date(excludeNewer)`). */
   excludeNewer?: string | undefined;
   isPackage: boolean;
+}
+
+/** One item of a conflict set: an extra or group of the project (or of a workspace member). */
+export interface LockConflictItem {
+  package?: string | undefined;
+  kind: "extra" | "group";
+  name: string;
+}
+
+/** `extra:cpu`, `group:dev`, `member:extra:cpu`: one conflict item as text. */
+export function conflictItemText(item: LockConflictItem): string {
+  const own = `${item.kind}:${canonicalizeName(item.name)}`;
+  return item.package ? `${canonicalizeName(item.package)}:${own}` : own;
+}
+
+function conflictSetText(set: readonly LockConflictItem[]): string {
+  return [...new Set(set.map(conflictItemText))].sort().join(", ");
+}
+
+/** The inverse of the conflict texts above. */
+export function parseConflictSet(text: string): LockConflictItem[] {
+  return text.split(",").map((raw) => {
+    const parts = raw.trim().split(":");
+    const [pkg, kind, name] = parts.length === 3 ? parts : [undefined, ...parts];
+    if ((kind !== "extra" && kind !== "group") || !name) {
+      throw new Error(
+        `invalid conflict item ${JSON.stringify(raw.trim())} (expected extra:NAME or group:NAME)`,
+      );
+    }
+    return pkg ? { package: pkg, kind, name } : { kind, name };
+  });
 }
 
 /** A parsed requirement in canonical text (`requests[socks]>=2.0; python_version < "3.10"` form). */
@@ -100,6 +135,7 @@ function canonicalize(v: LockInputValues): LockInputs {
     constraints: requirementList(v.constraints),
     overrides: requirementList(v.overrides),
     environments: v.environments.map((m) => m.toString()),
+    conflicts: [...new Set((v.conflicts ?? []).map(conflictSetText))].sort(),
     indexes: v.indexes.map((i) => (i.name ? { name: i.name, url: i.url.trim() } : { url: i.url.trim() })),
     resolution: v.resolution,
     prerelease: v.prerelease,
@@ -126,6 +162,8 @@ export function fingerprintInputs(c: LockInputs): string {
     c.prerelease,
     c.excludeNewer ?? null,
     c.isPackage,
+    // Only when declared, so that locks made before `conflicts` existed keep their fingerprint.
+    ...(c.conflicts.length > 0 ? [c.conflicts] : []),
   ];
   return `sha256:${createHash("sha256").update(JSON.stringify(ordered)).digest("hex")}`;
 }
@@ -174,6 +212,7 @@ export function parseLockInputs(text: LockInputs): ParsedLockInputs {
     constraints: reqs(text.constraints),
     overrides: reqs(text.overrides),
     environments: text.environments.map((m) => Marker.parse(m)),
+    conflicts: text.conflicts.map(parseConflictSet),
     indexes: text.indexes,
     resolution: text.resolution,
     prerelease: text.prerelease,

@@ -56,6 +56,7 @@ function readInputs(t: Table): LockInputs | string {
     constraints: list("constraints"),
     overrides: list("overrides"),
     environments: list("environments"),
+    conflicts: list("conflicts"),
     indexes: indexes(t.indexes),
     resolution: typeof t.resolution === "string" ? t.resolution : undefined,
     prerelease: typeof t.prerelease === "string" ? t.prerelease : undefined,

@@ -18,6 +18,7 @@ export type { LockOutcome, LockProjectOptions } from "./lock-project";
 export { readProjectLock } from "./read-project-lock";
 export type { ProjectLock } from "./read-project-lock";
 export { selectedGroups, syncProject } from "./sync-project";
+export { ConflictingSelectionError, checkConflictingSelection } from "./conflicting-selection";
 export type { SyncOutcome, SyncProjectOptions, VenvEvent } from "./sync-project";
 export { performSync } from "./sync";
 export type { SyncRun } from "./sync";

@@ -210,6 +210,7 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
           kind: "universal",
           environments: [...values.environments],
           requiredEnvironments: [...pi.requiredEnvironments],
+          conflicts: values.conflicts ?? [],
         },
         requiresPython: values.requiresPython,
         prerelease: pi.prerelease,

@@ -170,6 +170,7 @@ export function projectInputs(project: Project, flags: SettingFlags = {}): Proje
     constraints: settings.constraintDependencies,
     overrides: settings.overrideDependencies,
     environments: settings.environments,
+    conflicts: settings.conflicts,
     indexes: indexes.map((i) => (i.name ? { name: i.name, url: redact(i.url) } : { url: redact(i.url) })),
     resolution,
     prerelease,

@@ -36,6 +36,7 @@ import { executeSync, isNoop, planSync, readInstalled } from "@lockstep/sync";
 import type { PlannedDistribution, SyncEvent, SyncPlan, SyncResult } from "@lockstep/sync";
 import { supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
 import type { LinkMode } from "@lockstep/wheel";
+import { checkConflictingSelection } from "./conflicting-selection";
 import { locateProject } from "./find-project";
 import type { LocatedProject } from "./find-project";
 import { LockMissingError, lockProject } from "./lock-project";
@@ -284,6 +285,11 @@ export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome
     throw err;
   }
   const lock = readLock(lockText, lockPath);
+  checkConflictingSelection(
+    project.lockstep.conflicts,
+    opts.onlyGroups.length > 0 ? [] : opts.allExtras ? lock.extras : opts.extras,
+    selectedGroups(lock, opts),
+  );
 
   // The interpreter and the venv.
   const cacheDir = opts.cacheDir ?? (await import("@lockstep/index")).defaultCacheDir(env);

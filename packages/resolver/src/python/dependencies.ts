@@ -181,6 +181,8 @@ export class DependencyBuilder {
       return !m.isDisjoint(forkMarker);
     };
     for (const [pkg, marker] of source.virtual) {
+      // A fork of a declared conflict excludes some of the root's extras/groups: leave them out.
+      if (!env && p.kind === "root" && !applies(marker)) continue;
       entries.push({
         pkg,
         set: source.selfPin && pkg.kind === "package" ? VersionSet.exact(source.selfPin) : VersionSet.full(),

@@ -6,10 +6,17 @@ import type { Marker, MarkerEnvironment, Requirement } from "@lockstep/pep508";
 import type { SpecifierSet, Version } from "@lockstep/pep440";
 import type { PrereleasePolicy, ResolutionStrategy } from "@lockstep/pyproject";
 import type { TagPriority } from "@lockstep/wheel";
+import type { ConflictSet } from "./conflicts";
 
 export type ResolveTarget =
   /** One lock for every environment in `requires-python` (optionally narrowed by `environments`). */
-  | { kind: "universal"; environments?: Marker[] | undefined; requiredEnvironments?: Marker[] | undefined }
+  | {
+      kind: "universal";
+      environments?: Marker[] | undefined;
+      requiredEnvironments?: Marker[] | undefined;
+      /** Extras/groups of the root never installed together: each is solved in its own fork. */
+      conflicts?: readonly ConflictSet[] | undefined;
+    }
   /** One environment: markers evaluated, wheels filtered by tags (any wheel when `tags` is undefined). */
   | { kind: "specific"; markers: MarkerEnvironment; tags: TagPriority | undefined };
 

@@ -21,6 +21,7 @@ import type { PyPackage } from "./package";
 import { distributionName, packageKey, rootPackage } from "./package";
 import type { Edge } from "./dependencies";
 import { CONFLICT_THRESHOLD } from "./priority";
+import { conflictForks, conflictingRegion, simplifyWithConflicts, undeclaredConflictHint } from "./conflicts";
 import { PythonProvider } from "./provider";
 import { PythonReportFormatter, resolutionHints } from "./report";
 import { lowerBoundOf, lowestPython, requiresPythonMarker } from "./requires-python";
@@ -65,17 +66,23 @@ export class ResolutionError extends LockstepError {
   }
 }
 
-function involvedNames(tree: unknown): Set<string> {
-  const names = new Set<string>();
+function involvedPackages(tree: unknown): Set<PyPackage> {
+  const packages = new Set<PyPackage>();
   const walk = (n: { terms?: Array<{ package: PyPackage }>; cause1?: unknown; cause2?: unknown }) => {
-    for (const t of n.terms ?? []) {
-      const d = distributionName(t.package);
-      if (d) names.add(d);
-    }
+    for (const t of n.terms ?? []) packages.add(t.package);
     if (n.cause1) walk(n.cause1 as typeof n);
     if (n.cause2) walk(n.cause2 as typeof n);
   };
   walk(tree as Parameters<typeof walk>[0]);
+  return packages;
+}
+
+function involvedNames(packages: Set<PyPackage>): Set<string> {
+  const names = new Set<string>();
+  for (const p of packages) {
+    const d = distributionName(p);
+    if (d) names.add(d);
+  }
   return names;
 }
 
@@ -104,7 +111,10 @@ export async function resolvePython(
   };
   const preferences = new Map(options.preferences ?? []);
   const solved: Array<{ fork: Marker; solution: Map<PyPackage, Version>; provider: PythonProvider }> = [];
-  const queue: Marker[] = [base];
+  const conflicts = options.target.kind === "universal" ? (options.target.conflicts ?? []) : [];
+  // Declared conflicts split the start: a fork per conflicting extra/group, one with none of them.
+  const queue: Marker[] = conflictForks(base, conflicts, root.name);
+  const starts = new Set(queue);
   const totals = emptySolverStats();
   let forkCount = 0;
   while (queue.length > 0) {
@@ -144,10 +154,15 @@ export async function resolvePython(
         const forkText = fork
           .simplify(options.requiresPython ? VersionSet.fromSpecifierSet(options.requiresPython) : undefined)
           .toString();
-        const where = universal && !fork.equals(base) ? ` for split (${forkText})` : "";
-        const hints = resolutionHints(provider.hints, involvedNames(tree));
+        const where = universal && !fork.equals(base) && !starts.has(fork) ? ` for split (${forkText})` : "";
+        const conflictFork =
+          starts.size > 1 && starts.has(fork) ? ` for the conflict fork (${forkText})` : "";
+        const involved = involvedPackages(tree);
+        const hints = resolutionHints(provider.hints, involvedNames(involved));
+        const conflictHint = undeclaredConflictHint(involved, root.name);
+        if (conflictHint) hints.push(conflictHint);
         throw new ResolutionError(
-          `No solution found when resolving dependencies${where}:\n${indent(report)}`,
+          `No solution found when resolving dependencies${where}${conflictFork}:\n${indent(report)}`,
           report,
           hints,
         );
@@ -225,11 +240,18 @@ export async function resolvePython(
       });
     }
   }
-  const simplify = (m: Marker) => m.simplify(simplifyUnder);
+  const region = conflictingRegion(conflicts, root.name);
+  const simplify = (m: Marker) => simplifyWithConflicts(m, region, (x) => x.simplify(simplifyUnder));
+  // Versions of one name must keep disjoint markers (PEP 751 installers pick at most one), so
+  // those are not widened into the conflicting region.
+  const versionsOf = new Map<string, number>();
+  for (const { pkg } of merged.values()) versionsOf.set(pkg.name, (versionsOf.get(pkg.name) ?? 0) + 1);
+  const packageMarker = (name: string, m: Marker) =>
+    (versionsOf.get(name) ?? 0) > 1 ? m.simplify(simplifyUnder) : simplify(m);
   const packages = [...merged.values()]
     .map(({ pkg, markers, forks }) => ({
       ...pkg,
-      marker: universal ? simplify(markers) : Marker.TRUE,
+      marker: universal ? packageMarker(pkg.name, markers) : Marker.TRUE,
       forkMarker: universal && solved.length > 1 ? simplify(forks) : Marker.TRUE,
       extras: pkg.extras.sort(),
       dependencies: pkg.dependencies
