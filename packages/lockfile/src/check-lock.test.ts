@@ -69,6 +69,11 @@ describe("checkLock", () => {
       { environments: ["sys_platform == 'linux'"] },
       ["environments changed from [] to [sys_platform == 'linux']"],
     ],
+    [
+      "conflicts declared",
+      { conflicts: ["extra:socks, group:dev"] },
+      ["conflicts changed from [] to [extra:socks, group:dev]"],
+    ],
     ["indexes", { indexes: [] }, ["indexes changed from [example=https://pypi.example/simple/] to []"]],
     [
       "resolution strategy",

@@ -53,6 +53,30 @@ describe("ParsedLockInputs", () => {
     expect(lock.environments[0]).toBe(inputs.values.environments[0]);
   });
 
+  test("conflicts: items normalized and sorted, sets de-duplicated; none declared keeps the old fingerprint", () => {
+    const inputs = parseLockInputs(APP_INPUTS).with({
+      conflicts: [
+        [
+          { kind: "extra", name: "CU128" },
+          { kind: "extra", name: "cpu" },
+        ],
+        [
+          { kind: "extra", name: "cpu" },
+          { kind: "extra", name: "cu128" },
+        ],
+        [
+          { kind: "group", name: "a" },
+          { kind: "extra", name: "x", package: "Member_B" },
+        ],
+      ],
+    });
+    expect(inputs.canonical.conflicts).toEqual(["extra:cpu, extra:cu128", "group:a, member-b:extra:x"]);
+    expect(parseLockInputs(inputs.canonical).canonical).toEqual(inputs.canonical);
+    const none = parseLockInputs(APP_INPUTS);
+    expect(none.with({ conflicts: [] }).fingerprint).toBe(none.fingerprint);
+    expect(inputs.fingerprint).not.toBe(none.fingerprint);
+  });
+
   test("with() gives a new value and leaves the original as it was", () => {
     const inputs = new ParsedLockInputs(parseLockInputs(APP_INPUTS).values);
     const other = inputs.with({ indexes: [] });
