@@ -12,6 +12,8 @@ export {
   RESOLUTION_STRATEGIES,
 } from "./lockstep-settings";
 export type { LockstepSettings, PrereleasePolicy, ResolutionStrategy } from "./lockstep-settings";
+export { LIMIT_KEYS, LIMIT_SPECS, expectedLimit, limitEnvName, parseLimitValue } from "./limit-settings";
+export type { LimitKind, LimitSettings, LimitSpec } from "./limit-settings";
 export { describeConflictItem } from "./conflicts";
 export type { ConflictItem } from "./conflicts";
 export type { GitReference, Index, Source, SourceLocation } from "./sources";

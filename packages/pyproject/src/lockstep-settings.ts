@@ -24,6 +24,8 @@ import { normalizeRequiredVersion } from "./required-version";
 import { readIndexes, readSources } from "./sources";
 import type { Index, Source } from "./sources";
 import { readWorkspaceTable } from "./workspace-table";
+import { LIMIT_KEYS, LIMIT_SPECS, expectedLimit, parseLimitValue } from "./limit-settings";
+import type { LimitSettings } from "./limit-settings";
 import type { WorkspaceTable } from "./workspace-table";
 
 export const RESOLUTION_STRATEGIES = ["highest", "lowest", "lowest-direct"] as const;
@@ -69,6 +71,8 @@ export interface LockstepSettings {
   /** A semver range of lockstep versions, as normalized for `semver`. */
   requiredVersion: string | undefined;
   workspace: WorkspaceTable | undefined;
+  /** Archive, index and network limits the file sets (`max-archive-size`, `http-timeout`, …). */
+  limits: LimitSettings;
 }
 
 export const LOCKSTEP_KEYS = [
@@ -88,7 +92,18 @@ export const LOCKSTEP_KEYS = [
   "package",
   "required-version",
   "workspace",
+  ...(LIMIT_KEYS as readonly LimitKey[]),
 ] as const;
+
+type LimitKey =
+  | "max-archive-size"
+  | "max-archive-entries"
+  | "max-compression-ratio"
+  | "max-index-page-size"
+  | "max-metadata-size"
+  | "max-download-size"
+  | "http-connect-timeout"
+  | "http-timeout";
 
 const HINTS: Record<string, string> = {
   "dev-dependencies": 'development dependencies belong in [dependency-groups], e.g. dev = ["pytest"]',
@@ -110,6 +125,7 @@ export const DEFAULT_SETTINGS: LockstepSettings = {
   package: undefined,
   requiredVersion: undefined,
   workspace: undefined,
+  limits: {},
 };
 
 const BASE = ["tool", "lockstep"];
@@ -159,7 +175,27 @@ export function readLockstepSettings(
     package: table.package === undefined ? undefined : problems.boolean(at("package"), table.package),
     requiredVersion: readRequiredVersion(problems, table["required-version"]),
     workspace: table.workspace === undefined ? undefined : readWorkspaceTable(problems, table.workspace),
+    limits: readLimits(problems, table),
   };
+}
+
+function readLimits(problems: Problems, table: Record<string, unknown>): LimitSettings {
+  const limits: LimitSettings = {};
+  for (const spec of LIMIT_SPECS) {
+    const value = table[spec.key];
+    if (value === undefined) continue;
+    const parsed = parseLimitValue(spec.kind, value);
+    if (parsed === undefined) {
+      const path = [...BASE, spec.key];
+      const found = typeof value === "string" ? JSON.stringify(value) : typeName(value);
+      problems.report(
+        "invalid-value",
+        path,
+        `expected ${describePath(path)} to be ${expectedLimit(spec.kind)}, found ${found}`,
+      );
+    } else limits[spec.field] = parsed;
+  }
+  return limits;
 }
 
 function readMarkers(problems: Problems, path: string[], value: unknown): Marker[] {

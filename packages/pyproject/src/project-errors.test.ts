@@ -390,7 +390,7 @@ test("every problem is reported at once", () => {
 
 test("the hint lists the valid keys", () => {
   expect(errorOf(tool("resolutoin = 1")).hint).toBe(
-    "expected one of: index, indexes, sources, constraint-dependencies, override-dependencies, environments, required-environments, conflicts, resolution, prerelease, index-strategy, exclude-newer, default-groups, package, required-version, workspace",
+    "expected one of: index, indexes, sources, constraint-dependencies, override-dependencies, environments, required-environments, conflicts, resolution, prerelease, index-strategy, exclude-newer, default-groups, package, required-version, workspace, max-archive-size, max-archive-entries, max-compression-ratio, max-index-page-size, max-metadata-size, max-download-size, http-connect-timeout, http-timeout",
   );
   expect(errorOf(tool('dev-dependencies = ["pytest"]')).hint).toBe(
     'development dependencies belong in [dependency-groups], e.g. dev = ["pytest"]',
