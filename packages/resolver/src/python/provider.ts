@@ -14,11 +14,12 @@
  * - priority.ts: which package to decide next.
  */
 import type { IndexClient } from "@lockstep/index";
-import type { Version, VersionSet } from "@lockstep/pep440";
+import { VersionSet } from "@lockstep/pep440";
+import type { Version } from "@lockstep/pep440";
 import type { Marker } from "@lockstep/pep508";
 import type { Dependencies, DependencyProvider, PackageStats, Priority } from "../pubgrub";
 import { noFilesReason, unavailableReason } from "./availability";
-import type { Candidate } from "./candidates";
+import type { Candidate, VersionMap } from "./candidates";
 import type { ProviderHints, VersionMapCache } from "./candidate-selection";
 import { CandidateSelector } from "./candidate-selection";
 import type { DependencySource, Edge } from "./dependencies";
@@ -34,9 +35,10 @@ import type { MetadataCache, ParsedMetadata } from "./metadata";
 import { MetadataSource } from "./metadata";
 import type { ResolveOptions } from "./options";
 import type { PyPackage } from "./package";
-import { packageKey, rootPackage } from "./package";
+import { distributionName, packageKey, rootPackage } from "./package";
 import { prefetch } from "./prefetch";
 import { RequiredEnvironments } from "./required-environments";
+import { lowerBoundOf, pythonFloorSplit, pythonLowerBounds } from "./requires-python";
 import { Prioritizer } from "./priority";
 import type { RootInput } from "./root-input";
 import { pythonVersionSets } from "./version-sets";
@@ -129,14 +131,76 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
   }
 
   /** Record the edges and start prefetching, or pass on the request for a fork. */
-  private finish(p: PyPackage, v: Version, source: DependencySource): PyDependencies {
+  private finish(
+    p: PyPackage,
+    v: Version,
+    source: DependencySource,
+  ): PyDependencies | Promise<PyDependencies> {
     const outcome = this.builder.build(p, source);
     if (outcome.kind !== "available") return outcome;
+    const split = this.pythonSplit(outcome.dependencies, outcome.edges);
+    if (split instanceof Promise) return split.then((f) => f ?? this.record(p, v, outcome));
+    return split ?? this.record(p, v, outcome);
+  }
+
+  private record(
+    p: PyPackage,
+    v: Version,
+    outcome: { dependencies: Array<[PyPackage, VersionSet]>; edges: Edge[] },
+  ): PyDependencies {
     this.edges.set(`${packageKey(p)}@${v.toString()}`, outcome.edges);
     this.required?.record(p, outcome.edges);
     for (const [dep, set] of outcome.dependencies)
       prefetch(this.selector, this.metadata, this.options, dep, set);
     return { kind: "available", dependencies: outcome.dependencies };
+  }
+
+  /**
+   * Universal mode: a fork answer when an edge's marker raises the lowest Python (see
+   * requires-python.ts) and the version that would be chosen for it does not run on the fork's
+   * lowest Python but does on the raised one; the fork is then split at the raised Python.
+   */
+  private pythonSplit(
+    dependencies: Array<[PyPackage, VersionSet]>,
+    edges: Edge[],
+  ): PyDependencies | undefined | Promise<PyDependencies | undefined> {
+    if (this.options.target.kind !== "universal") return undefined;
+    const projectFloor = lowerBoundOf(this.options.requiresPython);
+    const checks: Array<() => PyDependencies | undefined | Promise<PyDependencies | undefined>> = [];
+    for (const e of edges) {
+      const name = distributionName(e.to);
+      if (!name || name === this.root.name) continue;
+      const raise = pythonFloorSplit(this.forkMarker, e.marker, this.pythonVersion, projectFloor);
+      if (!raise) continue;
+      let set = VersionSet.full();
+      for (const [dep, s] of dependencies) if (dep === e.to) set = set.intersect(s);
+      const decide = (map: VersionMap | undefined): PyDependencies | undefined => {
+        const chosen = this.selector.pick(name, map, set);
+        const rp = chosen && map?.get(chosen)?.requiresPython;
+        if (!rp) return undefined;
+        const runs = pythonLowerBounds(rp);
+        if (runs.contains(this.pythonVersion) || !runs.contains(raise.floor)) return undefined;
+        return {
+          kind: "fork",
+          request: {
+            parts: [this.forkMarker.and(raise.split.not()), this.forkMarker.and(raise.split)],
+            reason: `${name} ${chosen.toString()} requires Python ${rp.toString()} and is needed only where ${e.marker.toString()}`,
+          },
+        };
+      };
+      checks.push(() => {
+        const map = this.selector.loadMap(name);
+        return map instanceof Promise ? map.then(decide) : decide(map);
+      });
+    }
+    if (checks.length === 0) return undefined;
+    const run = (i: number): PyDependencies | undefined | Promise<PyDependencies | undefined> => {
+      if (i >= checks.length) return undefined;
+      const r = (checks[i] as (typeof checks)[number])();
+      if (r instanceof Promise) return r.then((x) => x ?? run(i + 1));
+      return r ?? run(i + 1);
+    };
+    return run(0);
   }
 
   /** Files of a chosen version (for the lockfile). */

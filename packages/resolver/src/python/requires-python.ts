@@ -6,6 +6,8 @@
  * such as `<4` are ignored, because they would otherwise exclude nearly everything). Inside a fork
  * whose marker narrows Python (`python_version >= '3.10'`), the lowest Python of the fork is used.
  * A version's own Requires-Python becomes a set of Python versions with its upper bounds dropped.
+ * A requirement whose marker raises the lowest Python (`x; python_version >= '3.10'`) splits the
+ * fork there when the version chosen for it needs that Python (pythonFloorSplit, provider.ts).
  */
 import { Marker } from "@lockstep/pep508";
 import type { SpecifierSet } from "@lockstep/pep440";
@@ -84,4 +86,38 @@ export function pythonLowerBounds(spec: SpecifierSet): VersionSet {
     lowerBoundCache.set(spec, set);
   }
   return set;
+}
+
+const mentionsPython = new WeakMap<Marker, boolean>();
+
+/**
+ * Per-requirement Python narrowing: an edge whose marker raises the lowest Python within the fork
+ * (`native-ext>=2; python_version >= '3.10'` in a `>=3.9` fork) may need versions that do not run
+ * on the fork's lowest Python. The answer is the higher floor and the marker to split the fork on
+ * (`python_full_version >= '3.10'`); `undefined` when the marker does not raise the floor. The
+ * caller splits only when the version it would choose needs it, so locks fork no more than needed.
+ */
+export function pythonFloorSplit(
+  fork: Marker,
+  marker: Marker,
+  forkFloor: Version,
+  projectFloor: Version,
+): { floor: Version; split: Marker } | undefined {
+  if (marker.isTrue()) return undefined;
+  let mentions = mentionsPython.get(marker);
+  if (mentions === undefined) {
+    mentions = /python_(full_)?version/.test(marker.toString());
+    mentionsPython.set(marker, mentions);
+  }
+  if (!mentions || fork.implies(marker)) return undefined;
+  const raised = lowestPython(fork.and(marker), projectFloor);
+  if (!raised || raised.compare(forkFloor) <= 0) return undefined;
+  // `python_version >= '3.10'`, not `python_full_version >= '3.10.0'`: the complement of the
+  // latter still admits 3.10.0rc1, which a `python_version >= '3.10'` edge also admits, so the
+  // lower part would not be free of the edge.
+  const split =
+    raised.micro === 0
+      ? `python_version >= '${raised.major}.${raised.minor}'`
+      : `python_full_version >= '${raised.toString()}'`;
+  return { floor: raised, split: Marker.parse(split) };
 }
