@@ -25,6 +25,7 @@ const registry: Record<string, string> = {
   index: "bench/index.ts",
   sync: "bench/sync.ts",
   resolver: "bench/resolver.ts",
+  peers: "bench/peers.ts",
 };
 
 function format(value: number): string {
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const names = wanted.length > 0 ? wanted : Object.keys(registry);
+  // `peers` (whole processes against pip, poetry and pdm, ~15 min) runs only when named.
+  const names = wanted.length > 0 ? wanted : Object.keys(registry).filter((n) => n !== "peers");
   const table: Array<[string, BenchRow]> = [];
   for (const name of names) {
     const modulePath = join(here, "..", registry[name] as string);
