@@ -8,16 +8,18 @@
  * so its bytes and mtime stay; `--check` and `--frozen` never resolve or write; a lock that does not
  * parse is ignored (with a warning) by a plain `lock`, but is an error for `--check`/`--frozen`; the
  * existing lock's versions are preferences for the new resolution unless `--upgrade` (or
- * `--upgrade-package` for those names), so a re-lock changes only what it must.
+ * `--upgrade-package` for those names), so a re-lock changes only what it must — except when the
+ * resolution strategy, prerelease mode or exclude-newer changed (then the old versions are not
+ * preferred, as uv does, and a warning says so). `--upgrade-package name==1.2.3` is also a
+ * constraint for that one resolution: the lock gets exactly that version or the lock fails naming it.
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { LockstepError } from "@lockstep/errors";
+import { LockstepError, UsageError } from "@lockstep/errors";
 import { findInterpreter } from "@lockstep/python";
 import type { InterpreterInfo } from "@lockstep/python";
 import { Version } from "@lockstep/pep440";
-import { canonicalizeName } from "@lockstep/pep508";
-import type { Requirement } from "@lockstep/pep508";
+import { Requirement } from "@lockstep/pep508";
 import { checkRequiredVersion } from "@lockstep/pyproject";
 import {
   checkLock,
@@ -31,7 +33,7 @@ import type { Lock } from "@lockstep/lockfile";
 import type { Project } from "@lockstep/pyproject";
 import { locateProject } from "./find-project";
 import { projectInputs } from "./project-inputs";
-import type { SettingFlags } from "./project-inputs";
+import type { ProjectInputs, SettingFlags } from "./project-inputs";
 
 export interface LockProjectOptions extends SettingFlags {
   /** `--project DIR`. */
@@ -115,6 +117,66 @@ function preferencesOf(lock: Lock | undefined): Map<string, Version> {
   return out;
 }
 
+/**
+ * The line saying why the existing lock's versions are not preferred, or `undefined` when they
+ * are: uv discards them when the resolution strategy, prerelease mode or exclude-newer changed,
+ * since each of those changes which versions a fresh resolution would pick.
+ */
+export function preferencesDiscarded(
+  lock: Lock | undefined,
+  inputs: ProjectInputs["inputs"],
+): string | undefined {
+  const before = lock?.lockstep?.inputs;
+  if (!before) return undefined;
+  const now = inputs.canonical;
+  const show = (v: string | undefined) => v ?? "none";
+  const changed = [
+    ["Resolution strategy", before.resolution, now.resolution],
+    ["Prerelease mode", before.prerelease, now.prerelease],
+    ["exclude-newer", before.excludeNewer, now.excludeNewer],
+  ]
+    .filter(([, a, b]) => (a ?? "") !== (b ?? ""))
+    .map(([label, a, b]) => `${label as string} changed (${show(a)} → ${show(b)})`);
+  if (changed.length === 0) return undefined;
+  return `${changed.join(", ")}; ignoring the existing lock's versions`;
+}
+
+/**
+ * `--upgrade-package` values: a name (prefer nothing for it) or a requirement such as
+ * `name==1.2.3` (also a constraint for this resolution, so the lock gets exactly that version).
+ */
+export function upgradePackageArgs(values: readonly string[]): { names: Set<string>; pins: Requirement[] } {
+  const names = new Set<string>();
+  const pins: Requirement[] = [];
+  for (const value of values) {
+    let req: Requirement;
+    try {
+      req = Requirement.parse(value);
+    } catch (err) {
+      throw new UsageError(
+        `--upgrade-package: ${JSON.stringify(value)} is not a package name or a requirement such as name==1.2.3: ${(err as Error).message.split("\n")[0]}`,
+      );
+    }
+    if (req.url || req.extras.length > 0 || !req.marker.isTrue()) {
+      throw new UsageError(
+        `--upgrade-package: ${JSON.stringify(value)} may only be a name with an optional version specifier (name==1.2.3)`,
+      );
+    }
+    names.add(req.canonicalName);
+    if (req.specifier.specifiers.length > 0) pins.push(req);
+  }
+  return { names, pins };
+}
+
+/** `--upgrade-package name==1.2.3` could not be honoured. */
+export class UpgradePackageError extends LockstepError {
+  constructor(pin: Requirement, reason: string) {
+    super("upgrade-package-unsatisfiable", `Cannot lock ${pin.toString()} (--upgrade-package): ${reason}`, {
+      hint: `drop --upgrade-package ${pin.toString()}, or ask for a version the project's requirements allow`,
+    });
+  }
+}
+
 function workspaceWarnings(members: Project[], root: Project): string[] {
   const others = members.filter((m) => m !== root).map((m) => m.name ?? m.root);
   return others.length === 0
@@ -193,6 +255,9 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
   try {
     const values = pi.inputs.values;
     // The requirements pyproject.toml was parsed into, as they are: nothing is parsed again.
+    const asked = upgradePackageArgs(opts.upgradePackages ?? []);
+    const discarded = opts.upgrade === true ? undefined : preferencesDiscarded(existing, pi.inputs);
+    if (discarded) warnings.push(discarded);
     const asMap = (table: Readonly<Record<string, readonly Requirement[]>>) =>
       new Map(Object.entries(table).map(([k, reqs]) => [k, [...reqs]]));
     const resolution = await resolvePython(
@@ -216,12 +281,23 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
         prerelease: pi.prerelease,
         resolution: pi.resolution,
         excludeNewer: pi.excludeNewer,
-        constraints: [...values.constraints],
+        constraints: [...values.constraints, ...asked.pins],
         overrides: [...values.overrides],
-        preferences: opts.upgrade === true ? new Map() : preferencesOf(existing),
-        upgrade: opts.upgrade === true ? true : new Set((opts.upgradePackages ?? []).map(canonicalizeName)),
+        preferences: opts.upgrade === true || discarded ? new Map() : preferencesOf(existing),
+        upgrade: opts.upgrade === true ? true : asked.names,
       },
-    );
+    ).catch((err: unknown) => {
+      // A failure with a pin asked for on the command line is about that pin first.
+      const pin = asked.pins[0];
+      if (pin && err instanceof LockstepError && err.code === "no-solution")
+        throw new UpgradePackageError(pin, err.message);
+      throw err;
+    });
+    for (const pin of asked.pins) {
+      const got = resolution.packages.filter((p) => p.name === pin.canonicalName);
+      if (got.length === 0)
+        throw new UpgradePackageError(pin, `${pin.canonicalName} is not a dependency of the project`);
+    }
     const lock = lockFromResolution(resolution, pi.inputs);
     const out = formatLock(lock);
     const changes = existing ? diffLocks(existing, lock).map(formatLockChange) : [];
