@@ -52,7 +52,7 @@ export function lockBuilder<T>(y: Argv<T>) {
       array: true,
       nargs: 1,
       requiresArg: true,
-      describe: "Ignore the locked version of this package",
+      describe: "Ignore the locked version of this package (NAME), or lock exactly NAME==VERSION",
     })
     .options(INDEX_OPTIONS)
     .option("refresh", { type: "boolean", describe: "Revalidate every cached index page" })
