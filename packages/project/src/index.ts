@@ -40,3 +40,23 @@ export type { EditOutcome, EditProjectOptions } from "./edit-project";
 export { exportRequirementsTxt, selectExtrasAndGroups } from "./export-requirements";
 export type { ExportOptions, ExportSelection } from "./export-requirements";
 export { runCommand, splitRunArgv, venvEnvironment } from "./run-command";
+export { BUILD_BACKENDS, initProject, moduleName } from "./init-project";
+export type { BuildBackendName, InitOptions, InitOutcome } from "./init-project";
+export { nearestPyproject, projectVersion } from "./version-project";
+export type { VersionOptions, VersionOutcome } from "./version-project";
+export { findPython, pinPython } from "./python-commands";
+export type { FindPythonOptions, PinOptions, PinOutcome } from "./python-commands";
+export { createProjectVenv } from "./create-venv";
+export type { CreateVenvCommandOptions, CreateVenvOutcome } from "./create-venv";
+export {
+  CACHE_BUCKETS,
+  cacheSize,
+  cleanCache,
+  distributionOf,
+  humanBytes,
+  pruneCache,
+  resolveCacheDir,
+  tempOwner,
+  UNREFERENCED_GRACE_MS,
+} from "./cache-admin";
+export type { CacheSize, CleanOutcome, PruneOutcome } from "./cache-admin";

@@ -11,11 +11,13 @@
 import {
   copyFileSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -37,6 +39,11 @@ export interface CreateVenvOptions {
   prompt?: string;
   /** Remove an existing directory first (it must look like a venv or be empty). */
   clear?: boolean;
+  /**
+   * Remove whatever is at the path first, venv or not (`lockstep venv --clear`). Without it, a file
+   * or a non-empty directory that is not a venv is refused.
+   */
+  force?: boolean;
   lockstepVersion?: string;
   cacheDir?: string | undefined;
 }
@@ -70,16 +77,22 @@ export function baseInterpreter(info: InterpreterInfo): string {
 
 export function createVenv(root: string, info: InterpreterInfo, opts: CreateVenvOptions = {}): Venv {
   const layout = venvLayout(root, info);
-  if (existsSync(layout.root)) {
+  if (existsSync(layout.root) || isDanglingLink(layout.root)) {
+    if (!opts.force && !isDirectory(layout.root)) {
+      // A plain file (or a dangling link) named like the venv is the user's, not ours to replace.
+      throw new LockstepError(
+        "venv-not-directory",
+        `${layout.root} exists and is not a directory; refusing to replace it with a virtual environment`,
+        { hint: "remove it, or choose another path (`lockstep venv --clear` replaces it)" },
+      );
+    }
     const isVenv = existsSync(join(layout.root, "pyvenv.cfg"));
-    if (!opts.clear && isVenv) return layout;
-    if (!isVenv && readdirSafe(layout.root).length > 0) {
+    if (!opts.clear && !opts.force && isVenv) return layout;
+    if (!opts.force && !isVenv && readdirSafe(layout.root).length > 0) {
       throw new LockstepError(
         "venv-not-empty",
         `${layout.root} exists and is not a virtual environment; refusing to overwrite it`,
-        {
-          hint: "remove it, or choose another path",
-        },
+        { hint: "remove it, or choose another path (`lockstep venv --clear` replaces it)" },
       );
     }
     rmSync(layout.root, { recursive: true, force: true });
@@ -131,6 +144,22 @@ export function createVenv(root: string, info: InterpreterInfo, opts: CreateVenv
   writeFileSync(join(layout.bin, "activate.csh"), fillTemplate(ACTIVATE_CSH, values));
   writeFileSync(join(layout.bin, "activate.ps1"), fillTemplate(ACTIVATE_PS1, values));
   return layout;
+}
+
+function isDanglingLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function readdirSafe(dir: string): string[] {
