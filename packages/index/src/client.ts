@@ -22,15 +22,17 @@
  * while fresh (Cache-Control max-age); stale ones are revalidated with If-None-Match /
  * If-Modified-Since. Metadata and archives are content-addressed and never revalidated.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LockstepError } from "@lockstep/errors";
 import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
-import { SdistFilename, WheelFilename, isHashDigest } from "@lockstep/wheel";
+import { SdistFilename, WheelFilename, isHashDigest, sweepStaleTemp, tempName } from "@lockstep/wheel";
 import { CredentialStore, redact } from "./auth";
 import { Cache, defaultCacheDir, freshUntil, readOrUndefined, sha256Hex, writeAtomic } from "./cache";
 import { PYPI_URL } from "./default-index";
+import { preferredHash } from "./dist-file";
 import type { DistFile, ProjectPage } from "./dist-file";
 import { listDirectory, listFlatPage, projectOfFilename } from "./find-links";
 import type { HttpOptions } from "./http";
@@ -39,7 +41,7 @@ import { reasonOf } from "./index-input";
 import { parseSimpleHtml } from "./simple-html";
 import { parseSimpleJson } from "./simple-json";
 import { SdistNeedsBuildError, pkgInfoFromSdist, staticSdistMetadata } from "./sdist-metadata";
-import { checkHash } from "./verify";
+import { HashMismatchError, checkHash } from "./verify";
 import type { MetadataVia } from "./wheel-metadata";
 import { fetchByRanges, fetchPep658, metadataFromWheelBytes } from "./wheel-metadata";
 
@@ -49,6 +51,10 @@ export { PYPI_URL };
 export const DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024;
 /** Default cap on one core-metadata file (PEP 658 `.metadata`, a METADATA entry): 16 MiB. */
 export const DEFAULT_MAX_METADATA_BYTES = 16 * 1024 * 1024;
+/** Largest wheel or sdist downloaded (8 GiB: the largest real wheels, CUDA builds, are 2–4 GiB). */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 8 * 1024 ** 3;
+/** Downloads in progress: `archives-v1/.download-<pid>-<time>-<random>`, swept when their owner is gone. */
+const DOWNLOAD_TEMP_PREFIX = ".download-";
 
 export const INDEX_STRATEGIES = ["first-index", "unsafe-first-match", "unsafe-best-match"] as const;
 export type IndexStrategy = (typeof INDEX_STRATEGIES)[number];
@@ -95,6 +101,8 @@ export interface IndexClientOptions {
   maxPageBytes?: number;
   /** Largest core-metadata file accepted (bytes). Default 16 MiB. */
   maxMetadataBytes?: number;
+  /** Largest wheel or sdist downloaded, as sent (default 8 GiB); larger is refused with nothing kept. */
+  maxDownloadBytes?: number;
   /**
    * Receives each warning: a link skipped, a hash ignored, a package shadowed on another index.
    * Every warning is also kept in `IndexClient.warnings` (each distinct text once).
@@ -235,6 +243,7 @@ export class IndexClient {
   private findLinksFiles: Promise<DistFile[]> | undefined;
   private readonly pagesFromCache = { n: 0 };
   private readonly metadataCounts: IndexStats["metadata"] = { pep658: 0, range: 0, download: 0, cache: 0 };
+  private sweptDownloads = false;
 
   constructor(private readonly options: IndexClientOptions = {}) {
     const env = options.env ?? process.env;
@@ -519,7 +528,7 @@ export class IndexClient {
     }
     if (this.options.offline) throw new OfflineError(`the metadata of ${file.filename}`);
     if (!file.filename.endsWith(".whl")) {
-      const bytes = await this.fetchArchive(file);
+      const bytes = readFileSync(await this.fetchArchive(file));
       return this.storeMetadata(path, await this.sdistMetadata(file, bytes), "download");
     }
     if (file.coreMetadata) {
@@ -538,7 +547,7 @@ export class IndexClient {
         "download",
       );
     }
-    const bytes = await this.fetchArchive(file);
+    const bytes = readFileSync(await this.fetchArchive(file));
     return this.storeMetadata(
       path,
       metadataFromWheelBytes(bytes, file.filename, this.metadataLimits),
@@ -624,21 +633,53 @@ export class IndexClient {
     const known = this.knownUrlHash(file.url);
     if (known) return known;
     if (this.options.offline) throw new OfflineError(`the file ${file.filename} (listed without a hash)`);
-    const bytes = await this.fetchArchive(file);
-    return sha256Hex(bytes);
+    const path = await this.fetchArchive(file);
+    return this.knownUrlHash(file.url) ?? sha256Hex(readFileSync(path));
   }
 
-  private async fetchArchive(file: DistFile): Promise<Buffer> {
-    const res = await this.http.get(file.url, { "accept-encoding": "identity" });
-    if (res.status !== 200) {
-      throw new LockstepError(
-        "download-failed",
-        `Failed to download ${redact(file.url)}: HTTP ${res.status}`,
-      );
+  /**
+   * Download `file` into the cache and return its path there. The body is streamed to a temporary
+   * file in the cache, hashed and counted as it arrives (over `maxDownloadBytes` it is cut off), and
+   * renamed to its content-addressed place only once the listed hash checks out; an oversize,
+   * mismatched or failed download leaves nothing behind. Temporaries of killed runs are swept.
+   */
+  private async fetchArchive(file: DistFile): Promise<string> {
+    const listed = preferredHash(file.hashes);
+    const algorithms = listed && listed[0] !== "sha256" ? ["sha256", listed[0]] : ["sha256"];
+    const tempDir = this.cache.within("archives-v1");
+    mkdirSync(tempDir, { recursive: true });
+    if (!this.sweptDownloads) {
+      this.sweptDownloads = true;
+      sweepStaleTemp(tempDir, DOWNLOAD_TEMP_PREFIX, { maxAgeMs: 24 * 60 * 60 * 1000 });
     }
-    checkHash(file.url, res.body, file.hashes);
-    this.storeArchive(file, res.body);
-    return res.body;
+    const temp = this.cache.within("archives-v1", tempName(DOWNLOAD_TEMP_PREFIX));
+    const res = await this.http.download(file.url, temp, {
+      algorithms,
+      maxBytes: this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
+      what: "file",
+    });
+    try {
+      if (res.status !== 200) {
+        throw new LockstepError(
+          "download-failed",
+          `Failed to download ${redact(file.url)}: HTTP ${res.status}`,
+        );
+      }
+      const sha256 = res.digests.sha256 as string;
+      if (listed) {
+        const [algo, expected] = listed;
+        const actual = res.digests[algo] as string;
+        if (actual !== expected.toLowerCase())
+          throw new HashMismatchError(redact(file.url), algo, expected, actual);
+      }
+      const dest = this.cache.archivePath(sha256, file.filename);
+      mkdirSync(dirname(dest), { recursive: true });
+      renameSync(temp, dest);
+      if (file.hashes.sha256 === undefined) this.rememberUrlHash(file.url, sha256);
+      return dest;
+    } finally {
+      rmSync(temp, { force: true });
+    }
   }
 
   /** The path of the verified distribution in the cache, downloading it when needed. */
@@ -654,8 +695,7 @@ export class IndexClient {
       if (readOrUndefined(path)) return path;
     }
     if (this.options.offline) throw new OfflineError(`the file ${file.filename}`);
-    const bytes = await this.fetchArchive(file);
-    return this.cache.archivePath(file.hashes.sha256 ?? sha256Hex(bytes), file.filename);
+    return this.fetchArchive(file);
   }
 }
 

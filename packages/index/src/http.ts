@@ -16,8 +16,12 @@
  *
  * `got` is imported lazily: commands that never touch the network (a no-op sync) must not pay for it.
  */
+import { createHash } from "node:crypto";
+import { createWriteStream, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import { constants as bufferConstants } from "node:buffer";
 import zlib from "node:zlib";
@@ -147,6 +151,32 @@ export async function decodeBody(
     }
   }
   return out;
+}
+
+/** Statuses and network errors a request is retried on (with exponential backoff). */
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504, 521, 522, 524]);
+const RETRY_ERROR_CODES: readonly string[] = [
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EADDRINUSE",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ENOTFOUND",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ERR_STREAM_PREMATURE_CLOSE",
+];
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface DownloadResult {
+  status: number;
+  /** Final URL after redirects, without credentials. */
+  url: string;
+  /** Body bytes written (0 unless status is 200). */
+  bytes: number;
+  /** Hex digest per requested algorithm (empty unless status is 200). */
+  digests: Record<string, string>;
 }
 
 class RedirectLoopError extends LockstepError {
@@ -293,18 +323,8 @@ export class HttpClient {
           retry: {
             limit: retries,
             methods: ["GET", "HEAD"],
-            statusCodes: [408, 429, 500, 502, 503, 504, 521, 522, 524],
-            errorCodes: [
-              "ETIMEDOUT",
-              "ECONNRESET",
-              "EADDRINUSE",
-              "ECONNREFUSED",
-              "EPIPE",
-              "ENOTFOUND",
-              "ENETUNREACH",
-              "EAI_AGAIN",
-              "ERR_STREAM_PREMATURE_CLOSE",
-            ],
+            statusCodes: [...RETRY_STATUSES],
+            errorCodes: [...RETRY_ERROR_CODES],
             calculateDelay: ({ attemptCount, computedValue, error }) => {
               if (computedValue === 0 || tooLarge) return 0;
               if ((error as { event?: string }).event === "socket") return 0;
@@ -319,21 +339,7 @@ export class HttpClient {
                 visited.add(target.href);
               },
             ],
-            beforeRedirect: [
-              (opts) => {
-                const next = opts.url instanceof URL ? opts.url : undefined;
-                if (next) {
-                  if (visited.has(next.href)) throw new RedirectLoopError(redact(next.href));
-                  visited.add(next.href);
-                }
-                // Credentials belong to one host: never carry them across a redirect to another.
-                if (next && next.host !== target.host) {
-                  delete opts.headers.authorization;
-                  const own = this.options.credentials.authorization(next);
-                  if (own) opts.headers.authorization = own;
-                }
-              },
-            ],
+            beforeRedirect: [this.redirectHook(target, visited)],
           },
         });
         if (maxBytes !== undefined) {
@@ -358,6 +364,143 @@ export class HttpClient {
           throw new ResponseTooLargeError(shown, maxBytes, what, undefined);
         if (cause instanceof LockstepError) throw cause;
         throw this.failure(cause, target, shown, attempts, connectMs, idleMs);
+      } finally {
+        if (waiting) clearTimeout(waiting);
+      }
+    });
+  }
+
+  /** Refuses a redirect loop; credentials belong to one host and never follow a redirect to another. */
+  private redirectHook(
+    target: URL,
+    visited: Set<string>,
+  ): (opts: { url?: URL | string | undefined; headers: Record<string, unknown> }) => void {
+    return (opts) => {
+      const next = opts.url instanceof URL ? opts.url : undefined;
+      if (next) {
+        if (visited.has(next.href)) throw new RedirectLoopError(redact(next.href));
+        visited.add(next.href);
+      }
+      if (next && next.host !== target.host) {
+        delete opts.headers.authorization;
+        const own = this.options.credentials.authorization(next);
+        if (own) opts.headers.authorization = own;
+      }
+    };
+  }
+
+  /**
+   * GET `url` into the file `dest` (created; removed again on any failure), never holding the body
+   * in memory: each chunk is counted, hashed with `algorithms` and written as it arrives. A body
+   * over `maxBytes` (by its Content-Length, or as it arrives) is refused. Retries like `get` (5xx,
+   * 429, resets; not an idle timeout); a final status other than 200 is returned with no file.
+   */
+  async download(
+    url: string,
+    dest: string,
+    request: RequestOptions & { algorithms: readonly string[] },
+  ): Promise<DownloadResult> {
+    return this.limit(async () => {
+      const got = await this.got();
+      const target = new URL(url);
+      const shown = redact(url);
+      const what = request.what ?? "file";
+      const { maxBytes } = request;
+      const retries = this.options.retries ?? 3;
+      const base = this.options.retryBaseDelayMs ?? 200;
+      const connectMs = this.connectTimeoutMs;
+      const idleMs = this.idleTimeoutMs;
+      const started = Date.now();
+      const onWaiting = this.options.onWaiting;
+      const waiting = onWaiting
+        ? setTimeout(
+            () => onWaiting({ host: target.host, url: shown, waitedMs: Date.now() - started }),
+            this.options.waitingAfterMs ?? DEFAULT_WAITING_AFTER_MS,
+          )
+        : undefined;
+      waiting?.unref();
+      const auth = this.options.credentials.authorization(target);
+      let attempt = 0;
+      try {
+        for (;;) {
+          attempt++;
+          this.stats.requests++;
+          const visited = new Set<string>([target.href]);
+          const stream = got.stream(target, {
+            headers: {
+              "user-agent": this.options.userAgent ?? "lockstep/0.1",
+              "accept-encoding": "identity",
+              ...(auth ? { authorization: auth } : {}),
+            },
+            agent: await this.agentFor(target),
+            decompress: false,
+            throwHttpErrors: false,
+            followRedirect: true,
+            maxRedirects: this.options.maxRedirects ?? 10,
+            timeout: { lookup: connectMs, connect: connectMs, secureConnect: connectMs, socket: idleMs },
+            retry: { limit: 0 },
+            hooks: { beforeRedirect: [this.redirectHook(target, visited)] },
+          });
+          try {
+            const res = await new Promise<{
+              statusCode: number;
+              url: string;
+              headers: Record<string, string | string[] | undefined>;
+            }>((resolveResponse, reject) => {
+              stream.once("response", resolveResponse);
+              stream.once("error", reject);
+            });
+            if (res.statusCode !== 200) {
+              stream.destroy();
+              if (RETRY_STATUSES.has(res.statusCode) && attempt <= retries) {
+                await sleep(base * 2 ** (attempt - 1));
+                continue;
+              }
+              return { status: res.statusCode, url: redact(res.url), bytes: 0, digests: {} };
+            }
+            const declared = Number(res.headers["content-length"]);
+            if (maxBytes !== undefined && Number.isFinite(declared) && declared > maxBytes) {
+              stream.destroy();
+              throw new ResponseTooLargeError(shown, maxBytes, what, undefined);
+            }
+            const hashers = request.algorithms.map(
+              (a) => [a, createHash(a === "blake2b" ? "blake2b512" : a)] as const,
+            );
+            let bytes = 0;
+            const meter = new Transform({
+              transform(chunk: Buffer, _encoding, done) {
+                bytes += chunk.length;
+                if (maxBytes !== undefined && bytes > maxBytes) {
+                  done(new ResponseTooLargeError(shown, maxBytes, what, undefined));
+                  return;
+                }
+                for (const [, h] of hashers) h.update(chunk);
+                done(null, chunk);
+              },
+            });
+            await pipeline(stream, meter, createWriteStream(dest, { flags: "w" }));
+            this.stats.bytes += bytes;
+            const digests: Record<string, string> = {};
+            for (const [a, h] of hashers) digests[a] = h.digest("hex");
+            return { status: 200, url: redact(res.url), bytes, digests };
+          } catch (cause) {
+            stream.destroy();
+            rmSync(dest, { force: true });
+            if (cause instanceof LockstepError) throw cause;
+            const err = cause as { code?: string; name?: string; event?: string };
+            const idle = err.name === "TimeoutError" && err.event === "socket";
+            const retryable =
+              !idle &&
+              (err.name === "TimeoutError" ||
+                RETRY_ERROR_CODES.includes(err.code ?? "") ||
+                err.name === "ReadError");
+            if (retryable && attempt <= retries) {
+              await sleep(base * 2 ** (attempt - 1));
+              continue;
+            }
+            throw this.failure(cause, target, shown, attempt, connectMs, idleMs);
+          }
+        }
       } finally {
         if (waiting) clearTimeout(waiting);
       }

@@ -1,0 +1,162 @@
+/**
+ * Downloads of wheels and sdists (issue 13): streamed to a temporary file in the cache, hashed and
+ * counted as they arrive, renamed into place only when the hash checks out. A file over the
+ * download cap (with or without a Content-Length), a file whose bytes do not match the index's hash,
+ * and a failed download all leave nothing behind in the cache; a killed run's temporary is swept.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { serveUniverse } from "@lockstep/fixtures";
+import type { IndexServer, Universe } from "@lockstep/fixtures";
+import { IndexClient } from "./client";
+import type { IndexClientOptions } from "./client";
+import type { DistFile } from "./dist-file";
+
+const universe: Universe = {
+  name: "download-test",
+  packages: { beta: { versions: { "2.0": {} } } },
+};
+const WHEEL = "beta-2.0-py3-none-any.whl";
+
+let server: IndexServer;
+let wheelSha: string;
+let wheelSize: number;
+
+beforeAll(async () => {
+  server = await serveUniverse(universe);
+  const bytes = readFileSync(join(server.root, "files", WHEEL));
+  wheelSha = createHash("sha256").update(bytes).digest("hex");
+  wheelSize = bytes.length;
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+function client(extra: Partial<IndexClientOptions> = {}): { c: IndexClient; cacheDir: string } {
+  const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-download-"));
+  const c = new IndexClient({
+    indexes: [{ url: server.url, default: true }],
+    cacheDir,
+    http: { retryBaseDelayMs: 5 },
+    ...extra,
+  });
+  return { c, cacheDir };
+}
+
+async function wheelOf(c: IndexClient): Promise<DistFile> {
+  return (await c.project("beta")).files.find((f) => f.filename === WHEEL) as DistFile;
+}
+
+/** What the cache holds besides index pages and metadata. */
+const archives = (cacheDir: string): string[] =>
+  filesUnder(cacheDir).filter((p) => p.startsWith("archives-v1/") || p.startsWith("url-hashes-v1/"));
+
+test("a good download lands at its content address with nothing else left", async () => {
+  const { c, cacheDir } = client();
+  const path = await c.download(await wheelOf(c));
+  expect(path).toBe(join(cacheDir, "archives-v1", wheelSha, WHEEL));
+  expect(createHash("sha256").update(readFileSync(path)).digest("hex")).toBe(wheelSha);
+  expect(archives(cacheDir)).toEqual([`archives-v1/${wheelSha}/${WHEEL}`]);
+  c.close();
+});
+
+test.each([
+  ["with a Content-Length", false],
+  ["streamed without one", true],
+])("a file larger than maxDownloadBytes (%s) is refused and nothing is kept", async (_, chunked) => {
+  const { c, cacheDir } = client({ maxDownloadBytes: 500 });
+  const file = await wheelOf(c);
+  expect(wheelSize).toBeGreaterThan(500);
+  if (chunked) {
+    const body = readFileSync(join(server.root, "files", WHEEL));
+    server.setOptions({
+      faults: [
+        {
+          path: `/files/${WHEEL}`,
+          kind: "raw",
+          status: 200,
+          headers: { "content-type": "application/octet-stream" },
+          body: async function* () {
+            for (let i = 0; i < body.length; i += 256) yield body.subarray(i, i + 256);
+          },
+        },
+      ],
+    });
+  }
+  try {
+    await expect(c.download(file)).rejects.toThrow(
+      `The file ${server.origin}/files/${WHEEL} is larger than 500 bytes; refusing it`,
+    );
+  } finally {
+    server.setOptions({ faults: [] });
+  }
+  expect(archives(cacheDir)).toEqual([]);
+  c.close();
+});
+
+test("a download whose bytes do not match the index's sha256 is refused and nothing is kept", async () => {
+  const { c, cacheDir } = client();
+  const file = await wheelOf(c);
+  server.setOptions({ faults: [{ path: "/files/", kind: "wrong-hash" }] });
+  try {
+    const error = await c.download(file).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message.split("\n")[0]).toBe(`Hash mismatch for ${server.origin}/files/${WHEEL}:`);
+    expect(error.message.split("\n")[1]).toBe(`  expected sha256:${wheelSha}`);
+  } finally {
+    server.setOptions({ faults: [] });
+  }
+  expect(archives(cacheDir)).toEqual([]);
+  c.close();
+});
+
+test("a download cut short is retried, then fails with nothing kept", async () => {
+  const { c, cacheDir } = client();
+  const file = await wheelOf(c);
+  server.setOptions({ faults: [{ path: `/files/${WHEEL}`, kind: "truncate", bytes: 100 }] });
+  try {
+    await expect(c.download(file)).rejects.toThrow(`${server.origin}/files/${WHEEL}`);
+    expect(server.count(`/files/${WHEEL}`)).toBeGreaterThan(1);
+  } finally {
+    server.setOptions({ faults: [] });
+  }
+  expect(archives(cacheDir)).toEqual([]);
+  // One cut-short answer, then a good one: the retry succeeds.
+  server.setOptions({ faults: [{ path: `/files/${WHEEL}`, kind: "truncate", bytes: 100, times: 1 }] });
+  try {
+    expect(await c.download(file)).toBe(join(cacheDir, "archives-v1", wheelSha, WHEEL));
+  } finally {
+    server.setOptions({ faults: [] });
+  }
+  c.close();
+});
+
+test("a killed run's partial download is swept by the next download; a live one is kept", async () => {
+  const { c, cacheDir } = client();
+  const dir = join(cacheDir, "archives-v1");
+  mkdirSync(dir, { recursive: true });
+  // pid 2^22+1 is above Linux's pid_max default range for a live process in this sandbox.
+  const dead = `.download-4194305-${Date.now().toString(36)}-0123abcd`;
+  const live = `.download-${process.ppid}-${Date.now().toString(36)}-89abcdef`;
+  writeFileSync(join(dir, dead), "partial");
+  writeFileSync(join(dir, live), "partial");
+  await c.download(await wheelOf(c));
+  expect(readdirSync(dir).sort()).toEqual([live, wheelSha].sort());
+  c.close();
+});
