@@ -120,15 +120,57 @@ export class Cache {
   }
 }
 
-/** Freshness from Cache-Control / Expires; 0 when the response must be revalidated. */
+/**
+ * How long a page without explicit freshness (no Cache-Control max-age, no Expires) stays fresh:
+ * a tenth of the time since its Last-Modified (RFC 9111 §4.2.2's heuristic), never more than this.
+ * Ten minutes: a static mirror's page that changed an hour ago is trusted for six minutes, one
+ * unchanged for a year for ten, so a release uploaded meanwhile shows up within ten minutes (or at
+ * once with `--refresh`), while back-to-back locks make no request at all.
+ */
+export const HEURISTIC_FRESHNESS_CAP_MS = 10 * 60 * 1000;
+
+/**
+ * Until when (epoch ms) a response may be reused without asking the server again; `now` or earlier
+ * means it must be revalidated first. RFC 9111, as a private cache:
+ * - `Cache-Control: no-store`/`no-cache` → revalidate every time;
+ * - `max-age=N` (less any `Age`) → N seconds; else `Expires` (an invalid date means already stale);
+ * - neither, but `Last-Modified` → heuristic freshness: 10% of (now − Last-Modified), at most
+ *   HEURISTIC_FRESHNESS_CAP_MS (static mirrors send only Last-Modified/ETag);
+ * - nothing at all → revalidate every time.
+ */
 export function freshUntil(headers: Record<string, string | undefined>, now: number): number {
   const cc = (headers["cache-control"] ?? "").toLowerCase();
   if (/\bno-cache\b|\bno-store\b/.test(cc)) return 0;
-  const maxAge = /\bmax-age=(\d+)/.exec(cc);
+  const maxAge = /(?:^|[\s,])max-age=(\d+)/.exec(cc);
   if (maxAge) {
     const age = Number(headers.age ?? 0) || 0;
     return now + Math.max(0, Number(maxAge[1]) - age) * 1000;
   }
-  const expires = headers.expires ? Date.parse(headers.expires) : NaN;
-  return Number.isFinite(expires) ? expires : 0;
+  if (headers.expires !== undefined) {
+    const expires = Date.parse(headers.expires);
+    return Number.isFinite(expires) ? expires : 0;
+  }
+  const lastModified = headers["last-modified"] ? Date.parse(headers["last-modified"]) : NaN;
+  if (!Number.isFinite(lastModified)) return 0;
+  // Aged by our clock, not the response's Date: a few seconds of skew are nothing against minutes.
+  const age = now - lastModified;
+  if (age <= 0) return 0;
+  return now + Math.min(age / 10, HEURISTIC_FRESHNESS_CAP_MS);
+}
+
+/**
+ * The cache TTL from `LOCKSTEP_CACHE_TTL` (seconds, a non-negative integer), or undefined when unset.
+ * Anything else is a `cache-ttl-invalid` error naming the value.
+ */
+export function cacheTtlFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.LOCKSTEP_CACHE_TTL;
+  if (raw === undefined || raw.trim() === "") return undefined;
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new LockstepError(
+      "cache-ttl-invalid",
+      `LOCKSTEP_CACHE_TTL must be a whole number of seconds, got ${JSON.stringify(raw)}`,
+      { hint: "0 revalidates every cached index page; 600 trusts them for ten minutes" },
+    );
+  }
+  return Number(raw.trim());
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer, ServerOptions } from "@lockstep/fixtures";
 import type { Universe } from "@lockstep/fixtures";
@@ -166,6 +166,74 @@ describe("cache", () => {
         "/) is not in the cache",
     );
     expect(s.requests).toEqual([]);
+  });
+
+  test("a static mirror's pages (no Cache-Control): no request while heuristically fresh, then concurrent conditional requests", async () => {
+    const s = await serve({ cacheControl: false });
+    const names = ["alpha", "beta", "gamma"];
+    const lastModified = Date.parse((await fetch(`${s.url}/alpha/`)).headers.get("last-modified") ?? "");
+    expect(Number.isFinite(lastModified)).toBe(true);
+    const cacheDir = tmp("lockstep-cache-");
+    // Only Date is faked (the fixture server's Date header included): sockets and timers stay real.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      // A day after the pages changed: 10% of a day is over the cap, so fresh for 10 minutes.
+      const t0 = lastModified + 24 * 3_600_000;
+      vi.setSystemTime(t0);
+      const cold = client(s, { cacheDir });
+      await Promise.all(names.map((n) => cold.project(n)));
+      cold.close();
+
+      s.resetStats();
+      vi.setSystemTime(t0 + 9 * 60_000);
+      const fresh = client(s, { cacheDir });
+      await Promise.all(names.map((n) => fresh.project(n)));
+      expect(s.requests).toEqual([]);
+      expect(fresh.stats.pagesFromCache).toBe(3);
+      fresh.close();
+
+      // Stale: all three revalidated at once, each answered 304 after 400 ms.
+      vi.setSystemTime(t0 + 11 * 60_000);
+      s.setOptions({ faults: [{ path: /^\/simple\//, kind: "slow", delayMs: 400 }] });
+      const stale = client(s, { cacheDir });
+      const started = performance.now();
+      await Promise.all(names.map((n) => stale.project(n)));
+      const elapsed = performance.now() - started;
+      expect(s.requests.map((r) => [r.path, r.status, r.conditional])).toEqual(
+        names.map((n) => [`/simple/${n}/`, 304, true]),
+      );
+      expect(elapsed).toBeLessThan(3 * 400);
+      stale.close();
+
+      // Revalidated just now, so fresh again for 10 minutes.
+      s.resetStats();
+      vi.setSystemTime(t0 + 20 * 60_000);
+      const again = client(s, { cacheDir });
+      await Promise.all(names.map((n) => again.project(n)));
+      expect(s.requests).toEqual([]);
+      again.close();
+    } finally {
+      vi.useRealTimers();
+      s.setOptions({ faults: [] });
+    }
+  });
+
+  test.each<[string, Partial<IndexClientOptions>, Record<string, string>, number]>([
+    ["cacheTtlSeconds 0 revalidates a page that has max-age", { cacheTtlSeconds: 0 }, {}, 1],
+    ["cacheTtlSeconds 3600 trusts a static mirror's page", { cacheTtlSeconds: 3600 }, {}, 0],
+    ["LOCKSTEP_CACHE_TTL=0", {}, { LOCKSTEP_CACHE_TTL: "0" }, 1],
+  ])("%s", async (_label, options, env, requests) => {
+    const s = await serve(options.cacheTtlSeconds === 3600 ? { cacheControl: false } : {});
+    const cacheDir = tmp("lockstep-cache-");
+    const extra = { cacheDir, ...options, env: { ...process.env, ...env } };
+    const cold = client(s, extra);
+    await cold.project("beta");
+    cold.close();
+    s.resetStats();
+    const warm = client(s, extra);
+    await warm.project("beta");
+    warm.close();
+    expect(s.requests.map((r) => [r.status, r.conditional])).toEqual(Array(requests).fill([304, true]));
   });
 
   test("downloads are verified and kept by hash", async () => {

@@ -19,8 +19,13 @@
  * refused.
  *
  * Caching: project pages are stored parsed, with their HTTP validators, and reused without a request
- * while fresh (Cache-Control max-age); stale ones are revalidated with If-None-Match /
- * If-Modified-Since. Metadata and archives are content-addressed and never revalidated.
+ * while fresh (Cache-Control max-age or Expires; for a static mirror's pages, which carry only
+ * Last-Modified/ETag, RFC 9111's heuristic: 10% of their age, at most 10 minutes; or the
+ * `cacheTtlSeconds` / `LOCKSTEP_CACHE_TTL` override); stale ones are revalidated with If-None-Match /
+ * If-Modified-Since. Revalidations run concurrently: each page request goes out as soon as a page is
+ * asked for (the resolver's prefetch asks for all of a version's dependencies at once), up to the
+ * HTTP client's concurrency over keep-alive connections. Metadata and archives are content-addressed
+ * and never revalidated.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
@@ -30,7 +35,15 @@ import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
 import { SdistFilename, WheelFilename, isHashDigest, sweepStaleTemp, tempName } from "@lockstep/wheel";
 import { CredentialStore, redact } from "./auth";
-import { Cache, defaultCacheDir, freshUntil, readOrUndefined, sha256Hex, writeAtomic } from "./cache";
+import {
+  Cache,
+  cacheTtlFromEnv,
+  defaultCacheDir,
+  freshUntil,
+  readOrUndefined,
+  sha256Hex,
+  writeAtomic,
+} from "./cache";
 import { PYPI_URL } from "./default-index";
 import { preferredHash } from "./dist-file";
 import type { DistFile, ProjectPage } from "./dist-file";
@@ -80,6 +93,13 @@ export interface IndexClientOptions {
   refresh?: boolean;
   /** Revalidate these packages' pages (`--refresh-package`). */
   refreshPackages?: string[];
+  /**
+   * Seconds a cached project page is used without asking the index again, counted from when it was
+   * fetched or last revalidated, whatever the index's headers say (0: revalidate every page).
+   * Default: `LOCKSTEP_CACHE_TTL`, else the headers decide (`freshUntil` in cache.ts: Cache-Control,
+   * Expires, else 10% of the time since Last-Modified, at most 10 minutes).
+   */
+  cacheTtlSeconds?: number;
   http?: Partial<Omit<HttpOptions, "credentials">>;
   env?: NodeJS.ProcessEnv;
   netrcPath?: string;
@@ -126,6 +146,8 @@ interface CachedPage {
   etag?: string | undefined;
   lastModified?: string | undefined;
   freshUntil: number;
+  /** When it was fetched or last revalidated (epoch ms); absent in entries written before. */
+  fetchedAt?: number | undefined;
   page?: ProjectPage | undefined;
 }
 
@@ -244,6 +266,7 @@ export class IndexClient {
   private readonly pagesFromCache = { n: 0 };
   private readonly metadataCounts: IndexStats["metadata"] = { pep658: 0, range: 0, download: 0, cache: 0 };
   private sweptDownloads = false;
+  private readonly cacheTtlMs: number | undefined;
 
   constructor(private readonly options: IndexClientOptions = {}) {
     const env = options.env ?? process.env;
@@ -254,6 +277,15 @@ export class IndexClient {
     }));
     this.cache = new Cache(options.cacheDir ?? defaultCacheDir(env));
     this.http = new HttpClient({ credentials: this.credentials, env, ...options.http });
+    const ttl = options.cacheTtlSeconds ?? cacheTtlFromEnv(env);
+    this.cacheTtlMs = ttl === undefined ? undefined : ttl * 1000;
+  }
+
+  /** Whether a cached page may be used without a request at `now`. */
+  private isFresh(entry: CachedPage, now: number): boolean {
+    if (this.cacheTtlMs !== undefined)
+      return entry.fetchedAt !== undefined && entry.fetchedAt + this.cacheTtlMs > now;
+    return entry.freshUntil > now;
   }
 
   get indexStrategy(): IndexStrategy {
@@ -457,7 +489,7 @@ export class IndexClient {
     const path = this.cache.simplePath(indexUrl, name);
     const cached = this.readCachedPage(path);
     const now = Date.now();
-    if (cached && (this.options.offline || (!this.mustRefresh(name) && cached.freshUntil > now))) {
+    if (cached && (this.options.offline || (!this.mustRefresh(name) && this.isFresh(cached, now)))) {
       this.pagesFromCache.n++;
       return cached.status === 200 ? cached.page : undefined;
     }
@@ -469,13 +501,20 @@ export class IndexClient {
     const res = await this.http.get(url, headers, { maxBytes: this.maxPageBytes, what: "index page" });
     if (res.status === 304 && cached) {
       this.pagesFromCache.n++;
-      writeAtomic(path, JSON.stringify({ ...cached, freshUntil: freshUntil(res.headers, now) }));
+      // A 304 need not repeat Last-Modified; the stored one still dates the page.
+      const headers = { "last-modified": cached.lastModified, ...res.headers };
+      writeAtomic(path, JSON.stringify({ ...cached, freshUntil: freshUntil(headers, now), fetchedAt: now }));
       return cached.status === 200 ? cached.page : undefined;
     }
     if (res.status === 404 || res.status === 410) {
       writeAtomic(
         path,
-        JSON.stringify({ v: 2, status: 404, freshUntil: freshUntil(res.headers, now) } satisfies CachedPage),
+        JSON.stringify({
+          v: 2,
+          status: 404,
+          freshUntil: freshUntil(res.headers, now),
+          fetchedAt: now,
+        } satisfies CachedPage),
       );
       return undefined;
     }
@@ -489,6 +528,7 @@ export class IndexClient {
       etag: res.headers.etag,
       lastModified: res.headers["last-modified"],
       freshUntil: freshUntil(res.headers, now),
+      fetchedAt: now,
       page,
     };
     writeAtomic(path, JSON.stringify(entry));
