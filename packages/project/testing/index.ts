@@ -1,2 +1,3 @@
 /** Test support for @lockstep/project: the example project and its universe (not shipped). */
 export * from "./example-app";
+export * from "./snapshot-graph";
