@@ -32,7 +32,7 @@ describe("validation (one PEP 751 rule each)", () => {
     ],
     [
       "two entries of one name with overlapping markers",
-      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\nmarker = "python_version < '3.11'"\n${WHEEL}\n[[packages]]\nname = "a"\nversion = "2.0"\nmarker = "python_version >= '3.10'"\n${WHEEL}\n[[packages]]\nname = "b"\nversion = "1.0"\nmarker = "sys_platform == 'linux'"\nsdist = { url = "https://x.example/b.tar.gz", hashes = { sha256 = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } }\n[[packages]]\nname = "b"\nversion = "2.0"\nmarker = "sys_platform != 'linux'"\nsdist = { url = "https://x.example/b.tar.gz", hashes = { sha256 = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } }\n`,
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\nmarker = "python_version < '3.11'"\n${WHEEL}\n[[packages]]\nname = "a"\nversion = "2.0"\nmarker = "python_version >= '3.10'"\n${WHEEL}\n[[packages]]\nname = "b"\nversion = "1.0"\nmarker = "sys_platform == 'linux'"\nsdist = { url = "https://x.example/b-1.0.tar.gz", hashes = { sha256 = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } }\n[[packages]]\nname = "b"\nversion = "2.0"\nmarker = "sys_platform != 'linux'"\nsdist = { url = "https://x.example/b-2.0.tar.gz", hashes = { sha256 = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" } }\n`,
     ],
     [
       "ambiguous dependency",
@@ -100,6 +100,70 @@ describe("hashes (issue 13: a digest names a cache path)", () => {
     expect(problems(lockWith(hashes))).toBe(
       `pylock.toml is not a valid PEP 751 lock file:\n  ${at}${reason}`,
     );
+  });
+
+  test.each([
+    [
+      'name = "1/../../x"',
+      '`1/../../x`: The wheel filename "1/../../x" is invalid: Must be one file name, but contains a path separator',
+    ],
+    [
+      'name = "a-1.0-1/../../x-py3-none-any.whl"',
+      '`a-1.0-1/../../x-py3-none-any.whl`: The wheel filename "a-1.0-1/../../x-py3-none-any.whl" is invalid: Must be one file name, but contains a path separator',
+    ],
+    [
+      'name = "/tmp/a-1.0-py3-none-any.whl"',
+      '`/tmp/a-1.0-py3-none-any.whl`: The wheel filename "/tmp/a-1.0-py3-none-any.whl" is invalid: Must be one file name, but contains a path separator',
+    ],
+    [
+      'url = "https://x.example/..%2F..%2Fa-1.0-py3-none-any.whl"',
+      '`../../a-1.0-py3-none-any.whl`: The wheel filename "../../a-1.0-py3-none-any.whl" is invalid: Must be one file name, but contains a path separator',
+    ],
+    [
+      'url = "https://x.example/a-1.0%E0%A4%A-py3-none-any.whl"',
+      '`(unnamed wheel)`: the file name in `url` "https://x.example/a-1.0%E0%A4%A-py3-none-any.whl" has a malformed percent-escape',
+    ],
+    [
+      'url = "https://x.example/a-1.0.zip"',
+      '`a-1.0.zip`: The wheel filename "a-1.0.zip" is invalid: Must end with .whl',
+    ],
+  ])("a wheel whose %s would not be one file in the cache is refused with its line", (entry, reason) => {
+    const text = `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\n\n[[packages.wheels]]\n${entry}\nhashes = { sha256 = "${"a".repeat(64)}" }\n`;
+    const withUrl = entry.startsWith("url")
+      ? text
+      : text.replace("\nhashes", '\nurl = "https://x.example/w"\nhashes');
+    expect(problems(withUrl)).toBe(
+      `pylock.toml is not a valid PEP 751 lock file:\n  pylock.toml:8: package \`a 1.0\`: wheel ${reason}`,
+    );
+  });
+
+  test.each([
+    [
+      '{ name = "../x.tar.gz", url = "https://x.example/s" }',
+      '`../x.tar.gz`: The source distribution filename "../x.tar.gz" is invalid: Must be one file name, but contains a path separator',
+    ],
+    [
+      '{ url = "https://x.example/a%2F..%2F..%2Fx-1.0.tar.bz2" }',
+      '`a/../../x-1.0.tar.bz2`: the file name "a/../../x-1.0.tar.bz2" contains a path separator',
+    ],
+    ['{ path = "dist/.." }', '`..`: the file name ".." starts with a dot'],
+  ])("an sdist %s is refused with its line", (sdist, reason) => {
+    const text = `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\nsdist = ${sdist.replace(" }", `, hashes = { sha256 = "${"a".repeat(64)}" } }`)}\n`;
+    expect(problems(text)).toBe(
+      `pylock.toml is not a valid PEP 751 lock file:\n  pylock.toml:7: package \`a 1.0\`: sdist ${reason}`,
+    );
+  });
+
+  test("sdist names other tools write are read: legacy formats, names with dots and dashes", () => {
+    const sdist = (name: string) =>
+      `${HEAD}\n[[packages]]\nname = "a"\nversion = "1.0"\nsdist = { url = "https://x.example/${name}", hashes = { sha256 = "${"a".repeat(64)}" } }\n`;
+    for (const name of [
+      "zope.interface-5.0.tar.gz",
+      "python-dateutil-2.8.2.tar.gz",
+      "Django-1.0.zip",
+      "old-1.0.tar.bz2",
+    ])
+      expect(readLock(sdist(name)).packages[0]?.source).toMatchObject({ sdist: { name } });
   });
 
   test("hex of the right length in any case is read, lower-cased", () => {

@@ -12,7 +12,7 @@
 import { FileError, FileProblems } from "@lockstep/errors";
 import { SpecifierSet, Version } from "@lockstep/pep440";
 import { Marker, canonicalizeName, isValidName } from "@lockstep/pep508";
-import { hashDigestProblem } from "@lockstep/wheel";
+import { SdistFilename, WheelFilename, hashDigestProblem, unsafeFilenameChar } from "@lockstep/wheel";
 import { TomlDate, TomlError, parse } from "smol-toml";
 import { InvalidLockError } from "./errors";
 import { NO_LINES, tomlLines } from "./line-locator";
@@ -117,10 +117,45 @@ function instantOf(v: unknown): string | undefined {
   return typeof v === "string" ? canonicalInstant(v) : undefined;
 }
 
-function basename(s: string | undefined): string | undefined {
+/**
+ * The file name a `url` (its last segment, percent-decoded) or a `path` (its last segment, as
+ * written) gives; a malformed percent-escape is a problem, not an exception.
+ */
+function lastSegment(
+  s: string | undefined,
+  decode: boolean,
+): { name: string } | { problem: string } | undefined {
   if (!s) return undefined;
-  const clean = s.split(/[?#]/)[0] as string;
-  return decodeURIComponent(clean.slice(clean.lastIndexOf("/") + 1)) || undefined;
+  const clean = decode ? (s.split(/[?#]/)[0] as string) : s;
+  const raw = clean.slice(clean.lastIndexOf("/") + 1);
+  if (!raw) return undefined;
+  if (!decode) return { name: raw };
+  try {
+    return { name: decodeURIComponent(raw) };
+  } catch {
+    return { problem: `the file name in \`url\` ${JSON.stringify(s)} has a malformed percent-escape` };
+  }
+}
+
+/**
+ * Why `name` cannot be this kind of file's name, if it cannot. The name becomes a path in the cache,
+ * so it must be one path component: wheels by the strict wheel grammar, `.tar.gz`/`.zip` sdists by
+ * the sdist grammar, older sdist formats (`.tar.bz2`, `.tgz` from find-links) at least one plain
+ * component.
+ */
+function fileNameProblem(kind: "sdist" | "wheel", name: string): string | undefined {
+  try {
+    if (kind === "wheel") WheelFilename.parse(name);
+    else if (name.endsWith(".tar.gz") || name.endsWith(".zip")) SdistFilename.parse(name);
+    else {
+      const unsafe = unsafeFilenameChar(name);
+      if (unsafe) return `the file name ${JSON.stringify(name)} contains ${unsafe.what}`;
+      if (name.startsWith(".")) return `the file name ${JSON.stringify(name)} starts with a dot`;
+    }
+    return undefined;
+  } catch (e) {
+    return reason(e);
+  }
 }
 
 function readFile(
@@ -139,14 +174,18 @@ function readFile(
   }
   const url = typeof raw.url === "string" ? raw.url : undefined;
   const path = typeof raw.path === "string" ? raw.path : undefined;
-  const name =
-    (typeof raw.name === "string" ? raw.name : undefined) ??
-    basename(url) ??
-    basename(path) ??
-    `(unnamed ${kind})`;
+  const derived =
+    typeof raw.name === "string"
+      ? { name: raw.name }
+      : (lastSegment(url, true) ?? lastSegment(path, false) ?? { name: `(unnamed ${kind})` });
+  const name = "name" in derived ? derived.name : `(unnamed ${kind})`;
   const what = `package \`${owner}\`: ${kind} \`${name}\``;
   if (url === undefined && path === undefined)
     ctx.problems.add(line, `${what} has neither \`url\` nor \`path\``);
+  else {
+    const problem = "problem" in derived ? derived.problem : fileNameProblem(kind, name);
+    if (problem) ctx.problems.add(line, `${what}: ${problem}`);
+  }
   const hashes = hashesOf(ctx, raw.hashes, line, what);
   const size = typeof raw.size === "number" && Number.isSafeInteger(raw.size) ? raw.size : undefined;
   return { name, url, path, uploadTime: instantOf(raw["upload-time"]), size, hashes };
