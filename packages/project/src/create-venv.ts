@@ -13,6 +13,7 @@
  */
 import { existsSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { defaultCacheDir } from "@lockstep/index";
 import { SpecifierSet } from "@lockstep/pep440";
 import { readProject } from "@lockstep/pyproject";
 import { createVenv, findInterpreter, findPythonVersionFile, seedPip } from "@lockstep/python";
@@ -68,7 +69,7 @@ export function createProjectVenv(opts: CreateVenvCommandOptions): CreateVenvOut
   const interpreter = findInterpreter({
     request: opts.python ?? fromFile?.request,
     requiresPython,
-    cacheDir: opts.cacheDir,
+    cacheDir: opts.cacheDir ?? defaultCacheDir(env),
     env,
   });
   const replaced = existsSync(target);

@@ -44,7 +44,7 @@ export { BUILD_BACKENDS, initProject, moduleName } from "./init-project";
 export type { BuildBackendName, InitOptions, InitOutcome } from "./init-project";
 export { nearestPyproject, projectVersion } from "./version-project";
 export type { VersionOptions, VersionOutcome } from "./version-project";
-export { findPython, pinPython } from "./python-commands";
+export { findPython, listPythons, pinPython } from "./python-commands";
 export type { FindPythonOptions, PinOptions, PinOutcome } from "./python-commands";
 export { createProjectVenv } from "./create-venv";
 export type { CreateVenvCommandOptions, CreateVenvOutcome } from "./create-venv";

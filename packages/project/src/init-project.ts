@@ -20,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { LockstepError, UsageError } from "@lockstep/errors";
+import { defaultCacheDir } from "@lockstep/index";
 import { canonicalizeName, isValidName } from "@lockstep/pep508";
 import { findInterpreter, parsePythonRequest } from "@lockstep/python";
 
@@ -87,7 +88,11 @@ function choosePython(opts: InitOptions, root: string, warnings: string[]) {
   let found: { major: number; minor: number } | undefined;
   let failure: unknown;
   try {
-    const info = findInterpreter({ request: opts.python, cacheDir: opts.cacheDir, env: opts.env });
+    const info = findInterpreter({
+      request: opts.python,
+      cacheDir: opts.cacheDir ?? defaultCacheDir(opts.env),
+      env: opts.env,
+    });
     found = { major: info.version[0], minor: info.version[1] };
   } catch (err) {
     failure = err;

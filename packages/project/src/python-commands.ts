@@ -17,8 +17,14 @@ import { dirname, join, resolve } from "node:path";
 import { LockstepError, UsageError } from "@lockstep/errors";
 import { SpecifierSet, Version } from "@lockstep/pep440";
 import { readProject } from "@lockstep/pyproject";
-import { findInterpreter, findPythonVersionFile, parsePythonRequest } from "@lockstep/python";
-import type { InterpreterInfo } from "@lockstep/python";
+import { defaultCacheDir } from "@lockstep/index";
+import {
+  findInterpreter,
+  findPythonVersionFile,
+  listInterpreters,
+  parsePythonRequest,
+} from "@lockstep/python";
+import type { InterpreterInfo, InterpreterList } from "@lockstep/python";
 
 function nearestProjectDir(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
@@ -42,6 +48,7 @@ export interface FindPythonOptions {
 /** The interpreter `request` picks (inside a project without a request: as `sync` would pick it). */
 export function findPython(opts: FindPythonOptions): InterpreterInfo {
   const cwd = opts.cwd ?? process.cwd();
+  opts = { ...opts, cacheDir: opts.cacheDir ?? defaultCacheDir(opts.env) };
   if (opts.request !== undefined) {
     return findInterpreter({ request: opts.request, cacheDir: opts.cacheDir, env: opts.env });
   }
@@ -73,6 +80,7 @@ export interface PinOutcome {
 
 export function pinPython(opts: PinOptions): PinOutcome {
   const cwd = opts.cwd ?? process.cwd();
+  opts = { ...opts, cacheDir: opts.cacheDir ?? defaultCacheDir(opts.env) };
   const projectDir = nearestProjectDir(cwd);
   const path = join(projectDir ?? resolve(cwd), ".python-version");
   const current = findPythonVersionFile(projectDir ?? cwd);
@@ -137,4 +145,13 @@ export function pinPython(opts: PinOptions): PinOutcome {
     : undefined;
   writeFileSync(path, `${text}\n`);
   return { path, previous, pinned: text, interpreter, warnings };
+}
+
+/** Every interpreter discovery sees from `cwd` (its `.venv` included), queries cached. */
+export function listPythons(opts: FindPythonOptions): InterpreterList {
+  return listInterpreters({
+    projectDir: nearestProjectDir(opts.cwd ?? process.cwd()) ?? opts.cwd,
+    cacheDir: opts.cacheDir ?? defaultCacheDir(opts.env),
+    ...(opts.env === undefined ? {} : { env: opts.env }),
+  });
 }
