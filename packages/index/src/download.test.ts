@@ -115,10 +115,14 @@ test("a download whose bytes do not match the index's sha256 is refused and noth
   const file = await wheelOf(c);
   server.setOptions({ faults: [{ path: "/files/", kind: "wrong-hash" }] });
   try {
-    const error = await c.download(file).catch((e: unknown) => e as Error);
+    const error: unknown = await c.download(file).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(Error);
-    expect(error.message.split("\n")[0]).toBe(`Hash mismatch for ${server.origin}/files/${WHEEL}:`);
-    expect(error.message.split("\n")[1]).toBe(`  expected sha256:${wheelSha}`);
+    const lines = (error as Error).message.split("\n");
+    expect(lines[0]).toBe(`Hash mismatch for ${server.origin}/files/${WHEEL}:`);
+    expect(lines[1]).toBe(`  expected sha256:${wheelSha}`);
   } finally {
     server.setOptions({ faults: [] });
   }
