@@ -68,7 +68,7 @@ test("a 1 GiB entry of zeros is refused by the ratio limit before memory grows",
   expect(res.peakMb).toBeLessThan(REFUSED_BOUND_MB);
 }, 60_000);
 
-test("the same entry declaring 2 MiB is cut off one byte past 2 MiB", () => {
+test("the same entry declaring 2 MiB is cut off at the first byte past 2 MiB", () => {
   const res = unpackInChild(liar, {});
   expect(res).toMatchObject({
     ok: false,

@@ -7,7 +7,8 @@
  * Limits (`ArchiveLimits`) are checked at two points: what the central directory declares is judged
  * before a byte is inflated (entry count, total size, ratio, overlapping or duplicate entries, a
  * file and a directory of the same name), and what inflates is held to the declared size (inflating
- * stops one byte past it), so a lying directory cannot get more out either.
+ * stops at the first byte past it and nothing past it is written), so a lying directory cannot get
+ * more out either.
  *
  * Pitfalls: the classic "overlapping" zip bomb points many central-directory records at one local
  * header, so that a small file expands once per record; entries are sorted by local header offset
