@@ -4,12 +4,60 @@
 // Usage: node packages/cli/build.mjs [--quiet] [--outdir DIR]. Imported by bin/lockstep.js when
 // dist/ is missing; tests build into a temporary directory with --outdir.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const outdir = join(here, "dist");
+
+/**
+ * yargs renders the whole help text of a command (cliui layout, string widths: 30–50 ms, a tenth of
+ * a warm `lock`) just before running its handler, only so that a `showHelp()` called later can show
+ * that command's help. lockstep never shows help after a handler has started (errors are rendered
+ * by exit-code.ts), so the bundle's copy of yargs skips it; `--help` itself is unaffected. The build
+ * fails if yargs changes so that the text is no longer found.
+ */
+const HELP_CACHE = "cachedHelpMessage = this.help();";
+const skipHelpCache = {
+  name: "yargs-skip-help-cache",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]usage\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes(HELP_CACHE)) {
+        throw new Error(`${args.path} no longer contains ${JSON.stringify(HELP_CACHE)}; update build.mjs`);
+      }
+      return { contents: source.replace(HELP_CACHE, "/* help cached on demand only */"), loader: "js" };
+    });
+  },
+};
+
+/**
+ * string-width (cliui's, for yargs' help layout) builds an Intl.Segmenter and Unicode-property
+ * regular expressions (\\p{RGI_Emoji}, …) when its module is evaluated: 30–100 ms of every start-up
+ * on this machine, spent even when no help is printed. In the bundle, each such top-level constant
+ * becomes a getter that builds it on first use. The build fails if none is found.
+ */
+const EAGER_CONST = /^const (\w+) = (new Intl\.Segmenter\(\)|\/.+\/[a-z]*);$/gm;
+const lazyStringWidth = {
+  name: "lazy-string-width",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      let source = readFileSync(args.path, "utf8");
+      const names = [];
+      source = source.replace(EAGER_CONST, (_line, name, init) => {
+        names.push(name);
+        return `let ${name}$value;\nconst ${name}$get = () => (${name}$value ??= ${init});`;
+      });
+      if (names.length === 0) throw new Error(`${args.path}: no eager constant found; update build.mjs`);
+      for (const name of names) {
+        // Every other use (`name$value`/`name$get` are followed by `$`, so left alone).
+        source = source.replace(new RegExp(`(?<![.$\\w])${name}(?![$\\w])`, "g"), `${name}$get()`);
+      }
+      return { contents: source, loader: "js" };
+    });
+  },
+};
 
 export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
   const started = performance.now();
@@ -29,6 +77,7 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
       js: 'import { createRequire as __lockstepCreateRequire } from "node:module"; const require = __lockstepCreateRequire(import.meta.url);',
     },
     metafile: true,
+    plugins: [skipHelpCache, lazyStringWidth],
     logLevel: quiet ? "error" : "warning",
     legalComments: "none",
   });
