@@ -1,8 +1,8 @@
 /**
  * Every interpreter discovery can see (`lockstep python list`), in the order `findInterpreter` tries
- * them, each asked once (cached) for what it is. The same binary reached by several names
- * (`python3`, `python3.12`, a symlink) is listed once, under the first name; a venv is listed apart
- * from its base interpreter because its prefix differs.
+ * them, each asked once (cached) for what it is. The same interpreter reached by several names
+ * (`python3`, `python3.12`, a symlink, a pyenv shim) is listed once, under the first name, keyed by
+ * the `sys.executable` it reports; a venv is listed apart from its base because its prefix differs.
  *
  * Pitfall: a candidate that cannot be queried (a pyenv shim for a version that is not installed, a
  * broken link, Python 2 without `json`'s needs) is reported as skipped with the reason, not dropped
@@ -38,25 +38,33 @@ export function listInterpreters(opts: {
   const seen = new Set<string>();
   for (const path of candidatePaths({ projectDir: opts.projectDir, env: opts.env })) {
     let info: InterpreterInfo;
-    let real: string;
     try {
-      real = realpathSync(path);
+      realpathSync(path);
       info = queryInterpreter(path, opts.cacheDir);
     } catch (err) {
       skipped.push({ path, reason: (err as Error).message });
       continue;
     }
-    const key = `${info.prefix}\0${real}`;
+    // A pyenv shim and the binary it runs are one interpreter: key by what Python reports.
+    const key = `${info.prefix}\0${realOrSelf(info.executable)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     interpreters.push({
       path,
       implementation: info.markers.platform_python_implementation,
       version: info.markers.python_full_version,
-      executable: real,
+      executable: realOrSelf(info.executable),
       isVenv: info.isVenv,
       info,
     });
   }
   return { interpreters, skipped };
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
