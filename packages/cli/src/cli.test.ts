@@ -71,7 +71,7 @@ afterAll(async () => {
 describe("lockstep lock, step by step", () => {
   test("the first lock resolves and writes pylock.toml", async () => {
     const res = await lockstep(["lock", "--index-url", server.url]);
-    expect(res.stderr).toMatch(/^Resolved 20 packages in \d+m?s\n$/);
+    expect(res.stderr).toMatch(/^Resolved 20 packages in [\d.]+m?s\n$/);
     expect(res.code).toBe(0);
     const lock = readFileSync(join(project, "pylock.toml"), "utf8");
     expect(lock).toContain('name = "fetchkit"\nversion = "2.2.1"'); // 2.3.0 is yanked
@@ -110,7 +110,7 @@ describe("lockstep lock, step by step", () => {
     const lockPath = join(project, "pylock.toml");
     const before = readFileSync(lockPath, "utf8");
     const check = await lockstep(["lock", "--check", "--index-url", server.url]);
-    expect(check.code).toBe(1);
+    expect(check.code).toBe(3); // the lock is out of date
     expect(check.stderr).toMatchInlineSnapshot(`
       "error: The lock file \`pylock.toml\` needs to be updated, but --check was given:
         - dependency \`importlib-meta>=6\` was added
@@ -120,13 +120,13 @@ describe("lockstep lock, step by step", () => {
     expect(readFileSync(lockPath, "utf8")).toBe(before);
     const lock = await lockstep(["lock", "--index-url", server.url]);
     expect(lock.code).toBe(0);
-    expect(lock.stderr).toMatch(/^Resolved 21 packages in \d+m?s\nAdded importlib-meta v6\.7\.0\n$/);
+    expect(lock.stderr).toMatch(/^Resolved 21 packages in [\d.]+m?s\nAdded importlib-meta v6\.7\.0\n$/);
   });
 
   test("--upgrade-package takes a newer version the index gained, and only that", async () => {
     const res = await lockstep(["lock", "--index-url", newer.url, "--upgrade-package", "yamlite"]);
     expect(res.code).toBe(0);
-    expect(res.stderr).toMatch(/^Resolved 21 packages in \d+m?s\nUpdated yamlite v6\.0\.2 -> v6\.0\.3\n$/);
+    expect(res.stderr).toMatch(/^Resolved 21 packages in [\d.]+m?s\nUpdated yamlite v6\.0\.2 -> v6\.0\.3\n$/);
   });
 
   test("a conflict prints the resolver's report and exits 1, leaving the lock alone", async () => {
@@ -277,7 +277,7 @@ describe("finding the project", () => {
     const res = await lockstep(["lock", "--index-url", server.url], join(root, "packages", "lib", "src"));
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(
-      /^warning: Workspace members other than the root are not locked yet; skipped: lib\nResolved 1 package in \d+m?s\n$/,
+      /^warning: Workspace members other than the root are not locked yet; skipped: lib\nResolved 1 package in [\d.]+m?s\n$/,
     );
     expect(readFileSync(join(root, "pylock.toml"), "utf8")).toContain('name = "yamlite"');
     const viaFlag = await lockstep(
@@ -292,7 +292,7 @@ describe("errors and start-up", () => {
   test("usage errors exit 2, other errors 1", async () => {
     const bad = await lockstep(["lock", "--resolution", "sideways"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("error: Invalid values");
+    expect(bad.stderr).toBe('error: --resolution: "sideways" is not one of highest, lowest, lowest-direct\n');
     const exclusive = await lockstep(["lock", "--check", "--upgrade"]);
     expect(exclusive.code).toBe(2);
     const nowhere = mkdtempSync(join(tmpdir(), "lockstep-cli-empty-"));
@@ -306,18 +306,23 @@ describe("errors and start-up", () => {
     expect(noLock.stderr).toContain("Unable to find lock file `pylock.toml`");
   });
 
-  test("the bundle's entry holds only argument parsing: the resolver, index client and lockfile are lazy chunks", () => {
-    const [, entryOut] = Object.entries(metafile.outputs).find(([k]) => k.endsWith("/lockstep.mjs")) ?? [];
-    expect(entryOut).toBeDefined();
-    const inputs = Object.keys(entryOut?.inputs ?? {});
+  test("the bundle's entry is only the --version answer; parsing is a chunk without the resolver, index client, lockfile or pino", () => {
+    const outputs = Object.entries(metafile.outputs);
+    const [, entryOut] = outputs.find(([k]) => k.endsWith("/lockstep.mjs")) ?? [];
+    expect(Object.keys(entryOut?.inputs ?? {}).sort()).toSatisfy((inputs: string[]) =>
+      inputs.every((i) => ["src/main.ts", "src/version.ts"].includes(i)),
+    );
+    const [, parserOut] = outputs.find(([, o]) => Object.keys(o.inputs).includes("src/run-cli.ts")) ?? [];
+    const inputs = Object.keys(parserOut?.inputs ?? {});
     expect(inputs.some((i) => i.includes("yargs"))).toBe(true);
     for (const heavy of [
       "packages/resolver/",
-      "packages/index/",
+      "packages/index/src/client",
       "packages/lockfile/",
       "packages/pyproject/",
       "/got/",
       "/pino/",
+      "/smol-toml/",
     ]) {
       expect(inputs.filter((i) => i.includes(heavy))).toEqual([]);
     }

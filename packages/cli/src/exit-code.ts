@@ -1,12 +1,25 @@
 /**
- * How an error ends the `lockstep` process: usage errors (`UsageError`, yargs' parse failures) exit
- * with 2, everything else with 1; lockstep errors print their message and hint, others their message.
+ * How an error ends the `lockstep` process. The codes are distinct so scripts and CI can tell them
+ * apart (docs/cli.md, "Exit codes"):
+ *   0  success
+ *   1  an error: a conflict, a bad pyproject.toml, a network failure, a missing lock, …
+ *   2  a usage error: an unknown command or flag, a bad flag or setting value (`UsageError`)
+ *   3  the lock is out of date and `--check`/`--locked` forbade updating it (`lock-stale`)
+ * A command that runs a child (`run`) exits with the child's code instead. Lockstep errors print
+ * their message and hint, others their message.
  */
 import { LockstepError, UsageError } from "@lockstep/errors";
 
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_LOCK_STALE = 3;
+
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(err: unknown): number {
-  return err instanceof UsageError ? 2 : 1;
+  if (err instanceof UsageError) return EXIT_USAGE;
+  if (err instanceof LockstepError && err.code === "lock-stale") return EXIT_LOCK_STALE;
+  return EXIT_FAILURE;
 }
 
 /** `render()` for lockstep errors (message and hint), the message for other errors. */

@@ -1,19 +1,43 @@
 /**
  * How commands talk to the user. Status lines go to stderr (as uv's do), so stdout stays clean for
  * what a command produces (`export`, `tree`). Durations read like uv's: `212ms`, `1.43s`.
+ *
+ * An `Output` may carry a `style` (colour, `colour.ts`), `quiet` (`-q`: status lines are dropped,
+ * warnings and errors kept) and `progress` (bars and spinners allowed: a terminal, no `-q`, no
+ * `--no-progress`). Helpers: `warn` (yellow `warning:`), `changeLine` (green `+`/red `-`), `headline`
+ * (bold), `renderJson` (the one way `--output-format json` is written: one JSON document on stdout,
+ * 2-space indented, newline-terminated, so shapes stay consistent across commands).
  */
+import { PLAIN } from "./colour";
+import type { Style } from "./colour";
 
 export interface Output {
   /** Data: what the command produces. */
   stdout(text: string): void;
   /** Status, warnings and errors. */
   stderr(text: string): void;
+  /** Colours (default: none). */
+  style?: Style | undefined;
+  /** Whether progress bars and spinners may be drawn on stderr (default: no). */
+  progress?: boolean | undefined;
 }
 
 export const processOutput: Output = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
 };
+
+/** `out` for `-q`: status lines are dropped; `warning:` and `error:` lines pass. */
+export function quietOutput(out: Output): Output {
+  return {
+    ...out,
+    progress: false,
+    stderr: (text) => {
+      const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+      if (plain.startsWith("warning:") || plain.startsWith("error:")) out.stderr(text);
+    },
+  };
+}
 
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))}ms` : `${(ms / 1000).toFixed(2)}s`;
@@ -24,5 +48,31 @@ export function plural(n: number, word: string): string {
 }
 
 export function warn(out: Output, message: string): void {
-  out.stderr(`warning: ${message}\n`);
+  const s = out.style ?? PLAIN;
+  out.stderr(`${s.yellow(s.bold("warning"))}${s.bold(":")} ${message}\n`);
+}
+
+/** `error: message` (red bold), for the process entry. */
+export function errorLine(out: Output, rendered: string): string {
+  const s = out.style ?? PLAIN;
+  return `${s.red(s.bold("error"))}${s.bold(":")} ${rendered}\n`;
+}
+
+/** A status headline (`Resolved 3 packages in 12ms`): bold like uv's, the duration dimmed. */
+export function headline(out: Output, text: string): string {
+  const s = out.style ?? PLAIN;
+  const m = /^(.*?)( in \S+)$/.exec(text);
+  return m ? `${s.bold(m[1] as string)}${s.dim(m[2] as string)}\n` : `${s.bold(text)}\n`;
+}
+
+/** ` + name==version` (green) or ` - name==version` (red). */
+export function changeLine(out: Output, op: "+" | "-", name: string, version: string): string {
+  const s = out.style ?? PLAIN;
+  const paint = op === "+" ? s.green : s.red;
+  return ` ${paint(op)} ${s.bold(name)}${s.dim(`==${version}`)}\n`;
+}
+
+/** Write `value` as `--output-format json` output: one JSON document on stdout. */
+export function renderJson(out: Output, value: unknown): void {
+  out.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -116,11 +116,11 @@ describe("resolveSettings", () => {
     ],
     [
       { env: { LOCKSTEP_INDEX_URL: "ftp://user:secret@host/simple" } },
-      'LOCKSTEP_INDEX_URL: "ftp://host/simple" is not a valid index URL (http, https or file)',
+      'LOCKSTEP_INDEX_URL: "ftp://host/simple" is not a valid index URL',
     ],
     [
       { env: { LOCKSTEP_EXTRA_INDEX_URL: "http://ok/simple ftp://x/simple" } },
-      'LOCKSTEP_EXTRA_INDEX_URL: "ftp://x/simple" is not a valid index URL (http, https or file)',
+      'LOCKSTEP_EXTRA_INDEX_URL: "ftp://x/simple" is not a valid index URL',
     ],
     [
       { env: { LOCKSTEP_CONCURRENT_DOWNLOADS: "0" } },

@@ -236,9 +236,9 @@ function describeOrigin(spec: SettingSpec, source: SettingSource, inputs: Settin
   }
 }
 
-function invalid(where: string, raw: unknown, expected: string): UsageError {
+function invalid(where: string, raw: unknown, expected: string, hint?: string): UsageError {
   const shown = typeof raw === "string" ? JSON.stringify(redact(raw)) : JSON.stringify(raw);
-  return new UsageError(`${where}: ${shown} is not ${expected}`);
+  return new UsageError(`${where}: ${shown} is not ${expected}`, hint);
 }
 
 function checkUrl(where: string, raw: string): string {
@@ -249,7 +249,7 @@ function checkUrl(where: string, raw: string): string {
     parsed = undefined;
   }
   if (!parsed || !["http:", "https:", "file:"].includes(parsed.protocol))
-    throw invalid(where, raw, "a valid index URL (http, https or file)");
+    throw invalid(where, raw, "a valid index URL", "give an http(s) URL such as https://pypi.org/simple");
   return raw;
 }
 

@@ -7,7 +7,13 @@
 import type { Argv } from "yargs";
 import { UsageError } from "@lockstep/errors";
 import type { DependencyTarget } from "@lockstep/pyproject";
-import { INDEX_OPTIONS, INSTALL_OPTIONS, RESOLVER_OPTIONS, settingFlags } from "./shared-options";
+import {
+  INDEX_OPTIONS,
+  INSTALL_OPTIONS,
+  PARSER_CONFIG,
+  RESOLVER_OPTIONS,
+  settingFlags,
+} from "./shared-options";
 import type { InstallFlagArgs, SharedFlagArgs } from "./shared-options";
 import { formatDuration, plural, warn } from "../output";
 import type { Output } from "../output";
@@ -31,7 +37,7 @@ export interface AddArgs extends EditArgs {
 
 export function editFlags<T>(y: Argv<T>, verb: "Add" | "Remove") {
   // `--no-dev`, `--no-sync`, … are flags of their own, not negations of `--dev`, `--sync`.
-  return projectOption(y.parserConfiguration({ "boolean-negation": false }))
+  return projectOption(y.parserConfiguration(PARSER_CONFIG))
     .option("optional", {
       type: "string",
       describe: `${verb} to/from this extra ([project.optional-dependencies])`,

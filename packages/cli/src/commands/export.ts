@@ -7,6 +7,7 @@ import type { Argv } from "yargs";
 import { warn } from "../output";
 import type { Output } from "../output";
 import { projectOption } from "./lock";
+import { PARSER_CONFIG } from "./shared-options";
 
 export interface ExportArgs {
   project?: string | undefined;
@@ -26,7 +27,8 @@ export interface ExportArgs {
 export const EXPORT_FORMATS = ["requirements-txt", "pylock"];
 
 export function exportBuilder<T>(y: Argv<T>) {
-  return projectOption(y)
+  // `--no-hashes`, `--no-dev`, `--no-default-groups` negate boolean flags here.
+  return projectOption(y.parserConfiguration({ ...PARSER_CONFIG, "boolean-negation": true }))
     .option("format", {
       type: "string",
       choices: EXPORT_FORMATS,

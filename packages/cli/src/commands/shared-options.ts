@@ -8,9 +8,17 @@
  * repeat the flag for several values. `--prerelease` and `--resolution` are checked by the project
  * layer against `@lockstep/pyproject`'s lists (the one copy; pyproject is not loaded at start-up),
  * so the help text does not list their values. Link modes come from `@lockstep/wheel`, and leaving
- * `--link-mode` out lets the installer pick its default (hardlink).
+ * `--link-mode` out lets the installer pick its default (hardlink). `--offline` and `--cache-dir` are
+ * global flags (GLOBAL_OPTIONS), so every command takes them.
  */
 import { LINK_MODES } from "@lockstep/wheel/install-link";
+
+/**
+ * yargs' parser settings for lockstep: parsed keys are the flags' kebab-case names only (no camelCase
+ * copies, so none reaches an error message), and `--no-X` is a flag of its own, not a negation.
+ * A command builder that calls `parserConfiguration` replaces the whole object, so it spreads this.
+ */
+export const PARSER_CONFIG = { "camel-case-expansion": false, "boolean-negation": false } as const;
 
 /** A repeatable flag: one value per occurrence. */
 const repeatable = { type: "string", array: true, nargs: 1, requiresArg: true } as const;
@@ -28,13 +36,72 @@ export const INDEX_OPTIONS = {
     alias: "f",
     describe: "A directory or flat HTML page of distributions",
   },
-  offline: { type: "boolean", describe: "Use only the cache; make no network request" },
+} as const;
+
+/**
+ * Flags of every command, accepted before or after the command name (`global: true`). `run`'s
+ * argv splitting (`split-argv.ts`) must know which of them take a value: GLOBAL_VALUE_FLAGS.
+ */
+export const GLOBAL_OPTIONS = {
+  quiet: { alias: "q", type: "count", global: true, describe: "Print less: only warnings and errors" },
+  verbose: { alias: "v", type: "count", global: true, describe: "Log more (-v info, -vv debug) to stderr" },
+  color: {
+    type: "string",
+    choices: ["auto", "always", "never"],
+    requiresArg: true,
+    global: true,
+    describe: "Colour output (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces)",
+  },
+  directory: {
+    type: "string",
+    requiresArg: true,
+    global: true,
+    describe: "Change to this directory before doing anything",
+  },
+  project: {
+    type: "string",
+    requiresArg: true,
+    global: true,
+    describe: "The project directory (default: the nearest pyproject.toml upwards)",
+  },
+  offline: { type: "boolean", global: true, describe: "Use only the cache; make no network request" },
+  "no-progress": { type: "boolean", global: true, describe: "Show no progress bars or spinners" },
   "cache-dir": {
     type: "string",
     requiresArg: true,
+    global: true,
     describe: "The cache directory (default: $LOCKSTEP_CACHE_DIR or ~/.cache/lockstep)",
   },
+  "no-cache": {
+    type: "boolean",
+    global: true,
+    describe: "Use a temporary cache, removed when the command ends",
+  },
+  "log-format": {
+    type: "string",
+    choices: ["text", "json"],
+    requiresArg: true,
+    global: true,
+    describe: "How -v logs are written to stderr: text, or pino JSON lines",
+  },
 } as const;
+
+/** Global flags that take a value (and their aliases), for argv splitting. */
+export const GLOBAL_VALUE_FLAGS = ["color", "directory", "project", "cache-dir", "log-format"];
+
+/** The parsed values of GLOBAL_OPTIONS. */
+export interface GlobalArgs {
+  quiet?: number | undefined;
+  verbose?: number | undefined;
+  color?: string | undefined;
+  directory?: string | undefined;
+  project?: string | undefined;
+  offline?: boolean | undefined;
+  "no-progress"?: boolean | undefined;
+  "cache-dir"?: string | undefined;
+  "no-cache"?: boolean | undefined;
+  "log-format"?: string | undefined;
+}
 
 export const RESOLVER_OPTIONS = {
   prerelease: {

@@ -6,7 +6,13 @@
  * command runs.
  */
 import type { Argv } from "yargs";
-import { INDEX_OPTIONS, INSTALL_OPTIONS, RESOLVER_OPTIONS, settingFlags } from "./shared-options";
+import {
+  INDEX_OPTIONS,
+  INSTALL_OPTIONS,
+  PARSER_CONFIG,
+  RESOLVER_OPTIONS,
+  settingFlags,
+} from "./shared-options";
 import type { InstallFlagArgs, SharedFlagArgs } from "./shared-options";
 import type { LinkMode } from "@lockstep/wheel";
 import type { SyncEvent } from "@lockstep/sync";
@@ -60,7 +66,7 @@ export const SYNC_VALUE_FLAGS = [
 
 export function syncFlags<T>(y: Argv<T>) {
   // `--no-dev`, `--no-sync`, … are flags of their own, not negations of `--dev`, `--sync`.
-  return projectOption(y.parserConfiguration({ "boolean-negation": false }))
+  return projectOption(y.parserConfiguration(PARSER_CONFIG))
     .option("python", {
       alias: "p",
       type: "string",

@@ -10,7 +10,7 @@ import { projectOption } from "./lock";
 
 export interface TreeArgs {
   project?: string | undefined;
-  depth?: number | undefined;
+  depth?: string | undefined;
   invert?: boolean | undefined;
   package?: string[] | undefined;
   frozen?: boolean | undefined;
@@ -18,18 +18,30 @@ export interface TreeArgs {
 }
 
 export function treeBuilder<T>(y: Argv<T>) {
-  return projectOption(y)
-    .option("depth", { alias: "d", type: "number", describe: "Levels of dependencies to show" })
-    .option("invert", { type: "boolean", describe: "Show what depends on each package, from the leaves up" })
-    .option("package", { type: "string", array: true, describe: "Show the tree of this package only" })
-    .option("frozen", { type: "boolean", describe: "Do not check the lock against pyproject.toml" })
-    .option("locked", { type: "boolean", describe: "Fail if the lock is out of date" });
+  return (
+    projectOption(y)
+      // A string, checked below: yargs' number type turns `abc` into NaN.
+      .option("depth", {
+        alias: "d",
+        type: "string",
+        requiresArg: true,
+        describe: "Levels of dependencies to show",
+      })
+      .option("invert", {
+        type: "boolean",
+        describe: "Show what depends on each package, from the leaves up",
+      })
+      .option("package", { type: "string", array: true, describe: "Show the tree of this package only" })
+      .option("frozen", { type: "boolean", describe: "Do not check the lock against pyproject.toml" })
+      .option("locked", { type: "boolean", describe: "Fail if the lock is out of date" })
+  );
 }
 
 export async function runTree(args: TreeArgs, out: Output): Promise<number> {
-  if (args.depth !== undefined && (!Number.isInteger(args.depth) || args.depth < 0)) {
-    throw new UsageError(`--depth: expected a whole number >= 0, got ${String(args.depth)}`);
+  if (args.depth !== undefined && !/^\d+$/.test(args.depth)) {
+    throw new UsageError(`--depth: expected a whole number >= 0, got ${JSON.stringify(args.depth)}`);
   }
+  const depth = args.depth === undefined ? undefined : Number(args.depth);
   const [{ readProjectLock }, { renderTree }] = await Promise.all([
     import("@lockstep/project"),
     import("../render-tree"),
@@ -40,6 +52,6 @@ export async function runTree(args: TreeArgs, out: Output): Promise<number> {
     locked: args.locked,
   });
   for (const w of warnings) warn(out, w);
-  out.stdout(renderTree(lock, { depth: args.depth, invert: args.invert, packages: args.package }));
+  out.stdout(renderTree(lock, { depth, invert: args.invert, packages: args.package }));
   return 0;
 }
