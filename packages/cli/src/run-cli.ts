@@ -2,11 +2,21 @@
  * The `lockstep` command line as a function: parse arguments and dispatch. Each command lives in its
  * own module under `commands/` that declares its flags; the project layer that does the work (and,
  * behind it, the resolver, the index client, the lockfile code) is imported with `import()` inside
- * the handler, so `lockstep --version` and `lockstep --help` cost little more than Node's own start.
- * Returns the exit code; `main.ts` is the process entry.
+ * the handler, so `lockstep --help` costs little more than Node's own start. Returns the exit code;
+ * `main.ts` is the process entry.
+ *
+ * Global flags (GLOBAL_OPTIONS) are accepted before or after the command name; one middleware
+ * applies them before any handler: `--directory`, settings precedence (`settings.ts`), colour,
+ * `-q`, progress and logging. `out` below is that configured output: a command added here uses it
+ * like the others (one `.command()` block each). `run`'s argv is split before parsing
+ * (`split-argv.ts`): the command after `run` is passed on untouched.
+ *
+ * Pitfalls: camel-case expansion is off, so parsed keys are only the kebab-case flag names and no
+ * camelCase alias reaches an error message; boolean negation is off (`--no-cache`, `--no-sync` are
+ * flags of their own); yargs must not exit the process (tests run `main` in-process).
  */
 import yargs from "yargs";
-import type { ArgumentsCamelCase } from "yargs";
+import type { Argv } from "yargs";
 import { exportBuilder, runExport } from "./commands/export";
 import type { ExportArgs } from "./commands/export";
 import { lockBuilder, runLock } from "./commands/lock";
@@ -17,7 +27,8 @@ import { addBuilder, runAdd } from "./commands/add";
 import type { AddArgs } from "./commands/add";
 import { removeBuilder, runRemove } from "./commands/remove";
 import type { RemoveArgs } from "./commands/remove";
-import { runBuilder, runRun } from "./commands/run";
+import { RUN_VALUE_FLAGS, runBuilder, runRun } from "./commands/run";
+import type { RunArgs } from "./commands/run";
 import { runSync, syncBuilder } from "./commands/sync";
 import { initBuilder, runInit } from "./commands/init";
 import type { InitArgs } from "./commands/init";
@@ -27,69 +38,186 @@ import { pythonBuilder, runPython } from "./commands/python";
 import { cacheBuilder, runCache } from "./commands/cache";
 import { runSelfVersion, runVersion, selfBuilder, versionBuilder } from "./commands/version";
 import type { VersionArgs } from "./commands/version";
+import { initBuilder, runInit } from "./commands/init";
+import type { InitArgs } from "./commands/init";
+import { runVenv, venvBuilder } from "./commands/venv";
+import type { VenvArgs } from "./commands/venv";
+import { pythonBuilder, runPython } from "./commands/python";
+import { cacheBuilder, runCache } from "./commands/cache";
+import { runSelfVersion, runVersion, selfBuilder, versionBuilder } from "./commands/version";
+import type { VersionArgs } from "./commands/version";
 import type { SyncArgs } from "./commands/sync";
-import { processOutput } from "./output";
+import { GLOBAL_OPTIONS, PARSER_CONFIG } from "./commands/shared-options";
+import type { GlobalArgs } from "./commands/shared-options";
+import { errorLine, processOutput, quietOutput } from "./output";
 import type { Output } from "./output";
+import { colourEnabled, style } from "./colour";
 import { UsageError } from "@lockstep/errors";
+import { closestName } from "@lockstep/project/settings";
 import { exitCodeFor, renderError } from "./exit-code";
+import { applySettings, changeDirectory } from "./settings";
+import { splitArgv } from "./split-argv";
+import { VERSION } from "./version";
 
-export const VERSION = "0.1.0";
+export { VERSION };
 
-export async function main(argv: string[], out: Output = processOutput): Promise<number> {
+/** The parsed arguments every handler gets: its own flags and the global ones. */
+export type CommandArgs<T> = T & GlobalArgs;
+
+/** `Unknown argument(s): a, b` from yargs → one message naming the flag as typed, with "did you mean". */
+/** What the parser offers beyond its typings (yargs 18): the current command's options, the commands. */
+interface YargsInternals {
+  getOptions(): { key?: Record<string, unknown> };
+  getInternalMethods(): { getCommandInstance(): { getCommands(): string[] } };
+}
+
+/**
+ * yargs' strict and "did you mean" messages → one message naming the argument as typed (never a
+ * camelCase key) and a hint with the closest flag or command.
+ */
+function usageMessage(msg: string, argv: readonly string[], y: YargsInternals): UsageError | undefined {
+  const recommended = /^Did you mean (\S+)\?$/.exec(msg);
+  const typedCommand = argv.find((a) => !a.startsWith("-"));
+  if (recommended)
+    return new UsageError(
+      `unrecognized subcommand '${typedCommand ?? ""}'`,
+      `did you mean \`lockstep ${recommended[1] as string}\`?`,
+    );
+  const m = /^Unknown arguments?: (.*)$/.exec(msg.split("\n")[0] ?? "");
+  if (!m) return undefined;
+  const names = (m[1] as string).split(", ");
+  const first = names[0] as string;
+  const typed = argv.find((a) => a.startsWith("-") && a.replace(/^--?/, "").split("=")[0] === first);
+  if (typed) {
+    const flags = Object.keys(y.getOptions().key ?? {}).filter((o) => o.length > 1);
+    const near = closestName(first, flags);
+    return new UsageError(
+      `unexpected argument '${typed.split("=")[0] as string}'`,
+      near ? `did you mean '--${near}'?` : "see `lockstep --help`",
+    );
+  }
+  const near = closestName(first, y.getInternalMethods().getCommandInstance().getCommands());
+  return new UsageError(
+    `unexpected ${names.length > 1 ? "arguments" : "argument"} '${names.join("', '")}'`,
+    near ? `did you mean \`lockstep ${near}\`?` : "see `lockstep --help`",
+  );
+}
+
+export async function main(argv: string[], base: Output = processOutput): Promise<number> {
+  const split = splitArgv(argv, RUN_VALUE_FLAGS);
+  // The output every handler writes to: configured by the middleware from the global flags.
+  let current: Output = base;
+  const out: Output = {
+    stdout: (t) => current.stdout(t),
+    stderr: (t) => current.stderr(t),
+    get style() {
+      return current.style;
+    },
+    get progress() {
+      return current.progress;
+    },
+  };
   let exitCode = 0;
   const run = async (work: () => Promise<number>) => {
     try {
       exitCode = await work();
     } catch (err) {
-      out.stderr(`error: ${renderError(err)}\n`);
+      base.stderr(errorLine(out, renderError(err)));
       exitCode = exitCodeFor(err);
     }
   };
-  const parser = yargs(argv)
+  const configure = async (args: Record<string, unknown> & GlobalArgs) => {
+    changeDirectory(args.directory);
+    await applySettings(args);
+    const isTTY = base === processOutput && process.stderr.isTTY === true;
+    const colour = colourEnabled(args.color, process.env, isTTY);
+    current = {
+      ...base,
+      style: style(colour),
+      progress: isTTY && !args["no-progress"] && !args.quiet,
+    };
+    if (args.quiet) current = quietOutput(current);
+  };
+  const parser: Argv = yargs(split.lockstep)
     .scriptName("lockstep")
+    .parserConfiguration(PARSER_CONFIG)
+    .options(GLOBAL_OPTIONS)
+    .middleware(configure)
     .version(VERSION)
+    .alias("version", "V")
+    .help()
+    .alias("help", "h")
+    .exitProcess(false)
     .strict()
+    .recommendCommands()
     .command(
       "lock",
       "Resolve the project's dependencies into pylock.toml",
       (y) => lockBuilder(y),
-      (args: ArgumentsCamelCase<LockArgs>) => run(() => runLock(args, out, VERSION)),
+      (args: CommandArgs<LockArgs>) => run(() => runLock(args, out, VERSION)),
     )
     .command(
       "tree",
       "Show the locked dependency tree",
       (y) => treeBuilder(y),
-      (args: ArgumentsCamelCase<TreeArgs>) => run(() => runTree(args, out)),
+      (args: CommandArgs<TreeArgs>) => run(() => runTree(args, out)),
     )
     .command(
       "export",
       "Export the lock as requirements.txt or pylock.toml",
       (y) => exportBuilder(y),
-      (args: ArgumentsCamelCase<ExportArgs>) => run(() => runExport(args, out)),
+      (args: CommandArgs<ExportArgs>) => run(() => runExport(args, out)),
     )
     .command(
       "sync",
       "Make the project's environment match the lock exactly",
       (y) => syncBuilder(y),
-      (args: ArgumentsCamelCase<SyncArgs>) => run(() => runSync(args, out, VERSION)),
+      (args: CommandArgs<SyncArgs>) => run(() => runSync(args, out, VERSION)),
     )
     .command(
       "run [command..]",
       "Run a command in the project's environment (synced first)",
       (y) => runBuilder(y),
-      () => run(() => runRun(argv, out, VERSION)),
+      (args: CommandArgs<RunArgs>) => run(() => runRun(args, split.command ?? [], out, VERSION)),
     )
     .command(
       "add [requirements..]",
       "Add dependencies to pyproject.toml, then lock and sync",
       (y) => addBuilder(y),
-      (args: ArgumentsCamelCase<AddArgs>) => run(() => runAdd(args, out, VERSION)),
+      (args: CommandArgs<AddArgs>) => run(() => runAdd(args, out, VERSION)),
     )
     .command(
       "remove [packages..]",
       "Remove dependencies from pyproject.toml, then lock and sync",
       (y) => removeBuilder(y),
-      (args: ArgumentsCamelCase<RemoveArgs>) => run(() => runRemove(args, out, VERSION)),
+      (args: CommandArgs<RemoveArgs>) => run(() => runRemove(args, out, VERSION)),
+    )
+    .command(
+      "init [path]",
+      "Create a new project: pyproject.toml, .python-version, README, .gitignore",
+      (y) => initBuilder(y),
+      (args: InitArgs) => run(() => runInit(args, out)),
+    )
+    .command(
+      "venv [path]",
+      "Create a virtual environment (default .venv)",
+      (y) => venvBuilder(y),
+      (args: VenvArgs) => run(() => runVenv(args, out, VERSION)),
+    )
+    .command("python", "Find, list and pin Python interpreters", (y) =>
+      pythonBuilder(y, (sub, args) => run(() => runPython(sub, args, out))),
+    )
+    .command("cache", "Look after the global cache: dir, clean, prune, size", (y) =>
+      cacheBuilder(y, (sub, args) => run(() => runCache(sub, args, out))),
+    )
+    .command(
+      "version",
+      "Print the project's version, or bump or set it in pyproject.toml",
+      (y) => versionBuilder(y),
+      (args: VersionArgs) => run(() => runVersion(args, out)),
+    )
+    .command("self", "lockstep itself: self version", (y) =>
+      selfBuilder(y, (args) => run(async () => runSelfVersion(args, out, VERSION))),
     )
     .command(
       "init [path]",
@@ -121,12 +249,16 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .demandCommand(1, "Give a command")
     // Throwing stops yargs before any handler runs; the catch below renders it (exit 2).
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg, "see `lockstep --help`");
+      if (err) throw err;
+      throw (
+        usageMessage(msg, split.lockstep, parser as unknown as YargsInternals) ??
+        new UsageError(msg, "see `lockstep --help`")
+      );
     });
   try {
     await parser.parseAsync();
   } catch (err) {
-    out.stderr(`error: ${renderError(err)}\n`);
+    base.stderr(errorLine(out, renderError(err)));
     return exitCodeFor(err);
   }
   return exitCode;
