@@ -38,14 +38,6 @@ import { pythonBuilder, runPython } from "./commands/python";
 import { cacheBuilder, runCache } from "./commands/cache";
 import { runSelfVersion, runVersion, selfBuilder, versionBuilder } from "./commands/version";
 import type { VersionArgs } from "./commands/version";
-import { initBuilder, runInit } from "./commands/init";
-import type { InitArgs } from "./commands/init";
-import { runVenv, venvBuilder } from "./commands/venv";
-import type { VenvArgs } from "./commands/venv";
-import { pythonBuilder, runPython } from "./commands/python";
-import { cacheBuilder, runCache } from "./commands/cache";
-import { runSelfVersion, runVersion, selfBuilder, versionBuilder } from "./commands/version";
-import type { VersionArgs } from "./commands/version";
 import type { SyncArgs } from "./commands/sync";
 import { GLOBAL_OPTIONS, PARSER_CONFIG } from "./commands/shared-options";
 import type { GlobalArgs } from "./commands/shared-options";
@@ -191,33 +183,6 @@ export async function main(argv: string[], base: Output = processOutput): Promis
       "Remove dependencies from pyproject.toml, then lock and sync",
       (y) => removeBuilder(y),
       (args: CommandArgs<RemoveArgs>) => run(() => runRemove(args, out, VERSION)),
-    )
-    .command(
-      "init [path]",
-      "Create a new project: pyproject.toml, .python-version, README, .gitignore",
-      (y) => initBuilder(y),
-      (args: InitArgs) => run(() => runInit(args, out)),
-    )
-    .command(
-      "venv [path]",
-      "Create a virtual environment (default .venv)",
-      (y) => venvBuilder(y),
-      (args: VenvArgs) => run(() => runVenv(args, out, VERSION)),
-    )
-    .command("python", "Find, list and pin Python interpreters", (y) =>
-      pythonBuilder(y, (sub, args) => run(() => runPython(sub, args, out))),
-    )
-    .command("cache", "Look after the global cache: dir, clean, prune, size", (y) =>
-      cacheBuilder(y, (sub, args) => run(() => runCache(sub, args, out))),
-    )
-    .command(
-      "version",
-      "Print the project's version, or bump or set it in pyproject.toml",
-      (y) => versionBuilder(y),
-      (args: VersionArgs) => run(() => runVersion(args, out)),
-    )
-    .command("self", "lockstep itself: self version", (y) =>
-      selfBuilder(y, (args) => run(async () => runSelfVersion(args, out, VERSION))),
     )
     .command(
       "init [path]",
