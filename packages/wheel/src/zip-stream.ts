@@ -55,7 +55,12 @@ export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
 });
 
 export class ArchiveLimitError extends LockstepError {
-  constructor(archive: string, message: string, limit: string) {
+  constructor(
+    archive: string,
+    message: string,
+    /** The `ArchiveLimits` field that refused it (`maxEntries`, …), for callers naming their setting. */
+    readonly limit: string,
+  ) {
     super("archive-limit-exceeded", `The archive ${archive} ${message}`, {
       hint: `refused by the archive limit ${limit}; nothing from it was kept. If the archive is trusted, raise that limit`,
     });
