@@ -203,6 +203,18 @@ describe("bombs and ambiguous archives leave nothing in the cache", () => {
   });
 });
 
+test.each(["../../../tmp/x", "a".repeat(63), `${"a".repeat(64)}/..`, "g".repeat(64)])(
+  "a sha256 that is not 64 hex digits never becomes a cache path: %j",
+  async (sha256) => {
+    const base = tmp("ls-bad-sha-");
+    const wheel = await writeWheelFile(base, { name: "good", version: "1.0", files: [ok] });
+    await expect(unpackWheel(wheel, join(base, "cache"), { sha256 })).rejects.toThrow(
+      `Not a sha256 digest: ${JSON.stringify(sha256)}`,
+    );
+    expect(walk(base)).toEqual(["good-1.0-py3-none-any.whl"]);
+  },
+);
+
 describe("installing from a cache that was tampered with", () => {
   async function unpacked(base: string): Promise<string> {
     const wheel = await writeWheelFile(base, {

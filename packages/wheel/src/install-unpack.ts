@@ -195,9 +195,17 @@ function planWheel(zip: ZipFile, filename: string): { files: PlannedFile[]; prob
   return { files: out, problems };
 }
 
-/** Where `unpackWheel` puts the wheel whose archive has this sha256. */
+/**
+ * Where `unpackWheel` puts the wheel whose archive has this sha256. The digest comes from a lock or
+ * an index and becomes a directory name, so anything but 64 hex digits is refused.
+ */
 export function unpackedWheelDir(cacheDir: string, sha256: string): string {
-  return join(cacheDir, "wheels-v1", sha256);
+  if (!/^[0-9a-fA-F]{64}$/.test(sha256)) {
+    throw new LockstepError("wheel-sha256-invalid", `Not a sha256 digest: ${JSON.stringify(sha256)}`, {
+      hint: "a sha256 is 64 hexadecimal digits; the lock or the index gave something else",
+    });
+  }
+  return join(cacheDir, "wheels-v1", sha256.toLowerCase());
 }
 
 let umaskCache: number | undefined;
@@ -245,8 +253,8 @@ export async function unpackWheel(
   cacheDir: string,
   opts: UnpackOptions = {},
 ): Promise<string> {
-  const sha = opts.sha256 ?? sha256File(archivePath);
-  const dir = unpackedWheelDir(cacheDir, sha);
+  const dir = unpackedWheelDir(cacheDir, opts.sha256 ?? sha256File(archivePath));
+  const sha = basename(dir);
   if (existsSync(dir)) return dir;
   if (!swept.has(cacheDir)) {
     swept.add(cacheDir);
