@@ -33,6 +33,7 @@ export function quietOutput(out: Output): Output {
     ...out,
     progress: false,
     stderr: (text) => {
+      // eslint-disable-next-line no-control-regex -- ANSI colour codes are what is stripped
       const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
       if (plain.startsWith("warning:") || plain.startsWith("error:")) out.stderr(text);
     },

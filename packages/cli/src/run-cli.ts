@@ -53,6 +53,8 @@ import { VERSION } from "./version";
 
 export { VERSION };
 
+const NO_COMMAND = "Give a command";
+
 /** The parsed arguments every handler gets: its own flags and the global ones. */
 export type CommandArgs<T> = T & GlobalArgs;
 
@@ -75,7 +77,15 @@ function usageMessage(msg: string, argv: readonly string[], y: YargsInternals): 
       `unrecognized subcommand '${typedCommand ?? ""}'`,
       `did you mean \`lockstep ${recommended[1] as string}\`?`,
     );
-  const m = /^Unknown arguments?: (.*)$/.exec(msg.split("\n")[0] ?? "");
+  let m = /^Unknown arguments?: (.*)$/.exec(msg.split("\n")[0] ?? "");
+  if (!m && msg === NO_COMMAND) {
+    // `lockstep --ofline sync`: the unknown flag took the command name as its value.
+    const known = Object.keys(y.getOptions().key ?? {});
+    const unknown = argv.find(
+      (a) => a.startsWith("--") && !known.includes(a.slice(2).split("=")[0] as string),
+    );
+    if (unknown) m = ["", unknown.slice(2).split("=")[0] as string] as unknown as RegExpExecArray;
+  }
   if (!m) return undefined;
   const names = (m[1] as string).split(", ");
   const first = names[0] as string;
@@ -211,7 +221,7 @@ export async function main(argv: string[], base: Output = processOutput): Promis
     .command("self", "lockstep itself: self version", (y) =>
       selfBuilder(y, (args) => run(async () => runSelfVersion(args, out, VERSION))),
     )
-    .demandCommand(1, "Give a command")
+    .demandCommand(1, NO_COMMAND)
     // Throwing stops yargs before any handler runs; the catch below renders it (exit 2).
     .fail((msg, err) => {
       if (err) throw err;
