@@ -22,25 +22,25 @@ export function cacheBuilder<T>(y: Argv<T>, handle: CacheHandler) {
       "dir",
       "Print the cache directory",
       (s) => cacheDirOption(s),
-      (a) => void handle("dir", a as CacheArgs),
+      async (a) => void (await handle("dir", a as CacheArgs)),
     )
     .command(
       "clean [packages..]",
       "Remove the cache, or every entry of the named packages",
       (s) => cacheDirOption(s).positional("packages", { type: "string", array: true }),
-      (a) => void handle("clean", a as CacheArgs),
+      async (a) => void (await handle("clean", a as CacheArgs)),
     )
     .command(
       "prune",
       "Remove entries nothing refers to and temporary files of dead processes",
       (s) => cacheDirOption(s),
-      (a) => void handle("prune", a as CacheArgs),
+      async (a) => void (await handle("prune", a as CacheArgs)),
     )
     .command(
       "size",
       "Print the size of the cache",
       (s) => outputFormatOption(cacheDirOption(s)),
-      (a) => void handle("size", a as CacheArgs),
+      async (a) => void (await handle("size", a as CacheArgs)),
     )
     .demandCommand(1, "Give a subcommand: dir, clean, prune or size");
 }

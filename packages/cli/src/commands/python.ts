@@ -31,19 +31,19 @@ export function pythonBuilder<T>(y: Argv<T>, handle: PythonHandler) {
       "find [request]",
       "Print the path of the interpreter a request picks (3.12, >=3.10, cpython@3.11, a path)",
       (s) => common(s).positional("request", { type: "string" }),
-      (args) => void handle("find", args as PythonArgs),
+      async (args) => void (await handle("find", args as PythonArgs)),
     )
     .command(
       "list",
       "List every interpreter discovery finds: version, implementation, path",
       (s) => outputFormatOption(common(s)),
-      (args) => void handle("list", args as PythonArgs),
+      async (args) => void (await handle("list", args as PythonArgs)),
     )
     .command(
       "pin [request]",
       "Write .python-version in the project (without a version: print the current pin)",
       (s) => common(s).positional("request", { type: "string" }),
-      (args) => void handle("pin", args as PythonArgs),
+      async (args) => void (await handle("pin", args as PythonArgs)),
     )
     .demandCommand(1, "Give a subcommand: find, list or pin");
 }

@@ -70,7 +70,7 @@ export function selfBuilder<T>(y: Argv<T>, onVersion: (args: OutputFormatArgs) =
       "version",
       "Print lockstep's own version",
       (s) => outputFormatOption(s),
-      (a) => void onVersion(a as OutputFormatArgs),
+      async (a) => void (await onVersion(a as OutputFormatArgs)),
     )
     .demandCommand(1, "Give a subcommand: version");
 }
