@@ -9,6 +9,7 @@
  * their message and hint, others their message.
  */
 import { LockstepError, UsageError } from "@lockstep/errors";
+import { redact } from "@lockstep/index/auth";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -22,9 +23,18 @@ export function exitCodeFor(err: unknown): number {
   return EXIT_FAILURE;
 }
 
-/** `render()` for lockstep errors (message and hint), the message for other errors. */
+/**
+ * `render()` for lockstep errors (message and hint), the message for other errors. Node's
+ * `Invalid URL` (`ERR_INVALID_URL`, from `new URL()` anywhere below) says nothing about which URL:
+ * the input it carries is added, without credentials.
+ */
 export function renderError(err: unknown): string {
   if (err instanceof LockstepError) return err.render();
-  if (err instanceof Error) return err.message;
+  if (err instanceof Error) {
+    const { code, input } = err as Error & { code?: unknown; input?: unknown };
+    if (code === "ERR_INVALID_URL" && typeof input === "string")
+      return `Invalid URL: ${JSON.stringify(redact(input))}`;
+    return err.message;
+  }
   return String(err);
 }
