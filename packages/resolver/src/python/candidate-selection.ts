@@ -141,6 +141,23 @@ export class CandidateSelector {
     return undefined;
   }
 
+  /**
+   * The versions of `name` PubGrub may be given (ascending; pre-releases and yanked versions only
+   * where allowed), for simplifying the ranges a failure report mentions; undefined when not loaded.
+   */
+  allowedVersions(name: string): Version[] | undefined {
+    const map = this.cache.maps.get(name);
+    if (!map) return undefined;
+    const prereleases = this.prereleasesAllowed(name, map);
+    return map.candidates
+      .filter(
+        (c) =>
+          (prereleases || !c.version.isPrerelease) &&
+          (!c.yanked || this.pinnedByProject.has(`${name}==${c.version.toString()}`)),
+      )
+      .map((c) => c.version);
+  }
+
   private prereleasesAllowed(name: string, map: VersionMap): boolean {
     const mode = this.options.prerelease ?? "if-necessary-or-explicit";
     if (mode === "allow") return true;

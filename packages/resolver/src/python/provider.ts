@@ -207,4 +207,9 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
   candidate(name: string, v: Version): Candidate | undefined {
     return this.selector.candidate(name, v);
   }
+
+  /** The versions of `name` that may be chosen, ascending (for failure reports). */
+  allowedVersions(name: string): Version[] | undefined {
+    return this.selector.allowedVersions(name);
+  }
 }

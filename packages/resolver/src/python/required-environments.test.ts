@@ -92,7 +92,7 @@ describe("required-environments in a universal resolution", () => {
     const report = await lock(servers[1] as IndexServer, ["foo"], ["sys_platform == 'win32'"]);
     expect(report).toMatchInlineSnapshot(`
       "No solution found when resolving dependencies:
-        Because foo==2.0 is unavailable because it has no wheel for sys_platform == 'win32' (a required environment) and no source distribution and no versions of foo match <2.0 || >2.0, foo is forbidden.
+        Because foo==2.0 is unavailable because it has no wheel for sys_platform == 'win32' (a required environment) and no source distribution and only foo==2.0 is available, foo cannot be used.
         So, because your project depends on foo, version solving failed."
     `);
   });

@@ -89,7 +89,7 @@ describe("a python marker narrows Requires-Python for its requirement", () => {
   test("an unconditional requirement still needs the project's lowest Python", async () => {
     expect(await lock(["native-ext>=2"])).toMatchInlineSnapshot(`
       "No solution found when resolving dependencies:
-        Because the requested Python version (3.9) does not satisfy Python>=3.10 and native-ext==2.0 requires Python>=3.10, native-ext==2.0 is forbidden.
+        Because the requested Python version (3.9) does not satisfy Python>=3.10 and native-ext==2.0 requires Python>=3.10, native-ext==2.0 cannot be used.
         So, because your project depends on native-ext>=2, version solving failed."
     `);
   });

@@ -23,7 +23,8 @@ import type { Edge } from "./dependencies";
 import { CONFLICT_THRESHOLD } from "./priority";
 import { conflictForks, conflictingRegion, simplifyWithConflicts, undeclaredConflictHint } from "./conflicts";
 import { PythonProvider } from "./provider";
-import { PythonReportFormatter, resolutionHints } from "./report";
+import { PythonReportFormatter, reportHints } from "./report";
+import type { ReportContext } from "./report";
 import { lowerBoundOf, lowestPython, requiresPythonMarker } from "./requires-python";
 import type { RootInput } from "./root-input";
 
@@ -77,13 +78,39 @@ function involvedPackages(tree: unknown): Set<PyPackage> {
   return packages;
 }
 
-function involvedNames(packages: Set<PyPackage>): Set<string> {
-  const names = new Set<string>();
-  for (const p of packages) {
-    const d = distributionName(p);
-    if (d) names.add(d);
-  }
-  return names;
+/**
+ * What the report formatter learns from this fork's provider: the versions that may be chosen (to
+ * simplify ranges) and the markers of the requirements it recorded (to show them where they apply).
+ */
+function reportContext(provider: PythonProvider, root: RootInput, options: ResolveOptions): ReportContext {
+  const under = options.requiresPython ? VersionSet.fromSpecifierSet(options.requiresPython) : undefined;
+  return {
+    versions: (name) => provider.allowedVersions(name),
+    edgeMarker: (p, set, dependency) => {
+      // The root's edges to its own extras and groups are the activation markers: the subject says it.
+      if (
+        dependency.kind === "python" ||
+        ((dependency.kind === "extra" || dependency.kind === "group") && dependency.name === root.name)
+      )
+        return undefined;
+      const versions =
+        p.kind === "python"
+          ? []
+          : p.kind === "root" || p.kind === "group" || p.name === root.name
+            ? [root.version]
+            : (provider.allowedVersions(p.name) ?? []).filter((v) => set.contains(v));
+      const target = packageKey(dependency);
+      const seen = new Set<string>();
+      for (const v of versions) {
+        const edges = provider.edges.get(`${packageKey(p)}@${v.toString()}`);
+        if (!edges) continue;
+        const edge = edges.find((e) => packageKey(e.to) === target);
+        seen.add(edge ? edge.marker.simplify(under).toString() : "");
+      }
+      const [only] = seen;
+      return seen.size === 1 && only ? only : undefined;
+    },
+  };
 }
 
 export async function resolvePython(
@@ -129,7 +156,7 @@ export async function resolvePython(
       pythonVersion,
       shared,
     );
-    const formatter = new PythonReportFormatter(pythonVersion);
+    const formatter = new PythonReportFormatter(pythonVersion, reportContext(provider, root, options));
     const solver = new Solver(provider, rootPkg, root.version, {
       formatter,
       conflictBackjumpThreshold: CONFLICT_THRESHOLD,
@@ -158,7 +185,17 @@ export async function resolvePython(
         const conflictFork =
           starts.size > 1 && starts.has(fork) ? ` for the conflict fork (${forkText})` : "";
         const involved = involvedPackages(tree);
-        const hints = resolutionHints(provider.hints, involvedNames(involved));
+        const hints = reportHints(tree, provider.hints, {
+          allVersions: (name) =>
+            shared.maps
+              .get(name)
+              ?.candidates.map((c) => ({ version: c.version, yanked: c.yanked !== false })),
+          requiresPython: universal ? options.requiresPython?.toString() : undefined,
+          target:
+            options.target.kind === "specific"
+              ? `${options.target.markers.platform_python_implementation} ${options.target.markers.python_full_version} on ${options.target.markers.sys_platform} ${options.target.markers.platform_machine}`
+              : undefined,
+        });
         const conflictHint = undeclaredConflictHint(involved, root.name);
         if (conflictHint) hints.push(conflictHint);
         throw new ResolutionError(
