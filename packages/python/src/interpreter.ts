@@ -3,10 +3,25 @@
  * need (implementation, version, platform, libc, macOS version), and its install scheme relative to a
  * prefix. Asked once per interpreter and cached on disk by path, size and modification time, so a
  * warm run never starts Python just to learn what it already knows.
+ *
+ * Pitfall: a shim (pyenv's, asdf's: a script that picks a Python by `.python-version`,
+ * `PYENV_VERSION`, the directory…) runs a different interpreter tomorrow while its own bytes never
+ * change, so it is never cached or kept: it is asked once which executable it runs now
+ * (`sys.executable`, real path), and that executable is queried, cached and returned instead.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import type { MarkerEnvironment } from "@lockstep/pep508";
@@ -78,8 +93,43 @@ export function runQuery(path: string): InterpreterInfo {
   };
 }
 
-/** Query `path`, answering from `<cacheDir>/interpreter-v1/` when the binary is unchanged. */
-export function queryInterpreter(path: string, cacheDir?: string): InterpreterInfo {
+/** Whether the file at `path` (symlinks followed) is a script (`#!`), not an interpreter binary. */
+function isScript(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(realpathSync(path), "r");
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && head.toString("latin1") === "#!";
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The real executable a shim runs now. */
+function resolveShim(path: string): string {
+  const res = spawnSync(path, ["-E", "-s", "-c", "import os, sys; print(os.path.realpath(sys.executable))"], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  const real = res.stdout?.trim();
+  if (res.error || res.status !== 0 || !real) {
+    const detail = res.error ? res.error.message : (res.stderr || "").trim().split("\n").slice(-3).join("\n");
+    throw new InterpreterError(
+      "interpreter-query-failed",
+      `Failed to query the Python interpreter at ${path}: ${detail}`,
+    );
+  }
+  return real;
+}
+
+/**
+ * Query `path`, answering from `<cacheDir>/interpreter-v1/` when the binary is unchanged. A shim is
+ * resolved first: the answer is the executable it runs (its `path` is that executable).
+ */
+export function queryInterpreter(given: string, cacheDir?: string): InterpreterInfo {
+  const path = isScript(given) ? resolveShim(given) : given;
   let stamp: { key: string; stamp: string };
   try {
     stamp = cacheKey(path);

@@ -1,12 +1,14 @@
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,11 +63,12 @@ describe("interpreter query", () => {
 
   test("answers are cached by path and modification time", () => {
     const dir = tmp("interp-");
-    const wrapper = join(dir, "python");
-    writeFileSync(wrapper, `#!/bin/sh\nexec ${py("3.11.7")} "$@"\n`);
-    chmodSync(wrapper, 0o755);
+    // A copy of the binary (a script wrapper would be a shim: resolved, never cached by its path).
+    const binary = join(dir, "python");
+    copyFileSync(py("3.11.7"), binary);
+    chmodSync(binary, 0o755);
     const cache = join(dir, "cache");
-    const first = queryInterpreter(wrapper, cache);
+    const first = queryInterpreter(binary, cache);
     expect(first.markers.python_version).toBe("3.11");
     const [entry] = readdirSync(join(cache, "interpreter-v1"));
     const file = join(cache, "interpreter-v1", entry as string);
@@ -74,10 +77,10 @@ describe("interpreter query", () => {
     };
     stored.info.markers.python_version = "cached!";
     writeFileSync(file, JSON.stringify(stored));
-    expect(queryInterpreter(wrapper, cache).markers.python_version).toBe("cached!");
-    // Changing the binary invalidates the entry.
-    writeFileSync(wrapper, `#!/bin/sh\n# changed\nexec ${py("3.11.7")} "$@"\n`);
-    expect(queryInterpreter(wrapper, cache).markers.python_version).toBe("3.11");
+    expect(queryInterpreter(binary, cache).markers.python_version).toBe("cached!");
+    // Changing the binary (here its modification time) invalidates the entry.
+    utimesSync(binary, new Date(2001, 1, 1), new Date(2001, 1, 1));
+    expect(queryInterpreter(binary, cache).markers.python_version).toBe("3.11");
   });
 });
 
