@@ -35,7 +35,7 @@ import { redact } from "./auth";
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** Default read-idle timeout: 30 s (or `LOCKSTEP_HTTP_TIMEOUT` seconds). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-/** Default delay before `onWaiting` is called: 3 s. */
+/** Default delay before `onWaiting` is called: 3 s (half the idle timeout when that is shorter). */
 export const DEFAULT_WAITING_AFTER_MS = 3_000;
 
 export interface WaitingNotice {
@@ -274,6 +274,11 @@ export class HttpClient {
     );
   }
 
+  /** When `onWaiting` fires: 3 s, or half the idle timeout if that is shorter (the notice comes first). */
+  get waitingAfterMs(): number {
+    return this.options.waitingAfterMs ?? Math.min(DEFAULT_WAITING_AFTER_MS, this.idleTimeoutMs / 2);
+  }
+
   /** GET `url`. Never throws on HTTP status; throws LockstepError on network failure after retries. */
   async get(
     url: string,
@@ -299,7 +304,7 @@ export class HttpClient {
       const waiting = onWaiting
         ? setTimeout(
             () => onWaiting({ host: target.host, url: shown, waitedMs: Date.now() - started }),
-            this.options.waitingAfterMs ?? DEFAULT_WAITING_AFTER_MS,
+            this.waitingAfterMs,
           )
         : undefined;
       waiting?.unref();
@@ -415,7 +420,7 @@ export class HttpClient {
       const waiting = onWaiting
         ? setTimeout(
             () => onWaiting({ host: target.host, url: shown, waitedMs: Date.now() - started }),
-            this.options.waitingAfterMs ?? DEFAULT_WAITING_AFTER_MS,
+            this.waitingAfterMs,
           )
         : undefined;
       waiting?.unref();

@@ -32,10 +32,12 @@ import {
 import type { Lock } from "@lockstep/lockfile";
 import type { Project } from "@lockstep/pyproject";
 import { locateProject } from "./find-project";
+import { effectiveLimits, indexClientSettings, withLockHashes } from "./index-client-settings";
+import type { NetworkOptions } from "./index-client-settings";
 import { projectInputs } from "./project-inputs";
 import type { ProjectInputs, SettingFlags } from "./project-inputs";
 
-export interface LockProjectOptions extends SettingFlags {
+export interface LockProjectOptions extends SettingFlags, NetworkOptions {
   /** `--project DIR`. */
   project?: string | undefined;
   cwd?: string | undefined;
@@ -251,6 +253,8 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     offline: opts.offline === true,
     refresh: opts.refresh === true,
     refreshPackages: [...(opts.refreshPackages ?? [])],
+    // Skipped links, ignored hashes and shadowed packages become the outcome's warnings.
+    ...indexClientSettings(effectiveLimits(project, opts.limits), opts, warnings),
   });
   try {
     const values = pi.inputs.values;
@@ -298,7 +302,9 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
       if (got.length === 0)
         throw new UpgradePackageError(pin, `${pin.canonicalName} is not a dependency of the project`);
     }
-    const lock = lockFromResolution(resolution, pi.inputs);
+    // A lock always carries hashes: files the index listed without a sha256 are hashed here.
+    const packages = await withLockHashes(resolution.packages, (file) => client.withSha256(file));
+    const lock = lockFromResolution({ ...resolution, packages }, pi.inputs);
     const out = formatLock(lock);
     const changes = existing ? diffLocks(existing, lock).map(formatLockChange) : [];
     const wrote = opts.dryRun !== true && out !== text;

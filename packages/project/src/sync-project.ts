@@ -38,6 +38,9 @@ import { supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
 import type { LinkMode } from "@lockstep/wheel";
 import { checkConflictingSelection } from "./conflicting-selection";
 import { locateProject } from "./find-project";
+import { withSettingHint } from "./archive-limit-hint";
+import { archiveLimits, effectiveLimits, indexClientSettings } from "./index-client-settings";
+import type { NetworkOptions } from "./index-client-settings";
 import type { LocatedProject } from "./find-project";
 import { LockMissingError, lockProject } from "./lock-project";
 import type { LockOutcome } from "./lock-project";
@@ -56,7 +59,7 @@ import type { Selection } from "./sync-state";
 
 export type { Selection } from "./sync-state";
 
-export interface SyncProjectOptions extends SettingFlags, Selection {
+export interface SyncProjectOptions extends SettingFlags, Selection, NetworkOptions {
   project?: string | undefined;
   cwd?: string | undefined;
   /** `lock`: re-lock when stale; `locked`: fail when stale; `frozen`: use the lock as it is. */
@@ -247,6 +250,8 @@ async function settleLock(opts: SyncProjectOptions): Promise<LockOutcome> {
     resolution: opts.resolution,
     excludeNewer: opts.excludeNewer,
     lockstepVersion: opts.lockstepVersion,
+    limits: opts.limits,
+    onWaiting: opts.onWaiting,
   };
   if (opts.mode === "frozen") return lockProject({ ...common, mode: "frozen" });
   if (opts.mode === "locked") return lockProject({ ...common, mode: "check", checkFlag: "--locked" });
@@ -430,29 +435,36 @@ async function executeWithClient(
     locateProject({ project: opts.project, cwd: opts.cwd }),
   ];
   const pi = projectInputs(located.project, opts);
+  const limits = effectiveLimits(located.project, opts.limits);
+  const warnings: string[] = [];
   const client = new IndexClient({
     indexes: pi.indexes.map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: i.default })),
     findLinks: [...(opts.findLinks ?? [])],
     pins: pi.pins,
     cacheDir,
     offline: opts.offline === true,
+    ...indexClientSettings(limits, opts, warnings),
   });
   const { sourceBuilder } = await import("./build-env-installer");
   // Sources (sdists, the project itself) are built in isolated environments whose build
   // requirements are resolved against the same indexes and installed by the same machinery.
   const { buildWheel } = sourceBuilder(client, cacheDir, () => info);
   try {
-    return await executeSync(plan, {
+    const result = await executeSync(plan, {
       venv,
       interpreter: info,
       client,
       cacheDir,
+      archiveLimits: archiveLimits(limits),
       ...(opts.linkMode ? { linkMode: opts.linkMode } : {}),
       compileBytecode: opts.compileBytecode,
       requested,
       buildWheel,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
+    return { ...result, warnings: [...warnings, ...result.warnings] };
+  } catch (error) {
+    throw withSettingHint(error);
   } finally {
     client.close();
   }
