@@ -172,3 +172,14 @@ describe("global flags", () => {
     expect(existsSync(cacheDir)).toBe(true);
   });
 });
+
+describe("rough edges", () => {
+  test("a plain file named .venv is refused, not replaced", async () => {
+    const file = join(project, ".venv");
+    writeFileSync(file, "mine\n");
+    const res = await lockstep(["sync", "--python", "/usr/bin/python3", "--index-url", server.url]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`error: ${file} exists and is not a directory; refusing to replace it`);
+    expect(readFileSync(file, "utf8")).toBe("mine\n");
+  });
+});
