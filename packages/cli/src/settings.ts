@@ -77,9 +77,9 @@ export async function applySettings(
     const source = resolved.sources[spec.key];
     if (source === "default" || source === "project") continue;
     const value = resolved.values[spec.key];
-    if (spec.key === "concurrent-downloads") {
-      // The index client reads it from the environment.
-      env.LOCKSTEP_CONCURRENT_DOWNLOADS = String(value);
+    if (spec.key === "concurrent-downloads" || spec.key === "cache-ttl") {
+      // The index client reads these from the environment.
+      env[spec.env] = String(value);
       continue;
     }
     args[spec.key] = value;

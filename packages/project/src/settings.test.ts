@@ -97,6 +97,8 @@ describe("resolveSettings", () => {
       "env",
     ],
     ["integer env", { env: { LOCKSTEP_CONCURRENT_DOWNLOADS: "8" } }, "concurrent-downloads", 8, "env"],
+    ["cache-ttl 0 (always revalidate)", { env: { LOCKSTEP_CACHE_TTL: "0" } }, "cache-ttl", 0, "env"],
+    ["cache-ttl from user config", { userConfig: user({ "cache-ttl": 600 }) }, "cache-ttl", 600, "user"],
     ["cache dir from user config", { userConfig: user({ "cache-dir": "/c" }) }, "cache-dir", "/c", "user"],
     ["python is not a project key", { project: project({ python: "3.12" }) }, "python", undefined, "default"],
   ])("%s", (_name, inputs, key, value, source) => {
@@ -126,6 +128,7 @@ describe("resolveSettings", () => {
       { env: { LOCKSTEP_CONCURRENT_DOWNLOADS: "0" } },
       'LOCKSTEP_CONCURRENT_DOWNLOADS: "0" is not a whole number >= 1',
     ],
+    [{ env: { LOCKSTEP_CACHE_TTL: "-1" } }, 'LOCKSTEP_CACHE_TTL: "-1" is not a whole number >= 0'],
     [
       { env: { LOCKSTEP_LINK_MODE: "teleport" } },
       'LOCKSTEP_LINK_MODE: "teleport" is not one of hardlink, copy, symlink, clone',

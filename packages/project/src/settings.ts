@@ -36,6 +36,8 @@ export interface SettingSpec {
   /** Whether `[tool.lockstep]` can set it (else only flag, env, user config). */
   project: boolean;
   choices?: readonly string[];
+  /** The smallest value an "integer" setting accepts (default 1). */
+  min?: number;
   /** The default as the docs show it. */
   defaultText: string;
   describe: string;
@@ -56,6 +58,7 @@ export interface Settings {
   "link-mode": string | undefined;
   "compile-bytecode": boolean;
   "concurrent-downloads": number | undefined;
+  "cache-ttl": number | undefined;
   "no-progress": boolean;
 }
 
@@ -191,6 +194,17 @@ export const SETTINGS: readonly SettingSpec[] = [
     describe: "How many index requests and downloads run at once",
   },
   {
+    key: "cache-ttl",
+    kind: "integer",
+    min: 0,
+    env: "LOCKSTEP_CACHE_TTL",
+    flag: false,
+    project: false,
+    defaultText: "from the index's headers",
+    describe:
+      "Seconds a cached index page is used without asking the index (0: always ask); unset, Cache-Control or Expires decide, else 10% of the time since Last-Modified, at most 10 minutes",
+  },
+  {
     key: "no-progress",
     kind: "boolean",
     env: "LOCKSTEP_NO_PROGRESS",
@@ -266,7 +280,8 @@ function coerce(spec: SettingSpec, raw: unknown, source: SettingSource, where: s
     case "integer": {
       const n =
         typeof raw === "number" ? raw : typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : NaN;
-      if (!Number.isInteger(n) || n < 1) throw invalid(where, raw, "a whole number >= 1");
+      const min = spec.min ?? 1;
+      if (!Number.isInteger(n) || n < min) throw invalid(where, raw, `a whole number >= ${min}`);
       return n;
     }
     case "urls":
@@ -320,6 +335,7 @@ const EMPTY: Settings = {
   "link-mode": undefined,
   "compile-bytecode": false,
   "concurrent-downloads": undefined,
+  "cache-ttl": undefined,
   "no-progress": false,
 };
 
