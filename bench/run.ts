@@ -26,6 +26,7 @@ const registry: Record<string, string> = {
   sync: "bench/sync.ts",
   resolver: "bench/resolver.ts",
   peers: "bench/peers.ts",
+  startup: "bench/startup.ts",
 };
 
 function format(value: number): string {
@@ -44,8 +45,10 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  // `peers` (whole processes against pip, poetry and pdm, ~15 min) runs only when named.
-  const names = wanted.length > 0 ? wanted : Object.keys(registry).filter((n) => n !== "peers");
+  // `peers` (whole processes against pip, poetry and pdm, ~15 min) and `startup` (whole lockstep
+  // processes, ~5 min) run only when named.
+  const onlyNamed = new Set(["peers", "startup"]);
+  const names = wanted.length > 0 ? wanted : Object.keys(registry).filter((n) => !onlyNamed.has(n));
   const table: Array<[string, BenchRow]> = [];
   for (const name of names) {
     const modulePath = join(here, "..", registry[name] as string);

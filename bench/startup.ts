@@ -10,7 +10,9 @@
  * unless LOCKSTEP_BENCH_CACHE_CONTROL=1; the request counts per process are reported alongside.
  *
  * Run alone with `npx tsx bench/startup.ts` (it builds the bundle first unless
- * LOCKSTEP_BENCH_NO_BUILD=1); `pnpm bench startup` runs it in the suite.
+ * LOCKSTEP_BENCH_NO_BUILD=1); `pnpm bench startup` runs it in the suite. Compare bundles (a copy of
+ * dist/ from before a change, and after) with LOCKSTEP_BENCH_BUNDLES="before=PATH,after=PATH": each
+ * repetition runs every bundle in turn. LOCKSTEP_BENCH_GRAPHS=example-app limits the graphs.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -63,6 +65,8 @@ interface Graph {
   source: string;
   dependencies: string[];
   requiresPython: string;
+  /** Extra pyproject.toml text (the snapshot only holds what Linux x86-64 needs). */
+  tool?: string;
   sync: boolean;
 }
 
@@ -79,6 +83,7 @@ const GRAPHS: Graph[] = [
     source: join(ROOT, "../shared/data/pypi-snapshots/pypi-2026-wheels.json"),
     dependencies: ["jupyterlab", "notebook"],
     requiresPython: ">=3.11",
+    tool: `[tool.lockstep]\nenvironments = ["sys_platform == 'linux' and platform_machine == 'x86_64'"]\n`,
     sync: true,
   },
 ];
@@ -89,69 +94,116 @@ async function serve(graph: Graph, cacheControl: boolean): Promise<IndexServer> 
   return startIndexServer(built, { cacheControl });
 }
 
+/**
+ * The bundles to compare: LOCKSTEP_BENCH_BUNDLES="before=/path/a/lockstep.mjs,after=/path/b/…"
+ * (each measured in turn within every repetition, so load on a shared machine hits all alike), or
+ * the repository's bundle alone.
+ */
+function bundles(): Array<{ label: string; path: string }> {
+  const spec = process.env.LOCKSTEP_BENCH_BUNDLES;
+  if (!spec) return [{ label: "", path: BUNDLE }];
+  return spec.split(",").map((item) => {
+    const at = item.indexOf("=");
+    return { label: `${item.slice(0, at)} `, path: item.slice(at + 1) };
+  });
+}
+
 export async function run(): Promise<BenchRow[]> {
   if (process.env.LOCKSTEP_BENCH_NO_BUILD !== "1") {
     spawnSync(process.execPath, [join(ROOT, "packages/cli/build.mjs"), "--quiet"], { stdio: "inherit" });
   }
   const cacheControl = process.env.LOCKSTEP_BENCH_CACHE_CONTROL === "1";
+  const only = process.env.LOCKSTEP_BENCH_GRAPHS?.split(",");
   const work = mkdtempSync(join(tmpdir(), "ls-bench-startup-"));
   const rows: BenchRow[] = [];
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
   delete env.LOCKSTEP_CACHE_DIR;
   const node = process.execPath;
+  const targets = bundles();
+  /** One measure for every bundle, interleaved: `make(bundle)` gives its args, cwd, env and set-up. */
   const measure = async (
     name: string,
-    args: string[],
-    cwd: string,
-    e = env,
-    before?: () => void,
-  ): Promise<number> => {
-    const xs: number[] = [];
+    make: (
+      b: { label: string; path: string },
+      k: number,
+    ) => {
+      args: string[];
+      cwd: string;
+      env?: NodeJS.ProcessEnv;
+      before?: () => void;
+    },
+    perBundle = true,
+  ): Promise<void> => {
+    const list = perBundle ? targets : [{ label: "", path: "" }];
+    const xs = list.map(() => [] as number[]);
     for (let i = 0; i < RUNS; i++) {
-      before?.();
-      xs.push(await time(node, args, e, cwd));
+      for (const [k, b] of list.entries()) {
+        const m = make(b, k);
+        m.before?.();
+        xs[k]?.push(await time(node, m.args, m.env ?? env, m.cwd));
+      }
     }
-    const m = median(xs);
-    rows.push({ name, value: m, unit: "ms", note: `median of ${RUNS}` });
-    process.stderr.write(`${name}: ${m.toFixed(1)} ms\n`);
-    return m;
+    for (const [k, b] of list.entries()) {
+      const value = median(xs[k] ?? []);
+      rows.push({ name: `${b.label}${name}`, value, unit: "ms", note: `median of ${RUNS}` });
+      process.stderr.write(`${b.label}${name}: ${value.toFixed(1)} ms\n`);
+    }
   };
   try {
-    await measure("node -e ''", ["-e", ""], work);
-    await measure("lockstep --version", [BUNDLE, "--version"], work);
+    await measure("node -e ''", () => ({ args: ["-e", ""], cwd: work }), false);
+    await measure("lockstep --version", (b) => ({ args: [b.path, "--version"], cwd: work }));
     for (const graph of GRAPHS) {
+      if (only && !only.includes(graph.name)) continue;
       const server = await serve(graph, cacheControl);
       try {
-        const dir = join(work, graph.name.replace(/\W+/g, "-"));
-        const cacheDir = join(dir, "cache");
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(
-          join(dir, "pyproject.toml"),
-          `[project]\nname = "bench-app"\nversion = "0.1.0"\nrequires-python = "${graph.requiresPython}"\n` +
-            `dependencies = ${JSON.stringify(graph.dependencies)}\n`,
-        );
-        const e = { ...env, LOCKSTEP_CACHE_DIR: cacheDir };
-        const lockArgs = [BUNDLE, "lock", "--index-url", server.url];
-        const requests = async (args: string[]): Promise<number> => {
+        const setups = targets.map((_, k) => {
+          const dir = join(work, `${graph.name.replace(/\W+/g, "-")}-${k}`);
+          const cacheDir = join(dir, "cache");
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(
+            join(dir, "pyproject.toml"),
+            `[project]\nname = "bench-app"\nversion = "0.1.0"\nrequires-python = "${graph.requiresPython}"\n` +
+              `dependencies = ${JSON.stringify(graph.dependencies)}\n` +
+              (graph.tool ?? ""),
+          );
+          return { dir, cacheDir, env: { ...env, LOCKSTEP_CACHE_DIR: cacheDir } };
+        });
+        const at = (k: number) => setups[k] as (typeof setups)[number];
+        const lockArgs = (b: { path: string }) => [b.path, "lock", "--index-url", server.url];
+        await measure(`${graph.name}: cold lock`, (b, k) => ({
+          args: lockArgs(b),
+          cwd: at(k).dir,
+          env: at(k).env,
+          before: () => {
+            rmSync(at(k).cacheDir, { recursive: true, force: true });
+            rmSync(join(at(k).dir, "pylock.toml"), { force: true });
+          },
+        }));
+        for (const [k, b] of targets.entries()) {
           const n = server.requests.length;
-          await time(node, args, e, dir);
-          return server.requests.length - n;
-        };
-        await measure(`${graph.name}: cold lock`, lockArgs, dir, e, () => {
-          rmSync(cacheDir, { recursive: true, force: true });
-          rmSync(join(dir, "pylock.toml"), { force: true });
-        });
-        const lockRequests = await requests([...lockArgs, "--upgrade"]);
-        await measure(`${graph.name}: warm lock (up to date)`, lockArgs, dir, e);
-        await measure(`${graph.name}: warm re-lock (--upgrade)`, [...lockArgs, "--upgrade"], dir, e);
-        rows.push({
-          name: `${graph.name}: requests of a warm re-lock`,
-          value: lockRequests,
-          unit: "requests",
-        });
+          await time(node, [...lockArgs(b), "--upgrade"], at(k).env, at(k).dir);
+          const value = server.requests.length - n;
+          rows.push({ name: `${b.label}${graph.name}: requests of a warm re-lock`, value, unit: "requests" });
+          process.stderr.write(`${b.label}${graph.name}: requests of a warm re-lock: ${value}\n`);
+        }
+        await measure(`${graph.name}: warm lock (up to date)`, (b, k) => ({
+          args: lockArgs(b),
+          cwd: at(k).dir,
+          env: at(k).env,
+        }));
+        await measure(`${graph.name}: warm re-lock (--upgrade)`, (b, k) => ({
+          args: [...lockArgs(b), "--upgrade"],
+          cwd: at(k).dir,
+          env: at(k).env,
+        }));
         if (graph.sync) {
-          await time(node, [BUNDLE, "sync", "--index-url", server.url], e, dir);
-          await measure(`${graph.name}: no-op sync`, [BUNDLE, "sync", "--index-url", server.url], dir, e);
+          for (const [k, b] of targets.entries())
+            await time(node, [b.path, "sync", "--index-url", server.url], at(k).env, at(k).dir);
+          await measure(`${graph.name}: no-op sync`, (b, k) => ({
+            args: [b.path, "sync", "--index-url", server.url],
+            cwd: at(k).dir,
+            env: at(k).env,
+          }));
         }
       } finally {
         await server.close();
