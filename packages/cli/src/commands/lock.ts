@@ -7,6 +7,7 @@
 import type { Argv } from "yargs";
 import { INDEX_OPTIONS, RESOLVER_OPTIONS, settingFlags } from "./shared-options";
 import type { SharedFlagArgs } from "./shared-options";
+import { limitsFromEnv, waitingNotice } from "../limits";
 import { formatDuration, plural, warn } from "../output";
 import type { Output } from "../output";
 
@@ -82,6 +83,8 @@ export async function runLock(args: LockArgs, out: Output, lockstepVersion: stri
     refresh: args.refresh,
     refreshPackages: args["refresh-package"],
     lockstepVersion,
+    limits: limitsFromEnv(process.env),
+    onWaiting: waitingNotice(out),
   });
   for (const w of outcome.warnings) warn(out, w);
   out.stderr(`Resolved ${plural(outcome.packages, "package")} in ${formatDuration(outcome.ms)}\n`);
