@@ -98,7 +98,7 @@ test("lock fails without conflicts, succeeds with them; sync installs per extra 
     "--extra",
     "cu128",
   );
-  expect(refused.stderr.replace(/in \d+m?s/, "in <time>")).toMatchInlineSnapshot(`
+  expect(refused.stderr.replace(/in [\d.]+m?s/, "in <time>")).toMatchInlineSnapshot(`
     "Resolved 2 packages in <time>
     error: The extras \`cpu\` and \`cu128\` are declared as conflicting in pyproject.toml (\`[tool.lockstep] conflicts\`) and cannot be installed together
       hint: select one of them: \`--extra cpu\` or \`--extra cu128\`
