@@ -20,7 +20,7 @@ export interface LimitSettings {
   maxArchiveSize?: number | undefined;
   /** Entries in one archive. */
   maxArchiveEntries?: number | undefined;
-  /** Uncompressed : compressed ratio of one archive entry (above 1 MiB). */
+  /** Uncompressed : compressed ratio of one archive entry (entries over 16 MiB). */
   maxCompressionRatio?: number | undefined;
   /** One index page, as sent and decompressed (bytes). */
   maxIndexPageSize?: number | undefined;
