@@ -173,6 +173,49 @@ describe("global flags", () => {
   });
 });
 
+describe("logging", () => {
+  test("-vv logs index requests and the resolver's outcome to stderr; credentials never appear", async () => {
+    const secretUrl = server.url.replace("http://", "http://user:secret@");
+    const res = await lockstep(["-vv", "lock", "--upgrade", "--refresh", "--index-url", secretUrl]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toBe("");
+    expect(res.stderr).toMatch(
+      new RegExp(
+        `^DEBUG index page url=${server.url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\S+ status=(200|304) ms=\\d+ cached=false$`,
+        "m",
+      ),
+    );
+    expect(res.stderr).toMatch(/^INFO resolved packages=20 forks=\d+ ms=\d+$/m);
+    expect(res.stderr).toMatch(/^DEBUG resolver statistics /m);
+    expect(res.stderr).not.toContain("secret");
+    const info = await lockstep(["-v", "lock", "--upgrade", "--index-url", server.url]);
+    expect(info.stderr).toMatch(/^INFO resolved /m);
+    expect(info.stderr).not.toMatch(/^DEBUG/m);
+    const quiet = await lockstep(["lock", "--upgrade", "--index-url", server.url]);
+    expect(quiet.stderr).not.toMatch(/^(INFO|DEBUG)/m);
+  });
+
+  test("--log-format json writes pino JSON lines to stderr", async () => {
+    const res = await lockstep([
+      "lock",
+      "-vv",
+      "--upgrade",
+      "--log-format",
+      "json",
+      "--index-url",
+      server.url,
+    ]);
+    expect(res.code).toBe(0);
+    const records = res.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { level: string; msg: string; time: string });
+    expect(records.some((r) => r.level === "info" && r.msg === "resolved")).toBe(true);
+    expect(records.some((r) => r.level === "debug" && r.msg === "index page")).toBe(true);
+    expect(records.every((r) => typeof r.time === "string")).toBe(true);
+  });
+});
+
 describe("rough edges", () => {
   test("a plain file named .venv is refused, not replaced", async () => {
     const file = join(project, ".venv");

@@ -48,6 +48,7 @@ import { UsageError } from "@lockstep/errors";
 import { closestName } from "@lockstep/project/settings";
 import { exitCodeFor, renderError } from "./exit-code";
 import { applySettings, changeDirectory } from "./settings";
+import { createLogger, NO_LOG } from "./logger";
 import { splitArgv } from "./split-argv";
 import { VERSION } from "./version";
 
@@ -131,6 +132,11 @@ export async function main(argv: string[], base: Output = processOutput): Promis
   const configure = async (args: Record<string, unknown> & GlobalArgs) => {
     changeDirectory(args.directory);
     await applySettings(args);
+    const log = await createLogger({
+      verbose: args.verbose ?? 0,
+      format: args["log-format"] === "json" ? "json" : "text",
+    });
+    if (log !== NO_LOG) args.log = log;
     const isTTY = base === processOutput && process.stderr.isTTY === true;
     const colour = colourEnabled(args.color, process.env, isTTY);
     current = {

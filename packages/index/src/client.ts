@@ -128,6 +128,11 @@ export interface IndexClientOptions {
    * Every warning is also kept in `IndexClient.warnings` (each distinct text once).
    */
   onWarning?: (message: string) => void;
+  /**
+   * Receives one debug record per index page (from the cache, or requested: status, ms) and per
+   * download (bytes, ms); URLs are redacted here already. The CLI's `-vv` logger.
+   */
+  log?: { debug(fields: Record<string, unknown>, message: string): void };
 }
 
 export const SIMPLE_ACCEPT =
@@ -491,6 +496,7 @@ export class IndexClient {
     const now = Date.now();
     if (cached && (this.options.offline || (!this.mustRefresh(name) && this.isFresh(cached, now)))) {
       this.pagesFromCache.n++;
+      this.options.log?.debug({ url: redact(`${indexUrl}${name}/`), cached: true }, "index page");
       return cached.status === 200 ? cached.page : undefined;
     }
     if (this.options.offline) throw new OfflineError(`the index page of \`${name}\` (${redact(indexUrl)})`);
@@ -498,7 +504,12 @@ export class IndexClient {
     const headers: Record<string, string> = { accept: SIMPLE_ACCEPT };
     if (cached?.etag) headers["if-none-match"] = cached.etag;
     if (cached?.lastModified) headers["if-modified-since"] = cached.lastModified;
+    const requested = performance.now();
     const res = await this.http.get(url, headers, { maxBytes: this.maxPageBytes, what: "index page" });
+    this.options.log?.debug(
+      { url: redact(url), status: res.status, ms: Math.round(performance.now() - requested), cached: false },
+      "index page",
+    );
     if (res.status === 304 && cached) {
       this.pagesFromCache.n++;
       // A 304 need not repeat Last-Modified; the stored one still dates the page.
@@ -693,11 +704,16 @@ export class IndexClient {
       sweepStaleTemp(tempDir, DOWNLOAD_TEMP_PREFIX, { maxAgeMs: 24 * 60 * 60 * 1000 });
     }
     const temp = this.cache.within("archives-v1", tempName(DOWNLOAD_TEMP_PREFIX));
+    const requested = performance.now();
     const res = await this.http.download(file.url, temp, {
       algorithms,
       maxBytes: this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
       what: "file",
     });
+    this.options.log?.debug(
+      { url: redact(file.url), status: res.status, ms: Math.round(performance.now() - requested) },
+      "download",
+    );
     try {
       if (res.status !== 200) {
         throw new LockstepError(

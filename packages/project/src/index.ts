@@ -5,6 +5,7 @@
  * then the full sync on demand) and `@lockstep/project/run-command`.
  */
 export { locateProject, LOCK_FILE } from "./find-project";
+export type { Log } from "./log";
 export type { LocatedProject } from "./find-project";
 export {
   DEFAULT_REQUIRES_PYTHON,

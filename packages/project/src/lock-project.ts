@@ -34,12 +34,15 @@ import type { Project } from "@lockstep/pyproject";
 import { locateProject } from "./find-project";
 import { effectiveLimits, indexClientSettings, withLockHashes } from "./index-client-settings";
 import type { NetworkOptions } from "./index-client-settings";
+import type { Log } from "./log";
 import { projectInputs } from "./project-inputs";
 import type { ProjectInputs, SettingFlags } from "./project-inputs";
 
 export interface LockProjectOptions extends SettingFlags, NetworkOptions {
   /** `--project DIR`. */
   project?: string | undefined;
+  /** Index requests (debug), the resolver's outcome and statistics (info, debug). */
+  log?: Log | undefined;
   cwd?: string | undefined;
   /** `lock` resolves when stale; `check` (`--check`/`--locked`) fails when stale; `frozen` only reads the lock. */
   mode?: "lock" | "check" | "frozen";
@@ -253,6 +256,7 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     offline: opts.offline === true,
     refresh: opts.refresh === true,
     refreshPackages: [...(opts.refreshPackages ?? [])],
+    ...(opts.log ? { log: opts.log } : {}),
     // Skipped links, ignored hashes and shadowed packages become the outcome's warnings.
     ...indexClientSettings(effectiveLimits(project, opts.limits), opts, warnings),
   });
@@ -297,6 +301,15 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
         throw new UpgradePackageError(pin, err.message);
       throw err;
     });
+    opts.log?.info(
+      {
+        packages: resolution.packages.length,
+        forks: resolution.stats.forks,
+        ms: Math.round(resolution.stats.wallMs),
+      },
+      "resolved",
+    );
+    opts.log?.debug({ ...resolution.stats }, "resolver statistics");
     for (const pin of asked.pins) {
       const got = resolution.packages.filter((p) => p.name === pin.canonicalName);
       if (got.length === 0)

@@ -38,6 +38,7 @@ import { supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
 import type { LinkMode } from "@lockstep/wheel";
 import { checkConflictingSelection } from "./conflicting-selection";
 import { locateProject } from "./find-project";
+import type { Log } from "./log";
 import { withSettingHint } from "./archive-limit-hint";
 import { archiveLimits, effectiveLimits, indexClientSettings } from "./index-client-settings";
 import type { NetworkOptions } from "./index-client-settings";
@@ -64,6 +65,8 @@ export interface SyncProjectOptions extends SettingFlags, Selection, NetworkOpti
   cwd?: string | undefined;
   /** `lock`: re-lock when stale; `locked`: fail when stale; `frozen`: use the lock as it is. */
   mode: "lock" | "locked" | "frozen";
+  /** The sync's steps (info), index requests and downloads (debug). */
+  log?: Log | undefined;
   python?: string | undefined;
   inexact: boolean;
   linkMode?: LinkMode | undefined;
@@ -252,6 +255,7 @@ async function settleLock(opts: SyncProjectOptions): Promise<LockOutcome> {
     lockstepVersion: opts.lockstepVersion,
     limits: opts.limits,
     onWaiting: opts.onWaiting,
+    log: opts.log,
   };
   if (opts.mode === "frozen") return lockProject({ ...common, mode: "frozen" });
   if (opts.mode === "locked") return lockProject({ ...common, mode: "check", checkFlag: "--locked" });
@@ -362,6 +366,17 @@ export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome
   const selected = items.map((i) => plannedFrom(i, root, project, installed));
   const plan = planSync(selected, installed, { inexact: opts.inexact });
   const auditMs = performance.now() - auditStart;
+  opts.log?.info(
+    {
+      venv: venv.root,
+      selected: selected.length,
+      install: plan.install.length,
+      reinstall: plan.reinstall.length,
+      remove: plan.remove.length,
+      ms: Math.round(auditMs),
+    },
+    "sync plan",
+  );
   if (opts.dryRun)
     return { lock: lockOutcome, venv: venv.root, selected, plan, result: undefined, auditMs, warnings };
 
@@ -443,6 +458,7 @@ async function executeWithClient(
     pins: pi.pins,
     cacheDir,
     offline: opts.offline === true,
+    ...(opts.log ? { log: opts.log } : {}),
     ...indexClientSettings(limits, opts, warnings),
   });
   const { sourceBuilder } = await import("./build-env-installer");

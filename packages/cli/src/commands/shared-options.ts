@@ -12,6 +12,7 @@
  * global flags (GLOBAL_OPTIONS), so every command takes them.
  */
 import { LINK_MODES } from "@lockstep/wheel/install-link";
+import type { Log } from "@lockstep/project";
 
 /**
  * yargs' parser settings for lockstep: parsed keys are the flags' kebab-case names only (no camelCase
@@ -133,6 +134,8 @@ export const INSTALL_OPTIONS = {
 
 /** The parsed values of INDEX_OPTIONS, RESOLVER_OPTIONS and INSTALL_OPTIONS. */
 export interface SharedFlagArgs {
+  /** Not a flag: the logger the global flags made (`-v`, `--log-format`), set before any handler. */
+  log?: Log | undefined;
   "index-url"?: string | undefined;
   "extra-index-url"?: string[] | undefined;
   "find-links"?: string[] | undefined;
@@ -159,5 +162,6 @@ export function settingFlags(args: SharedFlagArgs) {
     prerelease: args.prerelease,
     resolution: args.resolution,
     excludeNewer: args["exclude-newer"],
+    log: args.log,
   };
 }
