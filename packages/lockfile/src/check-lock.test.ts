@@ -74,6 +74,16 @@ describe("checkLock", () => {
       { conflicts: ["extra:socks, group:dev"] },
       ["conflicts changed from [] to [extra:socks, group:dev]"],
     ],
+    [
+      "required environments declared",
+      { requiredEnvironments: ["sys_platform == 'win32'"] },
+      ["required-environments changed from [] to [sys_platform == 'win32']"],
+    ],
+    [
+      "index strategy",
+      { indexStrategy: "unsafe-best-match" },
+      ["index strategy changed from first-index to unsafe-best-match"],
+    ],
     ["indexes", { indexes: [] }, ["indexes changed from [example=https://pypi.example/simple/] to []"]],
     [
       "resolution strategy",

@@ -97,6 +97,12 @@ export function checkLock(lock: Lock, inputs: ParsedLockInputs): LockCheck {
   if (list(a.conflicts) !== list(b.conflicts)) {
     changes.push(`conflicts changed from ${list(a.conflicts)} to ${list(b.conflicts)}`);
   }
+  if (list(a.requiredEnvironments) !== list(b.requiredEnvironments)) {
+    changes.push(
+      `required-environments changed from ${list(a.requiredEnvironments)} to ${list(b.requiredEnvironments)}`,
+    );
+  }
+  scalar(changes, "index strategy", a.indexStrategy, b.indexStrategy);
   const idx = (i: LockInputs) => i.indexes.map((x) => (x.name ? `${x.name}=${x.url}` : x.url));
   if (list(idx(a)) !== list(idx(b))) changes.push(`indexes changed from ${list(idx(a))} to ${list(idx(b))}`);
   scalar(changes, "resolution strategy", a.resolution, b.resolution);

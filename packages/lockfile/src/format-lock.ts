@@ -11,6 +11,7 @@
  * (`lockFromResolution`) own the order.
  */
 import type { Lock, LockFile, LockPackage, LockSource } from "./lock";
+import { DEFAULT_INDEX_STRATEGY } from "./lock-inputs";
 import type { LockInputs } from "./lock-inputs";
 import { TomlDateTime, inline, tomlEntries } from "./toml-writer";
 import type { TomlInline, TomlValue } from "./toml-writer";
@@ -122,6 +123,8 @@ function inputLines(i: LockInputs): string[] {
       ["overrides", i.overrides],
       ["environments", i.environments],
       ["conflicts", i.conflicts.length > 0 ? i.conflicts : undefined],
+      ["required-environments", i.requiredEnvironments.length > 0 ? i.requiredEnvironments : undefined],
+      ["index-strategy", i.indexStrategy !== DEFAULT_INDEX_STRATEGY ? i.indexStrategy : undefined],
       [
         "indexes",
         i.indexes.map((x) =>

@@ -9,6 +9,8 @@ import { afterEach, describe, expect, test, vi } from "vitest";
 import { APP_INPUTS, appResolution } from "../testing";
 import { checkLock } from "./check-lock";
 import { lockFromResolution } from "./from-resolution";
+import { readLock } from "./read-lock";
+import { writeLock } from "./write-lock";
 import { ParsedLockInputs, parseLockInputs, requirementText, requirementTextName } from "./lock-inputs";
 
 afterEach(() => vi.restoreAllMocks());
@@ -75,6 +77,28 @@ describe("ParsedLockInputs", () => {
     const none = parseLockInputs(APP_INPUTS);
     expect(none.with({ conflicts: [] }).fingerprint).toBe(none.fingerprint);
     expect(inputs.fingerprint).not.toBe(none.fingerprint);
+  });
+
+  test("required-environments and index-strategy round-trip through the lock; their defaults keep the old fingerprint", () => {
+    const none = parseLockInputs(APP_INPUTS);
+    expect(none.with({ requiredEnvironments: [], indexStrategy: "first-index" }).fingerprint).toBe(
+      none.fingerprint,
+    );
+    const set = none.with({
+      requiredEnvironments: [Marker.parse("sys_platform == 'win32'")],
+      indexStrategy: "unsafe-first-match",
+    });
+    expect(set.fingerprint).not.toBe(none.fingerprint);
+    const lock = readLock(writeLock(appResolution(), set));
+    expect(lock.lockstep?.inputs).toMatchObject({
+      requiredEnvironments: ["sys_platform == 'win32'"],
+      indexStrategy: "unsafe-first-match",
+    });
+    expect(checkLock(lock, set)).toEqual({ fresh: true, changes: [] });
+    expect(checkLock(lock, none).changes).toEqual([
+      "required-environments changed from [sys_platform == 'win32'] to []",
+      "index strategy changed from unsafe-first-match to first-index",
+    ]);
   });
 
   test("with() gives a new value and leaves the original as it was", () => {

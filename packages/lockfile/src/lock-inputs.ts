@@ -16,6 +16,9 @@ import { createHash } from "node:crypto";
 import { SpecifierSet } from "@lockstep/pep440";
 import { Marker, Requirement, canonicalizeName } from "@lockstep/pep508";
 
+/** The index strategy a lock records when none is set (as uv's default). */
+export const DEFAULT_INDEX_STRATEGY = "first-index";
+
 export interface LockIndex {
   name?: string | undefined;
   url: string;
@@ -35,6 +38,10 @@ export interface LockInputs {
   environments: string[];
   /** Conflict sets, one canonical text each (`extra:cpu, extra:cu128`); sorted. */
   conflicts: string[];
+  /** `[tool.lockstep] required-environments`, in the user's order. */
+  requiredEnvironments: string[];
+  /** The index strategy (`first-index`, `unsafe-first-match`, `unsafe-best-match`). */
+  indexStrategy: string;
   indexes: LockIndex[];
   /** The resolution strategy (`highest`, `lowest`, `lowest-direct`). */
   resolution: string;
@@ -59,6 +66,10 @@ export interface LockInputValues {
   environments: readonly Marker[];
   /** Sets of extras/groups never installed together (`[tool.lockstep] conflicts`). */
   conflicts?: readonly (readonly LockConflictItem[])[] | undefined;
+  /** Environments every package must have a wheel (or an sdist) for. */
+  requiredEnvironments?: readonly Marker[] | undefined;
+  /** Which index a package's versions come from; `first-index` when absent. */
+  indexStrategy?: string | undefined;
   indexes: readonly LockIndex[];
   resolution: string;
   prerelease: string;
@@ -136,6 +147,8 @@ function canonicalize(v: LockInputValues): LockInputs {
     overrides: requirementList(v.overrides),
     environments: v.environments.map((m) => m.toString()),
     conflicts: [...new Set((v.conflicts ?? []).map(conflictSetText))].sort(),
+    requiredEnvironments: (v.requiredEnvironments ?? []).map((m) => m.toString()),
+    indexStrategy: v.indexStrategy ?? DEFAULT_INDEX_STRATEGY,
     indexes: v.indexes.map((i) => (i.name ? { name: i.name, url: i.url.trim() } : { url: i.url.trim() })),
     resolution: v.resolution,
     prerelease: v.prerelease,
@@ -164,6 +177,9 @@ export function fingerprintInputs(c: LockInputs): string {
     c.isPackage,
     // Only when declared, so that locks made before `conflicts` existed keep their fingerprint.
     ...(c.conflicts.length > 0 ? [c.conflicts] : []),
+    // The same for settings added later: a default value leaves older locks' fingerprints alone.
+    ...(c.requiredEnvironments.length > 0 ? [["required-environments", c.requiredEnvironments]] : []),
+    ...(c.indexStrategy !== DEFAULT_INDEX_STRATEGY ? [["index-strategy", c.indexStrategy]] : []),
   ];
   return `sha256:${createHash("sha256").update(JSON.stringify(ordered)).digest("hex")}`;
 }
@@ -213,6 +229,8 @@ export function parseLockInputs(text: LockInputs): ParsedLockInputs {
     overrides: reqs(text.overrides),
     environments: text.environments.map((m) => Marker.parse(m)),
     conflicts: text.conflicts.map(parseConflictSet),
+    requiredEnvironments: text.requiredEnvironments.map((m) => Marker.parse(m)),
+    indexStrategy: text.indexStrategy,
     indexes: text.indexes,
     resolution: text.resolution,
     prerelease: text.prerelease,

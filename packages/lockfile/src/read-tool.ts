@@ -10,6 +10,7 @@ import { Marker } from "@lockstep/pep508";
 import type { FileProblems } from "@lockstep/errors";
 import type { LineLocator } from "./line-locator";
 import type { LockstepTool } from "./lock";
+import { DEFAULT_INDEX_STRATEGY } from "./lock-inputs";
 import type { LockIndex, LockInputs } from "./lock-inputs";
 import { isTable } from "./toml-table";
 import type { Table } from "./toml-table";
@@ -57,6 +58,13 @@ function readInputs(t: Table): LockInputs | string {
     overrides: list("overrides"),
     environments: list("environments"),
     conflicts: list("conflicts"),
+    requiredEnvironments: list("required-environments"),
+    indexStrategy:
+      t["index-strategy"] === undefined
+        ? DEFAULT_INDEX_STRATEGY
+        : typeof t["index-strategy"] === "string"
+          ? t["index-strategy"]
+          : undefined,
     indexes: indexes(t.indexes),
     resolution: typeof t.resolution === "string" ? t.resolution : undefined,
     prerelease: typeof t.prerelease === "string" ? t.prerelease : undefined,

@@ -171,6 +171,8 @@ export function projectInputs(project: Project, flags: SettingFlags = {}): Proje
     overrides: settings.overrideDependencies,
     environments: settings.environments,
     conflicts: settings.conflicts,
+    requiredEnvironments: settings.requiredEnvironments,
+    indexStrategy: settings.indexStrategy,
     indexes: indexes.map((i) => (i.name ? { name: i.name, url: redact(i.url) } : { url: redact(i.url) })),
     resolution,
     prerelease,
