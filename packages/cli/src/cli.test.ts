@@ -140,8 +140,9 @@ describe("lockstep lock, step by step", () => {
       expect(res.code).toBe(1);
       expect(res.stderr).toMatchInlineSnapshot(`
         "error: No solution found when resolving dependencies:
-          Because the requested Python version (3.9) does not satisfy Python>=3.10 and timely==3.0.0 requires Python>=3.10, timely==3.0.0 is forbidden.
+          Because the requested Python version (3.9) does not satisfy Python>=3.10 and timely==3.0.0 requires Python>=3.10, timely==3.0.0 cannot be used.
           So, because your project depends on timely>=3, version solving failed.
+          hint: The project supports Python \`>=3.9\`, but \`timely==3.0.0\` requires Python \`>=3.10\`: raise \`requires-python\` (e.g. to \`>=3.10\`), or limit the requirement with a marker such as \`python_version >= '3.10'\`.
         "
       `);
       expect(readFileSync(join(project, "pylock.toml"), "utf8")).toBe(lockBefore);

@@ -74,7 +74,7 @@ test("without declared conflicts the extras cannot be locked together, and the r
   expect(error?.message).toMatch(/app\[cu128\]/);
   expect(error?.message).toMatchInlineSnapshot(`
     "No solution found when resolving dependencies:
-      Because app[cpu] depends on torchlike==1.0 and app[cu128]==0.1.0 depends on torchlike==2.0, app[cpu] and app[cu128]==0.1.0 are incompatible.
+      Because app[cpu] depends on torchlike==1.0 and app[cu128] depends on torchlike==2.0, app[cpu] and app[cu128] are incompatible.
       So, because your project depends on both app[cpu] and app[cu128], version solving failed."
   `);
 });

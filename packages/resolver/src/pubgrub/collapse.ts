@@ -57,10 +57,21 @@ export function collapseNoVersions<P, VS>(
     const noVersions = (t: DerivationTree<P, VS>) => t.kind === "external" && t.cause.kind === "noVersions";
     const other = noVersions(c1) ? c2 : noVersions(c2) ? c1 : undefined;
     if (other !== undefined) {
-      if (other.kind === "derived") return other;
-      const restated = restate(node, other.cause, samePackage);
-      if (restated !== undefined)
-        return { kind: "external", id: node.id, terms: node.terms, cause: restated };
+      const missing = (other === c1 ? c2 : c1) as Extract<DerivationTree<P, VS>, { kind: "external" }>;
+      const missingPackage = missing.cause.kind === "noVersions" ? missing.cause.package : undefined;
+      // A derived cause that still requires the package with no versions ("a requires b or c", and
+      // c has none) would lose the reason c is impossible: keep the derivation then (pubgrub-rs
+      // drops it). When that package is the subject ("a 1.0 is forbidden"), dropping is safe.
+      const namesIt = other.terms.some(
+        (t) => !t.term.positive && missingPackage !== undefined && samePackage(t.package, missingPackage),
+      );
+      if (other.kind === "derived") {
+        if (!namesIt) return other;
+      } else {
+        const restated = restate(node, other.cause, samePackage);
+        if (restated !== undefined)
+          return { kind: "external", id: node.id, terms: node.terms, cause: restated };
+      }
     }
     return c1 === node.cause1 && c2 === node.cause2 ? node : { ...node, cause1: c1, cause2: c2 };
   });

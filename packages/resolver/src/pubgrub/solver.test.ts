@@ -73,6 +73,23 @@ describe("dart pub solver.md scenarios", () => {
     `);
   });
 
+  test("a requirement on a package with no versions stays in the report after collapsing", async () => {
+    // Not from solver.md: v 2.0.0 needs s ^2, v 3.0.0 needs d, which has no versions. Dropping the
+    // "no versions of d" step (as pubgrub-rs does) would leave "v requires s ^2 or d" unexplained.
+    const outcome = await solveTable({
+      "root 1.0.0": { v: ">=2.0.0", s: "<2.0.0" },
+      "v 2.0.0": { s: "^2.0.0" },
+      "v 3.0.0": { d: "^1.0.0" },
+      "s 1.0.0": {},
+      "s 2.0.0": {},
+    });
+    expect("report" in outcome && outcome.report).toMatchInlineSnapshot(`
+      "Because v ^2.0.0 || >=3.0.1 depends on s ^2.0.0 and v 3.0.0 depends on d ^1.0.0, v >=2.0.0 requires s ^2.0.0 or d ^1.0.0.
+      And because no versions of d match ^1.0.0, v >=2.0.0 requires s ^2.0.0.
+      So, because root depends on both v >=2.0.0 and s <2.0.0, version solving failed."
+    `);
+  });
+
   test("branching error reporting", async () => {
     // solver.md: "Branching Error Reporting"
     const outcome = await solveTable({

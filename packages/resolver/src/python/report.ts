@@ -25,6 +25,8 @@ import { pythonVersionSets } from "./version-sets";
 
 /** What the Python layer tells the formatter about the packages a report mentions. */
 export interface ReportContext {
+  /** The project's name: its own extras (`app[cpu]`) are shown without the project's version. */
+  rootName?: string;
   /** The versions of a distribution that may be chosen, ascending; undefined when not loaded. */
   versions(name: string): readonly Version[] | undefined;
   /**
@@ -93,15 +95,24 @@ export class PythonReportFormatter extends DefaultReportFormatter<PyPackage, Ver
 
   /** A package and its (simplified) versions: `foo==1.0`, `foo>=2`, `all versions of foo`. */
   override packageSet(p: PyPackage, set: VersionSet): string {
-    if (p.kind === "root" || p.kind === "group" || set.isFull()) return this.package(p);
+    if (p.kind === "root" || p.kind === "group" || set.isFull() || this.isProjectExtra(p))
+      return this.package(p);
     const simple = this.simplify(p, set);
     if (simple.isFull()) return `all versions of ${this.package(p)}`;
-    return withRange(this.package(p), simple);
+    // Both say the same of every version that exists: take the shorter.
+    const asIs = withRange(this.package(p), set);
+    const simpler = withRange(this.package(p), simple);
+    return simpler.length <= asIs.length ? simpler : asIs;
+  }
+
+  private isProjectExtra(p: PyPackage): boolean {
+    return p.kind === "extra" && p.name === this.context.rootName;
   }
 
   /** A requirement's range as written (not simplified): the object of "depends on". */
   private requirement(p: PyPackage, set: VersionSet): string {
-    if (p.kind === "root" || p.kind === "group" || set.isFull()) return this.package(p);
+    if (p.kind === "root" || p.kind === "group" || set.isFull() || this.isProjectExtra(p))
+      return this.package(p);
     return withRange(this.package(p), set);
   }
 
@@ -136,7 +147,7 @@ export class PythonReportFormatter extends DefaultReportFormatter<PyPackage, Ver
     if (p.kind === "extra") return `${this.requirement(p, set)} has no matching version`;
     const name = this.package(p);
     const known = p.kind === "package" ? this.context.versions(p.name) : undefined;
-    if (set.isFull()) return `there are no versions of ${name}`;
+    if (set.isFull() || (known && known.length === 0)) return `there are no versions of ${name}`;
     if (known && known.length > 0) {
       const first = known[0] as Version;
       const last = known[known.length - 1] as Version;
@@ -218,12 +229,35 @@ function listed(items: readonly string[], conjunction: string): string {
  * and `==1.0` for a single version (the set algebra prints exact identity as `===`).
  */
 export function readableSet(set: VersionSet): string {
-  return set
+  const text = set
     .toString()
     .replace(/ \[[^\]]*\]$/, "")
     .replace(/\+∞/g, "")
     .replace(/(^|\|\| )===/g, "$1==")
     .replace(/, /g, ",");
+  return withExclusions(text) ?? text;
+}
+
+/**
+ * `>=2.0.1,<2.0.4 || >2.0.4` as `>=2.0.1,!=2.0.4`: a union whose gaps are single versions, written
+ * the way requirements usually are. Undefined when the union has another shape.
+ */
+function withExclusions(text: string): string | undefined {
+  const parts = text.split(" || ").map((p) => p.split(","));
+  if (parts.length < 2) return undefined;
+  const gaps: string[] = [];
+  for (let i = 0; i + 1 < parts.length; i++) {
+    const end = parts[i]?.[parts[i]!.length - 1] ?? "";
+    const start = parts[i + 1]?.[0] ?? "";
+    if (!/^<[^=]/.test(end) || !/^>[^=]/.test(start) || end.slice(1) !== start.slice(1)) return undefined;
+    // Parts in the middle hold exactly their two bounds.
+    if (i > 0 && parts[i]!.length !== 2) return undefined;
+    gaps.push(`!=${end.slice(1)}`);
+  }
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  if (first.length > 2 || last.length > 2) return undefined;
+  return [...first.slice(0, -1), ...gaps, ...last.slice(1)].join(",");
 }
 
 const fmtList = (vs: readonly Version[]) =>
@@ -267,6 +301,7 @@ export function reportHints(
   tree: DerivationTree<PyPackage, VersionSet>,
   hints: ProviderHints,
   context: HintContext,
+  formatter?: PythonReportFormatter,
 ): string[] {
   const out: string[] = [];
   const involved = new Set<string>();
@@ -325,8 +360,13 @@ export function reportHints(
         continue;
       if (seen.has(f.package.name)) continue;
       seen.add(f.package.name);
+      const lower = f.dependencySet.intervals[0]?.lower?.version.release;
+      const minor = lower && lower.length > 0 ? `${lower[0] ?? 3}.${lower[1] ?? 0}` : "…";
+      const subject = formatter
+        ? formatter.packageSet(f.package, f.set)
+        : `${f.package.name}${readableSet(f.set)}`;
       out.push(
-        `The project supports Python \`${context.requiresPython}\`, but \`${f.package.name}${readableSet(f.set)}\` requires Python \`${readableSet(f.dependencySet)}\`: raise \`requires-python\`, or limit the requirement with a marker such as \`python_version >= '…'\`.`,
+        `The project supports Python \`${context.requiresPython}\`, but \`${subject}\` requires Python \`${readableSet(f.dependencySet)}\`: raise \`requires-python\` (e.g. to \`>=${minor}\`), or limit the requirement with a marker such as \`python_version >= '${minor}'\`.`,
       );
     }
   }

@@ -85,6 +85,7 @@ function involvedPackages(tree: unknown): Set<PyPackage> {
 function reportContext(provider: PythonProvider, root: RootInput, options: ResolveOptions): ReportContext {
   const under = options.requiresPython ? VersionSet.fromSpecifierSet(options.requiresPython) : undefined;
   return {
+    rootName: root.name,
     versions: (name) => provider.allowedVersions(name),
     edgeMarker: (p, set, dependency) => {
       // The root's edges to its own extras and groups are the activation markers: the subject says it.
@@ -185,17 +186,22 @@ export async function resolvePython(
         const conflictFork =
           starts.size > 1 && starts.has(fork) ? ` for the conflict fork (${forkText})` : "";
         const involved = involvedPackages(tree);
-        const hints = reportHints(tree, provider.hints, {
-          allVersions: (name) =>
-            shared.maps
-              .get(name)
-              ?.candidates.map((c) => ({ version: c.version, yanked: c.yanked !== false })),
-          requiresPython: universal ? options.requiresPython?.toString() : undefined,
-          target:
-            options.target.kind === "specific"
-              ? `${options.target.markers.platform_python_implementation} ${options.target.markers.python_full_version} on ${options.target.markers.sys_platform} ${options.target.markers.platform_machine}`
-              : undefined,
-        });
+        const hints = reportHints(
+          tree,
+          provider.hints,
+          {
+            allVersions: (name) =>
+              shared.maps
+                .get(name)
+                ?.candidates.map((c) => ({ version: c.version, yanked: c.yanked !== false })),
+            requiresPython: universal ? options.requiresPython?.toString() : undefined,
+            target:
+              options.target.kind === "specific"
+                ? `${options.target.markers.platform_python_implementation} ${options.target.markers.python_full_version} on ${options.target.markers.sys_platform} ${options.target.markers.platform_machine}`
+                : undefined,
+          },
+          formatter,
+        );
         const conflictHint = undeclaredConflictHint(involved, root.name);
         if (conflictHint) hints.push(conflictHint);
         throw new ResolutionError(
