@@ -192,9 +192,9 @@ describe("cache", () => {
       expect(fresh.stats.pagesFromCache).toBe(3);
       fresh.close();
 
-      // Stale: all three revalidated at once, each answered 304 after 400 ms.
+      // Stale: all three revalidated at once, each answered 304 after 500 ms.
       vi.setSystemTime(t0 + 11 * 60_000);
-      s.setOptions({ faults: [{ path: /^\/simple\//, kind: "slow", delayMs: 400 }] });
+      s.setOptions({ faults: [{ path: /^\/simple\//, kind: "slow", delayMs: 500 }] });
       const stale = client(s, { cacheDir });
       const started = performance.now();
       await Promise.all(names.map((n) => stale.project(n)));
@@ -202,7 +202,7 @@ describe("cache", () => {
       expect(s.requests.map((r) => [r.path, r.status, r.conditional])).toEqual(
         names.map((n) => [`/simple/${n}/`, 304, true]),
       );
-      expect(elapsed).toBeLessThan(3 * 400);
+      expect(elapsed).toBeLessThan(3 * 500);
       stale.close();
 
       // Revalidated just now, so fresh again for 10 minutes.
@@ -234,6 +234,23 @@ describe("cache", () => {
     await warm.project("beta");
     warm.close();
     expect(s.requests.map((r) => [r.status, r.conditional])).toEqual(Array(requests).fill([304, true]));
+  });
+
+  test("warmPages starts every page at once; the resolver's later asks make no new request; failures surface when asked", async () => {
+    const s = await serve({ faults: [{ path: /^\/simple\//, kind: "slow", delayMs: 500 }] });
+    const c = client(s);
+    const started = performance.now();
+    c.warmPages(["alpha", "beta", "gamma", "no-such-project"]);
+    await expect(c.project("no-such-project")).rejects.toThrow("Package `no-such-project` was not found");
+    await Promise.all(["alpha", "beta", "gamma"].map((n) => c.project(n)));
+    expect(performance.now() - started).toBeLessThan(4 * 500);
+    expect(s.requests.map((r) => r.path).sort()).toEqual([
+      "/simple/alpha/",
+      "/simple/beta/",
+      "/simple/gamma/",
+      "/simple/no-such-project/",
+    ]);
+    c.close();
   });
 
   test("downloads are verified and kept by hash", async () => {

@@ -323,6 +323,17 @@ export class IndexClient {
     this.http.close();
   }
 
+  /**
+   * Start loading these projects' pages now, all at once, without waiting for the answers. A re-lock
+   * passes the names in the existing lock: their stale cached pages are then revalidated in one
+   * concurrent batch (up to the HTTP concurrency, over keep-alive connections) instead of level by
+   * level as the resolver discovers the graph. A failure is not reported here: the resolver's own
+   * request for the page gets the same answer and reports it, attributed to the package needing it.
+   */
+  warmPages(names: Iterable<string>): void {
+    for (const name of names) this.project(name).catch(() => undefined);
+  }
+
   /** The files of a project (memoized per run). Throws PackageNotFoundError when no source has it. */
   project(name: string): Promise<ProjectPage> {
     const canonical = canonicalizeName(name);

@@ -260,6 +260,8 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     // Skipped links, ignored hashes and shadowed packages become the outcome's warnings.
     ...indexClientSettings(effectiveLimits(project, opts.limits), opts, warnings),
   });
+  // A re-lock revalidates the pages of everything locked before in one concurrent batch.
+  if (existing) client.warmPages(existing.packages.map((p) => p.name));
   try {
     const values = pi.inputs.values;
     // The requirements pyproject.toml was parsed into, as they are: nothing is parsed again.
