@@ -99,9 +99,10 @@ export class PythonReportFormatter extends DefaultReportFormatter<PyPackage, Ver
       return this.package(p);
     const simple = this.simplify(p, set);
     if (simple.isFull()) return `all versions of ${this.package(p)}`;
-    // Both say the same of every version that exists: take the shorter.
     const asIs = withRange(this.package(p), set);
     const simpler = withRange(this.package(p), simple);
+    // Both say the same of every version that exists: one version by its number, else the shorter.
+    if (/^==[^|]*$/.test(readableSet(simple))) return simpler;
     return simpler.length <= asIs.length ? simpler : asIs;
   }
 
