@@ -1,7 +1,7 @@
 /**
  * Limits and a stalled index through the built CLI (issue 13), end to end: the bundle is spawned as
  * a user runs it, against the fixture index on 127.0.0.1. A stalled index with
- * `LOCKSTEP_HTTP_TIMEOUT=2` shows `waiting for 127.0.0.1:PORT…` and fails within the timeout (plus
+ * `LOCKSTEP_HTTP_TIMEOUT=2` (through the settings layer) shows `waiting for 127.0.0.1:PORT…` and fails within the timeout (plus
  * process start) naming the host (before: 4 × 30 s with no output); `LOCKSTEP_MAX_ARCHIVE_ENTRIES`
  * makes `sync` refuse a wheel naming the file, the limit and the setting; an invalid value is a
  * usage error naming the variable; a link skipped on an index page is printed as `warning: …`.
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { buildBundle, run } from "../testing";
-import { limitsFromEnv } from "./limits";
+import { limitsFromArgs } from "./limits";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 let server: IndexServer;
@@ -120,10 +120,10 @@ test("a link skipped on the index page is printed as a warning", async () => {
 
 test.each([
   [
-    { LOCKSTEP_HTTP_TIMEOUT: "0.5", LOCKSTEP_MAX_ARCHIVE_SIZE: "8GiB" },
+    { "http-timeout": 0.5, "max-archive-size": 8 * 1024 ** 3, upgrade: true },
     { httpTimeout: 0.5, maxArchiveSize: 8 * 1024 ** 3 },
   ],
-  [{ LOCKSTEP_MAX_DOWNLOAD_SIZE: "", LOCKSTEP_HTTP_CONNECT_TIMEOUT: "3" }, { httpConnectTimeout: 3 }],
-])("limitsFromEnv(%j)", (env, limits) => {
-  expect(limitsFromEnv(env)).toEqual(limits);
+  [{ "max-download-size": undefined, "http-connect-timeout": 3 }, { httpConnectTimeout: 3 }],
+])("limitsFromArgs(%j)", (args, limits) => {
+  expect(limitsFromArgs(args)).toEqual(limits);
 });

@@ -20,10 +20,19 @@
  */
 import { UsageError } from "@lockstep/errors";
 import { redact } from "@lockstep/index/auth";
+// Cheap: this module of pyproject imports nothing (no TOML parser).
+import {
+  LIMIT_SPECS,
+  expectedLimit,
+  limitEnvName,
+  parseLimitValue,
+} from "@lockstep/pyproject/limit-settings";
+import type { LimitKind } from "@lockstep/pyproject/limit-settings";
 
 export type SettingSource = "flag" | "env" | "project" | "user" | "default";
 
-export type SettingKind = "url" | "urls" | "paths" | "path" | "string" | "boolean" | "integer" | "choice";
+export type SettingKind =
+  "url" | "urls" | "paths" | "path" | "string" | "boolean" | "integer" | "choice" | "limit";
 
 export interface SettingSpec {
   /** Kebab-case: the `[tool.lockstep]` / user config key, and the flag (`--<key>`) when `flag`. */
@@ -38,6 +47,8 @@ export interface SettingSpec {
   choices?: readonly string[];
   /** The smallest value an "integer" setting accepts (default 1). */
   min?: number;
+  /** What a "limit" setting takes (a size, a count, a ratio, seconds; `@lockstep/pyproject`'s parser). */
+  limit?: LimitKind;
   /** The default as the docs show it. */
   defaultText: string;
   describe: string;
@@ -60,7 +71,31 @@ export interface Settings {
   "concurrent-downloads": number | undefined;
   "cache-ttl": number | undefined;
   "no-progress": boolean;
+  /** Limits (issue 13; `docs/pyproject.md`, "Limits"): bytes, counts, a ratio, seconds. */
+  "max-archive-size": number | undefined;
+  "max-archive-entries": number | undefined;
+  "max-compression-ratio": number | undefined;
+  "max-index-page-size": number | undefined;
+  "max-metadata-size": number | undefined;
+  "max-download-size": number | undefined;
+  "http-connect-timeout": number | undefined;
+  "http-timeout": number | undefined;
 }
+
+/** The limits' defaults and meanings as the settings table shows them (enforced elsewhere). */
+const LIMIT_DOCS: Record<string, [defaultText: string, describe: string]> = {
+  "max-archive-size": ["8GiB", "Largest total uncompressed size of one wheel (bytes or a size such as 8GiB)"],
+  "max-archive-entries": ["200000", "Most entries in one wheel or zip sdist"],
+  "max-compression-ratio": [
+    "200",
+    "Largest uncompressed : compressed ratio of one archive entry over 16 MiB",
+  ],
+  "max-index-page-size": ["64MiB", "Largest index page, as sent and decompressed"],
+  "max-metadata-size": ["16MiB", "Largest core-metadata file, METADATA entry or PKG-INFO"],
+  "max-download-size": ["8GiB", "Largest wheel or sdist downloaded"],
+  "http-connect-timeout": ["10", "Seconds to connect (DNS, TCP, TLS) before retrying"],
+  "http-timeout": ["30", "Seconds of silence from a connected index before giving up"],
+};
 
 export const PRERELEASE_CHOICES = [
   "disallow",
@@ -213,6 +248,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultText: "false",
     describe: "Show no progress bars or spinners",
   },
+  ...LIMIT_SPECS.map((l): SettingSpec => ({
+    key: l.key as keyof Settings,
+    kind: "limit",
+    limit: l.kind,
+    env: limitEnvName(l.key),
+    flag: false,
+    project: true,
+    defaultText: LIMIT_DOCS[l.key]?.[0] ?? "",
+    describe: LIMIT_DOCS[l.key]?.[1] ?? "",
+  })),
 ];
 
 /** Raw values of one layer, keyed by setting key (flags as yargs parsed them, TOML values as read). */
@@ -284,6 +329,12 @@ function coerce(spec: SettingSpec, raw: unknown, source: SettingSource, where: s
       if (!Number.isInteger(n) || n < min) throw invalid(where, raw, `a whole number >= ${min}`);
       return n;
     }
+    case "limit": {
+      const kind = spec.limit ?? "count";
+      const value = parseLimitValue(kind, raw, text);
+      if (value === undefined) throw invalid(where, raw, expectedLimit(kind));
+      return value;
+    }
     case "urls":
     case "paths": {
       const items =
@@ -337,6 +388,14 @@ const EMPTY: Settings = {
   "concurrent-downloads": undefined,
   "cache-ttl": undefined,
   "no-progress": false,
+  "max-archive-size": undefined,
+  "max-archive-entries": undefined,
+  "max-compression-ratio": undefined,
+  "max-index-page-size": undefined,
+  "max-metadata-size": undefined,
+  "max-download-size": undefined,
+  "http-connect-timeout": undefined,
+  "http-timeout": undefined,
 };
 
 /**

@@ -7,7 +7,7 @@
 import type { Argv } from "yargs";
 import { INDEX_OPTIONS, RESOLVER_OPTIONS, settingFlags } from "./shared-options";
 import type { SharedFlagArgs } from "./shared-options";
-import { limitsFromEnv, waitingNotice } from "../limits";
+import { limitsFromArgs, waitingNotice } from "../limits";
 import { formatDuration, plural, warn } from "../output";
 import type { Output } from "../output";
 
@@ -83,7 +83,7 @@ export async function runLock(args: LockArgs, out: Output, lockstepVersion: stri
     refresh: args.refresh,
     refreshPackages: args["refresh-package"],
     lockstepVersion,
-    limits: limitsFromEnv(process.env),
+    limits: limitsFromArgs(args),
     onWaiting: waitingNotice(out),
   });
   for (const w of outcome.warnings) warn(out, w);

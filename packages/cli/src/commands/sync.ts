@@ -17,7 +17,7 @@ import type { InstallFlagArgs, SharedFlagArgs } from "./shared-options";
 import type { LinkMode } from "@lockstep/wheel";
 import type { SyncEvent } from "@lockstep/sync";
 import type { SyncOutcome, SyncProjectOptions } from "@lockstep/project/sync";
-import { limitsFromEnv, waitingNotice } from "../limits";
+import { limitsFromArgs, waitingNotice } from "../limits";
 import { formatDuration, plural, processOutput, warn } from "../output";
 import type { Output } from "../output";
 import { projectOption } from "./lock";
@@ -172,7 +172,7 @@ export async function syncRequest(
     ...settingFlags(args),
     key: syncKey({ python: args.python, ...selection, inexact, compileBytecode, settings, lockstepVersion }),
     lockstepVersion,
-    limits: limitsFromEnv(process.env),
+    limits: limitsFromArgs(args),
   };
 }
 
