@@ -39,6 +39,8 @@ export const CACHE_BUCKETS = [
   "wheels-v1",
   "built-wheels-v1",
   "interpreter-v1",
+  // `run` environments: PEP 723 scripts and `--with` overlays (run-environment.ts).
+  "environments-v1",
 ] as const;
 
 /** A complete entry nothing refers to is kept this long (a running sync may be about to use it). */

@@ -61,3 +61,9 @@ export {
   UNREFERENCED_GRACE_MS,
 } from "./cache-admin";
 export type { CacheSize, CleanOutcome, PruneOutcome } from "./cache-admin";
+export { metadataBlocks, readScriptMetadata } from "./inline-metadata";
+export type { ScriptMetadata } from "./inline-metadata";
+export { ENVIRONMENTS_BUCKET, environmentKey, runEnvironment } from "./run-environment";
+export type { RunEnvironment, RunEnvironmentOptions, RunIndex } from "./run-environment";
+export { runTarget, scriptEnvironment, withEnvironment, withRequirements } from "./run-target";
+export type { RunSettings, RunTarget } from "./run-target";

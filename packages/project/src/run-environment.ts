@@ -1,0 +1,245 @@
+/**
+ * The environments `lockstep run` makes besides the project's own: a PEP 723 script's (its own
+ * dependencies only) and a `--with` overlay (extra requirements on top of a base venv). Both are
+ * resolved for the one interpreter that will run them (a specific, non-universal resolution through
+ * the same resolver → lockfile → sync path as the project) and installed by the sync machinery.
+ *
+ * Cached: a venv under `<cache>/environments-v1/<key>` where the key hashes everything the result
+ * depends on (requirements, constraints, requires-python, indexes, the interpreter, the base venv).
+ * A complete venv carries `.lockstep-environment.json` with its key, written last; a second run with
+ * the same inputs finds it and makes no resolution and no request. A venv without that file (a run
+ * killed half-way) is rebuilt from scratch.
+ *
+ * The overlay sees the base venv through a `.pth` file (`import site; site.addsitedir(BASE)`), so
+ * the base's own `.pth` files (editable installs) work too; its own site-packages come first on
+ * sys.path. Packages the base already holds at the resolved version are not installed again: the
+ * base's installed versions are the resolution's constraints, so `--with` never changes what the
+ * project runs with. Pitfall: console scripts of the base keep the base's interpreter, so they do
+ * not see the overlay (PATH puts the overlay's first).
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LockstepError } from "@lockstep/errors";
+import type { SpecifierSet } from "@lockstep/pep440";
+import { Version } from "@lockstep/pep440";
+import { canonicalizeName, Requirement } from "@lockstep/pep508";
+import type { InterpreterInfo, Venv } from "@lockstep/python";
+import { createVenv, venvLayout } from "@lockstep/python";
+import type { PlannedDistribution } from "@lockstep/sync";
+import { readInstalled } from "@lockstep/sync";
+import type { LimitSettings } from "@lockstep/pyproject";
+import type { Log } from "./log";
+
+export const ENVIRONMENTS_BUCKET = "environments-v1";
+const READY = ".lockstep-environment.json";
+
+export interface RunIndex {
+  name: string | undefined;
+  url: string;
+  explicit: boolean;
+  default: boolean;
+}
+
+export interface RunEnvironmentOptions {
+  /** `script` or `with`: part of the key, and the venv's prompt. */
+  kind: "script" | "with";
+  requirements: readonly Requirement[];
+  requiresPython?: SpecifierSet | undefined;
+  interpreter: InterpreterInfo;
+  indexes: readonly RunIndex[];
+  pins?: Record<string, string> | undefined;
+  findLinks?: readonly string[] | undefined;
+  cacheDir: string;
+  offline?: boolean | undefined;
+  lockstepVersion: string;
+  /** The venv this one layers on (`--with`): its packages are constraints and visible through a `.pth`. */
+  base?: { root: string; sitePackages: string } | undefined;
+  /** Build here instead of the cache (an `--isolated` run's throw-away overlay); never reused. */
+  root?: string | undefined;
+  limits?: LimitSettings | undefined;
+  onWaiting?: ((host: string) => void) | undefined;
+  log?: Log | undefined;
+}
+
+export interface RunEnvironment {
+  root: string;
+  bin: string;
+  python: string;
+  /** False when a cached environment was reused as it was. */
+  created: boolean;
+  /** `name==version` installed into this venv (not counting the base's). */
+  installed: string[];
+}
+
+function baseConstraints(sitePackages: string): Requirement[] {
+  return [...readInstalled(sitePackages).values()]
+    .map((d) => Requirement.parse(`${d.name}==${d.version}`))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The cache key of an environment: every input that changes what would be installed. */
+export function environmentKey(opts: RunEnvironmentOptions, constraints: readonly Requirement[]): string {
+  const text = JSON.stringify({
+    kind: opts.kind,
+    requirements: opts.requirements.map(String).sort(),
+    constraints: constraints.map(String),
+    requiresPython: opts.requiresPython?.toString() ?? null,
+    indexes: opts.indexes.map((i) => [i.name ?? "", i.url, i.explicit, i.default]),
+    pins: Object.entries(opts.pins ?? {}).sort(),
+    findLinks: [...(opts.findLinks ?? [])],
+    python: [realpathSync(opts.interpreter.executable), opts.interpreter.markers.python_full_version],
+    base: opts.base?.root ?? null,
+  });
+  return createHash("sha256").update(text).digest("hex").slice(0, 32);
+}
+
+function readyKey(root: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(root, READY), "utf8")) as { key?: string }).key;
+  } catch {
+    return undefined;
+  }
+}
+
+function layout(venv: Venv): Pick<RunEnvironment, "root" | "bin" | "python"> {
+  return { root: venv.root, bin: venv.bin, python: venv.python };
+}
+
+/** The environment for `opts`: reused from the cache when complete, else resolved and installed. */
+export async function runEnvironment(opts: RunEnvironmentOptions): Promise<RunEnvironment> {
+  const constraints = opts.base ? baseConstraints(opts.base.sitePackages) : [];
+  const key = environmentKey(opts, constraints);
+  const root = opts.root ?? join(opts.cacheDir, ENVIRONMENTS_BUCKET, key);
+  if (opts.root === undefined && readyKey(root) === key) {
+    const venv = venvLayout(root, opts.interpreter);
+    if (existsSync(venv.python)) {
+      opts.log?.info({ root, key }, "run environment reused");
+      return { ...layout(venv), created: false, installed: [] };
+    }
+  }
+  rmSync(join(root, READY), { force: true });
+  const venv = createVenv(root, opts.interpreter, {
+    clear: true,
+    force: opts.root === undefined,
+    prompt: opts.kind,
+    lockstepVersion: opts.lockstepVersion,
+    cacheDir: opts.cacheDir,
+  });
+  if (opts.base) {
+    // Python runs each `import` line of a .pth file in site-packages at start-up.
+    writeFileSync(
+      join(venv.sitePackages, "_lockstep_base.pth"),
+      `import site; site.addsitedir(${JSON.stringify(opts.base.sitePackages)})\n`,
+    );
+  }
+  const installed = await resolveAndInstall(opts, venv, constraints);
+  writeFileSync(join(root, READY), `${JSON.stringify({ key, requirements: opts.requirements.map(String) })}\n`);
+  return { ...layout(venv), created: true, installed };
+}
+
+async function resolveAndInstall(
+  opts: RunEnvironmentOptions,
+  venv: Venv,
+  constraints: Requirement[],
+): Promise<string[]> {
+  if (opts.requirements.length === 0) return [];
+  const [{ IndexClient }, { resolvePython }, lockfile, sync, wheel] = await Promise.all([
+    import("@lockstep/index"),
+    import("@lockstep/resolver"),
+    import("@lockstep/lockfile"),
+    import("@lockstep/sync"),
+    import("@lockstep/wheel"),
+  ]);
+  const { indexClientSettings, archiveLimits } = await import("./index-client-settings");
+  const { withSettingHint } = await import("./archive-limit-hint");
+  const info = opts.interpreter;
+  const limits = opts.limits ?? {};
+  const warnings: string[] = [];
+  const client = new IndexClient({
+    indexes: opts.indexes.map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: i.default })),
+    findLinks: [...(opts.findLinks ?? [])],
+    pins: opts.pins ?? {},
+    cacheDir: opts.cacheDir,
+    offline: opts.offline === true,
+    ...(opts.log ? { log: opts.log } : {}),
+    ...indexClientSettings(limits, opts, warnings),
+  });
+  try {
+    const libc = info.libc
+      ? {
+          libc: {
+            kind: info.libc.kind,
+            version: info.libc.version.split(".").map(Number).slice(0, 2) as [number, number],
+          },
+        }
+      : {};
+    const tags = wheel.supportedTags(wheel.targetFromMarkerEnvironment(info.markers, libc));
+    const dependencies = [...opts.requirements];
+    const name = opts.kind === "script" ? "script" : "with-requirements";
+    const resolution = await resolvePython(
+      client,
+      { name, version: Version.parse("0"), dependencies, extras: new Map(), groups: new Map() },
+      {
+        target: { kind: "specific", markers: info.markers, tags: new wheel.TagPriority(tags) },
+        requiresPython: opts.requiresPython,
+        constraints,
+      },
+    );
+    const lock = lockfile.lockFromResolution(
+      resolution,
+      new lockfile.ParsedLockInputs({
+        projectName: name,
+        dependencies,
+        optionalDependencies: {},
+        dependencyGroups: {},
+        defaultGroups: [],
+        constraints: [],
+        overrides: [],
+        environments: [],
+        indexes: [],
+        resolution: "highest",
+        prerelease: "if-necessary-or-explicit",
+        isPackage: false,
+      }),
+    );
+    const baseHas = opts.base ? readInstalled(opts.base.sitePackages) : new Map();
+    const planned: PlannedDistribution[] = [];
+    for (const i of lockfile.selectForEnvironment(lock, info.markers, { tags, extras: [], groups: [] })) {
+      if (i.kind !== "wheel" && i.kind !== "sdist") {
+        throw new LockstepError(
+          "run-unsupported-source",
+          `Cannot install ${i.name} for \`lockstep run\`: ${i.kind} sources are not supported here`,
+        );
+      }
+      const there = baseHas.get(i.name);
+      if (there && i.version && Version.parse(there.version).equals(Version.parse(i.version))) continue;
+      planned.push({
+        name: i.name,
+        version: i.version ?? "0",
+        kind: i.kind,
+        ...(i.url === undefined ? {} : { url: i.url }),
+        ...(i.filename === undefined ? {} : { filename: i.filename }),
+        hashes: i.hashes,
+        ...(i.size === undefined ? {} : { size: i.size }),
+      });
+    }
+    const { sourceBuilder } = await import("./build-env-installer");
+    const { buildWheel } = sourceBuilder(client, opts.cacheDir, () => info);
+    const plan = sync.planSync(planned, sync.readInstalled(venv.sitePackages), { inexact: true });
+    const result = await sync.executeSync(plan, {
+      venv,
+      interpreter: info,
+      client,
+      cacheDir: opts.cacheDir,
+      archiveLimits: archiveLimits(limits),
+      requested: new Set(opts.requirements.map((r) => canonicalizeName(r.name))),
+      buildWheel,
+    });
+    return result.installed.map((d) => `${d.name}==${d.version}`);
+  } catch (error) {
+    throw withSettingHint(error);
+  } finally {
+    client.close();
+  }
+}

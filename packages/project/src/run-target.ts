@@ -1,0 +1,162 @@
+/**
+ * What `lockstep run` runs and where: the command from its argv (`-m MODULE` becomes
+ * `python -m MODULE`; a first word ending in `.py` that names a file becomes `python FILE`, and its
+ * PEP 723 block, when it has one, decides the environment), and the environments besides the
+ * project's: a script's own (`scriptEnvironment`) and a `--with` overlay (`withEnvironment`), both
+ * cached by `run-environment.ts`.
+ *
+ * Settings: for a script, the command line (and `LOCKSTEP_*`, applied by the CLI into the same
+ * flags) wins over the block's `[tool.lockstep]`, which wins over the default index; an enclosing
+ * project's settings are not used (a script's environment is its own). A `--with` overlay in a
+ * project uses the project's indexes and sources, with the command line's on top.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { LockstepError } from "@lockstep/errors";
+import { PYPI_URL } from "@lockstep/index/default-index";
+import { Requirement } from "@lockstep/pep508";
+import { findInterpreter, openVenv } from "@lockstep/python";
+import { locateProject } from "./find-project";
+import type { NetworkOptions } from "./index-client-settings";
+import { readScriptMetadata } from "./inline-metadata";
+import type { ScriptMetadata } from "./inline-metadata";
+import type { Log } from "./log";
+import { projectInputs } from "./project-inputs";
+import type { SettingFlags } from "./project-inputs";
+import { runEnvironment } from "./run-environment";
+import type { RunEnvironment, RunIndex } from "./run-environment";
+
+export type RunTarget =
+  /** A `.py` file with a PEP 723 `script` block: runs in its own environment. */
+  | { kind: "script"; path: string; metadata: ScriptMetadata; command: string[] }
+  /** Anything else; `script` when it is a `.py` file without a block (`python FILE …`). */
+  | { kind: "command"; command: string[]; script: boolean };
+
+/** The command to run for `run [-m MODULE] CMD…`, and whether a script decides its environment. */
+export function runTarget(command: readonly string[], module?: string, cwd = process.cwd()): RunTarget {
+  if (module !== undefined) return { kind: "command", command: ["python", "-m", module, ...command], script: false };
+  const [first, ...rest] = command;
+  if (first === undefined || !first.endsWith(".py")) return { kind: "command", command: [...command], script: false };
+  const path = resolve(cwd, first);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    return { kind: "command", command: [...command], script: false };
+  }
+  const metadata = readScriptMetadata(readFileSync(path, "utf8"), first);
+  const run = ["python", first, ...rest];
+  return metadata
+    ? { kind: "script", path, metadata, command: run }
+    : { kind: "command", command: run, script: true };
+}
+
+export interface RunSettings extends SettingFlags, NetworkOptions {
+  python?: string | undefined;
+  findLinks?: readonly string[] | undefined;
+  offline?: boolean | undefined;
+  cacheDir?: string | undefined;
+  lockstepVersion: string;
+  log?: Log | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+async function cacheDirOf(s: RunSettings): Promise<string> {
+  return s.cacheDir ?? (await import("@lockstep/index")).defaultCacheDir(s.env ?? process.env);
+}
+
+/** Indexes from the command line over a script's `[tool.lockstep]`, the default last. */
+function flagIndexes(s: RunSettings, own: { indexUrl?: string | undefined; extraIndexUrls?: string[] } = {}) {
+  const extra = [...(s.extraIndexUrls ?? []), ...(own.extraIndexUrls ?? [])];
+  const out: RunIndex[] = extra.map((url) => ({ name: undefined, url, explicit: false, default: false }));
+  const url = s.indexUrl ?? own.indexUrl;
+  out.push(
+    url
+      ? { name: undefined, url, explicit: false, default: true }
+      : { name: "pypi", url: PYPI_URL, explicit: false, default: true },
+  );
+  return out;
+}
+
+/** A PEP 723 script's environment: its dependencies for an interpreter its requires-python allows. */
+export async function scriptEnvironment(
+  target: Extract<RunTarget, { kind: "script" }>,
+  s: RunSettings,
+): Promise<RunEnvironment> {
+  const cacheDir = await cacheDirOf(s);
+  const m = target.metadata;
+  const interpreter = findInterpreter({
+    request: s.python,
+    requiresPython: m.requiresPython,
+    cacheDir,
+    env: s.env ?? process.env,
+  });
+  return runEnvironment({
+    kind: "script",
+    requirements: m.dependencies,
+    requiresPython: m.requiresPython,
+    interpreter,
+    indexes: flagIndexes(s, m),
+    findLinks: s.findLinks,
+    cacheDir,
+    offline: s.offline,
+    lockstepVersion: s.lockstepVersion,
+    limits: s.limits,
+    onWaiting: s.onWaiting,
+    log: s.log,
+  });
+}
+
+/** `--with` values as requirements; a bad one names the flag. */
+export function withRequirements(values: readonly string[]): Requirement[] {
+  return values.map((v) => {
+    try {
+      return Requirement.parse(v);
+    } catch (err) {
+      throw new LockstepError(
+        "run-with-invalid",
+        `invalid requirement \`${v}\` given to --with: ${(err as Error).message.split("\n")[0] ?? ""}`,
+      );
+    }
+  });
+}
+
+/**
+ * The `--with` overlay: on top of the venv at `base` (the project's, or an `--isolated` run's), or
+ * alone outside a project. `root` builds it there rather than in the cache.
+ */
+export async function withEnvironment(
+  requirements: readonly Requirement[],
+  opts: RunSettings & { base?: string | undefined; project?: string | undefined; root?: string | undefined },
+): Promise<RunEnvironment> {
+  const cacheDir = await cacheDirOf(opts);
+  const opened = opts.base ? openVenv(opts.base, cacheDir) : undefined;
+  if (opts.base && !opened) {
+    throw new LockstepError("run-no-venv", `No virtual environment at ${opts.base}`, {
+      hint: "run `lockstep sync` first, or leave out --no-sync",
+    });
+  }
+  const interpreter =
+    opened?.info ?? findInterpreter({ request: opts.python, cacheDir, env: opts.env ?? process.env });
+  let indexes: RunIndex[] = flagIndexes(opts);
+  let pins: Record<string, string> = {};
+  if (opts.base) {
+    const located = locateProject({ project: opts.project });
+    const pi = projectInputs(located.project, opts);
+    indexes = pi.indexes;
+    pins = pi.pins;
+  }
+  return runEnvironment({
+    kind: "with",
+    requirements,
+    interpreter,
+    indexes,
+    pins,
+    findLinks: opts.findLinks,
+    cacheDir,
+    offline: opts.offline,
+    lockstepVersion: opts.lockstepVersion,
+    base: opened ? { root: opened.venv.root, sitePackages: opened.venv.sitePackages } : undefined,
+    root: opts.root,
+    limits: opts.limits,
+    onWaiting: opts.onWaiting,
+    log: opts.log,
+  });
+}
