@@ -14,6 +14,7 @@ import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
 import { installedDistributions } from "../testing";
 import { lockProject } from "./lock-project";
+import { checkConflictingSelection } from "./conflicting-selection";
 import { syncProject } from "./sync-project";
 import { DEFAULT_SELECTION } from "./sync-state";
 
@@ -155,4 +156,62 @@ describe("with conflicts = [[{ extra = 'cpu' }, { extra = 'cu128' }]]", () => {
       `"select one of them: \`--extra cpu\` or \`--extra cu128\`"`,
     );
   });
+});
+
+test("conflicting dependency groups lock in separate forks too", async () => {
+  const project = newProject(
+    [
+      "[project]",
+      'name = "app"',
+      'version = "0.1.0"',
+      'requires-python = ">=3.11"',
+      "dependencies = []",
+      "[dependency-groups]",
+      'old = ["torchlike==1.0"]',
+      'new = ["torchlike==2.0"]',
+      "[tool.lockstep]",
+      'conflicts = [[{ group = "old" }, { group = "new" }]]',
+      "",
+    ].join("\n"),
+  );
+  await lockProject({ project, indexUrl: server.url, cacheDir, lockstepVersion: VERSION });
+  const lockPath = join(project, "pylock.toml");
+  const lock = readLock(readFileSync(lockPath, "utf8"), lockPath);
+  expect(lock.packages.map((p) => `${p.name} ${p.version?.toString() ?? ""} ${p.marker?.toString() ?? ""}`))
+    .toMatchInlineSnapshot(`
+      [
+        "helper 1.0 'new' in dependency_groups or 'old' in dependency_groups",
+        "torchlike 1.0 'new' not in dependency_groups and 'old' in dependency_groups",
+        "torchlike 2.0 'new' in dependency_groups and 'old' not in dependency_groups",
+      ]
+    `);
+});
+
+test.each<[string, string[], string[], string | undefined]>([
+  ["one extra", ["cpu"], [], undefined],
+  ["both extras", ["cpu", "cu128"], [], "The extras `cpu` and `cu128` are declared as conflicting"],
+  [
+    "names compared normalized",
+    ["CPU", "cu128"],
+    [],
+    "The extras `cpu` and `cu128` are declared as conflicting",
+  ],
+  ["an extra and a group", ["cpu"], ["lint"], "The extra `cpu` and group `lint` are declared as conflicting"],
+  ["an unrelated group", ["cpu"], ["dev"], undefined],
+])("checkConflictingSelection: %s", (_name, extras, groups, message) => {
+  const conflicts = [
+    [
+      { package: undefined, kind: "extra" as const, name: "cpu" },
+      { package: undefined, kind: "extra" as const, name: "cu128" },
+      { package: undefined, kind: "group" as const, name: "lint" },
+    ],
+  ];
+  let error: Error | undefined;
+  try {
+    checkConflictingSelection(conflicts, extras, groups);
+  } catch (e) {
+    error = e as Error;
+  }
+  if (message === undefined) expect(error).toBeUndefined();
+  else expect(error?.message).toContain(message);
 });
