@@ -135,18 +135,26 @@ export async function run(): Promise<BenchRow[]> {
     perBundle = true,
   ): Promise<void> => {
     const list = perBundle ? targets : [{ label: "", path: "" }];
+    // Bare `node -e ''` runs in every repetition too: the floor under the same load as the row.
     const xs = list.map(() => [] as number[]);
+    const floor: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       for (const [k, b] of list.entries()) {
         const m = make(b, k);
         m.before?.();
         xs[k]?.push(await time(node, m.args, m.env ?? env, m.cwd));
       }
+      if (perBundle) floor.push(await time(node, ["-e", ""], env, work));
     }
     for (const [k, b] of list.entries()) {
       const value = median(xs[k] ?? []);
       rows.push({ name: `${b.label}${name}`, value, unit: "ms", note: `median of ${RUNS}` });
       process.stderr.write(`${b.label}${name}: ${value.toFixed(1)} ms\n`);
+    }
+    if (perBundle) {
+      const value = median(floor);
+      rows.push({ name: `node -e '' beside ${name}`, value, unit: "ms", note: `median of ${RUNS}` });
+      process.stderr.write(`node -e '' beside ${name}: ${value.toFixed(1)} ms\n`);
     }
   };
   try {
