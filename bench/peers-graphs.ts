@@ -20,8 +20,12 @@ export interface PeerGraph {
   /** PEP 508 requirements of the benchmark project. */
   roots: string[];
   universe: () => Universe;
-  /** Lock cold and warm only (generated graphs: syncing thousands of stub packages says little). */
-  lockOnly?: boolean;
+  /**
+   * Which measures: "all"; "lock" (every lock measure, no sync: keeps the whole bench within
+   * ~15 min on a shared 2-core machine); "cold+warm" (generated graphs: syncing thousands of stub
+   * packages says little). Default "all".
+   */
+  measures?: "all" | "lock" | "cold+warm";
   /** Generated graphs: the number of projects in the universe. */
   size?: number;
   /** Stand-in projects added for names the snapshot lacks. */
@@ -161,7 +165,12 @@ export function peerGraphs(sizes: number[]): PeerGraph[] {
   const fastapiStandIns: string[] = [];
   return [
     { name: "cheroot", roots: ["cheroot"], universe: snapshot("pypi-2020-11-17-cheroot.json", ["cheroot"]) },
-    { name: "pandas", roots: ["pandas"], universe: snapshot("pypi-2020-02-15-pandas.json", ["pandas"]) },
+    {
+      name: "pandas",
+      roots: ["pandas"],
+      universe: snapshot("pypi-2020-02-15-pandas.json", ["pandas"]),
+      measures: "lock",
+    },
     {
       name: "jupyterlab+notebook",
       roots: ["jupyterlab", "notebook"],
@@ -172,13 +181,14 @@ export function peerGraphs(sizes: number[]): PeerGraph[] {
       name: "fastapi[standard]",
       roots: ["fastapi[standard]"],
       universe: snapshot("pypi-2026-wheels.json", ["fastapi[standard]"], fastapiStandIns),
+      measures: "lock",
       standIns: fastapiStandIns,
     },
     ...sizes.map((size) => ({
       name: `generated-${size}`,
       roots: generatedRoots(),
       universe: () => generatedUniverse(size),
-      lockOnly: true,
+      measures: "cold+warm" as const,
       size,
     })),
   ];

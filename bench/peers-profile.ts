@@ -88,7 +88,10 @@ export function summariseProfile(file: string, top = 10): ProfileSummary {
     const f = byId.get(id)?.callFrame;
     if (!f) continue;
     const mod = moduleOf(f.url, f.lineNumber);
-    const name = f.functionName || "(anonymous)";
+    // Line 0 of a bundle file with no name is the module body: esbuild's hoisted top-level code.
+    const name =
+      f.functionName ||
+      (f.lineNumber === 0 && f.url.startsWith("file:") ? "(module top level)" : "(anonymous)");
     const label = mod === "" ? name : `${name} — ${mod}`;
     functions.set(label, (functions.get(label) ?? 0) + us);
     const modLabel = mod === "" ? name : mod;

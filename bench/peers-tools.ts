@@ -3,7 +3,7 @@
  * its own cache, all pointed at the same loopback index:
  *
  * - lockstep: the bundled CLI (`node <dist>/lockstep.mjs`), the index declared `default = true` in
- *   `[[tool.lockstep.index]]`, `--cache-dir` private; sync links with its default (hardlink) and
+ *   `[[tool.lockstep.index]]`, a private cache (`LOCKSTEP_CACHE_DIR`); sync links with its default (hardlink) and
  *   compiles no bytecode.
  * - pip 23 (`python3 -m pip`, the interpreter on PATH): "lock" is `install --dry-run
  *   --ignore-installed --report`, pinned results go to `pins.txt`; re-lock passes them back as
@@ -96,9 +96,10 @@ export function lockstepTool(base: string, bundle: string, p: ProjectSpec): Tool
       `dependencies = [${p.roots.map(toml).join(", ")}]\n\n` +
       `[[tool.lockstep.index]]\nname = "bench"\nurl = ${toml(p.indexUrl)}\ndefault = true\n`,
   );
-  const env = cleanEnv(xdg(dir));
+  // The cache through the environment rather than --cache-dir: the variable works for every command.
+  const env = cleanEnv({ ...xdg(dir), LOCKSTEP_CACHE_DIR: cache });
   const cli = (...args: string[]): Cmd => ({
-    argv: [process.execPath, bundle, ...args, "--cache-dir", cache],
+    argv: [process.execPath, bundle, ...args],
     cwd: dir,
     env,
   });

@@ -14,10 +14,10 @@
  * (`peers-mirror.ts`).
  *
  * Measures, each a whole process (or pip's two, venv + install), medians of PEERS_RUNS_FAST (5) or
- * PEERS_RUNS_SLOW (3) runs, fewer when a cell's runs pass PEERS_CELL_BUDGET_S (20 s) — the number of
+ * PEERS_RUNS_SLOW (3) runs, fewer when a cell's runs pass PEERS_CELL_BUDGET_S (5 s) — the number of
  * runs is recorded with every figure. Peak memory is GNU time's %M (largest single process).
  *
- * Knobs: PEERS_GRAPHS=cheroot,generated (substring filter), PEERS_TOOLS=lockstep,pdm, PEERS_SIZES,
+ * Knobs: PEERS_CLI=<bundle> (instead of building), PEERS_GRAPHS=cheroot,generated (substring filter), PEERS_TOOLS=lockstep,pdm, PEERS_SIZES,
  * PEERS_REAL=0 (skip the mirror), PEERS_PROFILE=0, PEERS_DOCS=0 (do not rewrite docs/benchmarks.md).
  * Run alone with `npx tsx bench/peers.ts`.
  */
@@ -91,13 +91,14 @@ export interface PeersResult {
 const env = process.env;
 const RUNS_FAST = Number(env.PEERS_RUNS_FAST ?? 5);
 const RUNS_SLOW = Number(env.PEERS_RUNS_SLOW ?? 3);
-const BUDGET_MS = Number(env.PEERS_CELL_BUDGET_S ?? 20) * 1000;
+const BUDGET_MS = Number(env.PEERS_CELL_BUDGET_S ?? 5) * 1000;
 const TIMEOUT_MS = Number(env.PEERS_TIMEOUT_S ?? 300) * 1000;
 const SIZES = (env.PEERS_SIZES ?? "500,2000,5000").split(",").map(Number).filter(Boolean);
 const ONLY_GRAPHS = env.PEERS_GRAPHS?.split(",").filter(Boolean);
 const ONLY_TOOLS = env.PEERS_TOOLS?.split(",").filter(Boolean);
 const REQUIRES_PYTHON = ">=3.11,<4";
-const PEER_MAX_MS = Number(env.PEERS_PEER_MAX_S ?? 45) * 1000;
+const REAL_REQUIRES_PYTHON = ">=3.11,<3.12";
+const PEER_MAX_MS = Number(env.PEERS_PEER_MAX_S ?? 30) * 1000;
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 
 function log(line: string): void {
@@ -216,13 +217,13 @@ class Bench {
 
   /**
    * Every measure on one graph for every tool, interleaved, in an order that leaves each tool's
-   * project in the state the next measure needs. `lockOnly`: lock cold and warm only.
+   * project in the state the next measure needs; `measures` as in PeerGraph.
    */
   async graph(
     graph: string,
     tools: Tool[],
     upgradeTarget: string,
-    lockOnly: boolean,
+    measures: NonNullable<PeerGraph["measures"]>,
     info: GraphInfo,
   ): Promise<void> {
     const cold = await this.measure(
@@ -254,7 +255,7 @@ class Bench {
       prepare: () => t.removeLock(),
       after: () => t.afterLock(),
     }));
-    if (lockOnly) return;
+    if (measures === "cold+warm") return;
     await each(RUNS_FAST, "re-lock unchanged", (t) => ({
       cmds: () => t.relock(),
       after: () => t.afterLock(),
@@ -264,6 +265,7 @@ class Bench {
       cmds: () => t.upgrade(upgradeTarget),
       after: () => t.afterLock(),
     }));
+    if (measures === "lock") return;
     await each(RUNS_SLOW, "sync cold", (t) => ({
       cmds: () => t.sync(),
       prepare: () => {
@@ -329,17 +331,22 @@ export async function runPeers(): Promise<PeersResult> {
     if (ensureDebian(["python3-pdm"], () => have("pdm"), skipped, "pdm")) available.add("pdm");
     for (const n of [...available]) if (ONLY_TOOLS && !ONLY_TOOLS.includes(n)) available.delete(n);
 
-    log("building the CLI bundle (packages/cli/build.mjs)");
-    const cliDir = join(scratch, "cli");
-    const b = spawnSync(
-      process.execPath,
-      [join(REPO, "packages/cli/build.mjs"), "--quiet", "--outdir", cliDir],
-      {
-        encoding: "utf8",
-      },
-    );
-    if (b.status !== 0) throw new Error(`building the CLI failed: ${b.stderr}`);
-    const bundle = join(cliDir, "lockstep.mjs");
+    // PEERS_CLI=path/to/lockstep.mjs runs a bundle built earlier (e.g. while the sources are mid-change).
+    let bundle = env.PEERS_CLI ?? "";
+    if (bundle === "") {
+      log("building the CLI bundle (packages/cli/build.mjs)");
+      const cliDir = join(scratch, "cli");
+      const b = spawnSync(
+        process.execPath,
+        [join(REPO, "packages/cli/build.mjs"), "--quiet", "--outdir", cliDir],
+        {
+          encoding: "utf8",
+        },
+      );
+      if (b.status !== 0)
+        throw new Error(`building the CLI failed (set PEERS_CLI to use a built bundle): ${b.stderr}`);
+      bundle = join(cliDir, "lockstep.mjs");
+    }
     const versions: Record<string, string> = {
       node: process.version,
       lockstep: versionOf([process.execPath, bundle, "--version"]),
@@ -382,7 +389,7 @@ export async function runPeers(): Promise<PeersResult> {
           });
         }
         const target = (g.roots[0] as string).replace(/[[<>=;].*$/, "");
-        await bench.graph(g.name, tools, target, g.lockOnly ?? false, info);
+        await bench.graph(g.name, tools, target, g.measures ?? "all", info);
         if (g.size !== undefined)
           for (const c of bench.cells)
             if (
@@ -410,25 +417,13 @@ export async function runPeers(): Promise<PeersResult> {
         }
         const ls = tools.find((t) => t.name === "lockstep");
         if (ls && env.PEERS_PROFILE !== "0" && (g.name === "cheroot" || g.name.startsWith("jupyterlab"))) {
-          const p1 = await profile(
-            `warm lock, ${g.name}`,
-            ls,
-            ["lock", "--cache-dir", ls.cache],
-            bundle,
-            scratch,
-            () => ls.removeLock(),
+          const p1 = await profile(`warm lock, ${g.name}`, ls, ["lock"], bundle, scratch, () =>
+            ls.removeLock(),
           );
           if (p1) profiles.push(p1);
           if (g.name.startsWith("jupyterlab")) {
             // The venv is still in sync (the profiled lock rewrote the same bytes): a no-op.
-            const p2 = await profile(
-              `no-op sync, ${g.name}`,
-              ls,
-              ["sync", "--cache-dir", ls.cache],
-              bundle,
-              scratch,
-              () => {},
-            );
+            const p2 = await profile(`no-op sync, ${g.name}`, ls, ["sync"], bundle, scratch, () => {});
             if (p2) profiles.push(p2);
             const p3 = await profile("--version", ls, ["--version"], bundle, scratch, () => {});
             if (p3) profiles.push(p3);
@@ -489,11 +484,12 @@ async function realWheels(
   const projects = await mergeMirror(mirror, dir);
   log(`real wheels: ${projects} projects from ${[...mirror.indexes, ...mirror.findLinks].join(", ")}`);
   const server = await serveStatic(dir);
-  const stacks: Array<{ name: string; roots: string[] }> = [
-    { name: "real: numpy+pandas+scipy", roots: ["numpy", "pandas", "scipy"] },
-    // The CUDA build on the mirror pulls ~2.5 GB of nvidia-* wheels; the CPU build is one 183 MB wheel.
-    { name: "real: torch (cpu)", roots: ["torch==2.13.0+cpu"] },
-  ];
+  // The CUDA build on the mirror pulls ~2.5 GB of nvidia-* wheels; the CPU build is one 183 MB wheel.
+  // torch's sync is measured cold only (one run of each tool is about a minute).
+  const stacks: Array<{ name: string; roots: string[]; warmSync: boolean }> = [
+    { name: "real: numpy+pandas+scipy", roots: ["numpy", "pandas", "scipy"], warmSync: true },
+    { name: "real: torch (cpu)", roots: ["torch==2.13.0+cpu"], warmSync: false },
+  ].filter((s) => !ONLY_GRAPHS || ONLY_GRAPHS.some((w) => s.name.includes(w)));
   const has = (name: string) => existsSync(join(dir, "simple", name));
   try {
     for (const s of stacks) {
@@ -507,7 +503,9 @@ async function realWheels(
       const info: GraphInfo = { name: s.name, roots: s.roots, counts: {}, real: true };
       graphs.push(info);
       const base = join(scratch, s.name.replace(/[^\w]+/g, "-"));
-      const p: ProjectSpec = { roots: s.roots, indexUrl: server.url, requiresPython: REQUIRES_PYTHON };
+      // The mirror has CPython 3.11 wheels only, and pdm 2.2 refuses a requires-python wider than
+      // a dependency's (networkx: >=3.11,!=3.14.1), so real stacks are locked for 3.11 by every tool.
+      const p: ProjectSpec = { roots: s.roots, indexUrl: server.url, requiresPython: REAL_REQUIRES_PYTHON };
       const tools = makeTools(base, bundle, p, available);
       const cold = await bench.measure(
         s.name,
@@ -541,7 +539,8 @@ async function realWheels(
           t.removeVenv();
         },
       }));
-      await each(RUNS_SLOW, "sync warm", (t) => ({ cmds: () => t.sync(), prepare: () => t.removeVenv() }));
+      if (s.warmSync)
+        await each(RUNS_SLOW, "sync warm", (t) => ({ cmds: () => t.sync(), prepare: () => t.removeVenv() }));
       await each(RUNS_FAST, "no-op sync", (t) => ({ cmds: () => t.sync() }));
       rmSync(base, { recursive: true, force: true });
     }
