@@ -1,6 +1,6 @@
 import { readLock } from "@lockstep/lockfile";
 import { describe, expect, test } from "vitest";
-import { renderTree } from "./render-tree";
+import { renderTree, treeJson } from "./render-tree";
 
 /** app → a, d; a → b; d → b; b → c; group dev → c; numpy split in two versions by marker. */
 function pkg(name: string, version: string, deps: string[] = [], marker?: string): string {
@@ -71,5 +71,41 @@ describe("renderTree", () => {
     ["inverted from c, depth 2", { invert: true, packages: ["c"], depth: 2 }],
   ])("%s", (_, opts) => {
     expect(renderTree(LOCK, opts)).toMatchSnapshot();
+  });
+});
+
+describe("treeJson", () => {
+  test("the same tree as data: nesting, via, repeated", () => {
+    const leaf = (name: string, version: string) => ({ name, version, dependencies: [] });
+    expect(treeJson(LOCK)).toEqual([
+      {
+        name: "app",
+        version: "0.1.0",
+        dependencies: [
+          {
+            name: "a",
+            version: "1.0",
+            dependencies: [{ ...leaf("b", "2.0"), dependencies: [leaf("c", "3.0")] }],
+          },
+          { ...leaf("c", "3.0"), via: "group: dev" },
+          {
+            name: "d",
+            version: "4.0",
+            dependencies: [
+              { ...leaf("b", "2.0"), repeated: true },
+              leaf("numpy", "1.26.4"),
+              leaf("numpy", "2.1.0"),
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  test("depth and --package apply as in text", () => {
+    expect(treeJson(LOCK, { depth: 0 })).toEqual([{ name: "app", version: "0.1.0", dependencies: [] }]);
+    expect(treeJson(LOCK, { packages: ["B"] })).toEqual([
+      { name: "b", version: "2.0", dependencies: [{ name: "c", version: "3.0", dependencies: [] }] },
+    ]);
   });
 });

@@ -29,6 +29,8 @@ export interface TreeOptions {
 interface Node {
   key: string;
   label: string;
+  name: string;
+  version: string | undefined;
 }
 
 interface Edge {
@@ -60,7 +62,12 @@ function buildGraph(lock: Lock) {
   const nodes = new Map<string, Node>();
   const byName = new Map<string, LockPackage[]>();
   for (const p of lock.packages) {
-    nodes.set(keyOf(p), { key: keyOf(p), label: p.version ? `${p.name} v${p.version.toString()}` : p.name });
+    nodes.set(keyOf(p), {
+      key: keyOf(p),
+      label: p.version ? `${p.name} v${p.version.toString()}` : p.name,
+      name: p.name,
+      version: p.version?.toString(),
+    });
     byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
   }
   const inputs = lock.lockstep?.inputs;
@@ -70,8 +77,13 @@ function buildGraph(lock: Lock) {
   const root: Node = nodes.get(rootKey) ?? {
     key: rootKey,
     label: projectName ?? "(project)",
+    name: projectName ?? "(project)",
+    version: undefined,
   };
-  if (projectVersion) root.label = `${projectName ?? ""} v${projectVersion}`;
+  if (projectVersion) {
+    root.label = `${projectName ?? ""} v${projectVersion}`;
+    root.version = projectVersion;
+  }
   nodes.set(rootKey, root);
 
   const forward = new Map<string, Edge[]>();
@@ -115,8 +127,24 @@ function buildGraph(lock: Lock) {
   return { nodes, byName, root, forward, backward };
 }
 
-export function renderTree(lock: Lock, opts: TreeOptions = {}): string {
-  const g = buildGraph(lock);
+/** One node of `tree --output-format json` (docs/cli.md). */
+export interface TreeJsonNode {
+  name: string;
+  version: string | null;
+  /** Extras the requirement asks for (`[socks]`), on the project's requirements. */
+  extras?: string[];
+  /** `extra: NAME` or `group: NAME` when an extra or group brings it in. */
+  via?: string;
+  /** True when already shown elsewhere (its dependencies are listed there): uv's `(*)`. */
+  repeated?: true;
+  dependencies: TreeJsonNode[];
+}
+
+/** The roots `tree` starts from, and the edges it follows. */
+function treeRoots(
+  g: ReturnType<typeof buildGraph>,
+  opts: TreeOptions,
+): { roots: Node[]; edges: Map<string, Edge[]> } {
   const edges = opts.invert ? g.backward : g.forward;
   let roots: Node[];
   if (opts.packages && opts.packages.length > 0) {
@@ -131,6 +159,46 @@ export function renderTree(lock: Lock, opts: TreeOptions = {}): string {
   } else {
     roots = [g.root];
   }
+  return { roots, edges };
+}
+
+/** The same tree as `renderTree`, as data: one entry per root, children nested. */
+export function treeJson(lock: Lock, opts: TreeOptions = {}): TreeJsonNode[] {
+  const g = buildGraph(lock);
+  const { roots, edges } = treeRoots(g, opts);
+  const maxDepth = opts.depth ?? Number.POSITIVE_INFINITY;
+  const expanded = new Set<string>();
+  const walk = (node: Node, depth: number, ancestors: Set<string>): TreeJsonNode[] => {
+    if (depth >= maxDepth) return [];
+    return [...(edges.get(node.key) ?? [])].sort(compareEdges).map((edge) => {
+      const hasChildren = (edges.get(edge.to.key) ?? []).length > 0;
+      const repeat =
+        hasChildren && depth + 1 < maxDepth && (expanded.has(edge.to.key) || ancestors.has(edge.to.key));
+      const out: TreeJsonNode = { name: edge.to.name, version: edge.to.version ?? null, dependencies: [] };
+      if (edge.extras) out.extras = edge.extras.slice(1, -1).split(",");
+      if (edge.note) out.via = edge.note.slice(1, -1);
+      if (repeat) {
+        out.repeated = true;
+        return out;
+      }
+      expanded.add(edge.to.key);
+      out.dependencies = walk(edge.to, depth + 1, new Set([...ancestors, edge.to.key]));
+      return out;
+    });
+  };
+  return roots.map((root) => {
+    expanded.add(root.key);
+    return {
+      name: root.name,
+      version: root.version ?? null,
+      dependencies: walk(root, 0, new Set([root.key])),
+    };
+  });
+}
+
+export function renderTree(lock: Lock, opts: TreeOptions = {}): string {
+  const g = buildGraph(lock);
+  const { roots, edges } = treeRoots(g, opts);
   const maxDepth = opts.depth ?? Number.POSITIVE_INFINITY;
   const lines: string[] = [];
   const expanded = new Set<string>();

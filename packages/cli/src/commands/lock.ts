@@ -5,10 +5,11 @@
  * flags and prints the outcome.
  */
 import type { Argv } from "yargs";
-import { INDEX_OPTIONS, RESOLVER_OPTIONS, settingFlags } from "./shared-options";
+import { INDEX_OPTIONS, OUTPUT_FORMAT_OPTION, RESOLVER_OPTIONS, settingFlags } from "./shared-options";
 import type { SharedFlagArgs } from "./shared-options";
 import { limitsFromArgs, waitingNotice } from "../limits";
-import { formatDuration, plural, warn } from "../output";
+import { formatDuration, headline, plural, renderJson, warn } from "../output";
+import { createProgress } from "../progress";
 import type { Output } from "../output";
 
 export interface LockArgs extends SharedFlagArgs {
@@ -17,6 +18,7 @@ export interface LockArgs extends SharedFlagArgs {
   locked?: boolean | undefined;
   frozen?: boolean | undefined;
   "dry-run"?: boolean | undefined;
+  "output-format"?: string | undefined;
   upgrade?: boolean | undefined;
   "upgrade-package"?: string[] | undefined;
   refresh?: boolean | undefined;
@@ -65,6 +67,7 @@ export function lockBuilder<T>(y: Argv<T>) {
       describe: "Revalidate this package's cached index page",
     })
     .options(RESOLVER_OPTIONS)
+    .options(OUTPUT_FORMAT_OPTION)
     .conflicts("check", ["frozen", "upgrade", "upgrade-package", "dry-run"])
     .conflicts("locked", ["frozen", "upgrade", "upgrade-package", "dry-run"])
     .conflicts("frozen", ["upgrade", "upgrade-package", "dry-run"]);
@@ -72,6 +75,8 @@ export function lockBuilder<T>(y: Argv<T>) {
 
 export async function runLock(args: LockArgs, out: Output, lockstepVersion: string): Promise<number> {
   const { lockProject } = await import("@lockstep/project");
+  const progress = createProgress(out);
+  progress.spin("Resolving dependencies…");
   const outcome = await lockProject({
     ...settingFlags(args),
     project: args.project,
@@ -85,9 +90,22 @@ export async function runLock(args: LockArgs, out: Output, lockstepVersion: stri
     lockstepVersion,
     limits: limitsFromArgs(args),
     onWaiting: waitingNotice(out),
-  });
+  }).finally(() => progress.clear());
+  if (args["output-format"] === "json") {
+    renderJson(out, {
+      kind: outcome.kind,
+      lockfile: outcome.lockPath,
+      packages: outcome.packages,
+      changes: outcome.kind === "resolved" ? outcome.changes : [],
+      wrote: outcome.kind === "resolved" && outcome.wrote,
+      warnings: outcome.warnings,
+    });
+    return 0;
+  }
   for (const w of outcome.warnings) warn(out, w);
-  out.stderr(`Resolved ${plural(outcome.packages, "package")} in ${formatDuration(outcome.ms)}\n`);
+  out.stderr(
+    headline(out, `Resolved ${plural(outcome.packages, "package")} in ${formatDuration(outcome.ms)}`),
+  );
   if (outcome.kind === "resolved") {
     for (const line of outcome.changes) out.stderr(`${line}\n`);
     if (args["dry-run"])

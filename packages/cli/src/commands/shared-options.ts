@@ -87,6 +87,16 @@ export const GLOBAL_OPTIONS = {
   },
 } as const;
 
+/** `--output-format text|json` (`tree`, `lock`, `sync --dry-run`, …): JSON via `renderJson` on stdout. */
+export const OUTPUT_FORMAT_OPTION = {
+  "output-format": {
+    type: "string",
+    choices: ["text", "json"],
+    requiresArg: true,
+    describe: "text for people, json (on stdout) for programs",
+  },
+} as const;
+
 /** Global flags that take a value (and their aliases), for argv splitting. */
 export const GLOBAL_VALUE_FLAGS = ["color", "directory", "project", "cache-dir", "log-format"];
 

@@ -9,6 +9,7 @@ import type { Argv } from "yargs";
 import {
   INDEX_OPTIONS,
   INSTALL_OPTIONS,
+  OUTPUT_FORMAT_OPTION,
   PARSER_CONFIG,
   RESOLVER_OPTIONS,
   settingFlags,
@@ -18,7 +19,8 @@ import type { LinkMode } from "@lockstep/wheel";
 import type { SyncEvent } from "@lockstep/sync";
 import type { SyncOutcome, SyncProjectOptions } from "@lockstep/project/sync";
 import { limitsFromArgs, waitingNotice } from "../limits";
-import { formatDuration, plural, processOutput, warn } from "../output";
+import { changeLine, formatDuration, headline, plural, quietOutput, renderJson, warn } from "../output";
+import { createProgress, NO_PROGRESS } from "../progress";
 import type { Output } from "../output";
 import { projectOption } from "./lock";
 
@@ -42,6 +44,7 @@ export interface SyncFlags extends SharedFlagArgs, InstallFlagArgs {
 
 export interface SyncArgs extends SyncFlags {
   "dry-run"?: boolean | undefined;
+  "output-format"?: string | undefined;
 }
 
 /** Value-taking flags of SyncFlags (and their aliases), for `run`'s own argv splitting. */
@@ -126,10 +129,12 @@ export function syncFlags<T>(y: Argv<T>) {
 }
 
 export function syncBuilder<T>(y: Argv<T>) {
-  return syncFlags(y).option("dry-run", {
-    type: "boolean",
-    describe: "Print what would change, change nothing",
-  });
+  return syncFlags(y)
+    .option("dry-run", {
+      type: "boolean",
+      describe: "Print what would change, change nothing",
+    })
+    .options(OUTPUT_FORMAT_OPTION);
 }
 
 /** The options of a sync from its flags (without callbacks), and the key the fast path compares. */
@@ -176,10 +181,14 @@ export async function syncRequest(
   };
 }
 
-/** One status line on a terminal, rewritten in place; nothing when stderr is not a TTY. */
-function progressLine(out: Output): { onProgress?: (e: SyncEvent) => void; done: () => void } {
-  if (out !== processOutput || !process.stderr.isTTY) return { done: () => {} };
-  let shown = false;
+/** Progress on a terminal (`progress.ts`): a spinner until the lock is settled, then each step. */
+function progressLine(out: Output): {
+  onProgress?: (e: SyncEvent) => void;
+  done: () => void;
+  spin: () => void;
+} {
+  const progress = createProgress(out);
+  if (progress === NO_PROGRESS) return { done: () => {}, spin: () => {} };
   const verbs = {
     download: "Downloading",
     unpack: "Unpacking",
@@ -187,19 +196,14 @@ function progressLine(out: Output): { onProgress?: (e: SyncEvent) => void; done:
     uninstall: "Uninstalling",
   };
   return {
+    spin: () => progress.spin("Resolving dependencies…"),
     onProgress: (e) => {
-      const text =
-        e.kind === "compile"
-          ? `Compiling ${e.files} files`
-          : e.kind === "wait-lock"
-            ? `Waiting for another lockstep process${e.owner ? ` (pid ${e.owner})` : ""}`
-            : `${verbs[e.kind]} ${e.name}==${e.version}`;
-      process.stderr.write(`\r\x1b[2K${text}`);
-      shown = true;
+      if (e.kind === "compile") progress.step("Compiling", `${e.files} files`);
+      else if (e.kind === "wait-lock")
+        progress.spin(`Waiting for another lockstep process${e.owner ? ` (pid ${e.owner})` : ""}`);
+      else progress.step(verbs[e.kind], `${e.name}==${e.version}`);
     },
-    done: () => {
-      if (shown) process.stderr.write("\r\x1b[2K");
-    },
+    done: () => progress.clear(),
   };
 }
 
@@ -224,34 +228,44 @@ export function renderSync(o: SyncOutcome, out: Output, dryRun: boolean): void {
     if (removing.length > 0) out.stderr(`Would uninstall ${plural(removing.length, "package")}\n`);
     if (installing.length > 0) out.stderr(`Would install ${plural(installing.length, "package")}\n`);
     const lines = [
-      ...removing.map((d) => ({ name: d.name, line: ` - ${d.name}==${d.version}`, order: 0 })),
-      ...installing.map((d) => ({ name: d.name, line: ` + ${d.name}==${d.version}`, order: 1 })),
+      ...removing.map((d) => ({ name: d.name, line: changeLine(out, "-", d.name, d.version), order: 0 })),
+      ...installing.map((d) => ({ name: d.name, line: changeLine(out, "+", d.name, d.version), order: 1 })),
     ].sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.order - b.order));
-    for (const l of lines) out.stderr(`${l.line}\n`);
+    for (const l of lines) out.stderr(l.line);
     return;
   }
   if (!result) return;
   if (result.installed.length === 0 && result.uninstalled.length === 0) {
-    out.stderr(`Audited ${plural(o.selected.length, "package")} in ${formatDuration(o.auditMs)}\n`);
+    out.stderr(
+      headline(out, `Audited ${plural(o.selected.length, "package")} in ${formatDuration(o.auditMs)}`),
+    );
     return;
   }
   if (result.unpacked > 0)
-    out.stderr(`Prepared ${plural(result.unpacked, "package")} in ${formatDuration(result.prepareMs)}\n`);
+    out.stderr(
+      headline(out, `Prepared ${plural(result.unpacked, "package")} in ${formatDuration(result.prepareMs)}`),
+    );
   if (result.uninstalled.length > 0) {
     out.stderr(
-      `Uninstalled ${plural(result.uninstalled.length, "package")} in ${formatDuration(result.uninstallMs)}\n`,
+      headline(
+        out,
+        `Uninstalled ${plural(result.uninstalled.length, "package")} in ${formatDuration(result.uninstallMs)}`,
+      ),
     );
   }
   if (result.installed.length > 0) {
     out.stderr(
-      `Installed ${plural(result.installed.length, "package")} in ${formatDuration(result.installMs)}\n`,
+      headline(
+        out,
+        `Installed ${plural(result.installed.length, "package")} in ${formatDuration(result.installMs)}`,
+      ),
     );
   }
   const changes = [
-    ...result.uninstalled.map((d) => ({ ...d, op: "-" })),
-    ...result.installed.map((d) => ({ ...d, op: "+" })),
+    ...result.uninstalled.map((d) => ({ ...d, op: "-" as const })),
+    ...result.installed.map((d) => ({ ...d, op: "+" as const })),
   ].sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.op === "-" ? -1 : 1));
-  for (const c of changes) out.stderr(` ${c.op} ${c.name}==${c.version}\n`);
+  for (const c of changes) out.stderr(changeLine(out, c.op, c.name, c.version));
 }
 
 /**
@@ -263,24 +277,29 @@ export async function performSync(
   out: Output,
   lockstepVersion: string,
   opts: { lockPrinted?: boolean } = {},
-): Promise<{ venv: string }> {
+): Promise<{ venv: string; report: SyncReport }> {
   const started = performance.now();
   const [request, { performSync: sync }] = await Promise.all([
     syncRequest(args, lockstepVersion),
     import("@lockstep/project/sync"),
   ]);
   const progress = progressLine(out);
+  progress.spin();
   try {
     const run = await sync({
       ...request,
       onWaiting: waitingNotice(out),
       onLock: (lock) => {
+        progress.done();
         if (opts.lockPrinted) return;
         for (const w of lock.warnings) warn(out, w);
-        out.stderr(`Resolved ${plural(lock.packages, "package")} in ${formatDuration(lock.ms)}\n`);
+        out.stderr(
+          headline(out, `Resolved ${plural(lock.packages, "package")} in ${formatDuration(lock.ms)}`),
+        );
         if (lock.kind === "resolved") for (const line of lock.changes) out.stderr(`${line}\n`);
       },
       onVenv: (v) => {
+        progress.done();
         const where = relativeVenv(v.root);
         if (v.replaced)
           out.stderr(
@@ -292,23 +311,59 @@ export async function performSync(
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
     if (run.kind === "fresh") {
+      progress.done();
       const ms = performance.now() - started;
       if (!opts.lockPrinted)
         out.stderr(`Resolved ${plural(run.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
       out.stderr(
         `Audited ${plural(run.state.selected, "package")} in ${formatDuration(performance.now() - started - ms)}\n`,
       );
-      return { venv: run.venv };
+      const report: SyncReport = {
+        venv: run.venv,
+        dry_run: request.dryRun,
+        fresh: true,
+        audited: run.state.selected,
+        changes: [],
+      };
+      return { venv: run.venv, report };
     }
     progress.done();
     renderSync(run.outcome, out, request.dryRun);
-    return { venv: run.venv };
+    return { venv: run.venv, report: syncReport(run.outcome, run.venv, request.dryRun) };
   } finally {
     progress.done();
   }
 }
 
+/** `sync --output-format json` (docs/cli.md): what changed or, with `--dry-run`, would change. */
+export interface SyncReport {
+  venv: string;
+  dry_run: boolean;
+  /** True when the no-op check proved the venv in sync without a full audit. */
+  fresh: boolean;
+  /** Packages the lock selects for this venv. */
+  audited: number;
+  changes: { action: "install" | "uninstall"; name: string; version: string }[];
+}
+
+function syncReport(o: SyncOutcome, venv: string, dryRun: boolean): SyncReport {
+  const { plan, result } = o;
+  const removed = result ? result.uninstalled : [...plan.remove, ...plan.reinstall.map((r) => r.installed)];
+  const added = result ? result.installed : [...plan.install, ...plan.reinstall.map((r) => r.desired)];
+  const changes = [
+    ...removed.map((d) => ({ action: "uninstall" as const, name: d.name, version: String(d.version) })),
+    ...added.map((d) => ({ action: "install" as const, name: d.name, version: String(d.version) })),
+  ].sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.action === "uninstall" ? -1 : 1));
+  return { venv, dry_run: dryRun, fresh: false, audited: o.selected.length, changes };
+}
+
 export async function runSync(args: SyncArgs, out: Output, lockstepVersion: string): Promise<number> {
+  if (args["output-format"] === "json") {
+    // Status lines are left out; warnings and errors still go to stderr.
+    const { report } = await performSync(args, quietOutput(out), lockstepVersion);
+    renderJson(out, report);
+    return 0;
+  }
   await performSync(args, out, lockstepVersion);
   return 0;
 }

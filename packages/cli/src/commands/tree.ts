@@ -4,7 +4,8 @@
  */
 import type { Argv } from "yargs";
 import { UsageError } from "@lockstep/errors";
-import { warn } from "../output";
+import { renderJson, warn } from "../output";
+import { OUTPUT_FORMAT_OPTION } from "./shared-options";
 import type { Output } from "../output";
 import { projectOption } from "./lock";
 
@@ -15,6 +16,7 @@ export interface TreeArgs {
   package?: string[] | undefined;
   frozen?: boolean | undefined;
   locked?: boolean | undefined;
+  "output-format"?: string | undefined;
 }
 
 export function treeBuilder<T>(y: Argv<T>) {
@@ -34,6 +36,7 @@ export function treeBuilder<T>(y: Argv<T>) {
       .option("package", { type: "string", array: true, describe: "Show the tree of this package only" })
       .option("frozen", { type: "boolean", describe: "Do not check the lock against pyproject.toml" })
       .option("locked", { type: "boolean", describe: "Fail if the lock is out of date" })
+      .options(OUTPUT_FORMAT_OPTION)
   );
 }
 
@@ -42,7 +45,7 @@ export async function runTree(args: TreeArgs, out: Output): Promise<number> {
     throw new UsageError(`--depth: expected a whole number >= 0, got ${JSON.stringify(args.depth)}`);
   }
   const depth = args.depth === undefined ? undefined : Number(args.depth);
-  const [{ readProjectLock }, { renderTree }] = await Promise.all([
+  const [{ readProjectLock }, { renderTree, treeJson }] = await Promise.all([
     import("@lockstep/project"),
     import("../render-tree"),
   ]);
@@ -52,6 +55,10 @@ export async function runTree(args: TreeArgs, out: Output): Promise<number> {
     locked: args.locked,
   });
   for (const w of warnings) warn(out, w);
+  if (args["output-format"] === "json") {
+    renderJson(out, treeJson(lock, { depth, invert: args.invert, packages: args.package }));
+    return 0;
+  }
   out.stdout(renderTree(lock, { depth, invert: args.invert, packages: args.package }));
   return 0;
 }
