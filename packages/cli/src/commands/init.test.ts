@@ -4,6 +4,7 @@
  * virtual), then `add` gives it a dependency; a library gets the src/ layout and a
  * `[build-system]`; a second `init` is refused naming the file; `--vcs` and the name rules.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,11 @@ const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-init-cache-"));
 const env: NodeJS.ProcessEnv = { ...process.env, LOCKSTEP_CACHE_DIR: cacheDir, NO_COLOR: "1" };
 delete env.VIRTUAL_ENV;
 delete env.LOCKSTEP_PROJECT_ENVIRONMENT;
+
+/** `X.Y` of the python3 on PATH: the interpreter the new projects require and pin. */
+const PY = spawnSync("python3", ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"], {
+  encoding: "utf8",
+}).stdout.trim();
 
 let entry: string;
 let server: IndexServer;
@@ -37,9 +43,9 @@ describe("an application", () => {
   const root = join(parent, "hello-app");
 
   test("init writes the project files, pins the interpreter found, and runs git init", async () => {
-    const res = await lockstep(["init", "hello-app", "--python", "3.12"], parent);
+    const res = await lockstep(["init", "hello-app", "--python", PY], parent);
     expect(res.stderr).toBe(
-      `Initialized application \`hello-app\` at \`${root}\` (requires-python >=3.12, git repository)\n`,
+      `Initialized application \`hello-app\` at \`${root}\` (requires-python >=${PY}, git repository)\n`,
     );
     expect(res.code).toBe(0);
     expect(readFileSync(join(root, "pyproject.toml"), "utf8")).toBe(
@@ -49,12 +55,12 @@ describe("an application", () => {
         'version = "0.1.0"',
         'description = "Add your description here"',
         'readme = "README.md"',
-        'requires-python = ">=3.12"',
+        `requires-python = ">=${PY}"`,
         "dependencies = []",
         "",
       ].join("\n"),
     );
-    expect(readFileSync(join(root, ".python-version"), "utf8")).toBe("3.12\n");
+    expect(readFileSync(join(root, ".python-version"), "utf8")).toBe(`${PY}\n`);
     expect(readFileSync(join(root, ".gitignore"), "utf8")).toMatch(/^\.venv$/m);
     expect(readFileSync(join(root, "main.py"), "utf8")).toContain('print("Hello from hello-app!")');
     expect(existsSync(join(root, "README.md"))).toBe(true);
@@ -68,7 +74,9 @@ describe("an application", () => {
     expect(lock.code).toBe(0);
     const sync = await lockstep(["sync", "--index-url", server.url], root);
     expect(sync.code).toBe(0);
-    expect(readFileSync(join(root, ".venv", "pyvenv.cfg"), "utf8")).toMatch(/^version_info = 3\.12\./m);
+    expect(readFileSync(join(root, ".venv", "pyvenv.cfg"), "utf8")).toMatch(
+      new RegExp(`^version_info = ${PY.replace(".", "\\.")}\\.`, "m"),
+    );
     const main = await lockstep(["run", "--index-url", server.url, "python", "main.py"], root);
     expect(main.stdout).toBe("Hello from hello-app!\n");
   });
@@ -76,7 +84,7 @@ describe("an application", () => {
   test("a dependency added to it is locked and installed", async () => {
     const add = await lockstep(["add", "greet", "--index-url", server.url], root);
     expect(add.code).toBe(0);
-    const site = join(root, ".venv", "lib", "python3.12", "site-packages");
+    const site = join(root, ".venv", "lib", `python${PY}`, "site-packages");
     expect(installedDistributions(site)).toEqual(["greet==1.0.0"]);
   });
 
@@ -95,7 +103,7 @@ describe("a library, names and version control", () => {
   test("--lib: src/ layout, py.typed, a hatchling [build-system]; it locks as a package", async () => {
     const parent = mkdtempSync(join(tmpdir(), "lockstep-init-"));
     const res = await lockstep(
-      ["init", "--lib", "--name", "My.Lib", "--vcs", "none", "--python", "3.12"],
+      ["init", "--lib", "--name", "My.Lib", "--vcs", "none", "--python", PY],
       parent,
     );
     expect(res.code).toBe(0);
@@ -117,7 +125,7 @@ describe("a library, names and version control", () => {
     const parent = mkdtempSync(join(tmpdir(), "lockstep-init-"));
     const dir = join(parent, "tool");
     const res = await lockstep(
-      ["init", dir, "--package", "--build-backend", "flit-core", "--python", "3.12"],
+      ["init", dir, "--package", "--build-backend", "flit-core", "--python", PY],
       parent,
     );
     expect(res.code).toBe(0);
@@ -130,7 +138,7 @@ describe("a library, names and version control", () => {
   test("inside an existing git work tree, no nested repository is made", async () => {
     const repo = mkdtempSync(join(tmpdir(), "lockstep-init-repo-"));
     expect((await run("git", ["init", "--quiet"], { cwd: repo })).code).toBe(0);
-    const res = await lockstep(["init", "member", "--python", "3.12"], repo);
+    const res = await lockstep(["init", "member", "--python", PY], repo);
     expect(res.stderr).not.toContain("git repository");
     expect(existsSync(join(repo, "member", ".git"))).toBe(false);
   });
@@ -148,7 +156,7 @@ describe("a library, names and version control", () => {
     ],
   ])("%j is refused", async (args, code, stderr) => {
     const dir = mkdtempSync(join(tmpdir(), "lockstep-init-"));
-    const res = await lockstep([...args, "--python", "3.12"], dir);
+    const res = await lockstep([...args, "--python", PY], dir);
     expect(res.stderr).toBe(stderr);
     expect(res.code).toBe(code);
     expect(existsSync(join(dir, "pyproject.toml"))).toBe(false);
@@ -159,7 +167,7 @@ describe("a library, names and version control", () => {
     const dir = join(parent, "my app");
     mkdirSync(dir);
     writeFileSync(join(dir, "notes.txt"), "kept\n");
-    const res = await lockstep(["init", "--python", "3.12"], dir);
+    const res = await lockstep(["init", "--python", PY], dir);
     expect(res.stderr).toBe(
       'error: The directory name "my app" is not a valid project name (PEP 508: ASCII letters, digits, and . _ - inside, starting and ending with a letter or digit)\n  hint: pass --name NAME\n',
     );
