@@ -55,7 +55,7 @@ import { parseSimpleHtml } from "./simple-html";
 import { parseSimpleJson } from "./simple-json";
 import { SdistNeedsBuildError, pkgInfoFromSdist, staticSdistMetadata } from "./sdist-metadata";
 import { HashMismatchError, checkHash } from "./verify";
-import type { MetadataVia } from "./wheel-metadata";
+import type { MetadataLimits, MetadataVia } from "./wheel-metadata";
 import { fetchByRanges, fetchPep658, metadataFromWheelBytes } from "./wheel-metadata";
 
 export { PYPI_URL };
@@ -617,8 +617,12 @@ export class IndexClient {
     );
   }
 
-  private get metadataLimits(): { maxMetadataBytes: number; maxDirectoryBytes: number } {
-    return { maxMetadataBytes: this.maxMetadataBytes, maxDirectoryBytes: this.maxPageBytes };
+  private get metadataLimits(): Required<MetadataLimits> {
+    return {
+      maxMetadataBytes: this.maxMetadataBytes,
+      maxDirectoryBytes: this.maxPageBytes,
+      maxDownloadBytes: this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
+    };
   }
 
   private metadataFromArchive(file: DistFile, bytes: Uint8Array): string {

@@ -164,3 +164,21 @@ test("a killed run's partial download is swept by the next download; a live one 
   expect(readdirSync(dir).sort()).toEqual([live, wheelSha].sort());
   c.close();
 });
+
+test("a server that ignores Range sends the whole wheel for its metadata: capped like a download", async () => {
+  server.setOptions({ ranges: false, metadata: false });
+  try {
+    const { c, cacheDir } = client({ maxDownloadBytes: 500 });
+    const file = await wheelOf(c);
+    await expect(c.metadata(file)).rejects.toThrow(
+      `The file ${server.origin}/files/${WHEEL} is larger than 500 bytes; refusing it`,
+    );
+    expect(archives(cacheDir)).toEqual([]);
+    c.close();
+    const roomy = client();
+    expect(await roomy.c.metadata(await wheelOf(roomy.c))).toMatch(/^Name: beta$/m);
+    roomy.c.close();
+  } finally {
+    server.setOptions({ ranges: true, metadata: true });
+  }
+});

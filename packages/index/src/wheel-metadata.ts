@@ -80,6 +80,8 @@ export interface MetadataLimits {
   maxMetadataBytes?: number | undefined;
   /** A wheel's central directory. */
   maxDirectoryBytes?: number | undefined;
+  /** The whole wheel, sent by a server that ignores `Range` (capped like a download). */
+  maxDownloadBytes?: number | undefined;
 }
 
 function cap(maxBytes: number | undefined, what: string): { maxBytes?: number; what: string } {
@@ -109,10 +111,11 @@ export async function fetchByRanges(
   file: DistFile,
   limits: MetadataLimits = {},
 ): Promise<{ text: string } | { whole: Buffer }> {
-  const tailRes = await http.get(file.url, {
-    range: `bytes=-${ZIP_TAIL_SIZE}`,
-    "accept-encoding": "identity",
-  });
+  const tailRes = await http.get(
+    file.url,
+    { range: `bytes=-${ZIP_TAIL_SIZE}`, "accept-encoding": "identity" },
+    cap(limits.maxDownloadBytes, "file"),
+  );
   if (tailRes.status === 200) return { whole: tailRes.body };
   if (tailRes.status !== 206) {
     throw new LockstepError("metadata-fetch-failed", `Failed to fetch ${file.url}: HTTP ${tailRes.status}`);
