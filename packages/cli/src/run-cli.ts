@@ -38,6 +38,10 @@ import { pythonBuilder, runPython } from "./commands/python";
 import { cacheBuilder, runCache } from "./commands/cache";
 import { runSelfVersion, runVersion, selfBuilder, versionBuilder } from "./commands/version";
 import type { VersionArgs } from "./commands/version";
+import { runWhy, whyBuilder } from "./commands/why";
+import type { WhyArgs } from "./commands/why";
+import { runVerify, verifyBuilder } from "./commands/verify";
+import type { VerifyArgs } from "./commands/verify";
 import type { SyncArgs } from "./commands/sync";
 import { GLOBAL_OPTIONS, PARSER_CONFIG } from "./commands/shared-options";
 import type { GlobalArgs } from "./commands/shared-options";
@@ -223,6 +227,18 @@ export async function main(argv: string[], base: Output = processOutput): Promis
       "Print the project's version, or bump or set it in pyproject.toml",
       (y) => versionBuilder(y),
       (args: VersionArgs) => run(() => runVersion(args, out)),
+    )
+    .command(
+      "why <name>",
+      "Show every chain of requirements that brings a package into the lock",
+      (y) => whyBuilder(y),
+      (args: CommandArgs<WhyArgs>) => run(() => runWhy(args, out)),
+    )
+    .command(
+      "verify",
+      "Check the venv against the lock: versions, wheel hashes, installed files, strays",
+      (y) => verifyBuilder(y),
+      (args: CommandArgs<VerifyArgs>) => run(() => runVerify(args, out)),
     )
     .command("self", "lockstep itself: self version", (y) =>
       selfBuilder(y, (args) => run(async () => runSelfVersion(args, out, VERSION))),

@@ -269,6 +269,11 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
           linkMode: opts.linkMode ?? "hardlink",
           requested: opts.requested?.has(name) ?? false,
           directUrl: directUrlFor(d),
+          // What `lockstep verify` compares with the lock: the wheel's own hash (not a built one).
+          wheel:
+            d.kind === "wheel" && d.hashes.sha256 !== undefined && d.filename !== undefined
+              ? { filename: d.filename, sha256: d.hashes.sha256 }
+              : undefined,
           stats: result.links,
           ...(opts.onFileOperation ? { onFileOperation: opts.onFileOperation } : {}),
         });

@@ -77,6 +77,11 @@ export interface InstallOptions {
   directUrl?: DirectUrl | undefined;
   /** INSTALLER contents (one line). Default `lockstep`. */
   installer?: string;
+  /**
+   * The archive this install came from (`sha256` of the wheel file), written as `lockstep-wheel.json`
+   * in the `.dist-info` so that `lockstep verify` can compare it with the lock later.
+   */
+  wheel?: { filename: string; sha256: string } | undefined;
   platform?: ScriptPlatform;
   /** Counters shared across installs (EXDEV fallback is remembered there). */
   stats?: LinkStats;
@@ -92,6 +97,9 @@ export interface InstalledWheel {
   distInfo: string;
   record: RecordEntry[];
 }
+
+/** lockstep's record of the wheel file an install came from: `{"filename": …, "sha256": …}`. */
+export const WHEEL_ORIGIN_FILE = "lockstep-wheel.json";
 
 /** Present in a `.dist-info` while it is being installed or removed. */
 export const INCOMPLETE_MARKER = "LOCKSTEP_INCOMPLETE";
@@ -204,6 +212,7 @@ export function installUnpacked(
         name === "INSTALLER" ||
         name === "REQUESTED" ||
         name === "direct_url.json" ||
+        name === WHEEL_ORIGIN_FILE ||
         name === INCOMPLETE_MARKER
       )
         continue;
@@ -254,6 +263,7 @@ export function installUnpacked(
   const generated: Array<[string, string]> = [["INSTALLER", `${opts.installer ?? "lockstep"}\n`]];
   if (opts.requested) generated.push(["REQUESTED", ""]);
   if (opts.directUrl) generated.push(["direct_url.json", sortedJson(opts.directUrl)]);
+  if (opts.wheel) generated.push([WHEEL_ORIGIN_FILE, sortedJson(opts.wheel)]);
   for (const [name, data] of generated) {
     infoFiles.push({ kind: "write", root: libRoot, dest: join(distInfo, name), data, executable: false });
     record.push({ path: `${infoName}/${name}`, hash: recordHash(data), size: Buffer.byteLength(data) });

@@ -1,0 +1,226 @@
+/**
+ * `why`, `verify`, `upgrade`, lock's change reasons and `sync --lockfile`, in-process through `main`
+ * against a small fixture universe served on 127.0.0.1. One project is carried through the steps in
+ * order (lock, sync, then the audits), as a user would; the venv uses CPython 3.12.1.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { serveUniverse } from "@lockstep/fixtures";
+import type { IndexServer } from "@lockstep/fixtures";
+import { main } from "../run-cli";
+
+const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
+const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-audit-cache-"));
+const project = join(mkdtempSync(join(tmpdir(), "lockstep-audit-")), "audit-app");
+const site = join(project, ".venv", "lib", "python3.12", "site-packages");
+let server: IndexServer;
+
+async function lockstep(argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main([...argv, "--project", project, "--cache-dir", cacheDir], {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+  });
+  return { code, stdout, stderr };
+}
+
+function pyproject(dependencies: string[], dev: string[] = ["test-lib"]): void {
+  const list = (xs: string[]) => `[${xs.map((x) => JSON.stringify(x)).join(", ")}]`;
+  writeFileSync(
+    join(project, "pyproject.toml"),
+    `[project]\nname = "audit-app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n` +
+      `dependencies = ${list(dependencies)}\n\n[dependency-groups]\ndev = ${list(dev)}\n\n` +
+      `[tool.lockstep]\npackage = false\n\n[[tool.lockstep.index]]\nname = "fixture"\nurl = "${server.url}"\ndefault = true\n`,
+  );
+}
+
+const lib = (name: string) => ({
+  [`${name.replace(/-/g, "_")}/__init__.py`]: `NAME = ${JSON.stringify(name)}\n`,
+});
+
+beforeAll(async () => {
+  server = await serveUniverse({
+    name: "lockstep-cli-audit",
+    packages: {
+      "web-lib": {
+        versions: {
+          "1.0.0": { requiresDist: ["idna-lib>=2"], files: lib("web-lib") },
+          "2.0.0": {
+            requiresDist: ["socks-lib>=1.5; extra == 'socks'", "idna-lib>=2"],
+            files: lib("web-lib"),
+          },
+        },
+      },
+      "socks-lib": {
+        versions: { "1.5.0": { files: lib("socks-lib") }, "1.7.1": { files: lib("socks-lib") } },
+      },
+      "idna-lib": {
+        versions: {
+          "2.0": { files: lib("idna-lib") },
+          "3.4": { files: lib("idna-lib") },
+          "3.7": { files: lib("idna-lib") },
+        },
+      },
+      "test-lib": {
+        versions: {
+          "8.0": {
+            requiresDist: ["idna-lib>=3; sys_platform == 'win32'", "plain-lib"],
+            files: lib("test-lib"),
+          },
+        },
+      },
+      "plain-lib": { versions: { "1.0": { files: lib("plain-lib") } } },
+    },
+  });
+  mkdirSync(project, { recursive: true });
+  pyproject(["web-lib[socks]>=1.0; python_version >= '3.9'"]);
+  const lock = await lockstep(["lock"]);
+  if (lock.code !== 0) throw new Error(lock.stderr);
+  const sync = await lockstep(["sync", "--python", PY312]);
+  if (sync.code !== 0) throw new Error(sync.stderr);
+}, 120_000);
+afterAll(() => server?.close());
+
+describe("why", () => {
+  test("every chain from the project, with markers, extras and groups on each edge", async () => {
+    const res = await lockstep(["why", "idna-lib"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toBe(
+      "idna-lib v3.7\n" +
+        "audit-app → web-lib[socks]>=1.0 (python_version >= '3.9') → idna-lib>=2\n" +
+        "audit-app (group: dev) → test-lib → idna-lib>=3 (sys_platform == 'win32')\n",
+    );
+  });
+
+  test("an edge under `extra == …` is followed only when the extra was asked for", async () => {
+    const res = await lockstep(["why", "socks-lib"]);
+    expect(res.stdout).toBe(
+      "socks-lib v1.7.1\naudit-app → web-lib[socks]>=1.0 (python_version >= '3.9') → socks-lib>=1.5 (extra == 'socks')\n",
+    );
+  });
+
+  test.each([
+    ["linux", ["audit-app → web-lib[socks]>=1.0 (python_version >= '3.9') → idna-lib>=2"]],
+    [
+      `sys_platform == "win32" and python_version == "3.12"`,
+      [
+        "audit-app → web-lib[socks]>=1.0 (python_version >= '3.9') → idna-lib>=2",
+        "audit-app (group: dev) → test-lib → idna-lib>=3 (sys_platform == 'win32')",
+      ],
+    ],
+  ])("--environment %s keeps the chains that apply there", async (environment, chains) => {
+    const res = await lockstep(["why", "idna-lib", "--environment", environment]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout.trimEnd().split("\n").slice(1)).toEqual(chains);
+  });
+
+  test("an environment no chain applies in says so", async () => {
+    const res = await lockstep(["why", "socks-lib", "--environment", "python_version < '3.9'"]);
+    expect(res.stdout).toBe(
+      "socks-lib v1.7.1 (in python_version < '3.9')\nNo chain brings socks-lib in for this environment\n",
+    );
+  });
+
+  test("--output-format json gives each step", async () => {
+    const res = await lockstep(["why", "socks-lib", "--output-format", "json"]);
+    const data = JSON.parse(res.stdout) as { chains: unknown[][]; versions: string[] };
+    expect(data.versions).toEqual(["1.7.1"]);
+    expect(data.chains).toEqual([
+      [
+        {
+          from: "audit-app",
+          via: "dependencies",
+          requirement: "web-lib[socks]>=1.0",
+          marker: "python_version >= '3.9'",
+          extras: ["socks"],
+          to: { name: "web-lib", version: "2.0.0" },
+        },
+        {
+          from: "web-lib",
+          requirement: "socks-lib>=1.5",
+          marker: "extra == 'socks'",
+          extras: [],
+          to: { name: "socks-lib", version: "1.7.1" },
+        },
+      ],
+    ]);
+  });
+
+  test.each([
+    ["idna-lb", "error: idna-lb is not in pylock.toml\n  hint: did you mean `idna-lib`?\n"],
+    ["numpy", "error: numpy is not in pylock.toml\n  hint: `lockstep tree` lists what the lock holds\n"],
+  ])("a name not in the lock (%s) is exit 1 with a hint", async (name, message) => {
+    const res = await lockstep(["why", name]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(message);
+  });
+});
+
+describe("verify", () => {
+  test("a freshly synced venv is clean (exit 0)", async () => {
+    const res = await lockstep(["verify"]);
+    expect(res.stderr).toMatch(
+      /^Verified 5 packages and \d+ files in .* against .*pylock\.toml\nThe environment matches the lock\n$/,
+    );
+    expect(res.stdout).toBe("");
+    expect(res.code).toBe(0);
+  });
+
+  test("a modified file, a stray and a downgrade are named (exit 1); sync repairs all three", async () => {
+    const saved = join(tmpdir(), `audit-saved-${process.pid}`);
+    cpSync(site, saved, { recursive: true });
+    appendFileSync(join(site, "plain_lib", "__init__.py"), "import os\n");
+    mkdirSync(join(site, "stray_pkg-0.1.dist-info"));
+    writeFileSync(
+      join(site, "stray_pkg-0.1.dist-info", "METADATA"),
+      "Metadata-Version: 2.1\nName: stray-pkg\nVersion: 0.1\n",
+    );
+    writeFileSync(join(site, "stray_pkg-0.1.dist-info", "RECORD"), "");
+    renameSync(join(site, "idna_lib-3.7.dist-info"), join(site, "idna_lib-3.4.dist-info"));
+    const res = await lockstep(["verify"]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toBe(
+      "drift    idna-lib==3.4: 3.4 is installed, the lock has 3.7\n" +
+        "tampered plain-lib==1.0: plain_lib/__init__.py does not match its RECORD hash\n" +
+        "stray    stray-pkg==0.1: stray_pkg-0.1.dist-info is installed, the lock does not select it\n",
+    );
+    expect(res.stderr).toMatch(/\nFound 3 problems\n$/);
+    const json = JSON.parse((await lockstep(["verify", "--output-format", "json"])).stdout) as {
+      problems: Array<{ kind: string; name: string; path?: string }>;
+    };
+    expect(json.problems.map((p) => [p.kind, p.name, p.path])).toEqual([
+      ["version", "idna-lib", undefined],
+      ["modified", "plain-lib", "plain_lib/__init__.py"],
+      ["stray", "stray-pkg", undefined],
+    ]);
+    rmSync(site, { recursive: true });
+    cpSync(saved, site, { recursive: true });
+    expect((await lockstep(["verify"])).code).toBe(0);
+  });
+
+  test("a wheel hash that is not the lock's is tampering", async () => {
+    const file = join(site, "web_lib-2.0.0.dist-info", "lockstep-wheel.json");
+    const original = readFileSync(file, "utf8");
+    writeFileSync(
+      file,
+      JSON.stringify({ filename: "web_lib-2.0.0-py3-none-any.whl", sha256: "0".repeat(64) }),
+    );
+    const res = await lockstep(["verify"]);
+    writeFileSync(file, original);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain(
+      `tampered web-lib==2.0.0: installed from web_lib-2.0.0-py3-none-any.whl (sha256:${"0".repeat(64)}), which is not a wheel the lock names\n`,
+    );
+  });
+
+  test("--no-dev: the dev group's packages are strays", async () => {
+    const res = await lockstep(["verify", "--no-dev"]);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain("stray    test-lib==8.0:");
+    expect(res.stdout).toContain("stray    plain-lib==1.0:");
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * `lockstep verify`: audit the project's venv against the lock, changing nothing.
+ *
+ * The lock is selected for the venv's interpreter with the same extras and groups flags as `sync`
+ * (`lockfile.selectForEnvironment`), then each selected distribution is checked: installed at all
+ * (`missing`), at the locked version (`version`), installed from the wheel the lock names (the
+ * `sha256` lockstep records at install in `<dist-info>/lockstep-wheel.json`; `wheel-hash`), and every
+ * file its RECORD lists still has the recorded sha256 and size (`modified`, `deleted`). Distributions
+ * in the venv that the selection does not hold are `stray`.
+ *
+ * Pitfalls: RECORD rows without a hash (RECORD itself, `.pyc` files written after install) cannot be
+ * checked and are skipped; a RECORD path may be relative to site-packages and lead outside it
+ * (`../../bin/tool`), which is allowed for scripts, so paths are resolved from site-packages and
+ * kept only when they stay inside the venv; a distribution installed by another tool or by an older
+ * lockstep has no `lockstep-wheel.json`, so its wheel hash is reported as `unrecorded` (a note, not a
+ * failure); a source tree (the project itself, editables) has no wheel hash to compare; an incomplete
+ * `.dist-info` (interrupted install) is `incomplete`.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { basename, isAbsolute, relative, resolve } from "node:path";
+import { LockstepError } from "@lockstep/errors";
+import { readLock, selectForEnvironment } from "@lockstep/lockfile";
+import type { InstallItem, Lock } from "@lockstep/lockfile";
+import { Version } from "@lockstep/pep440";
+import { canonicalizeName } from "@lockstep/pep508";
+import { openVenv } from "@lockstep/python";
+import { readInstalled } from "@lockstep/sync";
+import {
+  WHEEL_ORIGIN_FILE,
+  parseRecordHash,
+  parseRecordLenient,
+  supportedTags,
+  targetFromMarkerEnvironment,
+} from "@lockstep/wheel";
+import { locateProject } from "./find-project";
+import { LockMissingError } from "./lock-project";
+import { projectEnvironment } from "./sync-state";
+import type { Selection } from "./sync-state";
+import { selectedGroups } from "./sync-project";
+
+export type VerifyProblemKind =
+  "missing" | "version" | "wheel-hash" | "modified" | "deleted" | "incomplete" | "stray";
+
+export interface VerifyProblem {
+  kind: VerifyProblemKind;
+  /** Canonical distribution name. */
+  name: string;
+  /** The version installed (undefined when missing). */
+  installed: string | undefined;
+  /** The version the lock selects (undefined for strays). */
+  locked: string | undefined;
+  /** For `modified`/`deleted`: the file, relative to site-packages as RECORD names it. */
+  path?: string | undefined;
+  detail: string;
+}
+
+export interface VerifyOutcome {
+  venv: string;
+  lockPath: string;
+  /** Distributions the lock selects for this venv. */
+  checked: number;
+  /** Files compared with their RECORD hash. */
+  files: number;
+  problems: VerifyProblem[];
+  /** Distributions whose wheel hash could not be compared (installed by another tool or lockstep before it recorded it). */
+  unrecorded: string[];
+}
+
+export interface VerifyOptions extends Selection {
+  project?: string | undefined;
+  cwd?: string | undefined;
+  /** A pylock.toml to verify against instead of the project's (`--lockfile`). */
+  lockfile?: string | undefined;
+  cacheDir?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+export class VenvMissingError extends LockstepError {
+  constructor(venv: string) {
+    super("verify-no-venv", `No virtual environment at ${venv}`, {
+      hint: "run `lockstep sync` to create it",
+    });
+  }
+}
+
+function sha256Urlsafe(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("base64url");
+}
+
+function recordedWheel(distInfo: string): { filename: string; sha256: string } | undefined {
+  try {
+    const v = JSON.parse(readFileSync(resolve(distInfo, WHEEL_ORIGIN_FILE), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    return typeof v.sha256 === "string" && typeof v.filename === "string"
+      ? { filename: v.filename, sha256: v.sha256 }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameVersion(a: string, b: string): boolean {
+  try {
+    return Version.parse(a).equals(Version.parse(b));
+  } catch {
+    return a === b;
+  }
+}
+
+/** The sha256 digests the lock holds for an item's release (any of its wheels may have been installed). */
+function lockedDigests(lock: Lock, item: InstallItem): Set<string> {
+  const out = new Set<string>();
+  if (item.hashes.sha256) out.add(item.hashes.sha256);
+  for (const p of lock.packages) {
+    if (p.name !== item.name || p.source.kind !== "files") continue;
+    if (item.version !== undefined && p.version && p.version.toString() !== item.version) continue;
+    for (const w of p.source.wheels) if (w.hashes.sha256) out.add(w.hashes.sha256);
+  }
+  return out;
+}
+
+export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
+  const env = opts.env ?? process.env;
+  let lockPath: string;
+  let venvRoot: string;
+  if (opts.lockfile !== undefined) {
+    lockPath = resolve(opts.cwd ?? process.cwd(), opts.lockfile);
+    venvRoot = env.VIRTUAL_ENV ?? resolve(opts.cwd ?? process.cwd(), ".venv");
+  } else {
+    const located = locateProject({ project: opts.project, cwd: opts.cwd });
+    lockPath = located.lockPath;
+    venvRoot = projectEnvironment(located.root, env);
+  }
+  let text: string;
+  try {
+    text = readFileSync(lockPath, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new LockMissingError(basename(lockPath));
+    throw err;
+  }
+  const lock = readLock(text, lockPath);
+  const opened = openVenv(venvRoot, opts.cacheDir);
+  if (!opened) throw new VenvMissingError(venvRoot);
+  const { venv, info } = opened;
+
+  const target = targetFromMarkerEnvironment(info.markers, {
+    ...(info.libc ? { libc: { kind: info.libc.kind, version: libcVersion(info.libc.version) } } : {}),
+  });
+  const items = selectForEnvironment(lock, info.markers, {
+    tags: supportedTags(target),
+    extras: opts.allExtras ? [...lock.extras] : [...opts.extras],
+    groups: selectedGroups(lock, opts),
+    includeProject: !opts.noInstallProject,
+  });
+  const installed = readInstalled(venv.sitePackages);
+  const problems: VerifyProblem[] = [];
+  const unrecorded: string[] = [];
+  let files = 0;
+  const selected = new Set<string>();
+  for (const item of items) {
+    const name = canonicalizeName(item.name);
+    selected.add(name);
+    const have = installed.get(name);
+    const locked = item.version;
+    if (!have) {
+      problems.push({ kind: "missing", name, installed: undefined, locked, detail: "not installed" });
+      continue;
+    }
+    if (have.incomplete) {
+      problems.push({
+        kind: "incomplete",
+        name,
+        installed: have.version,
+        locked,
+        detail: `${basename(have.distInfo)} is the trace of an interrupted install (no RECORD or an incomplete marker)`,
+      });
+      continue;
+    }
+    if (locked !== undefined && !sameVersion(have.version, locked)) {
+      problems.push({
+        kind: "version",
+        name,
+        installed: have.version,
+        locked,
+        detail: `${have.version} is installed, the lock has ${locked}`,
+      });
+      continue;
+    }
+    if (item.kind === "wheel") {
+      const origin = recordedWheel(have.distInfo);
+      if (!origin) unrecorded.push(name);
+      else if (!lockedDigests(lock, item).has(origin.sha256))
+        problems.push({
+          kind: "wheel-hash",
+          name,
+          installed: have.version,
+          locked,
+          detail: `installed from ${origin.filename} (sha256:${origin.sha256}), which is not a wheel the lock names`,
+        });
+    }
+    // Every file RECORD lists, with its hash and size.
+    const { rows } = parseRecordLenient(readFileSync(resolve(have.distInfo, "RECORD"), "utf8"));
+    for (const row of rows) {
+      const hash = parseRecordHash(row.hash);
+      if (!hash || hash.algorithm !== "sha256") continue;
+      const abs = resolve(venv.sitePackages, row.path);
+      const inVenv = relative(venv.root, abs);
+      if (inVenv.startsWith("..") || isAbsolute(inVenv)) continue;
+      files++;
+      let size: number;
+      try {
+        size = statSync(abs).size;
+      } catch {
+        problems.push({
+          kind: "deleted",
+          name,
+          installed: have.version,
+          locked,
+          path: row.path,
+          detail: `${row.path} is missing`,
+        });
+        continue;
+      }
+      if ((row.size !== undefined && row.size !== size) || sha256Urlsafe(abs) !== hash.digest) {
+        problems.push({
+          kind: "modified",
+          name,
+          installed: have.version,
+          locked,
+          path: row.path,
+          detail: `${row.path} does not match its RECORD hash`,
+        });
+      }
+    }
+  }
+  for (const [name, dist] of installed) {
+    if (selected.has(name)) continue;
+    problems.push({
+      kind: "stray",
+      name,
+      installed: dist.version,
+      locked: undefined,
+      detail: `${basename(dist.distInfo)} is installed, the lock does not select it`,
+    });
+  }
+  problems.sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : (a.path ?? "") < (b.path ?? "") ? -1 : 1,
+  );
+  return { venv: venv.root, lockPath, checked: items.length, files, problems, unrecorded: unrecorded.sort() };
+}
+
+function libcVersion(v: string): [number, number] {
+  const [a, b] = v.split(".").map(Number);
+  return [a ?? 0, b ?? 0];
+}
