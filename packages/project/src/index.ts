@@ -65,5 +65,11 @@ export { metadataBlocks, readScriptMetadata } from "./inline-metadata";
 export type { ScriptMetadata } from "./inline-metadata";
 export { ENVIRONMENTS_BUCKET, environmentKey, runEnvironment } from "./run-environment";
 export type { RunEnvironment, RunEnvironmentOptions, RunIndex } from "./run-environment";
-export { runTarget, scriptEnvironment, withEnvironment, withRequirements } from "./run-target";
+export {
+  plainInterpreter,
+  runTarget,
+  scriptEnvironment,
+  withEnvironment,
+  withRequirements,
+} from "./run-target";
 export type { RunSettings, RunTarget } from "./run-target";

@@ -34,9 +34,11 @@ export type RunTarget =
 
 /** The command to run for `run [-m MODULE] CMD…`, and whether a script decides its environment. */
 export function runTarget(command: readonly string[], module?: string, cwd = process.cwd()): RunTarget {
-  if (module !== undefined) return { kind: "command", command: ["python", "-m", module, ...command], script: false };
+  if (module !== undefined)
+    return { kind: "command", command: ["python", "-m", module, ...command], script: false };
   const [first, ...rest] = command;
-  if (first === undefined || !first.endsWith(".py")) return { kind: "command", command: [...command], script: false };
+  if (first === undefined || !first.endsWith(".py"))
+    return { kind: "command", command: [...command], script: false };
   const path = resolve(cwd, first);
   if (!existsSync(path) || !statSync(path).isFile()) {
     return { kind: "command", command: [...command], script: false };
@@ -159,4 +161,10 @@ export async function withEnvironment(
     onWaiting: opts.onWaiting,
     log: opts.log,
   });
+}
+
+/** The interpreter a script without metadata runs with outside a project (`--python`, else the first found). */
+export async function plainInterpreter(s: Pick<RunSettings, "python" | "cacheDir" | "env">): Promise<string> {
+  const cacheDir = await cacheDirOf({ ...s, lockstepVersion: "" });
+  return findInterpreter({ request: s.python, cacheDir, env: s.env ?? process.env }).path;
 }

@@ -3,28 +3,65 @@
  * check makes this cheap), then run CMD in it and exit with its exit code. The sync flags are
  * `sync`'s. Everything after CMD's name is CMD's (`lockstep run pytest -x`, `run python --version`):
  * `split-argv.ts` splits the argv before yargs parses lockstep's part, so `run`'s own flags are
- * exactly those before CMD — other flags for `run` (`--with`, `-m`, …) go in `runFlags` and, when
- * they take a value, in RUN_VALUE_FLAGS.
+ * exactly those before CMD — flags for `run` that take a value are listed in RUN_VALUE_FLAGS.
+ *
+ * Where the command runs (the environments are built by `@lockstep/project`'s run-target):
+ * - `run script.py` whose file has a PEP 723 block: the script's own cached environment; the
+ *   project is not synced or used. Without a block: `python script.py` in the project's venv, or
+ *   with the interpreter found on PATH when there is no project.
+ * - `-m MODULE`: `python -m MODULE ARGS…`.
+ * - `--with PKG` (repeatable): a cached overlay venv on top of the project's (or alone outside a
+ *   project), first on PATH and VIRTUAL_ENV.
+ * - `--isolated`: the project synced into a temporary venv (removed afterwards) instead of its own.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Argv } from "yargs";
-import { UsageError } from "@lockstep/errors";
+import { LockstepError, UsageError } from "@lockstep/errors";
+import { waitingNotice } from "../limits";
 import type { Output } from "../output";
+import { plural } from "../output";
 import { GLOBAL_VALUE_FLAGS } from "./shared-options";
-import { performSync, SYNC_VALUE_FLAGS, syncFlags } from "./sync";
+import { performSync, SYNC_VALUE_FLAGS, syncFlags, syncRequest } from "./sync";
 import type { SyncFlags } from "./sync";
 
 export interface RunArgs extends SyncFlags {
   "no-sync"?: boolean | undefined;
+  with?: string[] | undefined;
+  module?: string | undefined;
+  isolated?: boolean | undefined;
 }
 
 /** Flags that take a value and may come before `run`'s command (for argv splitting). */
-export const RUN_VALUE_FLAGS: readonly string[] = [...new Set([...GLOBAL_VALUE_FLAGS, ...SYNC_VALUE_FLAGS])];
+export const RUN_VALUE_FLAGS: readonly string[] = [
+  ...new Set([...GLOBAL_VALUE_FLAGS, ...SYNC_VALUE_FLAGS, "with", "module", "m"]),
+];
 
 export function runFlags<T>(y: Argv<T>) {
-  return syncFlags(y).option("no-sync", {
-    type: "boolean",
-    describe: "Run in the venv as it is, without syncing it",
-  });
+  return syncFlags(y)
+    .option("no-sync", {
+      type: "boolean",
+      describe: "Run in the venv as it is, without syncing it",
+    })
+    .option("with", {
+      type: "string",
+      array: true,
+      nargs: 1,
+      requiresArg: true,
+      describe: "Also make this requirement available (an overlay on the project's environment)",
+    })
+    .option("module", {
+      alias: "m",
+      type: "string",
+      requiresArg: true,
+      describe: "Run this Python module (python -m MODULE ARGS…)",
+    })
+    .option("isolated", {
+      type: "boolean",
+      describe: "Run in a fresh temporary environment, not the project's venv",
+    })
+    .conflicts("isolated", "no-sync");
 }
 
 export function runBuilder<T>(y: Argv<T>) {
@@ -35,22 +72,130 @@ export function runBuilder<T>(y: Argv<T>) {
   });
 }
 
+/** Whether the first word asks for the heavier run-target logic (a `.py` file). */
+function mayBeScript(command: readonly string[]): boolean {
+  return command[0]?.endsWith(".py") === true;
+}
+
 export async function runRun(
   args: RunArgs,
   command: readonly string[],
   out: Output,
   lockstepVersion: string,
 ): Promise<number> {
-  if (command.length === 0)
+  if (command.length === 0 && args.module === undefined)
     throw new UsageError("`lockstep run` needs a command to run", "e.g. `lockstep run python -m pytest`");
   const { runCommand, venvEnvironment } = await import("@lockstep/project/run-command");
-  let venvRoot: string;
-  if (args["no-sync"]) {
-    const { locateProject, projectEnvironment } = await import("@lockstep/project");
-    venvRoot = projectEnvironment(locateProject({ project: args.project }).root);
-  } else {
-    venvRoot = (await performSync(args, out, lockstepVersion)).venv;
+  const withValues = args.with ?? [];
+  const plain =
+    withValues.length === 0 && !args.isolated && args.module === undefined && !mayBeScript(command);
+  if (plain) {
+    let venvRoot: string;
+    if (args["no-sync"]) {
+      const { locateProject, projectEnvironment } = await import("@lockstep/project");
+      venvRoot = projectEnvironment(locateProject({ project: args.project }).root);
+    } else {
+      venvRoot = (await performSync(args, out, lockstepVersion)).venv;
+    }
+    return runCommand(command, venvEnvironment({ root: venvRoot, bin: binOf(venvRoot) }));
   }
-  const bin = process.platform === "win32" ? `${venvRoot}\\Scripts` : `${venvRoot}/bin`;
-  return runCommand(command, venvEnvironment({ root: venvRoot, bin }));
+
+  const project = await import("@lockstep/project");
+  const target = project.runTarget(command, args.module);
+  const request = await syncRequest(args, lockstepVersion);
+  const settings = { ...request, onWaiting: waitingNotice(out), lockstepVersion };
+
+  if (target.kind === "script") {
+    const env = await project.scriptEnvironment(target, settings);
+    reportEnvironment(out, "script", env);
+    let childEnv = venvEnvironment(env);
+    if (withValues.length > 0) {
+      const overlay = await project.withEnvironment(project.withRequirements(withValues), {
+        ...settings,
+        base: env.root,
+      });
+      reportEnvironment(out, "--with", overlay);
+      childEnv = venvEnvironment(overlay, childEnv);
+    }
+    return runCommand(target.command, childEnv);
+  }
+
+  // The base venv: the project's (synced unless --no-sync), a temporary one (--isolated), or none.
+  let base: string | undefined;
+  let temporary: string | undefined;
+  try {
+    const hasProject = inProject(project, args.project);
+    if (!hasProject) {
+      if (args.isolated && withValues.length === 0 && !target.script)
+        throw new LockstepError("no-project", "`lockstep run --isolated` needs a project or --with");
+    } else if (args.isolated) {
+      temporary = mkdtempSync(join(tmpdir(), "lockstep-isolated-"));
+      base = await syncInto(join(temporary, "venv"), () => performSync(args, out, lockstepVersion));
+    } else if (args["no-sync"]) {
+      base = project.projectEnvironment(project.locateProject({ project: args.project }).root);
+    } else {
+      base = (await performSync(args, out, lockstepVersion)).venv;
+    }
+    let childEnv: NodeJS.ProcessEnv = base ? venvEnvironment({ root: base, bin: binOf(base) }) : process.env;
+    if (withValues.length > 0) {
+      const overlay = await project.withEnvironment(project.withRequirements(withValues), {
+        ...settings,
+        base,
+        project: args.project,
+        root: temporary ? join(temporary, "with") : undefined,
+      });
+      reportEnvironment(out, "--with", overlay);
+      childEnv = venvEnvironment(overlay, childEnv);
+    }
+    let runnable = target.command;
+    if (!base && withValues.length === 0 && runnable[0] === "python") {
+      // A script without metadata outside a project: the interpreter lockstep would pick.
+      runnable = [await project.plainInterpreter(request), ...runnable.slice(1)];
+    }
+    return await runCommand(runnable, childEnv);
+  } finally {
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+function binOf(venvRoot: string): string {
+  return process.platform === "win32" ? `${venvRoot}\\Scripts` : `${venvRoot}/bin`;
+}
+
+function inProject(project: typeof import("@lockstep/project"), dir: string | undefined): boolean {
+  try {
+    project.locateProject({ project: dir });
+    return true;
+  } catch (err) {
+    if (err instanceof LockstepError && err.code === "no-project" && dir === undefined) return false;
+    throw err;
+  }
+}
+
+/**
+ * Sync into another venv than the project's: the project layer takes the venv's path from
+ * LOCKSTEP_PROJECT_ENVIRONMENT, so it is set for the sync only (never for the child).
+ */
+async function syncInto(root: string, sync: () => Promise<{ venv: string }>): Promise<string> {
+  const before = process.env.LOCKSTEP_PROJECT_ENVIRONMENT;
+  process.env.LOCKSTEP_PROJECT_ENVIRONMENT = root;
+  try {
+    return (await sync()).venv;
+  } finally {
+    if (before === undefined) delete process.env.LOCKSTEP_PROJECT_ENVIRONMENT;
+    else process.env.LOCKSTEP_PROJECT_ENVIRONMENT = before;
+  }
+}
+
+function reportEnvironment(
+  out: Output,
+  what: string,
+  env: { root: string; created: boolean; installed: string[] },
+): void {
+  if (!env.created) return;
+  out.stderr(`Created the ${what} environment at: ${env.root}\n`);
+  if (env.installed.length > 0) {
+    out.stderr(`Installed ${plural(env.installed.length, "package")}\n`);
+    for (const d of [...env.installed].sort()) out.stderr(` + ${d}\n`);
+  }
 }
