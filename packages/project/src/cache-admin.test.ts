@@ -64,3 +64,10 @@ test("prune drops interpreter queries whose binary is gone or changed, keeps cur
     .sort();
   expect(removed).toEqual(["interpreter-v1/changed.json", "interpreter-v1/gone.json"]);
 });
+
+test("prune drops other versions of known buckets only: simple-v1 goes, environments-v1 and unknown-v3 stay", () => {
+  const cache = mkdtempSync(join(tmpdir(), "lockstep-prune-buckets-"));
+  for (const b of ["simple-v1", "environments-v1", "unknown-v3", "simple-v2"]) mkdirSync(join(cache, b));
+  const removed = pruneCache(cache, { tempDir: cache }).removed.map((p) => p.slice(cache.length + 1));
+  expect(removed).toEqual(["simple-v1"]);
+});

@@ -15,7 +15,7 @@
  * removes a complete entry only when nothing refers to it *and* it is older than an hour, because a
  * running sync may have just downloaded an archive that no cached page lists (a find-links file).
  *
- * What prune removes: buckets of other format versions (e.g. `simple-v1`, no longer read); stale
+ * What prune removes: other format versions of known buckets (e.g. `simple-v1`, no longer read); stale
  * temporary files and directories (dead owner, or older than the limit), including the build
  * directories in the OS temp directory; interpreter queries whose binary is gone or changed;
  * archives, unpacked wheels and metadata whose sha256 no cached project page lists, and remembered
@@ -381,9 +381,13 @@ export function pruneCache(
   removed.push(...pruneStaleTemp(dir, { now, maxAgeMs: maxAge }));
   if (!existsSync(dir)) return { dir, removed, bytes };
 
+  // Another version of a bucket this lockstep knows (`simple-v1` beside `simple-v2`); a bucket
+  // whose name it does not know at all may be a newer lockstep's, and is left alone.
   const current = new Set<string>(CACHE_BUCKETS);
+  const knownBases = new Set(CACHE_BUCKETS.map((b) => b.replace(/-v\d+$/, "")));
   for (const bucket of list(dir)) {
-    if (/^[a-z][a-z-]*-v\d+$/.test(bucket) && !current.has(bucket)) drop(join(dir, bucket));
+    const base = /^([a-z][a-z-]*)-v\d+$/.exec(bucket)?.[1];
+    if (base !== undefined && knownBases.has(base) && !current.has(bucket)) drop(join(dir, bucket));
   }
   // Temporary files of atomic writes, one or two levels down.
   const sweepFiles = (d: string) => {
