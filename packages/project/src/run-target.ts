@@ -32,10 +32,9 @@ export type RunTarget =
   /** Anything else; `script` when it is a `.py` file without a block (`python FILE …`). */
   | { kind: "command"; command: string[]; script: boolean };
 
-/** The command to run for `run [-m MODULE] CMD…`, and whether a script decides its environment. */
-export function runTarget(command: readonly string[], module?: string, cwd = process.cwd()): RunTarget {
-  if (module !== undefined)
-    return { kind: "command", command: ["python", "-m", module, ...command], script: false };
+/** The command to run for `run [-m] CMD…`, and whether a script decides its environment. */
+export function runTarget(command: readonly string[], module = false, cwd = process.cwd()): RunTarget {
+  if (module) return { kind: "command", command: ["python", "-m", ...command], script: false };
   const [first, ...rest] = command;
   if (first === undefined || !first.endsWith(".py"))
     return { kind: "command", command: [...command], script: false };

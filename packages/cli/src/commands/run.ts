@@ -9,7 +9,8 @@
  * - `run script.py` whose file has a PEP 723 block: the script's own cached environment; the
  *   project is not synced or used. Without a block: `python script.py` in the project's venv, or
  *   with the interpreter found on PATH when there is no project.
- * - `-m MODULE`: `python -m MODULE ARGS…`.
+ * - `-m MODULE ARGS…`: `python -m MODULE ARGS…` (a flag: MODULE is the command's first word, so
+ *   everything after it is the module's, as for any command).
  * - `--with PKG` (repeatable): a cached overlay venv on top of the project's (or alone outside a
  *   project), first on PATH and VIRTUAL_ENV.
  * - `--isolated`: the project synced into a temporary venv (removed afterwards) instead of its own.
@@ -29,13 +30,13 @@ import type { SyncFlags } from "./sync";
 export interface RunArgs extends SyncFlags {
   "no-sync"?: boolean | undefined;
   with?: string[] | undefined;
-  module?: string | undefined;
+  module?: boolean | undefined;
   isolated?: boolean | undefined;
 }
 
 /** Flags that take a value and may come before `run`'s command (for argv splitting). */
 export const RUN_VALUE_FLAGS: readonly string[] = [
-  ...new Set([...GLOBAL_VALUE_FLAGS, ...SYNC_VALUE_FLAGS, "with", "module", "m"]),
+  ...new Set([...GLOBAL_VALUE_FLAGS, ...SYNC_VALUE_FLAGS, "with"]),
 ];
 
 export function runFlags<T>(y: Argv<T>) {
@@ -53,9 +54,8 @@ export function runFlags<T>(y: Argv<T>) {
     })
     .option("module", {
       alias: "m",
-      type: "string",
-      requiresArg: true,
-      describe: "Run this Python module (python -m MODULE ARGS…)",
+      type: "boolean",
+      describe: "The command is a Python module: run python -m CMD ARGS…",
     })
     .option("isolated", {
       type: "boolean",
@@ -83,12 +83,11 @@ export async function runRun(
   out: Output,
   lockstepVersion: string,
 ): Promise<number> {
-  if (command.length === 0 && args.module === undefined)
+  if (command.length === 0)
     throw new UsageError("`lockstep run` needs a command to run", "e.g. `lockstep run python -m pytest`");
   const { runCommand, venvEnvironment } = await import("@lockstep/project/run-command");
   const withValues = args.with ?? [];
-  const plain =
-    withValues.length === 0 && !args.isolated && args.module === undefined && !mayBeScript(command);
+  const plain = withValues.length === 0 && !args.isolated && args.module !== true && !mayBeScript(command);
   if (plain) {
     let venvRoot: string;
     if (args["no-sync"]) {
@@ -101,7 +100,7 @@ export async function runRun(
   }
 
   const project = await import("@lockstep/project");
-  const target = project.runTarget(command, args.module);
+  const target = project.runTarget(command, args.module === true);
   const request = await syncRequest(args, lockstepVersion);
   const settings = { ...request, onWaiting: waitingNotice(out), lockstepVersion };
 
