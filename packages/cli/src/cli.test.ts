@@ -120,13 +120,17 @@ describe("lockstep lock, step by step", () => {
     expect(readFileSync(lockPath, "utf8")).toBe(before);
     const lock = await lockstep(["lock", "--index-url", server.url]);
     expect(lock.code).toBe(0);
-    expect(lock.stderr).toMatch(/^Resolved 21 packages in [\d.]+m?s\nAdded importlib-meta v6\.7\.0\n$/);
+    expect(lock.stderr).toMatch(
+      /^Resolved 21 packages in [\d.]+m?s\nAdded importlib-meta v6\.7\.0 \(new requirement importlib-meta>=6\)\n$/,
+    );
   });
 
   test("--upgrade-package takes a newer version the index gained, and only that", async () => {
     const res = await lockstep(["lock", "--index-url", newer.url, "--upgrade-package", "yamlite"]);
     expect(res.code).toBe(0);
-    expect(res.stderr).toMatch(/^Resolved 21 packages in [\d.]+m?s\nUpdated yamlite v6\.0\.2 -> v6\.0\.3\n$/);
+    expect(res.stderr).toMatch(
+      /^Resolved 21 packages in [\d.]+m?s\nUpdated yamlite v6\.0\.2 -> v6\.0\.3 \(--upgrade-package yamlite\)\n$/,
+    );
   });
 
   test("a conflict prints the resolver's report and exits 1, leaving the lock alone", async () => {

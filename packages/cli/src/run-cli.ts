@@ -42,6 +42,8 @@ import { runWhy, whyBuilder } from "./commands/why";
 import type { WhyArgs } from "./commands/why";
 import { runVerify, verifyBuilder } from "./commands/verify";
 import type { VerifyArgs } from "./commands/verify";
+import { runUpgrade, upgradeBuilder } from "./commands/upgrade";
+import type { UpgradeArgs } from "./commands/upgrade";
 import type { SyncArgs } from "./commands/sync";
 import { GLOBAL_OPTIONS, PARSER_CONFIG } from "./commands/shared-options";
 import type { GlobalArgs } from "./commands/shared-options";
@@ -239,6 +241,12 @@ export async function main(argv: string[], base: Output = processOutput): Promis
       "Check the venv against the lock: versions, wheel hashes, installed files, strays",
       (y) => verifyBuilder(y),
       (args: CommandArgs<VerifyArgs>) => run(() => runVerify(args, out)),
+    )
+    .command(
+      "upgrade [packages..]",
+      "Raise the lower bounds in pyproject.toml to the locked versions, then lock",
+      (y) => upgradeBuilder(y),
+      (args: CommandArgs<UpgradeArgs>) => run(() => runUpgrade(args, out, VERSION)),
     )
     .command("self", "lockstep itself: self version", (y) =>
       selfBuilder(y, (args) => run(async () => runSelfVersion(args, out, VERSION))),

@@ -14,6 +14,8 @@ export interface LockChange {
   name: string;
   from?: string;
   to?: string;
+  /** Why it changed (`requirement changed: foo>=2`), from `explainLockChanges`. */
+  reason?: string;
 }
 
 function versionsByName(lock: Lock | undefined): Map<string, string> {
@@ -48,8 +50,13 @@ export function diffLocks(before: Lock | undefined, after: Lock): LockChange[] {
   return out;
 }
 
-/** `Updated foo v1.2 -> v1.3`, `Added bar v2.0`, `Removed baz v0.9`. */
+/** `Updated foo v1.2 -> v1.3`, `Added bar v2.0`, `Removed baz v0.9`, each with ` (reason)` when known. */
 export function formatLockChange(c: LockChange): string {
+  const line = formatChangeOnly(c);
+  return c.reason === undefined ? line : `${line} (${c.reason})`;
+}
+
+function formatChangeOnly(c: LockChange): string {
   const v = (s: string | undefined) =>
     s === undefined
       ? ""

@@ -25,5 +25,7 @@ export { checkLock } from "./check-lock";
 export type { LockCheck } from "./check-lock";
 export { diffLocks, formatLockChange } from "./diff-locks";
 export type { LockChange } from "./diff-locks";
+export { explainLockChanges } from "./lock-change-reasons";
+export type { ReasonOptions } from "./lock-change-reasons";
 export { selectForEnvironment } from "./select";
 export type { InstallItem, SelectOptions } from "./select";

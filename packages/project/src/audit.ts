@@ -15,3 +15,5 @@ export {
 export type { ExplainOptions, RequiresDistOf, WhyOptions, WhyResult, WhyStep } from "./why";
 export { VenvMissingError, verifyEnvironment } from "./verify";
 export type { VerifyOptions, VerifyOutcome, VerifyProblem, VerifyProblemKind } from "./verify";
+export { UpgradeUnknownPackageError, raiseLowerBound, upgradeProject } from "./upgrade-project";
+export type { UpgradeEdit, UpgradeOptions, UpgradeOutcome } from "./upgrade-project";

@@ -24,6 +24,7 @@ import { checkRequiredVersion } from "@lockstep/pyproject";
 import {
   checkLock,
   diffLocks,
+  explainLockChanges,
   formatLock,
   formatLockChange,
   lockFromResolution,
@@ -321,7 +322,13 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     const packages = await withLockHashes(resolution.packages, (file) => client.withSha256(file));
     const lock = lockFromResolution({ ...resolution, packages }, pi.inputs);
     const out = formatLock(lock);
-    const changes = existing ? diffLocks(existing, lock).map(formatLockChange) : [];
+    // Each change with its cause: a requirement added/changed/removed, an upgrade flag, or nothing left requiring it.
+    const changes = existing
+      ? explainLockChanges(existing, lock, diffLocks(existing, lock), {
+          upgrade: opts.upgrade,
+          upgradePackages: asked.names,
+        }).map(formatLockChange)
+      : [];
     const wrote = opts.dryRun !== true && out !== text;
     // Through a temporary file and a rename, so readers never see half a lock.
     if (wrote) writeAtomic(lockPath, out);

@@ -224,3 +224,101 @@ describe("verify", () => {
     expect(res.stdout).toContain("stray    plain-lib==1.0:");
   });
 });
+
+describe("lock: the reason for each change", () => {
+  const web = "web-lib[socks]>=1.0; python_version >= '3.9'";
+  test.each<[string, string[], string[] | undefined, string[], string]>([
+    [
+      "a new requirement moves a version; dropping an extra leaves a package unrequired",
+      ["web-lib>=1.0; python_version >= '3.9'", "idna-lib<3.5"],
+      undefined,
+      [],
+      "Updated idna-lib v3.7 -> v3.4 (new requirement idna-lib<3.5)\nRemoved socks-lib v1.7.1 (no longer required)\n",
+    ],
+    [
+      "a changed requirement brings a package back",
+      [web, "idna-lib<3.5"],
+      undefined,
+      [],
+      "Added socks-lib v1.7.1 (requirement changed: web-lib[socks]>=1.0; python_version >= '3.9')\n",
+    ],
+    [
+      "--upgrade-package frees a version",
+      [web],
+      undefined,
+      ["-P", "idna-lib"],
+      "Updated idna-lib v3.4 -> v3.7 (--upgrade-package idna-lib)\n",
+    ],
+    [
+      "a removed group requirement, and what only it needed",
+      [web],
+      [],
+      [],
+      "Removed plain-lib v1.0 (no longer required)\nRemoved test-lib v8.0 (requirement removed: test-lib (group dev))\n",
+    ],
+    [
+      "a new group requirement and what it brings",
+      [web],
+      ["test-lib"],
+      [],
+      "Added plain-lib v1.0 (new requirement test-lib (group dev))\nAdded test-lib v8.0 (new requirement test-lib (group dev))\n",
+    ],
+  ])("%s", async (_title, dependencies, dev, flags, changes) => {
+    pyproject(dependencies, dev);
+    const res = await lockstep(["lock", ...flags]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr.replace(/^Resolved \d+ packages in [\d.]+m?s\n/, "")).toBe(changes);
+  });
+});
+
+describe("upgrade", () => {
+  const file = () => join(project, "pyproject.toml");
+  const before = (index: string) =>
+    `[project]\nname = "audit-app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = [\n` +
+    `    # the web client\n    "web-lib[socks] >= 1.0; python_version >= '3.9'",\n` +
+    `    'idna-lib>2,<4',  # kept below 4\n    "plain-lib==1.0",\n]\n\n` +
+    `[dependency-groups]\ndev = ["test-lib", "socks-lib~=1.5"]\n\n` +
+    `[tool.lockstep]\npackage = false\n\n[[tool.lockstep.index]]\nname = "fixture"\nurl = "${index}"\ndefault = true\n`;
+
+  test("--dry-run prints the edits and writes nothing", async () => {
+    writeFileSync(file(), before(server.url));
+    const res = await lockstep(["upgrade", "--dry-run"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr.replace(/^Resolved \d+ packages in [\d.]+m?s\n(.*\n)*?(?=\[project\])/, "")).toBe(
+      "[project].dependencies: web-lib[socks] >= 1.0; python_version >= '3.9' -> web-lib[socks]>=2.0.0; python_version >= '3.9'\n" +
+        "[project].dependencies: idna-lib>2,<4 -> idna-lib>=3.7,<4\n" +
+        `Dry run: would update ${file()} and lock\n`,
+    );
+    expect(readFileSync(file(), "utf8")).toBe(before(server.url));
+  });
+
+  test("raises >= and > bounds in place (comments, quotes, layout kept); pins, bare names and ~= stay", async () => {
+    const res = await lockstep(["upgrade"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(file(), "utf8")).toBe(
+      before(server.url)
+        .replace(
+          `"web-lib[socks] >= 1.0; python_version >= '3.9'"`,
+          `"web-lib[socks]>=2.0.0; python_version >= '3.9'"`,
+        )
+        .replace(`'idna-lib>2,<4'`, `'idna-lib>=3.7,<4'`),
+    );
+    expect(res.stderr).toContain("Updated 2 requirements in");
+    expect((await lockstep(["lock", "--check"])).code).toBe(0);
+    const again = await lockstep(["upgrade"]);
+    expect(again.stderr).toContain("No lower bound to raise: pyproject.toml is unchanged\n");
+  });
+
+  test("only the named packages; a name that is no requirement is an error", async () => {
+    writeFileSync(file(), before(server.url));
+    await lockstep(["lock"]);
+    const res = await lockstep(["upgrade", "IDNA_lib"]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(file(), "utf8")).toBe(
+      before(server.url).replace(`'idna-lib>2,<4'`, `'idna-lib>=3.7,<4'`),
+    );
+    const bad = await lockstep(["upgrade", "numpy"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("error: numpy is not a requirement in pyproject.toml\n");
+  });
+});

@@ -175,7 +175,9 @@ describe("lockstep sync, run, add, remove — step by step", () => {
     const before = installed();
     const add = await lockstep(["add", "--python", PY312, "exitcode"]);
     expect(add.code, add.stderr).toBe(0);
-    expect(add.stderr).toMatch(/^Resolved 21 packages in [\d.]+m?s\nAdded exitcode v1\.2\.0\n/);
+    expect(add.stderr).toMatch(
+      /^Resolved 21 packages in [\d.]+m?s\nAdded exitcode v1\.2\.0 \(new requirement exitcode\)\n/,
+    );
     expect(add.stderr).toMatch(/Installed 1 package in [\d.]+m?s\n \+ exitcode==1\.2\.0\n$/);
     // Without a specifier, the locked version becomes the lower bound.
     expect(readFileSync(join(project, "pyproject.toml"), "utf8")).toContain('    "exitcode>=1.2.0",\n');
