@@ -12,11 +12,12 @@
  * entry of that name; the project itself is a source tree, so its entry has no version; wheels that
  * no Python in `requires-python` could install are dropped (see wheel-python.ts), all others kept.
  */
+import { relative, sep } from "node:path";
 import { VersionSet } from "@lockstep/pep440";
 import type { SpecifierSet, Version } from "@lockstep/pep440";
 import { Marker, canonicalizeName } from "@lockstep/pep508";
 import type { WheelFilename } from "@lockstep/wheel";
-import type { Lock, LockDependency, LockFile, LockPackage } from "./lock";
+import type { Lock, LockDependency, LockFile, LockPackage, LockSource } from "./lock";
 import type { ParsedLockInputs } from "./lock-inputs";
 import { canonicalInstant } from "./toml-writer";
 import { wheelFitsRequiresPython } from "./wheel-python";
@@ -47,9 +48,31 @@ export interface ResolvedNode {
     wheels: ReadonlyArray<{ file: ResolvedFile; filename: WheelFilename }>;
     sdist: ResolvedFile | undefined;
     requiresPython: SpecifierSet | undefined;
+    /** A source-pinned package (the resolver's `SourceDist`): written as its PEP 751 entry. */
+    pinned?: { source: PinnedSource } | undefined;
   };
   dependencies: readonly ResolvedEdge[];
 }
+
+/** The resolver's `SourceDist`, structurally: paths are absolute. */
+export type PinnedSource =
+  | { kind: "directory"; path: string; editable: boolean; subdirectory?: string | undefined }
+  | {
+      kind: "archive";
+      path?: string | undefined;
+      url?: string | undefined;
+      hashes: Readonly<Record<string, string>>;
+      size?: number | undefined;
+      subdirectory?: string | undefined;
+    }
+  | {
+      kind: "vcs";
+      type: string;
+      url: string;
+      requestedRevision?: string | undefined;
+      commitId: string;
+      subdirectory?: string | undefined;
+    };
 
 /** What a lock is made from: the resolver's `Resolution` fits this shape. */
 export interface ResolvedGraph {
@@ -65,6 +88,48 @@ export interface WriteLockOptions {
   createdBy?: string;
   /** Keep wheels whose Python tags cannot match `requires-python` (default false: drop them). */
   keepAllWheels?: boolean;
+  /** The lock file's directory: pinned paths are written relative to it (PEP 751). */
+  lockDir?: string | undefined;
+}
+
+/** `path` relative to the lock's directory, with `/` separators (so the lock works on any checkout). */
+export function lockRelativePath(path: string, lockDir: string | undefined): string {
+  if (!lockDir) return path;
+  const rel = relative(lockDir, path).split(sep).join("/");
+  return rel === "" ? "." : rel;
+}
+
+/** The PEP 751 source entry of a pinned package. */
+export function pinnedLockSource(s: PinnedSource, lockDir: string | undefined): LockSource {
+  switch (s.kind) {
+    case "directory":
+      return {
+        kind: "directory",
+        path: lockRelativePath(s.path, lockDir),
+        editable: s.editable,
+        subdirectory: s.subdirectory,
+      };
+    case "archive":
+      return {
+        kind: "archive",
+        url: s.url,
+        path: s.path === undefined ? undefined : lockRelativePath(s.path, lockDir),
+        size: s.size,
+        uploadTime: undefined,
+        hashes: sortedHashes(s.hashes),
+        subdirectory: s.subdirectory,
+      };
+    case "vcs":
+      return {
+        kind: "vcs",
+        type: s.type,
+        url: s.url,
+        path: undefined,
+        requestedRevision: s.requestedRevision,
+        commitId: s.commitId,
+        subdirectory: s.subdirectory,
+      };
+  }
 }
 
 export function sortedHashes(hashes: Readonly<Record<string, string>>): Record<string, string> {
@@ -130,6 +195,17 @@ export function lockFromResolution(
   const packages: LockPackage[] = resolution.packages.map((p) => {
     const name = canonicalizeName(p.name);
     const c = p.candidate;
+    if (c.pinned) {
+      return {
+        name,
+        version: p.version,
+        marker: p.marker,
+        requiresPython: c.requiresPython,
+        dependencies: dependencyList(p.dependencies, ambiguous, name),
+        index: undefined,
+        source: pinnedLockSource(c.pinned.source, opts.lockDir),
+      };
+    }
     const wheels = c.wheels
       .filter((w) => wheelFitsRequiresPython(w.filename, pythonRange))
       .map((w) => lockFile(w.file))

@@ -200,7 +200,7 @@ function plannedFrom(
   project: Project,
   installed: ReturnType<typeof readInstalled>,
 ): PlannedDistribution {
-  if (item.kind === "archive" || item.kind === "vcs") {
+  if (item.kind === "vcs") {
     throw new LockstepError(
       "sync-unsupported-source",
       `Cannot install ${item.name}: ${item.kind} sources are not supported by \`lockstep sync\` yet`,
@@ -215,10 +215,18 @@ function plannedFrom(
     version =
       (isProject ? project.version : undefined) ?? installed.get(canonicalizeName(item.name))?.version ?? "0";
   }
+  // A PEP 751 `archive` (a local or remote wheel/sdist named by the lock itself) installs like an
+  // index file of its kind, with direct_url.json recording where it came from.
+  const archiveName =
+    item.kind === "archive"
+      ? (item.filename ?? basename(path ?? new URL(item.url ?? "").pathname))
+      : undefined;
+  const kind = archiveName === undefined ? item.kind : archiveName.endsWith(".whl") ? "wheel" : "sdist";
   return {
     name: item.name,
     version,
-    kind: item.kind,
+    kind: kind === "archive" ? "sdist" : kind,
+    ...(archiveName === undefined ? {} : { filename: archiveName, direct: true }),
     ...(item.url === undefined ? {} : { url: item.url }),
     ...(path === undefined ? {} : { path }),
     ...(item.filename === undefined ? {} : { filename: item.filename }),

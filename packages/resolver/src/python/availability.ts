@@ -13,6 +13,8 @@ import type { ResolveOptions } from "./options";
 
 /** Why `c` (a version of `name`) cannot be installed for the target, or `undefined` when it can. */
 export function unavailableReason(name: string, c: Candidate, options: ResolveOptions): string | undefined {
+  // A source-pinned candidate is built or installed from its source; --no-build does not apply to it.
+  if (c.pinned) return undefined;
   const noBinary = options.noBinary === "all" || options.noBinary?.has(name);
   const noBuild = options.noBuild === "all" || options.noBuild?.has(name);
   const target = options.target;

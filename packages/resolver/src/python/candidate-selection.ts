@@ -78,6 +78,16 @@ export class CandidateSelector {
     const ready = this.cache.maps.get(name);
     if (ready) return ready;
     let p = this.cache.mapPromises.get(name);
+    const pin = this.options.sourcePins?.get(name);
+    if (!p && pin) {
+      // A source-pinned name never reaches the index: its one candidate comes from the pin.
+      p = pin.load().then((dist) => {
+        const map = VersionMap.pinned(name, dist);
+        this.cache.maps.set(name, map);
+        return map;
+      });
+      this.cache.mapPromises.set(name, p);
+    }
     if (!p) {
       p = this.client.project(name).then(
         (page: ProjectPage) => {
@@ -112,6 +122,8 @@ export class CandidateSelector {
       this.hints.notFound.add(name);
       return undefined;
     }
+    const only = map.candidates[0];
+    if (only?.pinned) return range.contains(only.version) ? only.version : undefined;
     const prereleases = this.prereleasesAllowed(name, map);
     const upgrade = this.options.upgrade;
     const preferred =

@@ -10,6 +10,7 @@
 import type { DistFile, ProjectPage } from "@lockstep/index";
 import { SpecifierSet, Version } from "@lockstep/pep440";
 import { SdistFilename, WheelFilename } from "@lockstep/wheel";
+import type { PinnedDistribution } from "./source-pins";
 
 export interface Candidate {
   version: Version;
@@ -20,6 +21,8 @@ export interface Candidate {
   yanked: false | { reason: string };
   /** The lowest `indexRank` of its files (0 = first index; find-links files count as 0). */
   indexRank: number;
+  /** Set for a source-pinned package (see source-pins.ts): its only candidate, with no index files. */
+  pinned?: PinnedDistribution | undefined;
 }
 
 const specifierCache = new Map<string, SpecifierSet | undefined>();
@@ -98,6 +101,23 @@ export class VersionMap {
     }
     this.candidates = [...groups.values()].sort((a, b) => a.version.compare(b.version));
     for (const c of this.candidates) this.byKey.set(c.version.toString(), c);
+  }
+
+  /** The one-candidate map of a source-pinned package. */
+  static pinned(name: string, dist: PinnedDistribution): VersionMap {
+    const map = new VersionMap(name, { name, files: [], versions: undefined, url: "" });
+    const c: Candidate = {
+      version: dist.version,
+      wheels: [],
+      sdist: undefined,
+      requiresPython: dist.requiresPython,
+      yanked: false,
+      indexRank: 0,
+      pinned: dist,
+    };
+    map.candidates.push(c);
+    map.byKey.set(c.version.toString(), c);
+    return map;
   }
 
   get(v: Version): Candidate | undefined {

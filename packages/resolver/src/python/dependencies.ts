@@ -198,8 +198,8 @@ export class DependencyBuilder {
           : [{ req, marker }];
       for (const { req: r, marker: m } of effective) {
         if (!applies(m)) continue;
-        if (r.url) {
-          // Direct URL requirements are resolved by the build/source layer; until then, state it.
+        if (r.url && !this.options.sourcePins?.has(name)) {
+          // A direct URL the project layer did not turn into a source pin (see source-pins.ts).
           return {
             kind: "unavailable",
             reason: `it requires ${r.toString()}, and direct URL requirements are not supported yet`,

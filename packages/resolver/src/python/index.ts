@@ -12,3 +12,4 @@ export { pythonVersionSets } from "./version-sets";
 export * from "./report";
 export * from "./resolve";
 export * from "./requires-python";
+export * from "./source-pins";

@@ -32,6 +32,7 @@ export class MetadataSource {
   /** The metadata of `c`, a version of `name`: at once when cached, else a shared fetch. */
   get(name: string, c: Candidate): ParsedMetadata | Promise<ParsedMetadata> {
     const key = `${name}==${c.version.toString()}`;
+    if (c.pinned) return { requiresDist: c.pinned.requiresDist, requiresPython: c.pinned.requiresPython };
     const hit = this.cache.get(key);
     if (hit) return hit;
     const file = this.fileFor(c);

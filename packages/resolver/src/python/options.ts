@@ -7,6 +7,7 @@ import type { SpecifierSet, Version } from "@lockstep/pep440";
 import type { PrereleasePolicy, ResolutionStrategy } from "@lockstep/pyproject";
 import type { TagPriority } from "@lockstep/wheel";
 import type { ConflictSet } from "./conflicts";
+import type { SourcePins } from "./source-pins";
 
 export type ResolveTarget =
   /** One lock for every environment in `requires-python` (optionally narrowed by `environments`). */
@@ -40,4 +41,6 @@ export interface ResolveOptions {
   /** Packages (canonical names) or "all" that must not use wheels / must not be built. */
   noBinary?: Set<string> | "all";
   noBuild?: Set<string> | "all";
+  /** Packages whose source is not an index (workspace members, paths, URLs, git): one candidate each. */
+  sourcePins?: SourcePins | undefined;
 }

@@ -133,7 +133,7 @@ export class RequiredEnvironments {
     wheelsAllowed: boolean,
     sdistAllowed: boolean,
   ): string | undefined {
-    if (c.sdist && sdistAllowed) return undefined;
+    if (c.pinned || (c.sdist && sdistAllowed)) return undefined;
     const wheels = wheelsAllowed ? c.wheels.map((w) => wheelMarker(w.filename)) : [];
     if (wheels.some((m) => m.isTrue())) return undefined;
     let where: Marker | undefined;
