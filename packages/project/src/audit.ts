@@ -17,3 +17,5 @@ export { VenvMissingError, verifyEnvironment } from "./verify";
 export type { VerifyOptions, VerifyOutcome, VerifyProblem, VerifyProblemKind } from "./verify";
 export { UpgradeUnknownPackageError, raiseLowerBound, upgradeProject } from "./upgrade-project";
 export type { UpgradeEdit, UpgradeOptions, UpgradeOutcome } from "./upgrade-project";
+export { syncLockfile } from "./sync-lockfile";
+export type { SyncLockfileOptions } from "./sync-lockfile";

@@ -8,15 +8,19 @@ import { appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { serveUniverse } from "@lockstep/fixtures";
-import type { IndexServer } from "@lockstep/fixtures";
+import { buildUniverse, startIndexServer } from "@lockstep/fixtures";
+import type { BuiltIndex, IndexServer } from "@lockstep/fixtures";
 import { main } from "../run-cli";
+import { installedDistributions } from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-audit-cache-"));
 const project = join(mkdtempSync(join(tmpdir(), "lockstep-audit-")), "audit-app");
 const site = join(project, ".venv", "lib", "python3.12", "site-packages");
 let server: IndexServer;
+let built: BuiltIndex;
+delete process.env.VIRTUAL_ENV;
+delete process.env.LOCKSTEP_PROJECT_ENVIRONMENT;
 
 async function lockstep(argv: string[]) {
   let stdout = "";
@@ -43,7 +47,7 @@ const lib = (name: string) => ({
 });
 
 beforeAll(async () => {
-  server = await serveUniverse({
+  built = await buildUniverse({
     name: "lockstep-cli-audit",
     packages: {
       "web-lib": {
@@ -76,6 +80,7 @@ beforeAll(async () => {
       "plain-lib": { versions: { "1.0": { files: lib("plain-lib") } } },
     },
   });
+  server = await startIndexServer(built);
   mkdirSync(project, { recursive: true });
   pyproject(["web-lib[socks]>=1.0; python_version >= '3.9'"]);
   const lock = await lockstep(["lock"]);
@@ -320,5 +325,90 @@ describe("upgrade", () => {
     const bad = await lockstep(["upgrade", "numpy"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("error: numpy is not a requirement in pyproject.toml\n");
+  });
+});
+
+describe("sync --lockfile: any tool's pylock.toml, no pyproject.toml", () => {
+  const dir = mkdtempSync(join(tmpdir(), "lockstep-foreign-lock-"));
+  /** `main` run from `dir` (as `lockstep --directory dir …`), the working directory restored after. */
+  async function lockstepIn(argv: string[]) {
+    const cwd = process.cwd();
+    let stdout = "";
+    let stderr = "";
+    try {
+      const code = await main(["--directory", dir, ...argv, "--cache-dir", cacheDir], {
+        stdout: (t) => void (stdout += t),
+        stderr: (t) => void (stderr += t),
+      });
+      return { code, stdout, stderr };
+    } finally {
+      process.chdir(cwd);
+    }
+  }
+  /** One `[[packages]]` entry as pip writes it: the wheel's URL on the fixture server and its sha256. */
+  function entry(name: string, version: string, marker?: string): string {
+    const file = (built.manifest.projects[name] ?? []).find(
+      (f) => f.version === version && f.kind === "wheel",
+    );
+    if (!file) throw new Error(`no wheel for ${name} ${version}`);
+    return (
+      `[[packages]]\nname = "${name}"\nversion = "${version}"\n${marker ? `marker = "${marker}"\n` : ""}` +
+      `\n[[packages.wheels]]\nname = "${file.filename}"\nurl = "${server.origin}/${file.path}"\n` +
+      `size = ${file.size}\nhashes = { sha256 = "${file.sha256}" }\n\n`
+    );
+  }
+  const foreign = () =>
+    `lock-version = "1.0"\ncreated-by = "pip"\nrequires-python = ">=3.9"\n\n` +
+    entry("idna-lib", "3.4") +
+    entry("plain-lib", "1.0", "sys_platform == 'win32'") +
+    entry("web-lib", "1.0.0");
+
+  test("installs what the lock selects for the interpreter into ./.venv; verify --lockfile agrees", async () => {
+    writeFileSync(join(dir, "pylock.toml"), foreign());
+    const res = await lockstepIn(["sync", "--lockfile", "pylock.toml", "--python", PY312]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(`Read 3 packages from ${join(dir, "pylock.toml")}\n`);
+    expect(res.stderr).toMatch(
+      /Installed 2 packages in [\d.]+m?s\n \+ idna-lib==3\.4\n \+ web-lib==1\.0\.0\n$/,
+    );
+    expect(installedDistributions(join(dir, ".venv", "lib", "python3.12", "site-packages"))).toEqual([
+      "idna-lib==3.4",
+      "web-lib==1.0.0",
+    ]);
+    const verify = await lockstepIn(["verify", "--lockfile", "pylock.toml"]);
+    expect(verify.code, verify.stdout).toBe(0);
+    const again = await lockstepIn(["sync", "--lockfile", "pylock.toml"]);
+    expect(again.stderr).toMatch(/Audited 2 packages in [\d.]+m?s\n$/);
+  });
+
+  test("a wheel whose bytes do not match the lock's hash is refused", async () => {
+    const tampered = entry("idna-lib", "3.7").replace(/sha256 = "[0-9a-f]+"/, `sha256 = "${"1".repeat(64)}"`);
+    writeFileSync(join(dir, "pylock.toml"), foreign().replace(entry("idna-lib", "3.4"), tampered));
+    const res = await lockstepIn(["sync", "--lockfile", "pylock.toml"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("idna_lib-3.7-py3-none-any.whl");
+  });
+
+  test("an invalid lock is refused with every problem it has", async () => {
+    writeFileSync(
+      join(dir, "pylock.toml"),
+      `lock-version = "1.0"\ncreated-by = "pip"\n\n[[packages]]\nname = "web-lib"\nversion = "not a version"\n`,
+    );
+    const res = await lockstepIn(["sync", "--lockfile", "pylock.toml"]);
+    expect(res.code).toBe(1);
+    expect(res.stderr.replaceAll(dir, "DIR")).toBe(
+      "error: DIR/pylock.toml is not a valid PEP 751 lock file (2 problems):\n" +
+        "  DIR/pylock.toml:6: package `web-lib`: `not a version` is not a valid PEP 440 version\n" +
+        "  DIR/pylock.toml:4: package `web-lib not a version` has no source: it needs one of `vcs`, `directory`, `archive`, or `sdist`/`wheels`\n" +
+        "  hint: Run `lockstep lock` to write a new lock file.\n",
+    );
+  });
+
+  test("project-only flags are refused with --lockfile", async () => {
+    const res = await lockstepIn(["sync", "--lockfile", "pylock.toml", "--locked"]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe(
+      "error: --lockfile installs the lock as it is; --locked applies to a project's lock only\n",
+    );
   });
 });

@@ -44,6 +44,8 @@ export interface SyncFlags extends SharedFlagArgs, InstallFlagArgs {
 
 export interface SyncArgs extends SyncFlags {
   "dry-run"?: boolean | undefined;
+  /** Install from this pylock.toml (any tool's) instead of the project's lock (sync-lockfile.ts). */
+  lockfile?: string | undefined;
   "output-format"?: string | undefined;
 }
 
@@ -133,6 +135,12 @@ export function syncBuilder<T>(y: Argv<T>) {
     .option("dry-run", {
       type: "boolean",
       describe: "Print what would change, change nothing",
+    })
+    .option("lockfile", {
+      type: "string",
+      requiresArg: true,
+      describe:
+        "Install from this pylock.toml (any tool's) into $VIRTUAL_ENV or ./.venv; no pyproject.toml needed",
     })
     .options(OUTPUT_FORMAT_OPTION);
 }
@@ -358,6 +366,10 @@ function syncReport(o: SyncOutcome, venv: string, dryRun: boolean): SyncReport {
 }
 
 export async function runSync(args: SyncArgs, out: Output, lockstepVersion: string): Promise<number> {
+  if (args.lockfile !== undefined) {
+    const { runSyncLockfile } = await import("./sync-lockfile");
+    return runSyncLockfile({ ...args, lockfile: args.lockfile }, out, lockstepVersion);
+  }
   if (args["output-format"] === "json") {
     // Status lines are left out; warnings and errors still go to stderr.
     const { report } = await performSync(args, quietOutput(out), lockstepVersion);

@@ -1,0 +1,170 @@
+/**
+ * `lockstep sync --lockfile PATH`: make a venv match any tool's valid `pylock.toml` (PEP 751), with no
+ * pyproject.toml needed — the lock is the whole input, as with `pip install -r pylock.toml`.
+ *
+ * The lock is read and validated (`readLock` collects every problem and refuses an invalid lock with
+ * all of them); the venv is `$VIRTUAL_ENV` if set, else `.venv` in the working directory, created
+ * with `--python` (or any interpreter) when absent. What the lock selects for the interpreter
+ * (`selectForEnvironment`: markers, `requires-python`, environments, wheel tags; extras and groups
+ * from the flags, the lock's `default-groups` otherwise) is installed exactly (or `--inexact`).
+ *
+ * Pitfalls: a lock from another tool has no `[tool.lockstep]`, so nothing here may rely on it; files
+ * are fetched by the URL the lock names and checked against its hashes, with no index page read; sdists
+ * and source trees are built with build requirements from the indexes the lock's packages name (PyPI
+ * when none); relative paths are relative to the lock's directory; the project fast-path state of a
+ * venv this changes is cleared, so a later project `sync` does not take the venv for in sync.
+ */
+import { readFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, resolve } from "node:path";
+import { LockstepError } from "@lockstep/errors";
+import { readLock, selectForEnvironment } from "@lockstep/lockfile";
+import type { InstallItem } from "@lockstep/lockfile";
+import { createVenv, describe as describeInterpreter, findInterpreter, openVenv } from "@lockstep/python";
+import { executeSync, isNoop, planSync, readInstalled } from "@lockstep/sync";
+import type { PlannedDistribution, SyncEvent } from "@lockstep/sync";
+import { supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
+import type { LinkMode } from "@lockstep/wheel";
+import { LockMissingError } from "./lock-project";
+import { selectedGroups } from "./sync-project";
+import type { SyncOutcome, VenvEvent } from "./sync-project";
+import { clearState } from "./sync-state";
+import type { Selection } from "./sync-state";
+
+export interface SyncLockfileOptions extends Selection {
+  lockfile: string;
+  cwd?: string | undefined;
+  python?: string | undefined;
+  inexact: boolean;
+  linkMode?: LinkMode | undefined;
+  compileBytecode: boolean;
+  dryRun: boolean;
+  offline?: boolean | undefined;
+  cacheDir?: string | undefined;
+  lockstepVersion: string;
+  env?: NodeJS.ProcessEnv;
+  onVenv?: (event: VenvEvent) => void;
+  onProgress?: (event: SyncEvent) => void;
+}
+
+function planned(
+  item: InstallItem,
+  lockDir: string,
+  installed: ReturnType<typeof readInstalled>,
+): PlannedDistribution {
+  if (item.kind === "archive" || item.kind === "vcs") {
+    throw new LockstepError(
+      "sync-unsupported-source",
+      `Cannot install ${item.name}: ${item.kind} sources are not supported by \`lockstep sync\` yet`,
+    );
+  }
+  const path =
+    item.path === undefined ? undefined : isAbsolute(item.path) ? item.path : resolve(lockDir, item.path);
+  return {
+    name: item.name,
+    version: item.version ?? installed.get(item.name)?.version ?? "0",
+    kind: item.kind,
+    ...(item.url === undefined ? {} : { url: item.url }),
+    ...(path === undefined ? {} : { path }),
+    ...(item.filename === undefined ? {} : { filename: item.filename }),
+    hashes: item.hashes,
+    ...(item.size === undefined ? {} : { size: item.size }),
+    ...(item.editable === undefined ? {} : { editable: item.editable }),
+  };
+}
+
+export async function syncLockfile(opts: SyncLockfileOptions): Promise<SyncOutcome> {
+  const started = performance.now();
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const lockPath = resolve(cwd, opts.lockfile);
+  let text: string;
+  try {
+    text = readFileSync(lockPath, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT")
+      throw new LockMissingError(opts.lockfile, "--lockfile");
+    throw err;
+  }
+  const lock = readLock(text, lockPath);
+  const { IndexClient, defaultCacheDir } = await import("@lockstep/index");
+  const cacheDir = opts.cacheDir ?? defaultCacheDir(env);
+  const venvRoot = env.VIRTUAL_ENV ? resolve(cwd, env.VIRTUAL_ENV) : resolve(cwd, ".venv");
+  let opened = openVenv(venvRoot, cacheDir);
+  let created = false;
+  if (!opened) {
+    const info = findInterpreter({ request: opts.python, projectDir: cwd, cacheDir, env });
+    opts.onVenv?.({
+      root: venvRoot,
+      python: describeInterpreter(info),
+      pythonPath: info.path,
+      dryRun: opts.dryRun,
+    });
+    if (!opts.dryRun) {
+      createVenv(venvRoot, info, {
+        clear: true,
+        prompt: basename(cwd),
+        lockstepVersion: opts.lockstepVersion,
+        cacheDir,
+      });
+      created = true;
+      opened = openVenv(venvRoot, cacheDir);
+    }
+    if (!opened) {
+      const { venvLayout } = await import("@lockstep/python");
+      opened = { venv: venvLayout(venvRoot, info), info };
+    }
+  }
+  const { venv, info } = opened;
+  const target = targetFromMarkerEnvironment(info.markers, {
+    ...(info.libc ? { libc: { kind: info.libc.kind, version: libcVersion(info.libc.version) } } : {}),
+  });
+  const items = selectForEnvironment(lock, info.markers, {
+    tags: supportedTags(target),
+    extras: opts.allExtras ? [...lock.extras] : [...opts.extras],
+    groups: selectedGroups(lock, opts),
+    includeProject: !opts.noInstallProject,
+  });
+  const installed = created ? new Map() : readInstalled(venv.sitePackages);
+  const selected = items.map((i) => planned(i, dirname(lockPath), installed));
+  const plan = planSync(selected, installed, { inexact: opts.inexact });
+  const auditMs = performance.now() - started;
+  const lockOutcome = {
+    kind: "frozen" as const,
+    lockPath,
+    packages: lock.packages.length,
+    ms: auditMs,
+    warnings: [],
+  };
+  if (opts.dryRun)
+    return { lock: lockOutcome, venv: venv.root, selected, plan, result: undefined, auditMs, warnings: [] };
+  if (!isNoop(plan)) clearState(venv.root);
+
+  const indexes = [...new Set(lock.packages.map((p) => p.index).filter((i): i is string => i !== undefined))];
+  const client = new IndexClient({
+    indexes: indexes.map((url, i) => ({ url, ...(i === 0 ? { default: true } : {}) })),
+    cacheDir,
+    offline: opts.offline === true,
+  });
+  const { sourceBuilder } = await import("./build-env-installer");
+  const { buildWheel } = sourceBuilder(client, cacheDir, () => info);
+  try {
+    const result = await executeSync(plan, {
+      venv,
+      interpreter: info,
+      client,
+      cacheDir,
+      ...(opts.linkMode ? { linkMode: opts.linkMode } : {}),
+      compileBytecode: opts.compileBytecode,
+      buildWheel,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    return { lock: lockOutcome, venv: venv.root, selected, plan, result, auditMs, warnings: result.warnings };
+  } finally {
+    client.close();
+  }
+}
+
+function libcVersion(v: string): [number, number] {
+  const [a, b] = v.split(".").map(Number);
+  return [a ?? 0, b ?? 0];
+}
