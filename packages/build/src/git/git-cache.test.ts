@@ -1,0 +1,158 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { serveGitDaemon, serveGitHttp, TestRepo } from "../../testing";
+import type { GitDaemon, GitHttpServer } from "../../testing";
+import { GitCache } from "./git-cache";
+import { GitError } from "./git-error";
+import type { GitRevision } from "./git-url";
+
+let base: string;
+let repo: TestRepo;
+let daemon: GitDaemon;
+let http: GitHttpServer;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  base = mkdtempSync(join(tmpdir(), "lockstep-git-"));
+  repo = new TestRepo(join(base, "served", "demo"));
+  ids.first = repo.commit("first", { VERSION: "1\n" });
+  repo.tag("v1");
+  ids.second = repo.commit("second", { VERSION: "2\n" });
+  repo.tag("v2", false);
+  repo.branch("feature", true);
+  ids.feature = repo.commit("feature", { VERSION: "3\n", "sub/pkg/VERSION": "sub\n" });
+  repo.checkout("main");
+  daemon = await serveGitDaemon(join(base, "served"));
+  http = await serveGitHttp(join(base, "served"), "alice", "s3cret");
+});
+
+afterAll(async () => {
+  await daemon.close();
+  await http.close();
+  rmSync(base, { recursive: true, force: true });
+});
+
+function cache(name: string, extra: Partial<ConstructorParameters<typeof GitCache>[0]> = {}): GitCache {
+  return new GitCache({ cacheDir: join(base, name), ...extra });
+}
+
+const transports: [string, () => string][] = [
+  ["file://", () => repo.fileUrl],
+  ["git daemon", () => daemon.url("demo")],
+  ["http-backend with credentials", () => http.url("demo")],
+];
+
+describe.each(transports)("over %s", (_name, url) => {
+  test.each<[string, GitRevision, string]>([
+    ["default branch", { kind: "default" }, "second"],
+    ["annotated tag", { kind: "tag", value: "v1" }, "first"],
+    ["lightweight tag as rev", { kind: "rev", value: "v2" }, "second"],
+    ["branch", { kind: "branch", value: "feature" }, "feature"],
+    ["branch as rev", { kind: "rev", value: "feature" }, "feature"],
+  ])("%s", async (_label, revision, expected) => {
+    const c = cache(`c-${_name}-${_label}`.replace(/\W+/g, "-"));
+    expect(await c.resolve({ repository: url(), revision })).toBe(ids[expected]);
+  });
+});
+
+test("a full or short commit id resolves; a cached one needs no fetch", async () => {
+  const c = cache("commit");
+  expect(
+    await c.resolve({ repository: repo.fileUrl, revision: { kind: "rev", value: ids.first!.slice(0, 10) } }),
+  ).toBe(ids.first);
+  expect(c.fetches).toBe(1);
+  expect(await c.resolve({ repository: repo.fileUrl, revision: { kind: "rev", value: ids.feature! } })).toBe(
+    ids.feature,
+  );
+  expect(c.fetches).toBe(1);
+});
+
+test("a locked commit is kept when the branch moved; without it the new head is taken", async () => {
+  const moving = new TestRepo(join(base, "served", "moving"));
+  const old = moving.commit("one", { a: "1" });
+  const c = cache("moving");
+  const input = { repository: daemon.url("moving"), revision: { kind: "branch", value: "main" } } as const;
+  expect(await c.resolve(input)).toBe(old);
+  const head = moving.commit("two", { a: "2" });
+  expect(await c.resolve({ ...input, locked: old })).toBe(old);
+  expect(c.fetches).toBe(1);
+  expect(await c.resolve(input)).toBe(head);
+  expect(c.fetches).toBe(2);
+});
+
+test("a cached commit resolves and checks out with the server gone", async () => {
+  const dir = join(base, "gone");
+  const other = new TestRepo(join(dir, "repo"));
+  const commit = other.commit("x", { "f.txt": "hello\n" });
+  const server = await serveGitDaemon(dir);
+  const input = { repository: server.url("repo"), revision: { kind: "tag", value: "nope" } } as const;
+  const c = cache("gone");
+  expect(await c.resolve({ ...input, revision: { kind: "default" } })).toBe(commit);
+  await server.close();
+  const again = cache("gone", { offline: true });
+  expect(await again.resolve({ ...input, locked: commit })).toBe(commit);
+  const checkout = await again.checkout(input.repository, commit);
+  expect(readFileSync(join(checkout, "f.txt"), "utf8")).toBe("hello\n");
+  expect(again.fetches).toBe(0);
+});
+
+test("checkout: a worktree per commit, reused", async () => {
+  const c = cache("checkout");
+  const dir1 = await c.checkout(repo.fileUrl, ids.first!);
+  const dir3 = await c.checkout(repo.fileUrl, ids.feature!);
+  expect(readFileSync(join(dir1, "VERSION"), "utf8")).toBe("1\n");
+  expect(readFileSync(join(dir3, "sub/pkg/VERSION"), "utf8")).toBe("sub\n");
+  expect(await c.checkout(repo.fileUrl, ids.first!)).toBe(dir1);
+  expect(c.fetches).toBe(1);
+});
+
+test("credentials never appear in the cache path or in errors", async () => {
+  const c = cache("creds");
+  await c.resolve({ repository: http.url("demo"), revision: { kind: "default" } });
+  expect(c.dbDir(http.url("demo"))).not.toContain("s3cret");
+  const error = await c
+    .resolve({ repository: http.url("demo"), revision: { kind: "tag", value: "v9" } })
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(GitError);
+  expect((error as GitError).message).toBe(
+    `tag "v9" was not found in ${http.url("demo").replace("alice:s3cret@", "")}`,
+  );
+  const wrong = http.url("demo").replace("s3cret", "wrong");
+  const fetchError = await cache("creds-wrong")
+    .resolve({ repository: wrong, revision: { kind: "default" } })
+    .catch((e: unknown) => e);
+  expect((fetchError as GitError).code).toBe("git-fetch-failed");
+  expect((fetchError as GitError).message).not.toContain("wrong");
+  expect((fetchError as GitError).message).toContain(`Could not fetch ${wrong.replace("alice:wrong@", "")}`);
+});
+
+test.each<[string, GitRevision, string]>([
+  ["a missing tag", { kind: "tag", value: "v3" }, 'tag "v3" was not found in '],
+  ["a missing branch", { kind: "branch", value: "nope" }, 'branch "nope" was not found in '],
+  ["a missing rev", { kind: "rev", value: "deadbeef" }, 'revision "deadbeef" was not found in '],
+])("%s is refused naming the URL and the ref", async (_label, revision, prefix) => {
+  const error = await cache("missing")
+    .resolve({ repository: repo.fileUrl, revision })
+    .catch((e: unknown) => e);
+  expect((error as GitError).code).toBe("git-ref-not-found");
+  expect((error as GitError).message).toBe(`${prefix}${repo.fileUrl}`);
+});
+
+test("a missing git binary is named", async () => {
+  const error = await cache("nogit", { binary: "git-not-installed-here" })
+    .resolve({ repository: "https://u:p@host/r.git", revision: { kind: "default" } })
+    .catch((e: unknown) => e);
+  expect((error as GitError).code).toBe("git-not-found");
+  expect((error as GitError).message).toBe("git is needed for https://host/r.git but was not found on PATH");
+});
+
+test("offline with nothing cached says so", async () => {
+  const error = await cache("offline", { offline: true })
+    .resolve({ repository: repo.fileUrl, revision: { kind: "default" } })
+    .catch((e: unknown) => e);
+  expect((error as GitError).message).toBe(
+    `${repo.fileUrl} would have to be fetched, but the network is off (--offline)`,
+  );
+});
