@@ -12,6 +12,7 @@ import type { IndexServer } from "@lockstep/fixtures";
 import { buildBundle, copyExampleApp, EXAMPLE_UNIVERSE, run } from "../testing";
 
 let entry: string;
+let metafile: Awaited<ReturnType<typeof buildBundle>>["metafile"];
 let server: IndexServer;
 let project: string;
 const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-tty-cache-"));
@@ -39,6 +40,7 @@ beforeAll(async () => {
     buildUniverse(loadUniverseFile(EXAMPLE_UNIVERSE)),
   ]);
   entry = bundle.entry;
+  metafile = bundle.metafile;
   server = await startIndexServer(built);
   project = copyExampleApp();
   const lock = await piped(["lock", "--index-url", server.url]);
@@ -155,5 +157,29 @@ describe("colour and progress", () => {
       "http://127.0.0.1:9/simple",
     ]);
     expect(warned.stderr.startsWith(`${ESC}31m${ESC}1merror${ESC}22m${ESC}39m${ESC}1m:${ESC}22m`)).toBe(true);
+  });
+});
+
+describe("start-up", () => {
+  test("what the parser loads (its chunk and every chunk it imports statically) holds no pino, TOML parser, resolver or index client", () => {
+    const outputs = metafile.outputs as Record<
+      string,
+      { inputs: Record<string, unknown>; imports?: { path: string; kind: string }[] }
+    >;
+    const parser = Object.keys(outputs).find((k) =>
+      Object.keys(outputs[k]?.inputs ?? {}).some((i) => i.endsWith("src/run-cli.ts")),
+    );
+    expect(parser).toBeDefined();
+    const loaded = new Set<string>();
+    const visit = (k: string) => {
+      if (loaded.has(k) || !outputs[k]) return;
+      loaded.add(k);
+      for (const i of outputs[k]?.imports ?? []) if (i.kind === "import-statement") visit(i.path);
+    };
+    visit(parser as string);
+    const inputs = [...loaded].flatMap((k) => Object.keys(outputs[k]?.inputs ?? {}));
+    expect(inputs.some((i) => i.includes("/yargs/"))).toBe(true);
+    for (const heavy of ["/pino/", "/smol-toml/", "/got/", "packages/resolver/", "packages/index/src/client"])
+      expect(inputs.filter((i) => i.includes(heavy))).toEqual([]);
   });
 });
