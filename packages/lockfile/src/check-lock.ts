@@ -108,6 +108,16 @@ export function checkLock(lock: Lock, inputs: ParsedLockInputs): LockCheck {
   scalar(changes, "resolution strategy", a.resolution, b.resolution);
   scalar(changes, "prerelease mode", a.prerelease, b.prerelease);
   scalar(changes, "exclude-newer", a.excludeNewer, b.excludeNewer);
+  for (const name of [
+    ...new Set([...Object.keys(a.sources ?? {}), ...Object.keys(b.sources ?? {})]),
+  ].sort()) {
+    const was = a.sources?.[name];
+    const now = b.sources?.[name];
+    if (was === now) continue;
+    if (was === undefined) changes.push(`source of ${name} added (${now ?? ""})`);
+    else if (now === undefined) changes.push(`source of ${name} removed (${was})`);
+    else changes.push(`source of ${name} changed (its metadata or location): ${was} → ${now}`);
+  }
   if (changes.length === 0 && lock.lockstep.fingerprint !== inputs.fingerprint) {
     changes.push("the lock's fingerprint does not match its recorded inputs (the lock was edited by hand)");
   }

@@ -146,6 +146,10 @@ function inputLines(i: LockInputs): string[] {
     lines.push("", `[tool.lockstep.inputs.${title}]`);
     for (const [name, reqs] of Object.entries(table)) lines.push(...tomlEntries([[name, reqs]]));
   }
+  if (i.sources) {
+    lines.push("", "[tool.lockstep.inputs.sources]");
+    for (const [name, text] of Object.entries(i.sources)) lines.push(...tomlEntries([[name, text]]));
+  }
   return lines;
 }
 

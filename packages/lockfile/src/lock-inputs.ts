@@ -50,6 +50,11 @@ export interface LockInputs {
   excludeNewer?: string | undefined;
   /** Whether the project itself is installed (it is a package, not a virtual project). */
   isPackage: boolean;
+  /**
+   * Source-pinned packages (workspace members, paths): canonical name → `<kind> <path> <digest>`,
+   * so a path dependency's changed metadata makes the lock stale. Empty for most projects.
+   */
+  sources?: Record<string, string> | undefined;
 }
 
 /** The same inputs as parsed values: what the resolver is given and what the lock records. */
@@ -76,6 +81,8 @@ export interface LockInputValues {
   /** RFC 3339 text (the resolver's cut-off is `new Date(excludeNewer)`). */
   excludeNewer?: string | undefined;
   isPackage: boolean;
+  /** Source-pinned packages, already as canonical text (see `LockInputs.sources`). */
+  sources?: Readonly<Record<string, string>> | undefined;
 }
 
 /** One item of a conflict set: an extra or group of the project (or of a workspace member). */
@@ -154,7 +161,14 @@ function canonicalize(v: LockInputValues): LockInputs {
     prerelease: v.prerelease,
     excludeNewer: v.excludeNewer?.trim() || undefined,
     isPackage: v.isPackage,
+    ...(v.sources && Object.keys(v.sources).length > 0 ? { sources: sortedRecord(v.sources) } : {}),
   };
+}
+
+function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(r).sort()) out[canonicalizeName(k)] = r[k] as string;
+  return out;
 }
 
 /** `sha256:<hex>` over a fixed-order JSON rendering of canonical inputs. */
@@ -180,6 +194,7 @@ export function fingerprintInputs(c: LockInputs): string {
     // The same for settings added later: a default value leaves older locks' fingerprints alone.
     ...(c.requiredEnvironments.length > 0 ? [["required-environments", c.requiredEnvironments]] : []),
     ...(c.indexStrategy !== DEFAULT_INDEX_STRATEGY ? [["index-strategy", c.indexStrategy]] : []),
+    ...(c.sources ? [["sources", Object.entries(c.sources)]] : []),
   ];
   return `sha256:${createHash("sha256").update(JSON.stringify(ordered)).digest("hex")}`;
 }
@@ -236,5 +251,6 @@ export function parseLockInputs(text: LockInputs): ParsedLockInputs {
     prerelease: text.prerelease,
     excludeNewer: text.excludeNewer,
     isPackage: text.isPackage,
+    sources: text.sources,
   });
 }

@@ -70,8 +70,9 @@ function readInputs(t: Table): LockInputs | string {
     prerelease: typeof t.prerelease === "string" ? t.prerelease : undefined,
     excludeNewer: opt("exclude-newer"),
     isPackage: typeof t["is-package"] === "boolean" ? t["is-package"] : undefined,
+    sources: sourceTable(t.sources),
   };
-  const optional = new Set(["projectVersion", "requiresPython", "excludeNewer"]);
+  const optional = new Set(["projectVersion", "requiresPython", "excludeNewer", "sources"]);
   const bad = Object.entries(fields)
     .filter(([k, v]) => v === null || (v === undefined && !optional.has(k)))
     .map(([k]) => k);
@@ -81,7 +82,20 @@ function readInputs(t: Table): LockInputs | string {
     projectVersion: fields.projectVersion ?? undefined,
     requiresPython: fields.requiresPython ?? undefined,
     excludeNewer: fields.excludeNewer ?? undefined,
+    sources: fields.sources ?? undefined,
   };
+}
+
+/** `[tool.lockstep.inputs.sources]`: name → text; absent is fine, anything but strings is malformed. */
+function sourceTable(v: unknown): Record<string, string> | undefined | null {
+  if (v === undefined) return undefined;
+  if (!isTable(v)) return null;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== "string") return null;
+    out[k] = x;
+  }
+  return out;
 }
 
 export function readLockstepTool(

@@ -101,7 +101,7 @@ export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter
     });
     return built.wheelPath;
   };
-  const buildMetadata = async (_file: DistFile, archivePath: string): Promise<string> => {
+  const buildMetadata = async (_file: DistFile | undefined, archivePath: string): Promise<string> => {
     const { prepareMetadata } = await import("@lockstep/build");
     const prepared = await prepareMetadata(archivePath, {
       interpreter: interpreter(),
@@ -110,5 +110,7 @@ export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter
     });
     return prepared.metadataText;
   };
-  return { buildWheel, buildMetadata };
+  /** Core metadata of a local source tree or sdist (a path source), prepared by its backend. */
+  const prepareSource = (path: string): Promise<string> => buildMetadata(undefined, path);
+  return { buildWheel, buildMetadata, prepareSource };
 }

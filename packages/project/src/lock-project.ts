@@ -31,11 +31,11 @@ import {
   readLock,
 } from "@lockstep/lockfile";
 import type { Lock } from "@lockstep/lockfile";
-import type { Project } from "@lockstep/pyproject";
 import { locateProject } from "./find-project";
 import { effectiveLimits, indexClientSettings, withLockHashes } from "./index-client-settings";
 import type { NetworkOptions } from "./index-client-settings";
 import type { Log } from "./log";
+import { sourcePins } from "./path-sources";
 import { projectInputs } from "./project-inputs";
 import type { ProjectInputs, SettingFlags } from "./project-inputs";
 
@@ -183,13 +183,6 @@ export class UpgradePackageError extends LockstepError {
   }
 }
 
-function workspaceWarnings(members: Project[], root: Project): string[] {
-  const others = members.filter((m) => m !== root).map((m) => m.name ?? m.root);
-  return others.length === 0
-    ? []
-    : [`Workspace members other than the root are not locked yet; skipped: ${others.join(", ")}`];
-}
-
 export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
@@ -198,8 +191,8 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
   const { project, lockPath } = located;
   const lockName = basename(lockPath);
   checkRequiredVersion(project.lockstep, opts.lockstepVersion);
-  const pi = projectInputs(project, opts);
-  const warnings = [...pi.warnings, ...workspaceWarnings(located.workspace.members, project)];
+  const pi = projectInputs(project, opts, { workspace: located.workspace, lockDir: located.root });
+  const warnings = [...pi.warnings];
 
   const text = readText(lockPath);
   let existing: Lock | undefined;
@@ -296,6 +289,10 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
         overrides: [...values.overrides],
         preferences: opts.upgrade === true || discarded ? new Map() : preferencesOf(existing),
         upgrade: opts.upgrade === true ? true : asked.names,
+        // Workspace members and path sources: one candidate each, metadata from the tree.
+        sourcePins: sourcePins(pi.plans, (path) =>
+          sourceBuilder(client, cacheDir, pickInterpreter).prepareSource(path),
+        ),
       },
     ).catch((err: unknown) => {
       // A failure with a pin asked for on the command line is about that pin first.
@@ -320,7 +317,7 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     }
     // A lock always carries hashes: files the index listed without a sha256 are hashed here.
     const packages = await withLockHashes(resolution.packages, (file) => client.withSha256(file));
-    const lock = lockFromResolution({ ...resolution, packages }, pi.inputs);
+    const lock = lockFromResolution({ ...resolution, packages }, pi.inputs, { lockDir: located.root });
     const out = formatLock(lock);
     // Each change with its cause: a requirement added/changed/removed, an upgrade flag, or nothing left requiring it.
     const changes = existing

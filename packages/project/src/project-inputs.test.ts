@@ -59,13 +59,18 @@ describe("projectInputs", () => {
     ).toEqual(["https://extra/simple", "https://corp/simple", "http://127.0.0.1:1/simple"]);
   });
 
-  test("sources other than an index are refused rather than ignored", () => {
+  test.each([
+    ['b = { path = "../b" }', '[tool.lockstep.sources] b = { path = "../b" }: the path "/b" does not exist'],
+    [
+      "b = { workspace = true }",
+      '[tool.lockstep.sources] b = { workspace = true }: "b" is not a member of the workspace at /p',
+    ],
+  ])("a source that cannot be pinned is refused rather than ignored: %s", (source, message) => {
     const p = project(
-      '[project]\nname = "a"\nversion = "1"\ndependencies = ["b"]\n[tool.lockstep.sources]\nb = { path = "../b" }\n',
+      `[project]\nname = "a"\nversion = "1"\ndependencies = ["b"]\n[tool.lockstep.sources]\n${source}\n`,
     );
-    expect(() => projectInputs(p)).toThrow(
-      "[tool.lockstep.sources] b: path sources are not supported by `lockstep lock` yet",
-    );
+    const workspace = { root: "/p", rootProject: p, members: [p], current: p };
+    expect(() => projectInputs(p, {}, { workspace, lockDir: "/p" })).toThrow(message);
   });
 });
 

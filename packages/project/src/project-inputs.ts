@@ -23,7 +23,10 @@ import { SpecifierSet } from "@lockstep/pep440";
 import type { Marker } from "@lockstep/pep508";
 import { canonicalizeName } from "@lockstep/pep508";
 import { PRERELEASE_POLICIES, RESOLUTION_STRATEGIES } from "@lockstep/pyproject";
-import type { PrereleasePolicy, Project, ResolutionStrategy } from "@lockstep/pyproject";
+import type { PrereleasePolicy, Project, ResolutionStrategy, Workspace } from "@lockstep/pyproject";
+import { Requirement } from "@lockstep/pep508";
+import { pathPlans, sourceRecords, workspaceRequiresPython } from "./path-sources";
+import type { PathPlan } from "./path-sources";
 
 export const DEFAULT_REQUIRES_PYTHON = ">=3.8";
 
@@ -54,7 +57,15 @@ export interface ProjectInputs {
   resolution: ResolutionStrategy;
   excludeNewer: Date | undefined;
   requiredEnvironments: readonly Marker[];
+  /** Workspace members and path sources: canonical name → where it comes from (see path-sources.ts). */
+  plans: Map<string, PathPlan>;
   warnings: string[];
+}
+
+/** The workspace a lock is made for and the lock's directory (paths are recorded relative to it). */
+export interface WorkspaceContext {
+  workspace: Workspace;
+  lockDir: string;
 }
 
 /** `2024-05-01` (midnight UTC) or an RFC 3339 timestamp with a zone; a zoneless time is refused. */
@@ -119,7 +130,8 @@ export function effectiveIndexes(project: Project, flags: SettingFlags): Effecti
 function indexPins(project: Project): Record<string, string> {
   const pins: Record<string, string> = {};
   for (const [name, sources] of Object.entries(project.lockstep.sources)) {
-    const unsupported = sources.find((s) => s.kind !== "index");
+    // Path and workspace sources are pinned by path-sources.ts; git and URL ones are not yet.
+    const unsupported = sources.find((s) => s.kind === "git" || s.kind === "url");
     if (unsupported) {
       throw new LockstepError(
         "unsupported-source",
@@ -134,21 +146,42 @@ function indexPins(project: Project): Record<string, string> {
       );
     }
     const only = sources[0];
-    if (only && only.kind === "index") pins[canonicalizeName(name)] = only.index;
+    if (only?.kind === "index") pins[canonicalizeName(name)] = only.index;
   }
   return pins;
 }
 
 /** The inputs of a lock of `project` with `flags` applied. */
-export function projectInputs(project: Project, flags: SettingFlags = {}): ProjectInputs {
+export function projectInputs(
+  project: Project,
+  flags: SettingFlags = {},
+  context?: WorkspaceContext,
+): ProjectInputs {
   const settings = project.lockstep;
   const warnings: string[] = [];
-  if (project.requiresPython === undefined) {
+  const workspace = context?.workspace;
+  const plans = workspace ? pathPlans(workspace) : new Map<string, PathPlan>();
+  // The workspace depends on each member other than the root, and on each member's extras behind
+  // the workspace's extra of the same name, so one lock holds them all.
+  const others = (workspace?.members ?? []).filter((m) => m !== project && m.canonicalName);
+  const memberDependencies = others.map((m) => Requirement.parse(m.canonicalName as string));
+  const optionalDependencies: Record<string, Requirement[]> = { ...project.optionalDependencies };
+  for (const m of others) {
+    for (const extra of Object.keys(m.optionalDependencies)) {
+      optionalDependencies[extra] = [
+        ...(optionalDependencies[extra] ?? []),
+        Requirement.parse(`${m.canonicalName as string}[${extra}]`),
+      ];
+    }
+  }
+  const narrowed = workspace && others.length > 0 ? workspaceRequiresPython(workspace) : undefined;
+  if (project.requiresPython === undefined && narrowed === undefined) {
     warnings.push(
       `No \`requires-python\` value found in the workspace. Defaulting to \`${DEFAULT_REQUIRES_PYTHON}\`.`,
     );
   }
-  const requiresPython = project.requiresPython?.specifiers ?? SpecifierSet.parse(DEFAULT_REQUIRES_PYTHON);
+  const requiresPython =
+    narrowed ?? project.requiresPython?.specifiers ?? SpecifierSet.parse(DEFAULT_REQUIRES_PYTHON);
   const prerelease = flags.prerelease
     ? oneOf("--prerelease", flags.prerelease, PRERELEASE_POLICIES)
     : settings.prerelease;
@@ -162,8 +195,8 @@ export function projectInputs(project: Project, flags: SettingFlags = {}): Proje
     projectName: project.name ?? (project.root.split(/[\\/]/).pop() || "workspace"),
     projectVersion: project.version,
     requiresPython,
-    dependencies: project.dependencies,
-    optionalDependencies: project.optionalDependencies,
+    dependencies: [...project.dependencies, ...memberDependencies],
+    optionalDependencies,
     dependencyGroups: project.dependencyGroups,
     defaultGroups:
       settings.defaultGroups === "all" ? groups : settings.defaultGroups.filter((g) => groups.includes(g)),
@@ -178,6 +211,7 @@ export function projectInputs(project: Project, flags: SettingFlags = {}): Proje
     prerelease,
     excludeNewer: excludeNewer?.toISOString(),
     isPackage: project.isPackage,
+    sources: context ? sourceRecords(plans, context.lockDir) : undefined,
   });
   return {
     inputs,
@@ -187,6 +221,7 @@ export function projectInputs(project: Project, flags: SettingFlags = {}): Proje
     resolution,
     excludeNewer,
     requiredEnvironments: settings.requiredEnvironments,
+    plans,
     warnings,
   };
 }

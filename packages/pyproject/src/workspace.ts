@@ -87,7 +87,18 @@ function loadWorkspace(rootProject: Project, current: Project): Workspace {
   const ws = rootProject.lockstep.workspace ?? { members: [], exclude: [] };
   const dirs = new Map<string, string>();
   for (const pattern of ws.members) {
-    for (const rel of expandGlob(root, pattern)) {
+    const matched = expandGlob(root, pattern);
+    // A glob matching nothing is a typo more often than not, and its member would silently be missing.
+    if (matched.length === 0) {
+      throw new FileError(
+        "workspace-glob-empty",
+        rootProject.path,
+        {},
+        `[tool.lockstep.workspace] members: ${JSON.stringify(pattern)} matches no directory under ${root}`,
+        { hint: "fix the pattern, or remove it from members" },
+      );
+    }
+    for (const rel of matched) {
       if (rel === "" || ws.exclude.some((p) => matchGlob(p, rel))) continue;
       if (!dirs.has(rel)) dirs.set(rel, pattern);
     }
