@@ -412,3 +412,37 @@ describe("sync --lockfile: any tool's pylock.toml, no pyproject.toml", () => {
     );
   });
 });
+
+describe("the built binary", () => {
+  test("why without cached metadata (--offline, empty cache) keeps the lock's edges, markers unknown", async () => {
+    pyproject(["web-lib[socks]>=1.0; python_version >= '3.9'"]);
+    expect((await lockstep(["lock"])).code).toBe(0);
+    const { buildBundle, run } = await import("../../testing");
+    const { entry } = await buildBundle();
+    const empty = mkdtempSync(join(tmpdir(), "lockstep-audit-empty-cache-"));
+    const env = { ...process.env, NO_COLOR: "1" };
+    const why = await run(
+      process.execPath,
+      [entry, "why", "plain-lib", "--offline", "--project", project, "--cache-dir", empty],
+      { env },
+    );
+    expect(why.code, why.stderr).toBe(0);
+    expect(why.stdout).toBe(
+      "plain-lib v1.0\naudit-app (group: dev) → test-lib → plain-lib (marker unknown)\n",
+    );
+    expect(why.stderr).toContain(
+      "warning: the core metadata of idna-lib, socks-lib, test-lib, web-lib could not be read, so the markers of their edges are unknown\n",
+    );
+    const sync = await run(process.execPath, [entry, "sync", "--project", project, "--cache-dir", cacheDir], {
+      env,
+    });
+    expect(sync.code, sync.stderr).toBe(0);
+    const verify = await run(
+      process.execPath,
+      [entry, "verify", "--project", project, "--cache-dir", cacheDir],
+      { env },
+    );
+    expect(verify.code, verify.stdout).toBe(0);
+    expect(verify.stderr).toContain("The environment matches the lock\n");
+  }, 120_000);
+});
