@@ -237,6 +237,15 @@ export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
     }
   }
   for (const [name, dist] of installed) {
+    // A second `.dist-info` of one project (a crashed or foreign installer) is a stray too.
+    for (const extra of dist.extra)
+      problems.push({
+        kind: "stray",
+        name,
+        installed: extra.version,
+        locked: undefined,
+        detail: `${basename(extra.distInfo)} is a second .dist-info of ${name}`,
+      });
     if (selected.has(name)) continue;
     problems.push({
       kind: "stray",
@@ -246,9 +255,9 @@ export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
       detail: `${basename(dist.distInfo)} is installed, the lock does not select it`,
     });
   }
-  problems.sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : (a.path ?? "") < (b.path ?? "") ? -1 : 1,
-  );
+  // By name, then file, then the order found (a stable sort keeps drift before a second .dist-info).
+  const key = (p: VerifyProblem) => `${p.name}\u0000${p.path ?? ""}`;
+  problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return { venv: venv.root, lockPath, checked: items.length, files, problems, unrecorded: unrecorded.sort() };
 }
 

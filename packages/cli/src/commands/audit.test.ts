@@ -222,6 +222,20 @@ describe("verify", () => {
     );
   });
 
+  test("a second .dist-info of an installed project is a stray", async () => {
+    const second = join(site, "plain_lib-0.9.dist-info");
+    mkdirSync(second);
+    writeFileSync(join(second, "METADATA"), "Metadata-Version: 2.1\nName: plain-lib\nVersion: 0.9\n");
+    writeFileSync(join(second, "RECORD"), "");
+    const res = await lockstep(["verify"]);
+    rmSync(second, { recursive: true });
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(
+      /\nstray {4}plain-lib==(0\.9|1\.0): plain_lib-(0\.9|1\.0)\.dist-info is a second \.dist-info of plain-lib\n/,
+    );
+    expect(res.stdout).toMatch(/^drift/);
+  });
+
   test("--no-dev: the dev group's packages are strays", async () => {
     const res = await lockstep(["verify", "--no-dev"]);
     expect(res.code).toBe(1);
