@@ -5,6 +5,8 @@
  * full sync only when the check cannot prove the venv is already in sync), imported when the
  * command runs.
  */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Argv } from "yargs";
 import {
   INDEX_OPTIONS,
@@ -40,6 +42,9 @@ export interface SyncFlags extends SharedFlagArgs, InstallFlagArgs {
   "no-dev"?: boolean | undefined;
   "no-install-project"?: boolean | undefined;
   inexact?: boolean | undefined;
+  /** Workspaces: install this member and its dependencies (repeatable). */
+  package?: string[] | undefined;
+  "all-packages"?: boolean | undefined;
 }
 
 export interface SyncArgs extends SyncFlags {
@@ -52,6 +57,7 @@ export interface SyncArgs extends SyncFlags {
 /** Value-taking flags of SyncFlags (and their aliases), for `run`'s own argv splitting. */
 export const SYNC_VALUE_FLAGS = [
   "project",
+  "package",
   "python",
   "p",
   "extra",
@@ -123,6 +129,13 @@ export function syncFlags<T>(y: Argv<T>) {
     .option("no-dev", { type: "boolean", describe: "Leave out the `dev` group" })
     .option("no-install-project", { type: "boolean", describe: "Do not install the project itself" })
     .option("inexact", { type: "boolean", describe: "Keep installed packages the lock does not select" })
+    .option("package", {
+      type: "string",
+      array: true,
+      requiresArg: true,
+      describe: "Workspace: install this member and its dependencies (default: the member you stand in)",
+    })
+    .option("all-packages", { type: "boolean", describe: "Workspace: install every member" })
     .options(INSTALL_OPTIONS)
     .options(INDEX_OPTIONS)
     .options(RESOLVER_OPTIONS)
@@ -143,6 +156,14 @@ export function syncBuilder<T>(y: Argv<T>) {
         "Install from this pylock.toml (any tool's) into $VIRTUAL_ENV or ./.venv; no pyproject.toml needed",
     })
     .options(OUTPUT_FORMAT_OPTION);
+}
+
+/** The directory of the nearest pyproject.toml above the working directory (or the directory itself). */
+function nearestProjectDir(): string {
+  for (let d = process.cwd(); ; d = dirname(d)) {
+    if (existsSync(join(d, "pyproject.toml"))) return d;
+    if (dirname(d) === d) return process.cwd();
+  }
 }
 
 /** The options of a sync from its flags (without callbacks), and the key the fast path compares. */
@@ -171,6 +192,14 @@ export async function syncRequest(
     args.resolution,
     args["exclude-newer"],
   ];
+  // Which workspace members are installed depends on the flags and on the member the command
+  // stands in, so both are part of what the fast path compares.
+  settings.push(
+    "|packages",
+    ...(args.package ?? []),
+    args["all-packages"] === true ? "all" : "",
+    nearestProjectDir(),
+  );
   const inexact = args.inexact === true;
   const compileBytecode = args["compile-bytecode"] === true;
   return {
@@ -178,6 +207,8 @@ export async function syncRequest(
     project: args.project,
     mode: args.frozen ? "frozen" : args.locked ? "locked" : "lock",
     python: args.python,
+    packages: args.package,
+    allPackages: args["all-packages"] === true,
     inexact,
     linkMode: args["link-mode"] as LinkMode | undefined,
     compileBytecode,
