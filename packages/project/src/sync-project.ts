@@ -16,11 +16,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, realpathSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { LockstepError } from "@lockstep/errors";
-import {
-  readLock,
-  requirementTextName,
-  selectForEnvironment,
-} from "@lockstep/lockfile";
+import { readLock, requirementTextName, selectForEnvironment } from "@lockstep/lockfile";
 import type { InstallItem, Lock } from "@lockstep/lockfile";
 import { canonicalizeName } from "@lockstep/pep508";
 import { checkRequiredVersion } from "@lockstep/pyproject";
@@ -37,23 +33,14 @@ import {
 } from "@lockstep/python";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
 import { executeSync, isNoop, planSync, readInstalled } from "@lockstep/sync";
-import type {
-  PlannedDistribution,
-  SyncEvent,
-  SyncPlan,
-  SyncResult,
-} from "@lockstep/sync";
+import type { PlannedDistribution, SyncEvent, SyncPlan, SyncResult } from "@lockstep/sync";
 import { supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
 import type { LinkMode } from "@lockstep/wheel";
 import { checkConflictingSelection } from "./conflicting-selection";
 import { locateProject } from "./find-project";
 import type { Log } from "./log";
 import { withSettingHint } from "./archive-limit-hint";
-import {
-  archiveLimits,
-  effectiveLimits,
-  indexClientSettings,
-} from "./index-client-settings";
+import { archiveLimits, effectiveLimits, indexClientSettings } from "./index-client-settings";
 import type { NetworkOptions } from "./index-client-settings";
 import type { LocatedProject } from "./find-project";
 import { LockMissingError, lockProject } from "./lock-project";
@@ -75,8 +62,7 @@ import type { Selection } from "./sync-state";
 
 export type { Selection } from "./sync-state";
 
-export interface SyncProjectOptions
-  extends SettingFlags, Selection, NetworkOptions, PackageSelection {
+export interface SyncProjectOptions extends SettingFlags, Selection, NetworkOptions, PackageSelection {
   project?: string | undefined;
   cwd?: string | undefined;
   /** `lock`: re-lock when stale; `locked`: fail when stale; `frozen`: use the lock as it is. */
@@ -129,13 +115,8 @@ export function selectedGroups(
   lock: Pick<Lock, "dependencyGroups" | "defaultGroups">,
   s: Selection,
 ): string[] {
-  if (s.onlyGroups.length > 0)
-    return [...new Set(s.onlyGroups.map(canonicalizeName))];
-  let groups = s.noDefaultGroups
-    ? []
-    : s.allGroups
-      ? [...lock.dependencyGroups]
-      : [...lock.defaultGroups];
+  if (s.onlyGroups.length > 0) return [...new Set(s.onlyGroups.map(canonicalizeName))];
+  let groups = s.noDefaultGroups ? [] : s.allGroups ? [...lock.dependencyGroups] : [...lock.defaultGroups];
   if (s.noDev) groups = groups.filter((g) => g !== "dev");
   groups.push(...s.groups.map(canonicalizeName));
   const drop = new Set(s.noGroups.map(canonicalizeName));
@@ -147,11 +128,7 @@ export function selectedGroups(
  * dependency edges, among those the markers selected (the markers alone cannot leave out what the
  * project needs too).
  */
-function onlyGroupClosure(
-  lock: Lock,
-  items: InstallItem[],
-  groups: string[],
-): InstallItem[] {
+function onlyGroupClosure(lock: Lock, items: InstallItem[], groups: string[]): InstallItem[] {
   const inputs = lock.lockstep?.inputs;
   if (!inputs) {
     throw new LockstepError(
@@ -163,14 +140,9 @@ function onlyGroupClosure(
   const edges = new Map<string, string[]>();
   for (const p of lock.packages) {
     if (!selected.has(p.name)) continue;
-    edges.set(p.name, [
-      ...(edges.get(p.name) ?? []),
-      ...p.dependencies.map((d) => d.name),
-    ]);
+    edges.set(p.name, [...(edges.get(p.name) ?? []), ...p.dependencies.map((d) => d.name)]);
   }
-  const todo = groups.flatMap((g) =>
-    (inputs.dependencyGroups[g] ?? []).map(requirementTextName),
-  );
+  const todo = groups.flatMap((g) => (inputs.dependencyGroups[g] ?? []).map(requirementTextName));
   const seen = new Set<string>();
   while (todo.length > 0) {
     const n = todo.pop() as string;
@@ -183,10 +155,7 @@ function onlyGroupClosure(
 
 function pyprojectHashes(located: LocatedProject): Record<string, string> {
   const out: Record<string, string> = {};
-  const roots = new Set([
-    located.project.root,
-    ...located.workspace.members.map((m) => m.root),
-  ]);
+  const roots = new Set([located.project.root, ...located.workspace.members.map((m) => m.root)]);
   for (const r of roots) {
     const path = join(r, "pyproject.toml");
     out[path] = sha256File(path);
@@ -211,10 +180,7 @@ function mismatch(
   cacheDir: string,
 ): string | undefined {
   const requiresPython = project.requiresPython?.specifiers;
-  const parsed =
-    request === undefined
-      ? ({ kind: "any" } as const)
-      : parsePythonRequest(request, root);
+  const parsed = request === undefined ? ({ kind: "any" } as const) : parsePythonRequest(request, root);
   const have = describeInterpreter(info);
   if (parsed.kind === "path") {
     const wanted = findInterpreter({ request, projectDir: root, cacheDir });
@@ -243,21 +209,13 @@ function plannedFrom(
     );
   }
   const path =
-    item.path === undefined
-      ? undefined
-      : isAbsolute(item.path)
-        ? item.path
-        : resolve(lockDir, item.path);
+    item.path === undefined ? undefined : isAbsolute(item.path) ? item.path : resolve(lockDir, item.path);
   let version = item.version;
   if (version === undefined) {
     // A source tree has no version in the lock: the project's own, else what is installed from it.
-    const isProject =
-      item.name === canonicalizeName(project.name ?? "") ||
-      path === project.root;
+    const isProject = item.name === canonicalizeName(project.name ?? "") || path === project.root;
     version =
-      (isProject ? project.version : undefined) ??
-      installed.get(canonicalizeName(item.name))?.version ??
-      "0";
+      (isProject ? project.version : undefined) ?? installed.get(canonicalizeName(item.name))?.version ?? "0";
   }
   // A PEP 751 `archive` (a local or remote wheel/sdist named by the lock itself) installs like an
   // index file of its kind, with direct_url.json recording where it came from.
@@ -265,19 +223,12 @@ function plannedFrom(
     item.kind === "archive"
       ? (item.filename ?? basename(path ?? new URL(item.url ?? "").pathname))
       : undefined;
-  const kind =
-    archiveName === undefined
-      ? item.kind
-      : archiveName.endsWith(".whl")
-        ? "wheel"
-        : "sdist";
+  const kind = archiveName === undefined ? item.kind : archiveName.endsWith(".whl") ? "wheel" : "sdist";
   return {
     name: item.name,
     version,
     kind: kind === "archive" ? "sdist" : kind,
-    ...(archiveName === undefined
-      ? {}
-      : { filename: archiveName, direct: true }),
+    ...(archiveName === undefined ? {} : { filename: archiveName, direct: true }),
     ...(item.url === undefined ? {} : { url: item.url }),
     ...(path === undefined ? {} : { path }),
     ...(item.filename === undefined ? {} : { filename: item.filename }),
@@ -288,21 +239,14 @@ function plannedFrom(
 }
 
 /** The names that get REQUESTED: the project, its dependencies and the selected groups' requirements. */
-function requestedNames(
-  project: Project,
-  lock: Lock,
-  groups: string[],
-  onlyGroups: boolean,
-): Set<string> {
+function requestedNames(project: Project, lock: Lock, groups: string[], onlyGroups: boolean): Set<string> {
   const out = new Set<string>();
   if (!onlyGroups) {
     if (project.name) out.add(canonicalizeName(project.name));
     for (const r of project.dependencies) out.add(canonicalizeName(r.name));
   }
   const inputs = lock.lockstep?.inputs;
-  for (const g of groups)
-    for (const r of inputs?.dependencyGroups[g] ?? [])
-      out.add(requirementTextName(r));
+  for (const g of groups) for (const r of inputs?.dependencyGroups[g] ?? []) out.add(requirementTextName(r));
   return out;
 }
 
@@ -324,14 +268,11 @@ async function settleLock(opts: SyncProjectOptions): Promise<LockOutcome> {
     log: opts.log,
   };
   if (opts.mode === "frozen") return lockProject({ ...common, mode: "frozen" });
-  if (opts.mode === "locked")
-    return lockProject({ ...common, mode: "check", checkFlag: "--locked" });
+  if (opts.mode === "locked") return lockProject({ ...common, mode: "check", checkFlag: "--locked" });
   return lockProject({ ...common, mode: "lock", dryRun: opts.dryRun });
 }
 
-export async function syncProject(
-  opts: SyncProjectOptions,
-): Promise<SyncOutcome> {
+export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome> {
   const env = opts.env ?? process.env;
   const located = locateProject({ project: opts.project, cwd: opts.cwd });
   const { project, root, lockPath } = located;
@@ -359,29 +300,20 @@ export async function syncProject(
     lockText = readFileSync(lockPath, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT")
-      throw new LockMissingError(
-        basename(lockPath),
-        opts.dryRun ? "--dry-run" : undefined,
-      );
+      throw new LockMissingError(basename(lockPath), opts.dryRun ? "--dry-run" : undefined);
     throw err;
   }
   const lock = readLock(lockText, lockPath);
   checkConflictingSelection(
     project.lockstep.conflicts,
-    opts.onlyGroups.length > 0
-      ? []
-      : opts.allExtras
-        ? lock.extras
-        : opts.extras,
+    opts.onlyGroups.length > 0 ? [] : opts.allExtras ? lock.extras : opts.extras,
     selectedGroups(lock, opts),
   );
 
   // The interpreter and the venv.
-  const cacheDir =
-    opts.cacheDir ?? (await import("@lockstep/index")).defaultCacheDir(env);
+  const cacheDir = opts.cacheDir ?? (await import("@lockstep/index")).defaultCacheDir(env);
   const venvRoot = projectEnvironment(root, env);
-  const versionFile =
-    opts.python === undefined ? pythonVersionRequest(root) : null;
+  const versionFile = opts.python === undefined ? pythonVersionRequest(root) : null;
   const request = opts.python ?? versionFile ?? undefined;
   let opened: { venv: Venv; info: InterpreterInfo } | undefined;
   let replaced: string | undefined;
@@ -429,12 +361,7 @@ export async function syncProject(
 
   // What the lock gives this interpreter.
   const groups = selectedGroups(lock, opts);
-  const extras =
-    opts.onlyGroups.length > 0
-      ? []
-      : opts.allExtras
-        ? [...lock.extras]
-        : [...opts.extras];
+  const extras = opts.onlyGroups.length > 0 ? [] : opts.allExtras ? [...lock.extras] : [...opts.extras];
   const target = targetFromMarkerEnvironment(info.markers, {
     ...(info.libc
       ? {
