@@ -363,11 +363,7 @@ export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome
   const groups = selectedGroups(lock, opts);
   const extras = opts.onlyGroups.length > 0 ? [] : opts.allExtras ? [...lock.extras] : [...opts.extras];
   const target = targetFromMarkerEnvironment(info.markers, {
-    ...(info.libc
-      ? {
-          libc: { kind: info.libc.kind, version: parseLibc(info.libc.version) },
-        }
-      : {}),
+    ...(info.libc ? { libc: { kind: info.libc.kind, version: parseLibc(info.libc.version) } } : {}),
   });
   let items = selectForEnvironment(lock, info.markers, {
     tags: supportedTags(target),
@@ -395,15 +391,7 @@ export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome
     "sync plan",
   );
   if (opts.dryRun)
-    return {
-      lock: lockOutcome,
-      venv: venv.root,
-      selected,
-      plan,
-      result: undefined,
-      auditMs,
-      warnings,
-    };
+    return { lock: lockOutcome, venv: venv.root, selected, plan, result: undefined, auditMs, warnings };
 
   if (!isNoop(plan)) clearState(venv.root);
   const result = await executeWithClient(
@@ -478,12 +466,7 @@ async function executeWithClient(
   const limits = effectiveLimits(located.project, opts.limits);
   const warnings: string[] = [];
   const client = new IndexClient({
-    indexes: pi.indexes.map((i) => ({
-      name: i.name,
-      url: i.url,
-      explicit: i.explicit,
-      default: i.default,
-    })),
+    indexes: pi.indexes.map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: i.default })),
     findLinks: [...(opts.findLinks ?? [])],
     pins: pi.pins,
     cacheDir,
