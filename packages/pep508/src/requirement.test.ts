@@ -105,6 +105,7 @@ describe("Requirement.parse", () => {
     ["foo()", "foo", [], [], undefined, ""],
     ["foo[]", "foo", [], [], undefined, ""],
     ["foo @ file:///tmp/foo-1.0.tar.gz", "foo", [], [], "file:///tmp/foo-1.0.tar.gz", ""],
+    ["foo @ git+file:///srv/foo@v1", "foo", [], [], "git+file:///srv/foo@v1", ""],
     ["foo @ https://x.org/a;b", "foo", [], [], "https://x.org/a;b", ""],
     ["foo @ git+https://github.com/a/b@v1.0 ", "foo", [], [], "git+https://github.com/a/b@v1.0", ""],
     ["foo_ >= 1", "foo_", [], [">=1"], undefined, ""],

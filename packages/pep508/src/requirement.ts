@@ -44,8 +44,11 @@ function matchName(cur: Cursor): string | undefined {
 function urlProblem(url: string): string | undefined {
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url);
   if (scheme === null) return "expected a URL with a scheme, like `https://` or `file://`";
-  if (scheme[1]!.toLowerCase() === "file") {
-    if (!url.startsWith("file://") || /[?#]$/.test(url)) return "a file URL must be written `file://...`";
+  // `git+file:///srv/repo` (pip's VCS form) is a file URL too: no host.
+  const lower = scheme[1]!.toLowerCase();
+  if (lower === "file" || lower.endsWith("+file")) {
+    if (!url.slice(scheme[0].length).startsWith("//") || /[?#]$/.test(url))
+      return "a file URL must be written `file://...`";
     return undefined;
   }
   const rest = url.slice(scheme[0].length);

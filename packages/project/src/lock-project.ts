@@ -36,6 +36,7 @@ import { effectiveLimits, indexClientSettings, withLockHashes } from "./index-cl
 import type { NetworkOptions } from "./index-client-settings";
 import type { Log } from "./log";
 import { sourcePins } from "./path-sources";
+import { gitCache, lockedCommits, remoteSourcePins } from "./remote-sources";
 import { projectInputs } from "./project-inputs";
 import type { ProjectInputs, SettingFlags } from "./project-inputs";
 
@@ -290,9 +291,18 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
         preferences: opts.upgrade === true || discarded ? new Map() : preferencesOf(existing),
         upgrade: opts.upgrade === true ? true : asked.names,
         // Workspace members and path sources: one candidate each, metadata from the tree.
-        sourcePins: sourcePins(pi.plans, (path) =>
-          sourceBuilder(client, cacheDir, pickInterpreter).prepareSource(path),
-        ),
+        // Git and direct-URL sources too: a locked commit is kept unless upgraded.
+        sourcePins: new Map([
+          ...sourcePins(pi.plans, (path) =>
+            sourceBuilder(client, cacheDir, pickInterpreter).prepareSource(path),
+          ),
+          ...remoteSourcePins(pi.remote, {
+            client,
+            git: gitCache(cacheDir, opts.offline),
+            prepare: (path) => sourceBuilder(client, cacheDir, pickInterpreter).prepareSource(path),
+            locked: lockedCommits(existing, opts.upgrade === true ? true : new Set(asked.names)),
+          }),
+        ]),
       },
     ).catch((err: unknown) => {
       // A failure with a pin asked for on the command line is about that pin first.

@@ -27,6 +27,8 @@ import type { PrereleasePolicy, Project, ResolutionStrategy, Workspace } from "@
 import { Requirement } from "@lockstep/pep508";
 import { pathPlans, sourceRecords, workspaceRequiresPython } from "./path-sources";
 import type { PathPlan } from "./path-sources";
+import { remotePlans, remoteRecords } from "./remote-sources";
+import type { RemotePlan } from "./remote-sources";
 
 export const DEFAULT_REQUIRES_PYTHON = ">=3.8";
 
@@ -59,6 +61,8 @@ export interface ProjectInputs {
   requiredEnvironments: readonly Marker[];
   /** Workspace members and path sources: canonical name → where it comes from (see path-sources.ts). */
   plans: Map<string, PathPlan>;
+  /** Git and direct-URL sources: canonical name → where it comes from (see remote-sources.ts). */
+  remote: Map<string, RemotePlan>;
   warnings: string[];
 }
 
@@ -130,15 +134,7 @@ export function effectiveIndexes(project: Project, flags: SettingFlags): Effecti
 function indexPins(project: Project): Record<string, string> {
   const pins: Record<string, string> = {};
   for (const [name, sources] of Object.entries(project.lockstep.sources)) {
-    // Path and workspace sources are pinned by path-sources.ts; git and URL ones are not yet.
-    const unsupported = sources.find((s) => s.kind === "git" || s.kind === "url");
-    if (unsupported) {
-      throw new LockstepError(
-        "unsupported-source",
-        `[tool.lockstep.sources] ${name}: ${unsupported.kind} sources are not supported by \`lockstep lock\` yet`,
-        { hint: 'only `{ index = "…" }` sources can be locked for now' },
-      );
-    }
+    // Path and workspace sources are pinned by path-sources.ts, git and URL ones by remote-sources.ts.
     if (sources.length > 1) {
       throw new LockstepError(
         "unsupported-source",
@@ -161,6 +157,7 @@ export function projectInputs(
   const warnings: string[] = [];
   const workspace = context?.workspace;
   const plans = workspace ? pathPlans(workspace) : new Map<string, PathPlan>();
+  const remote = workspace ? remotePlans(workspace, new Set(plans.keys())) : new Map<string, RemotePlan>();
   // The workspace depends on each member other than the root, and on each member's extras behind
   // the workspace's extra of the same name, so one lock holds them all.
   const others = (workspace?.members ?? []).filter((m) => m !== project && m.canonicalName);
@@ -211,7 +208,7 @@ export function projectInputs(
     prerelease,
     excludeNewer: excludeNewer?.toISOString(),
     isPackage: project.isPackage,
-    sources: context ? sourceRecords(plans, context.lockDir) : undefined,
+    sources: context ? { ...sourceRecords(plans, context.lockDir), ...remoteRecords(remote) } : undefined,
   });
   return {
     inputs,
@@ -222,6 +219,7 @@ export function projectInputs(
     excludeNewer,
     requiredEnvironments: settings.requiredEnvironments,
     plans,
+    remote,
     warnings,
   };
 }

@@ -49,6 +49,7 @@ import type { SettingFlags } from "./project-inputs";
 import { projectInputs } from "./project-inputs";
 import { memberClosure, selectedMembers } from "./workspace-selection";
 import type { PackageSelection } from "./workspace-selection";
+import { gitCheckouts, plannedFromVcs } from "./remote-sources";
 import {
   clearState,
   distInfoNames,
@@ -201,13 +202,9 @@ function plannedFrom(
   lockDir: string,
   project: Project,
   installed: ReturnType<typeof readInstalled>,
+  checkouts: ReadonlyMap<string, string>,
 ): PlannedDistribution {
-  if (item.kind === "vcs") {
-    throw new LockstepError(
-      "sync-unsupported-source",
-      `Cannot install ${item.name}: ${item.kind} sources are not supported by \`lockstep sync\` yet`,
-    );
-  }
+  if (item.kind === "vcs") return plannedFromVcs(item, checkouts);
   const path =
     item.path === undefined ? undefined : isAbsolute(item.path) ? item.path : resolve(lockDir, item.path);
   let version = item.version;
@@ -376,7 +373,8 @@ export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome
   const members = selectedMembers(located.workspace, opts);
   if (members) items = memberClosure(lock, items, members, extras, groups);
   const installed = created ? new Map() : readInstalled(venv.sitePackages);
-  const selected = items.map((i) => plannedFrom(i, root, project, installed));
+  const checkouts = await gitCheckouts(items, cacheDir, opts.offline);
+  const selected = items.map((i) => plannedFrom(i, root, project, installed, checkouts));
   const plan = planSync(selected, installed, { inexact: opts.inexact });
   const auditMs = performance.now() - auditStart;
   opts.log?.info(

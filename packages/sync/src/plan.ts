@@ -38,6 +38,16 @@ export interface PlannedDistribution {
    * direct_url.json is written. Default: true for directories and local paths, false for URLs.
    */
   direct?: boolean | undefined;
+  /**
+   * A git checkout (PEP 751 `vcs`): `path` is the cached checkout it is built from, and
+   * direct_url.json records the repository and commit (PEP 610 `vcs_info`), not that path.
+   */
+  vcs?: {
+    url: string;
+    commitId: string;
+    requestedRevision?: string | undefined;
+    subdirectory?: string | undefined;
+  };
 }
 
 export type ReinstallReason = "upgrade" | "downgrade" | "source" | "repair";
@@ -64,6 +74,18 @@ export interface SyncPlan {
 
 /** The PEP 610 record a planned distribution gets, or undefined for an index install. */
 export function directUrlFor(d: PlannedDistribution): DirectUrl | undefined {
+  if (d.vcs) {
+    const { url, commitId, requestedRevision, subdirectory } = d.vcs;
+    return {
+      url,
+      vcs_info: {
+        vcs: "git",
+        commit_id: commitId,
+        ...(requestedRevision === undefined ? {} : { requested_revision: requestedRevision }),
+      },
+      ...(subdirectory === undefined ? {} : { subdirectory }),
+    };
+  }
   const direct = d.direct ?? (d.kind === "directory" || (d.path !== undefined && d.url === undefined));
   if (!direct) return undefined;
   const url = d.url ?? pathToFileURL(resolve(d.path ?? ".")).href;
@@ -83,7 +105,11 @@ function sameSource(d: PlannedDistribution, installed: InstalledDistribution): b
   const want = directUrlFor(d);
   const have = installed.directUrl;
   if (!want || !have) return !want && !have;
-  return want.url === have.url && Boolean(want.dir_info?.editable) === Boolean(have.dir_info?.editable);
+  return (
+    want.url === have.url &&
+    Boolean(want.dir_info?.editable) === Boolean(have.dir_info?.editable) &&
+    want.vcs_info?.commit_id === have.vcs_info?.commit_id
+  );
 }
 
 /** Compare what the lock wants with what the venv holds. */

@@ -1,0 +1,256 @@
+/**
+ * Git and direct-URL dependencies through the built CLI: a local repository (two tags and a
+ * branch) served over file:// and `git daemon` on loopback, locked at each tag and at the branch;
+ * the branch moved — `lock` keeps the locked commit, `lock --upgrade` takes the new head; `sync`
+ * builds the checkout and installs it; direct-URL wheels and sdists from the fixture index server,
+ * a wrong `#sha256` refused; every lock accepted by `packaging.pylock`; clear errors for a missing
+ * ref and a URL that is not an archive.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { serveGitDaemon, TestRepo } from "@lockstep/build/testing";
+import type { GitDaemon } from "@lockstep/build/testing";
+import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
+import type { IndexServer } from "@lockstep/fixtures";
+import { buildBundle, run } from "../../testing";
+
+const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
+let server: IndexServer;
+let daemon: GitDaemon;
+let entry: string;
+let base: string;
+let repo: TestRepo;
+const commits: Record<string, string> = {};
+const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+delete env.VIRTUAL_ENV;
+
+/** A source tree the in-tree fixture backend builds: static [project] and PKG-INFO at `version`. */
+function gitpkgFiles(version: string, dependencies: string[]): Record<string, string> {
+  return {
+    "pyproject.toml": [
+      "[build-system]",
+      "requires = []",
+      'build-backend = "lockstep_fixture_backend"',
+      'backend-path = ["_backend"]',
+      "",
+      "[project]",
+      'name = "gitpkg"',
+      `version = "${version}"`,
+      `dependencies = ${JSON.stringify(dependencies)}`,
+      "",
+    ].join("\n"),
+    "PKG-INFO": [
+      "Metadata-Version: 2.3",
+      "Name: gitpkg",
+      `Version: ${version}`,
+      ...dependencies.map((d) => `Requires-Dist: ${d}`),
+      "",
+    ].join("\n"),
+    "_backend/lockstep_fixture_backend.py": BACKEND_SOURCE,
+    "gitpkg.py": `VERSION = "${version}"\n`,
+  };
+}
+
+beforeAll(async () => {
+  entry = (await buildBundle()).entry;
+  server = await serveUniverse({
+    name: "lockstep-cli-git-url",
+    packages: {
+      helper: { versions: { "1.0": {} } },
+      urlwheel: { versions: { "1.0": { sdist: false } } },
+      urlsdist: { versions: { "2.0": { wheels: false, requiresDist: ["helper>=1"] } } },
+    },
+  });
+  base = mkdtempSync(join(tmpdir(), "lockstep-git-cli-"));
+  repo = new TestRepo(join(base, "repos", "gitpkg"));
+  commits.v1 = repo.commit("1.0", gitpkgFiles("1.0.0", []));
+  repo.tag("v1");
+  commits.v2 = repo.commit("2.0", gitpkgFiles("2.0.0", ["helper>=1"]));
+  repo.tag("v2");
+  repo.branch("dev", true);
+  commits.dev = repo.commit("2.1.dev", gitpkgFiles("2.1.0", ["helper>=1"]));
+  repo.checkout("main");
+  daemon = await serveGitDaemon(join(base, "repos"));
+  env.LOCKSTEP_CACHE_DIR = mkdtempSync(join(tmpdir(), "lockstep-git-cache-"));
+}, 120_000);
+afterAll(async () => {
+  await daemon?.close();
+  await server?.close();
+});
+
+function project(name: string, dependencies: string[], extra = ""): string {
+  const dir = join(base, name);
+  execFileSync("mkdir", ["-p", dir]);
+  writeFileSync(
+    join(dir, "pyproject.toml"),
+    [
+      "[project]",
+      `name = "${name}"`,
+      'version = "0.1.0"',
+      'requires-python = ">=3.9"',
+      `dependencies = ${JSON.stringify(dependencies)}`,
+      extra,
+    ].join("\n"),
+  );
+  return dir;
+}
+
+function lockstep(cwd: string, ...args: string[]) {
+  return run(process.execPath, [entry, ...args, "--index-url", server.url], { cwd, env });
+}
+
+function pylock(dir: string): string {
+  return readFileSync(join(dir, "pylock.toml"), "utf8");
+}
+
+/** The `[[packages]]` table of `name` in a lock, as text. */
+function entryOf(text: string, name: string): string {
+  const start = text.indexOf(`[[packages]]\nname = "${name}"`);
+  expect(start, `${name} in\n${text}`).toBeGreaterThanOrEqual(0);
+  const next = text.indexOf("[[packages]]", start + 1);
+  return text.slice(start, next < 0 ? undefined : next);
+}
+
+function validatePylock(text: string): void {
+  const script = [
+    "import sys, tomllib",
+    "from packaging.pylock import Pylock",
+    "Pylock.from_dict(tomllib.loads(sys.stdin.read())).validate()",
+    "print('ok')",
+  ].join("\n");
+  expect(execFileSync("python3", ["-c", script], { input: text, encoding: "utf8" }).trim()).toBe("ok");
+}
+
+test.each([
+  ["v1", "1.0.0"],
+  ["v2", "2.0.0"],
+  ["dev", "2.1.0"],
+])("git+file:// at %s is locked as a vcs entry with its commit", async (rev, version) => {
+  const dir = project(`at-${rev}`, [`gitpkg @ git+${repo.fileUrl}@${rev}`]);
+  const res = await lockstep(dir, "lock");
+  expect(res.code, res.stderr).toBe(0);
+  const text = pylock(dir);
+  const e = entryOf(text, "gitpkg");
+  expect(e).toContain(`version = "${version}"`);
+  expect(e).toContain(
+    `vcs = { type = "git", url = "${repo.fileUrl}", requested-revision = "${rev}", commit-id = "${commits[rev]}" }`,
+  );
+  validatePylock(text);
+});
+
+test("a branch from [tool.lockstep.sources] over git daemon: kept when it moves, taken with --upgrade; synced", async () => {
+  const url = daemon.url("gitpkg");
+  const moving = new TestRepo(join(base, "repos", "moving"));
+  moving.git("fetch", "--quiet", repo.dir, "dev:dev");
+  moving.checkout("dev");
+  const dir = project(
+    "branch",
+    ["gitpkg"],
+    `\n[tool.lockstep.sources]\ngitpkg = { git = "${url.replace("gitpkg", "moving")}", branch = "dev" }\n`,
+  );
+  let res = await lockstep(dir, "lock");
+  expect(res.code, res.stderr).toBe(0);
+  expect(entryOf(pylock(dir), "gitpkg")).toContain(`commit-id = "${commits.dev}"`);
+  expect(entryOf(pylock(dir), "gitpkg")).toContain('requested-revision = "dev"');
+
+  const head = moving.commit("2.2", gitpkgFiles("2.2.0", ["helper>=1"]));
+  // An input change forces a resolution: the branch's locked commit is still kept.
+  const py = readFileSync(join(dir, "pyproject.toml"), "utf8");
+  writeFileSync(
+    join(dir, "pyproject.toml"),
+    py.replace('dependencies = ["gitpkg"]', 'dependencies = ["gitpkg", "urlwheel"]'),
+  );
+  res = await lockstep(dir, "lock");
+  expect(res.code, res.stderr).toBe(0);
+  expect(entryOf(pylock(dir), "gitpkg")).toContain(`commit-id = "${commits.dev}"`);
+  expect(entryOf(pylock(dir), "gitpkg")).toContain('version = "2.1.0"');
+
+  res = await lockstep(dir, "lock", "--upgrade");
+  expect(res.code, res.stderr).toBe(0);
+  const text = pylock(dir);
+  expect(entryOf(text, "gitpkg")).toContain(`commit-id = "${head}"`);
+  expect(entryOf(text, "gitpkg")).toContain('version = "2.2.0"');
+  validatePylock(text);
+
+  res = await lockstep(dir, "sync", "--python", PY312);
+  expect(res.code, res.stderr).toBe(0);
+  expect(res.stderr).toContain("+ gitpkg==2.2.0");
+  const site = join(dir, ".venv", "lib", "python3.12", "site-packages");
+  expect(readFileSync(join(site, "gitpkg.py"), "utf8")).toBe('VERSION = "2.2.0"\n');
+  const direct = JSON.parse(readFileSync(join(site, "gitpkg-2.2.0.dist-info", "direct_url.json"), "utf8"));
+  expect(direct).toEqual({
+    url: `git+${url.replace("gitpkg", "moving")}`,
+    vcs_info: { vcs: "git", commit_id: head, requested_revision: "dev" },
+  });
+
+  res = await run(process.execPath, [entry, "export", "--format", "requirements-txt", "--no-hashes"], {
+    cwd: dir,
+    env,
+  });
+  expect(res.code, res.stderr).toBe(0);
+  expect(res.stdout).toContain(`gitpkg @ git+${url.replace("gitpkg", "moving")}@${head}`);
+}, 180_000);
+
+function servedFile(pattern: RegExp): { url: string; sha256: string } {
+  const files = readdirSync(join(server.root, "files")).filter((f) => pattern.test(f));
+  const name = files[0] as string;
+  const sha256 = createHash("sha256")
+    .update(readFileSync(join(server.root, "files", name)))
+    .digest("hex");
+  return { url: `${server.origin}/files/${name}`, sha256 };
+}
+
+test("direct-URL wheel (with #sha256) and sdist (hash computed) are locked as archive entries", async () => {
+  const wheel = servedFile(/^urlwheel-1\.0-.*\.whl$/);
+  const sdist = servedFile(/^urlsdist-2\.0\.tar\.gz$/);
+  const dir = project("direct", [
+    `urlwheel @ ${wheel.url}#sha256=${wheel.sha256}`,
+    `urlsdist @ ${sdist.url}`,
+  ]);
+  const res = await lockstep(dir, "lock");
+  expect(res.code, res.stderr).toBe(0);
+  const text = pylock(dir);
+  expect(entryOf(text, "urlwheel")).toContain(
+    `archive = { url = "${wheel.url}", hashes = { sha256 = "${wheel.sha256}" } }`,
+  );
+  expect(entryOf(text, "urlsdist")).toContain(
+    `archive = { url = "${sdist.url}", hashes = { sha256 = "${sdist.sha256}" } }`,
+  );
+  expect(entryOf(text, "urlsdist")).toContain('version = "2.0"');
+  // The sdist's own dependency comes from the index.
+  expect(entryOf(text, "helper")).toContain('version = "1.0"');
+  validatePylock(text);
+}, 120_000);
+
+test("a wrong #sha256 is refused naming the URL, expected and actual", async () => {
+  const wheel = servedFile(/^urlwheel-1\.0-.*\.whl$/);
+  const wrong = "0".repeat(64);
+  const dir = project("wrong-hash", [`urlwheel @ ${wheel.url}#sha256=${wrong}`]);
+  const res = await lockstep(dir, "lock");
+  expect(res.code).not.toBe(0);
+  expect(res.stderr).toContain(wheel.url);
+  expect(res.stderr).toContain(wrong);
+  expect(res.stderr).toContain(wheel.sha256);
+});
+
+test.each([
+  [
+    "a git tag that does not exist",
+    () => [`gitpkg @ git+${repo.fileUrl}@v9`],
+    () => `revision "v9" was not found in ${repo.fileUrl}`,
+  ],
+  [
+    "a URL that is not an archive",
+    () => [`urlwheel @ ${server.origin}/files/`],
+    () => `is not a wheel or source archive (.whl, .tar.gz, .zip)`,
+  ],
+])("%s is a clear error", async (_label, deps, message) => {
+  const dir = project(`err-${_label.replace(/\W+/g, "-")}`, deps());
+  const res = await lockstep(dir, "lock");
+  expect(res.code).not.toBe(0);
+  expect(res.stderr).toContain(message());
+});
