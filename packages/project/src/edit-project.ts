@@ -6,7 +6,8 @@
  *
  * Pitfalls: the bytes are restored, not re-serialized, so line endings and a missing final newline
  * survive; a requirement with a URL, or with any specifier, is written as given; the lower bound is
- * the highest version the lock holds for that name (a universal lock may hold several).
+ * the highest version the lock holds for that name (a universal lock may hold several). In a
+ * workspace, the pyproject.toml edited is the member's the command stands in (the nearest one).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -67,7 +68,8 @@ async function lock(opts: EditProjectOptions): Promise<LockOutcome> {
 
 export async function editProject(opts: EditProjectOptions): Promise<EditOutcome> {
   const located = locateProject({ project: opts.project, cwd: opts.cwd });
-  const path = join(located.project.root, "pyproject.toml");
+  // In a workspace, the member the command stands in is edited; the lock stays at the root.
+  const path = join(located.workspace.current.root, "pyproject.toml");
   const original = readFileSync(path);
   const text = original.toString("utf8");
   let written = [...opts.requirements];

@@ -83,12 +83,13 @@ function sha256s(p: LockPackage): string[] {
 
 function requirementLine(p: LockPackage): string | undefined {
   const s = p.source;
-  if (s.kind === "directory") {
-    const path = s.path === "." || s.path.startsWith(".") || s.path.startsWith("/") ? s.path : `./${s.path}`;
-    return s.editable ? `-e ${path}` : path;
-  }
+  // pip reads a local path (relative to where it runs: the lock's directory) only as a bare path
+  // starting with `.` or `/`; `name @ path` needs a URL.
+  const local = (path: string) =>
+    path === "." || path.startsWith(".") || path.startsWith("/") ? path : `./${path}`;
+  if (s.kind === "directory") return s.editable ? `-e ${local(s.path)}` : local(s.path);
   if (s.kind === "vcs") return `${p.name} @ ${s.type}+${s.url ?? s.path ?? ""}@${s.commitId}`;
-  if (s.kind === "archive") return `${p.name} @ ${s.url ?? s.path ?? ""}`;
+  if (s.kind === "archive") return s.url ? `${p.name} @ ${s.url}` : local(s.path ?? "");
   return p.version ? `${p.name}==${p.version.toString()}` : undefined;
 }
 

@@ -9,7 +9,8 @@
  * when that declares name, version, dependencies and optional-dependencies statically (PEP 621
  * `dynamic` lists none of them); otherwise it is prepared by the build backend
  * (`prepare_metadata_for_build_wheel`, cached by @lockstep/build under the tree's content hash). A
- * wheel's metadata is read from its METADATA file; an sdist's is prepared.
+ * wheel's metadata is read from its METADATA file; an sdist's from a static PKG-INFO (Metadata 2.2+),
+ * else it is prepared.
  *
  * `sourceRecords` is what the lock's inputs record per pin (kind, path relative to the lock, and a
  * digest of the statically readable metadata, or of the tree when it is dynamic), so `lock --check`
@@ -30,7 +31,6 @@ import { Requirement } from "@lockstep/pep508";
 import { readProject } from "@lockstep/pyproject";
 import type { Project, Workspace } from "@lockstep/pyproject";
 import type { PinnedDistribution, SourceDist, SourcePin, SourcePins } from "@lockstep/resolver";
-import { parseCoreMetadata, readWheelMetadataFile } from "@lockstep/wheel";
 
 /** A pinned name before its metadata is read: the requested source and where it was declared. */
 export interface PathPlan {
@@ -168,7 +168,19 @@ function sha256File(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
-function fromCoreMetadata(text: string, where: string): Omit<PinnedDistribution, "source"> {
+/** An sdist's PKG-INFO when it is static (Metadata 2.2+, nothing dynamic that matters), else undefined. */
+async function staticSdistText(path: string, file: string): Promise<string | undefined> {
+  const { SdistNeedsBuildError, pkgInfoFromSdist, staticSdistMetadata } = await import("@lockstep/index");
+  try {
+    return staticSdistMetadata(pkgInfoFromSdist(readFileSync(path), file), file);
+  } catch (err) {
+    if (err instanceof SdistNeedsBuildError) return undefined;
+    throw err;
+  }
+}
+
+async function fromCoreMetadata(text: string, where: string): Promise<Omit<PinnedDistribution, "source">> {
+  const { parseCoreMetadata } = await import("@lockstep/wheel");
   const meta = parseCoreMetadata(text, where);
   return { version: meta.version, requiresDist: meta.requiresDist, requiresPython: meta.requiresPython };
 }
@@ -182,14 +194,16 @@ export function sourcePins(plans: Map<string, PathPlan>, prepare: PrepareMetadat
       load: async (): Promise<PinnedDistribution> => {
         const s = plan.source;
         if (s.kind === "directory") {
-          const meta = staticMetadata(s.path) ?? fromCoreMetadata(await prepare(s.path), s.path);
+          const meta = staticMetadata(s.path) ?? (await fromCoreMetadata(await prepare(s.path), s.path));
           return { ...meta, source: s };
         }
         const path = s.path as string;
         const file = basename(path);
-        const meta = file.endsWith(".whl")
-          ? fromCoreMetadata(readWheelMetadataFile(path, file), path)
-          : fromCoreMetadata(await prepare(path), path);
+        const { readWheelMetadataFile } = await import("@lockstep/wheel");
+        const text = file.endsWith(".whl")
+          ? readWheelMetadataFile(path, file)
+          : ((await staticSdistText(path, file)) ?? (await prepare(path)));
+        const meta = await fromCoreMetadata(text, path);
         return { ...meta, source: { ...s, hashes: { sha256: sha256File(path) }, size: statSync(path).size } };
       },
     });

@@ -31,6 +31,9 @@ beforeAll(async () => {
       "dep-b": { versions: { "1.0": {}, "2.0": {} } },
       "extra-dep": { versions: { "1.0": {} } },
       "late-dep": { versions: { "1.0": {} } },
+      // Downloaded into a project and used as local path sources (never taken from the index).
+      "local-wheel": { versions: { "1.0": { requiresDist: ["dep-a"] } } },
+      "local-sdist": { versions: { "1.0": { requiresDist: ["extra-dep"], wheels: false } } },
     },
   });
 }, 120_000);
@@ -92,6 +95,20 @@ function installed(root: string): string[] {
     .filter((d) => d.endsWith(".dist-info"))
     .map((d) => d.replace(/\.dist-info$/, "").replace("-", "=="))
     .sort();
+}
+
+/** Download the one file of `project` whose name ends with `suffix` into `dir`; returns its name. */
+async function download(project: string, suffix: string, dir: string): Promise<string> {
+  const page = await (await fetch(`${server.url.replace(/\/$/, "")}/${project}/`)).text();
+  const href = [...page.matchAll(/href="([^"]+)"/g)]
+    .map((m) => m[1] as string)
+    .find((h) => h.split("#")[0]?.endsWith(suffix));
+  if (!href) throw new Error(`no ${suffix} file for ${project} in:\n${page}`);
+  const url = new URL(href, `${server.url.replace(/\/$/, "")}/${project}/`);
+  const name = decodeURIComponent(url.pathname.split("/").pop() as string);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, name), Buffer.from(await (await fetch(url)).arrayBuffer()));
+  return name;
 }
 
 function pylockAccepts(path: string): string {
@@ -278,6 +295,56 @@ describe("path sources", () => {
     const resync = await cli(app, env, "sync", "--python", PY312, "--index-url", server.url);
     expect(resync.code, resync.stderr).toBe(0);
     expect(installed(app)).toContain("late_dep==1.0");
+
+    // export: editables as `-e path`, other source trees as paths relative to the lock.
+    const exported = await cli(app, env, "export", "--frozen", "--no-hashes");
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain("-e ../devlib\n");
+    expect(exported.stdout).toContain("../plainlib\n");
+    const tree = await cli(app, env, "tree", "--frozen");
+    expect(tree.code, tree.stderr).toBe(0);
+    expect(tree.stdout).toMatch(/devlib v0\.1\.0/);
+    expect(tree.stdout).toMatch(/late-dep v1\.0/);
+  }, 300_000);
+
+  test("a local wheel and a local sdist: PEP 751 archive entries with their hash", async () => {
+    const app = mkdtempSync(join(tmpdir(), "lockstep-paths-archives-"));
+    const wheel = await download("local-wheel", ".whl", join(app, "dist"));
+    const sdist = await download("local-sdist", ".tar.gz", join(app, "dist"));
+    writePackage(app, "app", {
+      deps: ["local-wheel", "local-sdist"],
+      tail: [
+        "",
+        "[tool.lockstep.sources.local-wheel]",
+        `path = "dist/${wheel}"`,
+        "",
+        "[tool.lockstep.sources.local-sdist]",
+        `path = "dist/${sdist}"`,
+      ],
+    });
+    const env = freshEnv();
+    const lock = await cli(app, env, "lock", "--index-url", server.url);
+    expect(lock.code, lock.stderr).toBe(0);
+    const text = readFileSync(join(app, "pylock.toml"), "utf8");
+    expect(text).toMatch(
+      new RegExp(
+        `archive = \\{ path = "dist/${wheel.replace(/\./g, "\\.")}", size = \\d+, hashes = \\{ sha256 = "[0-9a-f]{64}" \\} \\}`,
+      ),
+    );
+    expect(text).toContain(`archive = { path = "dist/${sdist}"`);
+    // Their own dependencies are part of the graph.
+    expect(text).toContain('name = "dep-a"');
+    expect(text).toContain('name = "extra-dep"');
+    expect(pylockAccepts(join(app, "pylock.toml"))).toBe("ok");
+    const sync = await cli(app, env, "sync", "--python", PY312, "--index-url", server.url);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(installed(app)).toEqual([
+      "app==0.1.0",
+      "dep_a==1.0",
+      "extra_dep==1.0",
+      "local_sdist==1.0",
+      "local_wheel==1.0",
+    ]);
   }, 300_000);
 
   test("a path that does not exist names pyproject.toml, the entry and the path", async () => {
