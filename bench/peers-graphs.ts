@@ -45,14 +45,16 @@ const REQ = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*([^;]*)(?:;(
 
 /**
  * Adds a stand-in for every name reachable from `roots` that no project provides: one py3-none-any
- * release with the extras asked for, versioned at the highest `>=`/`==`/`~=`/`>` bound any
- * requirement names. Reachable: through any version's requirements whose marker asks for no extra,
+ * release with the extras asked for, versioned at the `==` pin if a requirement has one, else at the
+ * highest `>=`/`~=`/`>` bound any requirement names. Reachable: through any version's requirements whose marker asks for no extra,
  * or for an extra that was requested (as a universal lock explores them); other extras (docs,
  * tests) are not followed.
  */
 function addStandIns(u: Universe, roots: string[], found: string[]): Universe {
   const byName = new Map(Object.entries(u.packages).map(([n, p]) => [canon(n), p]));
   const wanted = new Map<string, { versions: string[]; extras: Set<string> }>();
+  /** An exact pin wins: the stand-in must be that version. */
+  const pins = new Map<string, string>();
   const seen = new Set<string>();
   const queue: Array<[string, string[]]> = [];
   const visit = (req: string) => {
@@ -66,8 +68,10 @@ function addStandIns(u: Universe, roots: string[], found: string[]): Universe {
     if (!byName.has(name)) {
       const entry = wanted.get(name) ?? { versions: [], extras: new Set<string>() };
       for (const e of extras) entry.extras.add(e);
-      for (const b of (m[3] ?? "").matchAll(/(?:>=|==|~=|>)\s*([0-9][0-9a-z.]*)/gi))
-        entry.versions.push(b[1] as string);
+      for (const b of (m[3] ?? "").matchAll(/(>=|==|~=|>)\s*([0-9][0-9a-z.]*)/gi)) {
+        entry.versions.push(b[2] as string);
+        if (b[1] === "==") pins.set(name, b[2] as string);
+      }
       wanted.set(name, entry);
       return;
     }
@@ -98,7 +102,7 @@ function addStandIns(u: Universe, roots: string[], found: string[]): Universe {
     return false;
   };
   for (const [name, { versions, extras }] of wanted) {
-    const version = versions.reduce((best, v) => (newer(v, best) ? v : best), "1.0");
+    const version = pins.get(name) ?? versions.reduce((best, v) => (newer(v, best) ? v : best), versions[0] ?? "1.0");
     const release: ReleaseSpec = { requiresDist: [], sdist: false, extras: [...extras] };
     u.packages[name] = { versions: { [version]: release } };
     found.push(`${name} ${version}`);

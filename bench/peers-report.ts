@@ -35,8 +35,15 @@ function find(r: PeersResult, graph: string, measure: string, tool: string): Cel
 function ratioOf(r: PeersResult, graph: string, measure: string, tool: string): number {
   const l = find(r, graph, measure, "lockstep");
   const p = find(r, graph, measure, tool);
-  if (!l || !p || l.failed || p.failed) return NaN;
+  if (!l || !p || l.failed) return NaN;
+  // A peer killed at the time limit: the ratio is a lower bound (shown with ≥).
+  if (p.failed) return p.timedOutMs === undefined ? NaN : p.timedOutMs / l.ms;
   return p.ms / l.ms;
+}
+
+function ratioCell(r: PeersResult, graph: string, measure: string, tool: string): string {
+  const x = ratioOf(r, graph, measure, tool);
+  return `${find(r, graph, measure, tool)?.timedOutMs === undefined || !Number.isFinite(x) ? "" : "≥"}${ratio(x)}`;
 }
 
 function cellText(c: Cell | undefined): string {
@@ -58,7 +65,7 @@ export function sideBySide(r: PeersResult): string {
       const mem = cells.map((c) => (c && !c.failed ? c.peakMiB.toFixed(0) : "—")).join(" / ");
       const runs = cells.map((c) => (c ? String(c.runs) : "—")).join("/");
       lines.push(
-        `| ${g === "-" ? "(any)" : g} | ${m} | ${cells.map(cellText).join(" | ")} | ${PEERS.map((t) => ratio(ratioOf(r, g, m, t))).join(" | ")} | ${mem} | ${runs} |`,
+        `| ${g === "-" ? "(any)" : g} | ${m} | ${cells.map(cellText).join(" | ")} | ${PEERS.map((t) => ratioCell(r, g, m, t)).join(" | ")} | ${mem} | ${runs} |`,
       );
     }
   const floors = r.cells.filter((c) => c.tool === "node -e ''" || c.tool === "python3 -c ''");
@@ -297,7 +304,7 @@ PEERS_GRAPHS=cheroot PEERS_REAL=0 pnpm bench peers   # one graph, no real wheels
 Knobs: \`PEERS_GRAPHS\` (substring filter on graph names), \`PEERS_TOOLS\` (e.g. \`lockstep,pdm\`),
 \`PEERS_SIZES\` (generated universes, default \`500,2000,5000\`), \`PEERS_RUNS_FAST\`/\`PEERS_RUNS_SLOW\`
 (5/3), \`PEERS_CELL_BUDGET_S\` (20: no further runs of a cell once its runs took this long),
-\`PEERS_TIMEOUT_S\` (300 per process), \`PEERS_REAL=0\`, \`PEERS_PROFILE=0\`, \`PEERS_DOCS=0\`.
+\`PEERS_TIMEOUT_S\` (90: a process still running then is killed; its time shows as \`>90 s\` and its ratio as a lower bound, \`≥\`), \`PEERS_REAL=0\`, \`PEERS_PROFILE=0\`, \`PEERS_DOCS=0\`.
 When poetry or pdm is missing the bench installs \`python3-poetry\`/\`python3-pdm\` with apt-get if it
 runs as root, and otherwise says so and leaves that peer out; likewise \`time\` for peak memory.
 
@@ -328,7 +335,10 @@ ${aimMd}
 | sync warm | same, warm cache, no venv | same, warm cache | same, warm cache | same, warm cache |
 | no-op sync | \`sync\` again | the install again | \`install --no-root --sync\` again | \`sync --no-self\` again |
 
-ROOT is the project's first requirement. Link mode and bytecode: lockstep hardlinks from its cache
+ROOT is the project's first requirement; every graph's lock already holds its newest version, so
+"upgrade one" measures the cost of re-resolving with one package unpinned, not a change. pip is the
+23.2.1 of the \`python3\` on PATH (pip 26, which issue 17's figures used, is not installable on this
+machine), so "pip" in these tables is pip 23. Link mode and bytecode: lockstep hardlinks from its cache
 and compiles nothing (its defaults); pip copies, \`--no-compile\`; poetry 1.3 installs each package with
 a pip subprocess (copies, compiles bytecode: its default); pdm 2.2 copies with its default
 installer settings. All tools use \`requires-python = ">=3.11,<4"\` (poetry refuses a bare \`>=3.11\`

@@ -67,6 +67,8 @@ export interface Cell {
   runs: number;
   samples: number[];
   failed?: string;
+  /** Killed at PEERS_TIMEOUT_S after this long: the time is at least this. */
+  timedOutMs?: number;
 }
 
 export interface GraphInfo {
@@ -92,7 +94,7 @@ const env = process.env;
 const RUNS_FAST = Number(env.PEERS_RUNS_FAST ?? 5);
 const RUNS_SLOW = Number(env.PEERS_RUNS_SLOW ?? 3);
 const BUDGET_MS = Number(env.PEERS_CELL_BUDGET_S ?? 5) * 1000;
-const TIMEOUT_MS = Number(env.PEERS_TIMEOUT_S ?? 300) * 1000;
+const TIMEOUT_MS = Number(env.PEERS_TIMEOUT_S ?? 90) * 1000;
 const SIZES = (env.PEERS_SIZES ?? "500,2000,5000").split(",").map(Number).filter(Boolean);
 const ONLY_GRAPHS = env.PEERS_GRAPHS?.split(",").filter(Boolean);
 const ONLY_TOOLS = env.PEERS_TOOLS?.split(",").filter(Boolean);
@@ -161,6 +163,7 @@ class Bench {
       peaks: [] as number[],
       spent: 0,
       failed: undefined as string | undefined,
+      timedOutMs: undefined as number | undefined,
       skip: false,
     }));
     for (let i = 0; i < runs; i++) {
@@ -174,6 +177,7 @@ class Bench {
         }
         const m = await measureSteps(c, this.scratch, TIMEOUT_MS);
         s.spent += m.ms;
+        if (m.code === null) s.timedOutMs = m.ms;
         if (m.code !== 0) {
           s.failed =
             m.code === null
@@ -199,6 +203,7 @@ class Bench {
         runs: s.times.length,
         samples: s.times.map((t) => Math.round(t)),
         ...(s.failed ? { failed: s.failed } : {}),
+        ...(s.timedOutMs === undefined ? {} : { timedOutMs: s.timedOutMs }),
       };
       this.cells.push(cell);
       out.push(cell);
