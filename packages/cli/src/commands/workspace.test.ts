@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
@@ -213,6 +214,21 @@ describe("a workspace of three members", () => {
     );
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout.trim()).toBe("edited");
+
+    // `add` in a member's directory edits that member's pyproject.toml; the lock stays at the root.
+    const rootBefore = readFileSync(join(root, "pyproject.toml"), "utf8");
+    const add = await cli(
+      join(root, "packages", "libb"),
+      env,
+      ...["add", "late-dep", "--python", PY312, "--index-url", server.url],
+    );
+    expect(add.code, add.stderr).toBe(0);
+    expect(readFileSync(join(root, "packages", "libb", "pyproject.toml"), "utf8")).toContain(
+      '"late-dep>=1.0"',
+    );
+    expect(readFileSync(join(root, "pyproject.toml"), "utf8")).toBe(rootBefore);
+    expect(readFileSync(join(root, "pylock.toml"), "utf8")).toContain('name = "late-dep"');
+    expect(pylockAccepts(join(root, "pylock.toml"))).toBe("ok");
   }, 300_000);
 
   test("a member glob matching nothing is an error naming it", async () => {
@@ -311,8 +327,11 @@ describe("path sources", () => {
     const app = mkdtempSync(join(tmpdir(), "lockstep-paths-archives-"));
     const wheel = await download("local-wheel", ".whl", join(app, "dist"));
     const sdist = await download("local-sdist", ".tar.gz", join(app, "dist"));
+    // A PEP 508 `name @ file://` requirement on a directory is a path source too.
+    const filelib = join(app, "vendored", "filelib");
+    writePackage(filelib, "filelib", { deps: ["late-dep"] });
     writePackage(app, "app", {
-      deps: ["local-wheel", "local-sdist"],
+      deps: ["local-wheel", "local-sdist", `filelib @ ${pathToFileURL(filelib).href}`],
       tail: [
         "",
         "[tool.lockstep.sources.local-wheel]",
@@ -335,6 +354,8 @@ describe("path sources", () => {
     // Their own dependencies are part of the graph.
     expect(text).toContain('name = "dep-a"');
     expect(text).toContain('name = "extra-dep"');
+    expect(text).toContain('directory = { path = "vendored/filelib", editable = false }');
+    expect(text).toContain('name = "late-dep"');
     expect(pylockAccepts(join(app, "pylock.toml"))).toBe("ok");
     const sync = await cli(app, env, "sync", "--python", PY312, "--index-url", server.url);
     expect(sync.code, sync.stderr).toBe(0);
@@ -342,6 +363,8 @@ describe("path sources", () => {
       "app==0.1.0",
       "dep_a==1.0",
       "extra_dep==1.0",
+      "filelib==0.1.0",
+      "late_dep==1.0",
       "local_sdist==1.0",
       "local_wheel==1.0",
     ]);
