@@ -125,7 +125,13 @@ export function withRequirements(values: readonly string[]): Requirement[] {
  */
 export async function withEnvironment(
   requirements: readonly Requirement[],
-  opts: RunSettings & { base?: string | undefined; project?: string | undefined; root?: string | undefined },
+  opts: RunSettings & {
+    base?: string | undefined;
+    project?: string | undefined;
+    root?: string | undefined;
+    /** Over a script's environment: the script's index settings, not a project's. */
+    script?: ScriptMetadata | undefined;
+  },
 ): Promise<RunEnvironment> {
   const cacheDir = await cacheDirOf(opts);
   const opened = opts.base ? openVenv(opts.base, cacheDir) : undefined;
@@ -136,9 +142,9 @@ export async function withEnvironment(
   }
   const interpreter =
     opened?.info ?? findInterpreter({ request: opts.python, cacheDir, env: opts.env ?? process.env });
-  let indexes: RunIndex[] = flagIndexes(opts);
+  let indexes: RunIndex[] = flagIndexes(opts, opts.script);
   let pins: Record<string, string> = {};
-  if (opts.base) {
+  if (opts.base && !opts.script) {
     const located = locateProject({ project: opts.project });
     const pi = projectInputs(located.project, opts);
     indexes = pi.indexes;

@@ -135,6 +135,19 @@ describe("run a PEP 723 script", () => {
     expect(environments()).toHaveLength(2);
   });
 
+  test("--with over a script's environment (the script's index settings, outside any project)", async () => {
+    script(
+      "both.py",
+      ["clickly"],
+      "import clickly, greeter\nprint(clickly.__version__, greeter.__version__)",
+    );
+    const res = await lockstep(["run", "--python", PY312, "--with", "greeter", "both.py"], loose);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toBe("8.1.7 0.3.0\n");
+    expect(res.stderr).toContain("Created the --with environment at: ");
+    expect(res.stderr).toContain(" + greeter==0.3.0\n");
+  });
+
   test("a script inside a project still uses only its own environment", async () => {
     writeFileSync(join(project, "inside.py"), readFileSync(join(loose, "tool.py")));
     const res = await lockstep(["run", "--python", PY312, "inside.py"]);

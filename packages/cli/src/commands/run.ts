@@ -112,6 +112,7 @@ export async function runRun(
       const overlay = await project.withEnvironment(project.withRequirements(withValues), {
         ...settings,
         base: env.root,
+        script: target.metadata,
       });
       reportEnvironment(out, "--with", overlay);
       childEnv = venvEnvironment(overlay, childEnv);
