@@ -116,9 +116,13 @@ export function parseConflictSet(text: string): LockConflictItem[] {
   });
 }
 
-/** A parsed requirement in canonical text (`requests[socks]>=2.0; python_version < "3.10"` form). */
+/**
+ * A parsed requirement in canonical text (`requests[socks]>=2.0; python_version < "3.10"` form).
+ * Credentials in a direct URL (`git+https://token@host/…`) are removed: the lock is committed.
+ */
 export function requirementText(req: Requirement): string {
-  return req.canonicalName + req.toString().slice(req.name.length);
+  const text = req.canonicalName + req.toString().slice(req.name.length);
+  return req.url === undefined ? text : text.replace(/\/\/[^/@\s]*@/g, "//");
 }
 
 /** The canonical name a canonical requirement text starts with (no parsing: the text is canonical). */

@@ -24,6 +24,7 @@ export type { Workspace } from "./workspace";
 export { expandGlob, matchGlob } from "./glob";
 export { describeTarget, editDependencies } from "./edit-dependencies";
 export type { DependencyEdit, DependencyTarget } from "./edit-dependencies";
+export { inlineTable, setSource } from "./edit-sources";
 export { PyprojectError } from "./problems";
 export { parseTomlDocument } from "./toml-cst";
 export type { KeyPath, Location, TomlDocument } from "./toml-cst";

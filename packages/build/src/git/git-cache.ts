@@ -105,6 +105,18 @@ export class GitCache {
     );
   }
 
+  /**
+   * What a revision from a URL names once fetched (`resolve` first): a branch, a tag, or a commit —
+   * so `add git+…@v1` can write `tag = "v1"` as uv does.
+   */
+  async kindOf(repository: string, value: string): Promise<"branch" | "tag" | "rev"> {
+    const db = this.dbDir(repository);
+    if ((await this.revParse(db, `refs/remotes/origin/${value}^{commit}`, repository)) !== undefined)
+      return "branch";
+    if ((await this.revParse(db, `refs/tags/${value}^{commit}`, repository)) !== undefined) return "tag";
+    return "rev";
+  }
+
   /** A worktree of `repository` at `commit` (fetched already by `resolve`), reused when present. */
   async checkout(repository: string, commit: string): Promise<string> {
     if (!isFullCommit(commit)) {

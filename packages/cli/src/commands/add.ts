@@ -82,16 +82,29 @@ export async function runEdit(
     throw new UsageError(
       `\`lockstep ${action}\` needs at least one ${action === "add" ? "requirement" : "package name"}`,
     );
-  const { editProject } = await import("@lockstep/project");
+  const { editProject, prepareGitAdditions } = await import("@lockstep/project");
   const target = targetOf(args);
+  // `add git+https://…@v1`: the name goes to the dependencies, the repository to the sources.
+  const git =
+    action === "add"
+      ? await prepareGitAdditions({
+          items,
+          project: args.project,
+          cacheDir: args["cache-dir"] ?? (await import("@lockstep/index")).defaultCacheDir(),
+          offline: args.offline,
+        })
+      : undefined;
   const outcome = await editProject({
     action,
-    requirements: items,
+    requirements: git?.requirements ?? items,
     target,
     mode: args.frozen ? "frozen" : args.locked ? "locked" : "lock",
     project: args.project,
     ...settingFlags(args),
     lockstepVersion,
+  }).catch((err: unknown) => {
+    git?.restore();
+    throw err;
   });
   if (!outcome.lock) return 0;
   for (const w of outcome.lock.warnings) warn(out, w);

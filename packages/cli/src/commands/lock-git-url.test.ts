@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { serveGitDaemon, TestRepo } from "@lockstep/build/testing";
+import { serveGitDaemon, serveGitHttp, TestRepo } from "@lockstep/build/testing";
 import type { GitDaemon } from "@lockstep/build/testing";
 import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
@@ -253,4 +253,38 @@ test.each([
   const res = await lockstep(dir, "lock");
   expect(res.code).not.toBe(0);
   expect(res.stderr).toContain(message());
+});
+
+test("add git+file://…@v1 writes the name and a [tool.lockstep.sources] entry with tag, then locks it", async () => {
+  const dir = project("added", []);
+  const res = await run(
+    process.execPath,
+    [entry, "add", `git+${repo.fileUrl}@v1`, "--no-sync", "--index-url", server.url],
+    { cwd: dir, env },
+  );
+  expect(res.code, res.stderr).toBe(0);
+  const py = readFileSync(join(dir, "pyproject.toml"), "utf8");
+  expect(py).toMatch(/dependencies = \[\s*"gitpkg(>=1\.0\.0)?",?\s*\]/);
+  expect(py).toContain(`[tool.lockstep.sources]\ngitpkg = { git = "${repo.fileUrl}", tag = "v1" }\n`);
+  expect(entryOf(pylock(dir), "gitpkg")).toContain(`commit-id = "${commits.v1}"`);
+});
+
+test("credentials in a git URL are used but never written to the lock", async () => {
+  const http = await serveGitHttp(join(base, "repos"), "alice", "s3cret");
+  try {
+    const dir = project("creds", [`gitpkg @ git+${http.url("gitpkg")}@v2`]);
+    const res = await lockstep(dir, "lock");
+    expect(res.code, res.stderr).toBe(0);
+    const text = pylock(dir);
+    expect(text).not.toContain("s3cret");
+    expect(entryOf(text, "gitpkg")).toContain(`url = "${http.url("gitpkg").replace("alice:s3cret@", "")}"`);
+    expect(entryOf(text, "gitpkg")).toContain(`commit-id = "${commits.v2}"`);
+    const bad = project("creds-bad", [`gitpkg @ git+${http.url("gitpkg").replace("s3cret", "wrong")}@v2`]);
+    const refused = await lockstep(bad, "lock");
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("Could not fetch http://127.0.0.1:");
+    expect(refused.stderr.replace(/pyproject\.toml.*\n/g, "")).not.toContain("wrong@");
+  } finally {
+    await http.close();
+  }
 });
