@@ -88,7 +88,10 @@ function requirementLine(p: LockPackage): string | undefined {
   const local = (path: string) =>
     path === "." || path.startsWith(".") || path.startsWith("/") ? path : `./${path}`;
   if (s.kind === "directory") return s.editable ? `-e ${local(s.path)}` : local(s.path);
-  if (s.kind === "vcs") return `${p.name} @ ${s.type}+${s.url ?? s.path ?? ""}@${s.commitId}`;
+  if (s.kind === "vcs") {
+    const sub = s.subdirectory ? `#subdirectory=${s.subdirectory}` : "";
+    return `${p.name} @ ${s.type}+${s.url ?? s.path ?? ""}@${s.commitId}${sub}`;
+  }
   if (s.kind === "archive") return s.url ? `${p.name} @ ${s.url}` : local(s.path ?? "");
   return p.version ? `${p.name}==${p.version.toString()}` : undefined;
 }

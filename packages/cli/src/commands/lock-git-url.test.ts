@@ -29,7 +29,7 @@ const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
 delete env.VIRTUAL_ENV;
 
 /** A source tree the in-tree fixture backend builds: static [project] and PKG-INFO at `version`. */
-function gitpkgFiles(version: string, dependencies: string[]): Record<string, string> {
+function gitpkgFiles(version: string, dependencies: string[], name = "gitpkg"): Record<string, string> {
   return {
     "pyproject.toml": [
       "[build-system]",
@@ -38,20 +38,20 @@ function gitpkgFiles(version: string, dependencies: string[]): Record<string, st
       'backend-path = ["_backend"]',
       "",
       "[project]",
-      'name = "gitpkg"',
+      `name = "${name}"`,
       `version = "${version}"`,
       `dependencies = ${JSON.stringify(dependencies)}`,
       "",
     ].join("\n"),
     "PKG-INFO": [
       "Metadata-Version: 2.3",
-      "Name: gitpkg",
+      `Name: ${name}`,
       `Version: ${version}`,
       ...dependencies.map((d) => `Requires-Dist: ${d}`),
       "",
     ].join("\n"),
     "_backend/lockstep_fixture_backend.py": BACKEND_SOURCE,
-    "gitpkg.py": `VERSION = "${version}"\n`,
+    [`${name}.py`]: `VERSION = "${version}"\n`,
   };
 }
 
@@ -74,6 +74,11 @@ beforeAll(async () => {
   repo.branch("dev", true);
   commits.dev = repo.commit("2.1.dev", gitpkgFiles("2.1.0", ["helper>=1"]));
   repo.checkout("main");
+  const sub = Object.fromEntries(
+    Object.entries(gitpkgFiles("0.5.0", [], "subpkg")).map(([k, v]) => [`sub/pkg/${k}`, v]),
+  );
+  commits.sub = repo.commit("subpkg", sub);
+  repo.tag("sub");
   daemon = await serveGitDaemon(join(base, "repos"));
   env.LOCKSTEP_CACHE_DIR = mkdtempSync(join(tmpdir(), "lockstep-git-cache-"));
 }, 120_000);
@@ -288,3 +293,23 @@ test("credentials in a git URL are used but never written to the lock", async ()
     await http.close();
   }
 });
+
+test("#subdirectory= is locked, synced from the checkout's subdirectory and exported", async () => {
+  const dir = project("subdir", [`subpkg @ git+${repo.fileUrl}@sub#subdirectory=sub/pkg`]);
+  let res = await lockstep(dir, "lock");
+  expect(res.code, res.stderr).toBe(0);
+  const text = pylock(dir);
+  expect(entryOf(text, "subpkg")).toContain(
+    `vcs = { type = "git", url = "${repo.fileUrl}", requested-revision = "sub", commit-id = "${commits.sub}", subdirectory = "sub/pkg" }`,
+  );
+  validatePylock(text);
+  res = await run(process.execPath, [entry, "export", "--format", "requirements-txt", "--no-hashes"], {
+    cwd: dir,
+    env,
+  });
+  expect(res.stdout).toContain(`subpkg @ git+${repo.fileUrl}@${commits.sub}#subdirectory=sub/pkg`);
+  res = await lockstep(dir, "sync", "--python", PY312);
+  expect(res.code, res.stderr).toBe(0);
+  const site = join(dir, ".venv", "lib", "python3.12", "site-packages");
+  expect(readFileSync(join(site, "subpkg.py"), "utf8")).toBe('VERSION = "0.5.0"\n');
+}, 120_000);
