@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { locateProject } from "./find-project";
+import { remotePlans, remoteRecords } from "./remote-sources";
+
+function workspaceOf(dependencies: string[], sources = "") {
+  const dir = mkdtempSync(join(tmpdir(), "lockstep-remote-"));
+  writeFileSync(
+    join(dir, "pyproject.toml"),
+    [
+      "[project]",
+      'name = "app"',
+      'version = "0.1.0"',
+      `dependencies = ${JSON.stringify(dependencies)}`,
+      sources === "" ? "" : `[tool.lockstep.sources]\n${sources}`,
+    ].join("\n"),
+  );
+  return locateProject({ project: dir }).workspace;
+}
+
+test.each([
+  [
+    "a git requirement",
+    ["lib @ git+https://tok@host/r.git@v1#subdirectory=py"],
+    "",
+    { lib: "git https://host/r rev=v1 py" },
+  ],
+  [
+    "a git source with a tag",
+    ["lib"],
+    'lib = { git = "https://host/r.git", tag = "v2" }',
+    { lib: "git https://host/r tag=v2" },
+  ],
+  [
+    "a git source with a branch and subdirectory",
+    ["lib"],
+    'lib = { git = "ssh://git@host/r.git", branch = "dev", subdirectory = "a/b" }',
+    { lib: "git ssh://host/r branch=dev a/b" },
+  ],
+  [
+    "a url source and a url requirement",
+    ["lib", "other @ https://u:p@host/other-1.0-py3-none-any.whl#sha256=00"],
+    'lib = { url = "https://host/lib-1.0.tar.gz" }',
+    {
+      lib: "url https://host/lib-1.0.tar.gz",
+      other: "url https://host/other-1.0-py3-none-any.whl#sha256=00",
+    },
+  ],
+  [
+    "an index source is not a remote pin",
+    ["lib"],
+    'lib = { index = "x" }\n[[tool.lockstep.index]]\nname = "x"\nurl = "https://x/simple"',
+    {},
+  ],
+])("%s", (_label, deps, sources, records) => {
+  expect(remoteRecords(remotePlans(workspaceOf(deps, sources)))).toEqual(records);
+});
+
+test.each([
+  [["lib @ https://host/lib/"], "", "is not a wheel or source archive (.whl, .tar.gz, .zip)"],
+  [
+    ["lib"],
+    'lib = { url = "https://host/lib.html" }',
+    '[tool.lockstep.sources] lib = { url = "https://host/lib.html" }: https://host/lib.html is not a wheel or source archive',
+  ],
+  [["lib @ git+ftp://host/r.git"], "", 'uses the unsupported scheme "git+ftp"'],
+  [["lib @ svn+https://host/r"], "", "only git+https/ssh/git/file, https:// and file:// URLs are supported"],
+])("refused: %j %s", (deps, sources, message) => {
+  expect(() => remotePlans(workspaceOf(deps, sources))).toThrow(message);
+});
