@@ -13,7 +13,7 @@
  * so it needs the lock's dependency edges, not only its markers.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import { readLock, requirementTextName, selectForEnvironment } from "@lockstep/lockfile";
@@ -46,6 +46,7 @@ import type { LocatedProject } from "./find-project";
 import { LockMissingError, lockProject } from "./lock-project";
 import type { LockOutcome } from "./lock-project";
 import type { SettingFlags } from "./project-inputs";
+import { pathPlans } from "./path-sources";
 import { projectInputs } from "./project-inputs";
 import { memberClosure, selectedMembers } from "./workspace-selection";
 import type { PackageSelection } from "./workspace-selection";
@@ -157,9 +158,12 @@ function onlyGroupClosure(lock: Lock, items: InstallItem[], groups: string[]): I
 function pyprojectHashes(located: LocatedProject): Record<string, string> {
   const out: Record<string, string> = {};
   const roots = new Set([located.project.root, ...located.workspace.members.map((m) => m.root)]);
+  // Path dependencies' pyproject.toml too: a dependency added there makes the lock stale.
+  for (const plan of pathPlans(located.workspace).values())
+    if (plan.source.kind === "directory") roots.add(plan.source.path);
   for (const r of roots) {
     const path = join(r, "pyproject.toml");
-    out[path] = sha256File(path);
+    if (existsSync(path)) out[path] = sha256File(path);
   }
   return out;
 }
