@@ -8,7 +8,8 @@
  * depends on (requirements, constraints, requires-python, indexes, the interpreter, the base venv).
  * A complete venv carries `.lockstep-environment.json` with its key, written last; a second run with
  * the same inputs finds it and makes no resolution and no request. A venv without that file (a run
- * killed half-way) is rebuilt from scratch.
+ * killed half-way) is rebuilt from scratch. Building holds a lock beside the venv
+ * (`.locks/<key>/`), so a second first run waits and then reuses the first's result.
  *
  * The overlay sees the base venv through a `.pth` file (`import site; site.addsitedir(BASE)`), so
  * the base's own `.pth` files (editable installs) work too; its own site-packages come first on
@@ -18,7 +19,7 @@
  * not see the overlay (PATH puts the overlay's first).
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import type { SpecifierSet } from "@lockstep/pep440";
@@ -27,7 +28,7 @@ import { canonicalizeName, Requirement } from "@lockstep/pep508";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
 import { createVenv, venvLayout } from "@lockstep/python";
 import type { PlannedDistribution } from "@lockstep/sync";
-import { readInstalled } from "@lockstep/sync";
+import { acquireVenvLock, readInstalled } from "@lockstep/sync";
 import type { LimitSettings } from "@lockstep/pyproject";
 import type { Log } from "./log";
 
@@ -110,14 +111,36 @@ function layout(venv: Venv): Pick<RunEnvironment, "root" | "bin" | "python"> {
 export async function runEnvironment(opts: RunEnvironmentOptions): Promise<RunEnvironment> {
   const constraints = opts.base ? baseConstraints(opts.base.sitePackages) : [];
   const key = environmentKey(opts, constraints);
-  const root = opts.root ?? join(opts.cacheDir, ENVIRONMENTS_BUCKET, key);
-  if (opts.root === undefined && readyKey(root) === key) {
+  if (opts.root !== undefined) return build(opts, opts.root, key, constraints);
+  const root = join(opts.cacheDir, ENVIRONMENTS_BUCKET, key);
+  const reused = () => {
+    if (readyKey(root) !== key) return undefined;
     const venv = venvLayout(root, opts.interpreter);
-    if (existsSync(venv.python)) {
-      opts.log?.info({ root, key }, "run environment reused");
-      return { ...layout(venv), created: false, installed: [] };
-    }
+    return existsSync(venv.python) ? { ...layout(venv), created: false, installed: [] } : undefined;
+  };
+  const ready = reused();
+  if (ready) {
+    opts.log?.info({ root, key }, "run environment reused");
+    return ready;
   }
+  // Two first runs at once: the second waits for the first and then reuses what it built. The lock
+  // lives beside the venv (the sync inside takes the venv's own lock).
+  const lockDir = join(opts.cacheDir, ENVIRONMENTS_BUCKET, ".locks", key);
+  mkdirSync(lockDir, { recursive: true });
+  const lock = await acquireVenvLock(lockDir);
+  try {
+    return reused() ?? (await build(opts, root, key, constraints));
+  } finally {
+    lock.release();
+  }
+}
+
+async function build(
+  opts: RunEnvironmentOptions,
+  root: string,
+  key: string,
+  constraints: Requirement[],
+): Promise<RunEnvironment> {
   rmSync(join(root, READY), { force: true });
   const venv = createVenv(root, opts.interpreter, {
     clear: true,
@@ -134,7 +157,10 @@ export async function runEnvironment(opts: RunEnvironmentOptions): Promise<RunEn
     );
   }
   const installed = await resolveAndInstall(opts, venv, constraints);
-  writeFileSync(join(root, READY), `${JSON.stringify({ key, requirements: opts.requirements.map(String) })}\n`);
+  writeFileSync(
+    join(root, READY),
+    `${JSON.stringify({ key, requirements: opts.requirements.map(String) })}\n`,
+  );
   return { ...layout(venv), created: true, installed };
 }
 
@@ -157,7 +183,12 @@ async function resolveAndInstall(
   const limits = opts.limits ?? {};
   const warnings: string[] = [];
   const client = new IndexClient({
-    indexes: opts.indexes.map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: i.default })),
+    indexes: opts.indexes.map((i) => ({
+      name: i.name,
+      url: i.url,
+      explicit: i.explicit,
+      default: i.default,
+    })),
     findLinks: [...(opts.findLinks ?? [])],
     pins: opts.pins ?? {},
     cacheDir: opts.cacheDir,

@@ -51,7 +51,11 @@ const lockstep = (args: string[], cwd = project, extra: NodeJS.ProcessEnv = {}) 
 
 const environments = () => {
   const dir = join(cacheDir, "environments-v1");
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => !n.startsWith("."))
+        .sort()
+    : [];
 };
 
 function script(name: string, deps: string[], body: string, extraToml = ""): string {
@@ -133,6 +137,21 @@ describe("run a PEP 723 script", () => {
     expect(res.code, res.stderr).toBe(7);
     expect(res.stdout).toMatch(/^clickly 8\.1\.7 timely 3\.0\.0 \[\]\n/);
     expect(environments()).toHaveLength(2);
+  });
+
+  test("two first runs at once: one builds the environment, the other waits and reuses it", async () => {
+    script("twice.py", ["clickly", "timely==2.8.2"], "import timely\nprint(timely.__version__)");
+    const before = environments().length;
+    const [a, b] = await Promise.all([
+      lockstep(["run", "--python", PY312, "twice.py"], loose),
+      lockstep(["run", "--python", PY312, "twice.py"], loose),
+    ]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    expect([a.stdout, b.stdout]).toEqual(["2.8.2\n", "2.8.2\n"]);
+    expect([a.stderr, b.stderr].filter((e) => e.startsWith("Created the script environment"))).toHaveLength(
+      1,
+    );
+    expect(environments()).toHaveLength(before + 1);
   });
 
   test("--with over a script's environment (the script's index settings, outside any project)", async () => {
