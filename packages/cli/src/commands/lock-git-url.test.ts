@@ -163,6 +163,9 @@ test("a branch from [tool.lockstep.sources] over git daemon: kept when it moves,
   expect(entryOf(pylock(dir), "gitpkg")).toContain('requested-revision = "dev"');
 
   const head = moving.commit("2.2", gitpkgFiles("2.2.0", ["helper>=1"]));
+  // A moved branch is not an input change: `lock --check` still passes.
+  res = await lockstep(dir, "lock", "--check");
+  expect(res.code, res.stderr).toBe(0);
   // An input change forces a resolution: the branch's locked commit is still kept.
   const py = readFileSync(join(dir, "pyproject.toml"), "utf8");
   writeFileSync(
@@ -313,3 +316,18 @@ test("#subdirectory= is locked, synced from the checkout's subdirectory and expo
   const site = join(dir, ".venv", "lib", "python3.12", "site-packages");
   expect(readFileSync(join(site, "subpkg.py"), "utf8")).toBe('VERSION = "0.5.0"\n');
 }, 120_000);
+
+test("lock --check notices a changed tag in [tool.lockstep.sources]", async () => {
+  const sources = (tag: string) =>
+    `\n[tool.lockstep.sources]\ngitpkg = { git = "${repo.fileUrl}", tag = "${tag}" }\n`;
+  const dir = project("check-tag", ["gitpkg"], sources("v1"));
+  let res = await lockstep(dir, "lock");
+  expect(res.code, res.stderr).toBe(0);
+  expect(entryOf(pylock(dir), "gitpkg")).toContain(`commit-id = "${commits.v1}"`);
+  project("check-tag", ["gitpkg"], sources("v2"));
+  res = await lockstep(dir, "lock", "--check");
+  expect(res.code).toBe(3);
+  res = await lockstep(dir, "lock");
+  expect(res.code, res.stderr).toBe(0);
+  expect(entryOf(pylock(dir), "gitpkg")).toContain(`commit-id = "${commits.v2}"`);
+});
