@@ -331,3 +331,23 @@ test("lock --check notices a changed tag in [tool.lockstep.sources]", async () =
   expect(res.code, res.stderr).toBe(0);
   expect(entryOf(pylock(dir), "gitpkg")).toContain(`commit-id = "${commits.v2}"`);
 });
+
+test("with the git server stopped, a re-lock after an input change and a fresh sync use the cached commit", async () => {
+  const own = await serveGitDaemon(join(base, "repos"));
+  const dir = project("server-gone", [`gitpkg @ git+${own.url("gitpkg")}@v2`]);
+  let res = await lockstep(dir, "lock");
+  expect(res.code, res.stderr).toBe(0);
+  await own.close();
+  const py = readFileSync(join(dir, "pyproject.toml"), "utf8");
+  writeFileSync(join(dir, "pyproject.toml"), py.replace(`@v2"]`, `@v2", "urlwheel"]`));
+  res = await lockstep(dir, "lock");
+  expect(res.code, res.stderr).toBe(0);
+  expect(entryOf(pylock(dir), "gitpkg")).toContain(`commit-id = "${commits.v2}"`);
+  res = await lockstep(dir, "sync", "--python", PY312);
+  expect(res.code, res.stderr).toBe(0);
+  expect(res.stderr).toContain("+ gitpkg==2.0.0");
+  // --upgrade has to ask the (stopped) server: a clear fetch error naming the repository.
+  res = await lockstep(dir, "lock", "--upgrade");
+  expect(res.code).not.toBe(0);
+  expect(res.stderr).toContain(`Could not fetch ${own.url("gitpkg")}`);
+}, 120_000);
