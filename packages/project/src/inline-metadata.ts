@@ -131,8 +131,7 @@ export function readScriptMetadata(text: string, path: string): ScriptMetadata |
     }
   }
   const tool = (doc.tool as Record<string, unknown> | undefined)?.lockstep as
-    | Record<string, unknown>
-    | undefined;
+    Record<string, unknown> | undefined;
   const indexUrl = tool?.["index-url"];
   const extra = tool?.["extra-index-url"] ?? [];
   if ((indexUrl !== undefined && typeof indexUrl !== "string") || !stringList(extra)) {
