@@ -281,10 +281,13 @@ describe("finding the project", () => {
     );
     const res = await lockstep(["lock", "--index-url", server.url], join(root, "packages", "lib", "src"));
     expect(res.code).toBe(0);
-    expect(res.stderr).toMatch(
-      /^warning: Workspace members other than the root are not locked yet; skipped: lib\nResolved 1 package in [\d.]+m?s\n$/,
+    expect(res.stderr).toMatch(/^Resolved 2 packages in [\d.]+m?s\n$/);
+    const text = readFileSync(join(root, "pylock.toml"), "utf8");
+    expect(text).toContain('name = "yamlite"');
+    // The member is locked too, as an editable directory relative to the root.
+    expect(text).toContain(
+      'name = "lib"\nversion = "1.0"\ndirectory = { path = "packages/lib", editable = true }',
     );
-    expect(readFileSync(join(root, "pylock.toml"), "utf8")).toContain('name = "yamlite"');
     const viaFlag = await lockstep(
       ["lock", "--check", "--project", root, "--index-url", server.url],
       tmpdir(),
