@@ -244,7 +244,7 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     buildMetadata: (file, archive) =>
       sourceBuilder(client, cacheDir, pickInterpreter).buildMetadata(file, archive),
     indexes: pi.indexes.map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: i.default })),
-    indexStrategy: project.lockstep.indexStrategy,
+    indexStrategy: pi.indexStrategy,
     findLinks: [...(opts.findLinks ?? [])],
     pins: pi.pins,
     cacheDir,

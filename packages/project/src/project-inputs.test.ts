@@ -43,6 +43,20 @@ describe("projectInputs", () => {
     );
   });
 
+  test("index strategy: [tool.lockstep] index-strategy, overridden by --index-strategy, recorded", () => {
+    const p = project(
+      '[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.9"\n[tool.lockstep]\nindex-strategy = "unsafe-best-match"\n',
+    );
+    expect(projectInputs(p).indexStrategy).toBe("unsafe-best-match");
+    expect(projectInputs(p).inputs.canonical.indexStrategy).toBe("unsafe-best-match");
+    const flagged = projectInputs(p, { indexStrategy: "first-index" });
+    expect(flagged.indexStrategy).toBe("first-index");
+    expect(flagged.inputs.canonical.indexStrategy).toBe("first-index");
+    expect(() => projectInputs(p, { indexStrategy: "best" })).toThrow(
+      '--index-strategy: "best" is not one of first-index, unsafe-first-match, unsafe-best-match',
+    );
+  });
+
   test("index order: --extra-index-url, declared, then the default (--index-url replaces it)", () => {
     const p = project(
       '[project]\nname = "a"\nversion = "1"\n[[tool.lockstep.index]]\nname = "corp"\nurl = "https://corp/simple"\n[[tool.lockstep.index]]\nname = "mirror"\nurl = "https://mirror/simple"\ndefault = true\n',

@@ -22,8 +22,14 @@ import { ParsedLockInputs } from "@lockstep/lockfile";
 import { SpecifierSet } from "@lockstep/pep440";
 import type { Marker } from "@lockstep/pep508";
 import { canonicalizeName } from "@lockstep/pep508";
-import { PRERELEASE_POLICIES, RESOLUTION_STRATEGIES } from "@lockstep/pyproject";
-import type { PrereleasePolicy, Project, ResolutionStrategy, Workspace } from "@lockstep/pyproject";
+import { INDEX_STRATEGIES, PRERELEASE_POLICIES, RESOLUTION_STRATEGIES } from "@lockstep/pyproject";
+import type {
+  IndexStrategySetting,
+  PrereleasePolicy,
+  Project,
+  ResolutionStrategy,
+  Workspace,
+} from "@lockstep/pyproject";
 import { Requirement } from "@lockstep/pep508";
 import { pathPlans, sourceRecords, workspaceRequiresPython } from "./path-sources";
 import type { PathPlan } from "./path-sources";
@@ -39,6 +45,7 @@ export interface SettingFlags {
   prerelease?: string | undefined;
   resolution?: string | undefined;
   excludeNewer?: string | undefined;
+  indexStrategy?: string | undefined;
 }
 
 export interface EffectiveIndex {
@@ -58,6 +65,7 @@ export interface ProjectInputs {
   prerelease: PrereleasePolicy;
   resolution: ResolutionStrategy;
   excludeNewer: Date | undefined;
+  indexStrategy: IndexStrategySetting;
   requiredEnvironments: readonly Marker[];
   /** Workspace members and path sources: canonical name → where it comes from (see path-sources.ts). */
   plans: Map<string, PathPlan>;
@@ -186,6 +194,9 @@ export function projectInputs(
     ? oneOf("--resolution", flags.resolution, RESOLUTION_STRATEGIES)
     : settings.resolution;
   const excludeNewer = flags.excludeNewer ? parseExcludeNewer(flags.excludeNewer) : settings.excludeNewer;
+  const indexStrategy = flags.indexStrategy
+    ? oneOf("--index-strategy", flags.indexStrategy, INDEX_STRATEGIES)
+    : settings.indexStrategy;
   const indexes = effectiveIndexes(project, flags);
   const groups = Object.keys(project.dependencyGroups);
   const inputs = new ParsedLockInputs({
@@ -202,7 +213,7 @@ export function projectInputs(
     environments: settings.environments,
     conflicts: settings.conflicts,
     requiredEnvironments: settings.requiredEnvironments,
-    indexStrategy: settings.indexStrategy,
+    indexStrategy,
     indexes: indexes.map((i) => (i.name ? { name: i.name, url: redact(i.url) } : { url: redact(i.url) })),
     resolution,
     prerelease,
@@ -217,6 +228,7 @@ export function projectInputs(
     prerelease,
     resolution,
     excludeNewer,
+    indexStrategy,
     requiredEnvironments: settings.requiredEnvironments,
     plans,
     remote,

@@ -46,6 +46,16 @@ describe("resolveSettings", () => {
       "highest",
       "flag",
     ],
+    [
+      "index strategy from env over project",
+      {
+        env: { LOCKSTEP_INDEX_STRATEGY: "unsafe-best-match" },
+        project: project({ "index-strategy": "first-index" }),
+      },
+      "index-strategy",
+      "unsafe-best-match",
+      "env",
+    ],
     ["empty env is unset", { env: { LOCKSTEP_PYTHON: "" } }, "python", undefined, "default"],
     [
       "index url from env",

@@ -11,8 +11,8 @@
  * docs/settings.md (a test compares the table with `SETTINGS`).
  *
  * Pitfalls: this module must stay cheap to import (the CLI loads it on every command, the no-op sync
- * included), so it imports no TOML parser and no pyproject code: the choice lists are copied here and
- * a test checks them against `@lockstep/pyproject` and `@lockstep/wheel`. An invalid value names where
+ * included), so it imports no TOML parser: only pyproject's import-free modules (the choice lists,
+ * the limit parsers); the link modes are copied and a test checks them against `@lockstep/wheel`. An invalid value names where
  * it came from (the flag, the environment variable, or the file and key) so the user can find it.
  * List-valued environment variables are space-separated (`LOCKSTEP_EXTRA_INDEX_URL="URL1 URL2"`).
  * `[tool.lockstep]` declares its default index as `[[tool.lockstep.index]] default = true`, which is
@@ -28,6 +28,12 @@ import {
   parseLimitValue,
 } from "@lockstep/pyproject/limit-settings";
 import type { LimitKind } from "@lockstep/pyproject/limit-settings";
+// Cheap as well: the choice lists themselves, shared with pyproject.toml's validation.
+import {
+  INDEX_STRATEGIES,
+  PRERELEASE_POLICIES,
+  RESOLUTION_STRATEGIES,
+} from "@lockstep/pyproject/setting-choices";
 
 export type SettingSource = "flag" | "env" | "project" | "user" | "default";
 
@@ -65,6 +71,7 @@ export interface Settings {
   python: string | undefined;
   prerelease: string | undefined;
   resolution: string | undefined;
+  "index-strategy": string | undefined;
   "exclude-newer": string | undefined;
   "link-mode": string | undefined;
   "compile-bytecode": boolean;
@@ -97,14 +104,9 @@ const LIMIT_DOCS: Record<string, [defaultText: string, describe: string]> = {
   "http-timeout": ["30", "Seconds of silence from a connected index before giving up"],
 };
 
-export const PRERELEASE_CHOICES = [
-  "disallow",
-  "allow",
-  "if-necessary",
-  "explicit",
-  "if-necessary-or-explicit",
-] as const;
-export const RESOLUTION_CHOICES = ["highest", "lowest", "lowest-direct"] as const;
+export const PRERELEASE_CHOICES = PRERELEASE_POLICIES;
+export const RESOLUTION_CHOICES = RESOLUTION_STRATEGIES;
+export const INDEX_STRATEGY_CHOICES = INDEX_STRATEGIES;
 export const LINK_MODE_CHOICES = ["hardlink", "copy", "symlink", "clone"] as const;
 
 export const SETTINGS: readonly SettingSpec[] = [
@@ -190,6 +192,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     choices: RESOLUTION_CHOICES,
     defaultText: "highest",
     describe: "Which versions to prefer",
+  },
+  {
+    key: "index-strategy",
+    kind: "choice",
+    env: "LOCKSTEP_INDEX_STRATEGY",
+    flag: true,
+    project: true,
+    choices: INDEX_STRATEGY_CHOICES,
+    defaultText: "first-index",
+    describe: "Which indexes a package's versions may come from (see docs/index.md)",
   },
   {
     key: "exclude-newer",
@@ -382,6 +394,7 @@ const EMPTY: Settings = {
   python: undefined,
   prerelease: undefined,
   resolution: undefined,
+  "index-strategy": undefined,
   "exclude-newer": undefined,
   "link-mode": undefined,
   "compile-bytecode": false,

@@ -5,13 +5,10 @@ export { PROJECT_KEYS } from "./project-table";
 export type { ProjectMetadata, RequiresPython } from "./project-table";
 export { readBuildSystemTable } from "./build-system";
 export type { BuildSystem } from "./build-system";
-export {
-  DEFAULT_SETTINGS,
-  LOCKSTEP_KEYS,
-  PRERELEASE_POLICIES,
-  RESOLUTION_STRATEGIES,
-} from "./lockstep-settings";
-export type { LockstepSettings, PrereleasePolicy, ResolutionStrategy } from "./lockstep-settings";
+export { DEFAULT_SETTINGS, LOCKSTEP_KEYS } from "./lockstep-settings";
+export type { LockstepSettings } from "./lockstep-settings";
+export { INDEX_STRATEGIES, PRERELEASE_POLICIES, RESOLUTION_STRATEGIES } from "./setting-choices";
+export type { IndexStrategySetting, PrereleasePolicy, ResolutionStrategy } from "./setting-choices";
 export { LIMIT_KEYS, LIMIT_SPECS, expectedLimit, limitEnvName, parseLimitValue } from "./limit-settings";
 export type { LimitKind, LimitSettings, LimitSpec } from "./limit-settings";
 export { describeConflictItem } from "./conflicts";

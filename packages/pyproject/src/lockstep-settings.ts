@@ -28,24 +28,11 @@ import { LIMIT_KEYS, LIMIT_SPECS, expectedLimit, parseLimitValue } from "./limit
 import type { LimitSettings } from "./limit-settings";
 import type { WorkspaceTable } from "./workspace-table";
 
-export const RESOLUTION_STRATEGIES = ["highest", "lowest", "lowest-direct"] as const;
-export type ResolutionStrategy = (typeof RESOLUTION_STRATEGIES)[number];
+import { INDEX_STRATEGIES, PRERELEASE_POLICIES, RESOLUTION_STRATEGIES } from "./setting-choices";
+import type { IndexStrategySetting, PrereleasePolicy, ResolutionStrategy } from "./setting-choices";
 
-export const PRERELEASE_POLICIES = [
-  "disallow",
-  "allow",
-  "if-necessary",
-  "explicit",
-  "if-necessary-or-explicit",
-] as const;
-export type PrereleasePolicy = (typeof PRERELEASE_POLICIES)[number];
-
-/**
- * uv's index strategies (see `@lockstep/index`'s client): "first-index" takes a package from the
- * first index that has it; the `unsafe-*` ones merge every index (dependency confusion possible).
- */
-export const INDEX_STRATEGIES = ["first-index", "unsafe-first-match", "unsafe-best-match"] as const;
-export type IndexStrategySetting = (typeof INDEX_STRATEGIES)[number];
+export { INDEX_STRATEGIES, PRERELEASE_POLICIES, RESOLUTION_STRATEGIES };
+export type { IndexStrategySetting, PrereleasePolicy, ResolutionStrategy };
 
 export interface LockstepSettings {
   indexes: Index[];

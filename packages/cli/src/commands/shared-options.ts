@@ -130,6 +130,11 @@ export const RESOLVER_OPTIONS = {
     requiresArg: true,
     describe: "Ignore files uploaded after this date or RFC 3339 time",
   },
+  "index-strategy": {
+    type: "string",
+    requiresArg: true,
+    describe: "first-index, unsafe-first-match or unsafe-best-match (as [tool.lockstep] index-strategy)",
+  },
 } as const;
 
 /** How an install puts files into the venv (`sync`, `run`, `add`, `remove`). */
@@ -154,6 +159,7 @@ export interface SharedFlagArgs {
   prerelease?: string | undefined;
   resolution?: string | undefined;
   "exclude-newer"?: string | undefined;
+  "index-strategy"?: string | undefined;
 }
 
 export interface InstallFlagArgs {
@@ -172,6 +178,7 @@ export function settingFlags(args: SharedFlagArgs) {
     prerelease: args.prerelease,
     resolution: args.resolution,
     excludeNewer: args["exclude-newer"],
+    indexStrategy: args["index-strategy"],
     log: args.log,
   };
 }
