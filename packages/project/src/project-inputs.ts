@@ -179,6 +179,14 @@ export function projectInputs(
       ];
     }
   }
+  // Members' dependency groups join the workspace's groups of the same name (uv locks them too);
+  // `sync --package` then installs only the selected member's share (workspace-selection.ts).
+  const dependencyGroups: Record<string, Requirement[]> = { ...project.dependencyGroups };
+  for (const m of others) {
+    for (const [group, reqs] of Object.entries(m.dependencyGroups)) {
+      dependencyGroups[group] = [...(dependencyGroups[group] ?? []), ...reqs];
+    }
+  }
   const narrowed = workspace && others.length > 0 ? workspaceRequiresPython(workspace) : undefined;
   if (project.requiresPython === undefined && narrowed === undefined) {
     warnings.push(
@@ -198,14 +206,14 @@ export function projectInputs(
     ? oneOf("--index-strategy", flags.indexStrategy, INDEX_STRATEGIES)
     : settings.indexStrategy;
   const indexes = effectiveIndexes(project, flags);
-  const groups = Object.keys(project.dependencyGroups);
+  const groups = Object.keys(dependencyGroups);
   const inputs = new ParsedLockInputs({
     projectName: project.name ?? (project.root.split(/[\\/]/).pop() || "workspace"),
     projectVersion: project.version,
     requiresPython,
     dependencies: [...project.dependencies, ...memberDependencies],
     optionalDependencies,
-    dependencyGroups: project.dependencyGroups,
+    dependencyGroups,
     defaultGroups:
       settings.defaultGroups === "all" ? groups : settings.defaultGroups.filter((g) => groups.includes(g)),
     constraints: settings.constraintDependencies,

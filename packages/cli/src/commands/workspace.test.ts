@@ -137,7 +137,11 @@ describe("a workspace of three members", () => {
         'members = ["packages/*"]',
       ],
     });
-    writePackage(join(root, "packages", "liba"), "liba", { deps: ["dep-a"], requiresPython: ">=3.10" });
+    writePackage(join(root, "packages", "liba"), "liba", {
+      deps: ["dep-a"],
+      requiresPython: ">=3.10",
+      tail: ["", "[dependency-groups]", 'lint = ["extra-dep"]'],
+    });
     writePackage(join(root, "packages", "libb"), "libb", { deps: ["dep-b<2"], extras: { x: ["extra-dep"] } });
     const env = freshEnv();
 
@@ -194,6 +198,15 @@ describe("a workspace of three members", () => {
     );
     expect(here.code, here.stderr).toBe(0);
     expect(installed(root)).toEqual(["dep_a==1.0", "liba==0.1.0"]);
+
+    // A member's dependency group is locked with the workspace and installed for that member.
+    const lint = await cli(
+      root,
+      env,
+      ...["sync", "--python", PY312, "--index-url", server.url, "--package", "liba", "--group", "lint"],
+    );
+    expect(lint.code, lint.stderr).toBe(0);
+    expect(installed(root)).toEqual(["dep_a==1.0", "extra_dep==1.0", "liba==0.1.0"]);
 
     // At the root: the root project and what it depends on (liba, through its workspace source).
     const atRoot = await cli(root, env, "sync", "--python", PY312, "--index-url", server.url);
