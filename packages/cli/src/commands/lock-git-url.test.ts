@@ -311,6 +311,9 @@ test("#subdirectory= is locked, synced from the checkout's subdirectory and expo
     env,
   });
   expect(res.stdout).toContain(`subpkg @ git+${repo.fileUrl}@${commits.sub}#subdirectory=sub/pkg`);
+  res = await run(process.execPath, [entry, "tree", "--frozen"], { cwd: dir, env });
+  expect(res.code, res.stderr).toBe(0);
+  expect(res.stdout).toContain("subpkg");
   res = await lockstep(dir, "sync", "--python", PY312);
   expect(res.code, res.stderr).toBe(0);
   const site = join(dir, ".venv", "lib", "python3.12", "site-packages");
