@@ -16,7 +16,7 @@ import { serveGitDaemon, serveGitHttp, TestRepo } from "@lockstep/build/testing"
 import type { GitDaemon } from "@lockstep/build/testing";
 import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
-import { buildBundle, run } from "../../testing";
+import { buildBundle, installedDistributions, run } from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 let server: IndexServer;
@@ -354,3 +354,45 @@ test("with the git server stopped, a re-lock after an input change and a fresh s
   expect(res.code).not.toBe(0);
   expect(res.stderr).toContain(`Could not fetch ${own.url("gitpkg")}`);
 }, 120_000);
+
+test("pip install -r of the export gives the same installed set as sync", async () => {
+  const wheel = servedFile(/^urlwheel-1\.0-.*\.whl$/);
+  const sdist = servedFile(/^urlsdist-2\.0\.tar\.gz$/);
+  // Over git daemon: pip 23's PEP 508 parser refuses a `git+file:///` URL (no host).
+  const dir = project("pip-export", [
+    `gitpkg @ git+${daemon.url("gitpkg")}@v2`,
+    `urlwheel @ ${wheel.url}#sha256=${wheel.sha256}`,
+    `urlsdist @ ${sdist.url}`,
+  ]);
+  let res = await lockstep(dir, "sync", "--python", PY312);
+  expect(res.code, res.stderr).toBe(0);
+  res = await run(process.execPath, [entry, "export", "--format", "requirements-txt", "--no-hashes"], {
+    cwd: dir,
+    env,
+  });
+  expect(res.code, res.stderr).toBe(0);
+  writeFileSync(join(dir, "requirements.txt"), res.stdout);
+  const pipVenv = join(dir, "pip-venv");
+  execFileSync(PY312, ["-m", "venv", pipVenv]);
+  const pip = await run(
+    join(pipVenv, "bin", "python"),
+    [
+      "-m",
+      "pip",
+      "install",
+      "--quiet",
+      "--disable-pip-version-check",
+      "--index-url",
+      server.url,
+      "-r",
+      "requirements.txt",
+    ],
+    { cwd: dir, env: { ...env, PIP_NO_CACHE_DIR: "1" } },
+  );
+  expect(pip.code, pip.stderr).toBe(0);
+  const site = (venv: string) => join(venv, "lib", "python3.12", "site-packages");
+  const ours = installedDistributions(site(join(dir, ".venv"))).filter((d) => !d.startsWith("pip-export"));
+  const theirs = installedDistributions(site(pipVenv)).filter((d) => !/^(pip|setuptools)==/.test(d));
+  expect(ours).toEqual(["gitpkg==2.0.0", "helper==1.0", "urlsdist==2.0", "urlwheel==1.0"]);
+  expect(theirs).toEqual(ours);
+}, 180_000);
