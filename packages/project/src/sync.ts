@@ -11,7 +11,7 @@ import { checkFresh } from "./sync-state";
 import type { SyncState } from "./sync-state";
 import type { SyncOutcome, SyncProjectOptions } from "./sync-project";
 
-export { DEFAULT_SELECTION, projectEnvironment, syncKey } from "./sync-state";
+export { checkFresh, DEFAULT_SELECTION, projectEnvironment, syncKey } from "./sync-state";
 export type { Selection, SyncKeyInput, SyncState } from "./sync-state";
 export type { SyncOutcome, SyncProjectOptions, VenvEvent } from "./sync-project";
 

@@ -1,0 +1,259 @@
+/**
+ * The pre-yargs fast path must never answer differently from the full parser: for each situation,
+ * the fast path either declines or gives the same exit code and the same stderr (durations aside)
+ * as `main` (run-cli) gives for the same argv, cwd and environment. Both run in this process (the
+ * pool is forks, so chdir is allowed) against the example app synced from a loopback index.
+ */
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fixtures";
+import type { IndexServer } from "@lockstep/fixtures";
+import { copyExampleApp, EXAMPLE_UNIVERSE } from "../testing";
+import { SETTINGS } from "@lockstep/project/settings";
+import { envMatters, fastPath, plainInvocation } from "./fast-path";
+import type { Output } from "./output";
+import { main } from "./run-cli";
+import { VERSION } from "./version";
+
+const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
+const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-fast-cache-"));
+const cleanEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+for (const k of Object.keys(cleanEnv))
+  if (k.startsWith("LOCKSTEP_") || k === "VIRTUAL_ENV") delete cleanEnv[k];
+const startDir = process.cwd();
+
+let server: IndexServer;
+let project: string;
+
+function capture(): { out: Output; text: () => string } {
+  let text = "";
+  return { out: { stdout: (t) => (text += t), stderr: (t) => (text += t) }, text: () => text };
+}
+
+const normal = (s: string) => s.replace(/ in [\d.]+m?s\n/g, " in <t>\n");
+
+/** Run `fn` with this environment and cwd, restoring both. */
+async function within<T>(env: NodeJS.ProcessEnv, cwd: string, fn: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  for (const k of Object.keys(process.env)) delete process.env[k];
+  Object.assign(process.env, env);
+  process.chdir(cwd);
+  try {
+    return await fn();
+  } finally {
+    for (const k of Object.keys(process.env)) delete process.env[k];
+    Object.assign(process.env, saved);
+    process.chdir(startDir);
+  }
+}
+
+async function full(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
+  const c = capture();
+  const code = await within(env, cwd, () => main(argv, c.out));
+  return { code, stderr: normal(c.text()) };
+}
+
+async function fast(argv: string[], env: NodeJS.ProcessEnv, cwd: string) {
+  const c = capture();
+  const code = await within(env, cwd, () => fastPath(argv, VERSION, c.out, process.env));
+  return code === undefined ? undefined : { code, stderr: normal(c.text()) };
+}
+
+const baseEnv = (): NodeJS.ProcessEnv => ({ ...cleanEnv, LOCKSTEP_CACHE_DIR: cacheDir });
+
+beforeAll(async () => {
+  const built = await buildUniverse(loadUniverseFile(EXAMPLE_UNIVERSE));
+  server = await startIndexServer(built);
+  project = copyExampleApp();
+  const file = join(project, "pyproject.toml");
+  writeFileSync(
+    file,
+    `${readFileSync(file, "utf8")}\n[[tool.lockstep.index]]\nname = "fixture"\nurl = "${server.url}"\ndefault = true\n`,
+  );
+  writeFileSync(join(project, ".python-version"), "3.12\n");
+  const first = await full(["sync", "--python", PY312], baseEnv(), project);
+  expect(first.code, first.stderr).toBe(0);
+  // A plain sync records the plain key (the first one recorded --python's).
+  expect((await full(["sync"], baseEnv(), project)).code).toBe(0);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+type Situation = {
+  name: string;
+  argv: string[];
+  /** What to change first; returns the undo. */
+  change?: () => () => void;
+  env?: NodeJS.ProcessEnv;
+  cwd?: () => string;
+  /** Whether the fast path must answer (true) or must decline (false). */
+  answers: boolean;
+};
+
+const editFile = (rel: string, extra: string) => () => {
+  const path = join(project, rel);
+  const before = readFileSync(path);
+  writeFileSync(path, Buffer.concat([before, Buffer.from(extra)]));
+  return () => writeFileSync(path, before);
+};
+
+const situations: Situation[] = [
+  { name: "fresh", argv: ["sync"], answers: true },
+  {
+    name: "fresh, -q before the command, --no-progress after",
+    argv: ["-q", "sync", "--no-progress"],
+    answers: true,
+  },
+  {
+    name: "a different cwd inside the project",
+    argv: ["sync"],
+    cwd: () => join(project, "example_app"),
+    answers: true,
+  },
+  {
+    name: "run python in the synced venv",
+    argv: ["run", "python", "-c", "import sys; sys.exit(3)"],
+    answers: true,
+  },
+  { name: "run a command that does not exist", argv: ["run", "no-such-command-xyz"], answers: true },
+  { name: "lock edited", argv: ["sync"], change: editFile("pylock.toml", "\n# edited\n"), answers: false },
+  {
+    name: "pyproject edited",
+    argv: ["sync"],
+    change: editFile("pyproject.toml", "\n# edited\n"),
+    answers: false,
+  },
+  {
+    name: "LOCKSTEP_INDEX_URL set",
+    argv: ["sync"],
+    env: { LOCKSTEP_INDEX_URL: "http://127.0.0.1:9/simple" },
+    answers: false,
+  },
+  {
+    name: "a variable lockstep does not read",
+    argv: ["sync"],
+    env: { LOCKSTEP_BENCH_RUNS: "3" },
+    answers: true,
+  },
+  {
+    name: "LOCKSTEP_CACHE_DIR is a file",
+    argv: ["sync"],
+    env: { LOCKSTEP_CACHE_DIR: "<file>" },
+    answers: false,
+  },
+
+  {
+    name: "--index-url not recorded in the key",
+    argv: ["sync", "--index-url", "http://127.0.0.1:9/simple"],
+    answers: false,
+  },
+  { name: "an unknown flag", argv: ["sync", "--frozen"], answers: false },
+  {
+    name: "user config present",
+    argv: ["sync"],
+    env: { XDG_CONFIG_HOME: "<config>" },
+    answers: false,
+  },
+  {
+    name: "a venv file removed",
+    argv: ["sync"],
+    change: () => {
+      const site = join(project, ".venv", "lib", "python3.12", "site-packages");
+      const from = join(site, "sixer-1.16.0.dist-info");
+      renameSync(from, `${from}.moved`);
+      // The full path reinstalls it; the moved copy is then only litter.
+      return () => rmSync(`${from}.moved`, { recursive: true, force: true });
+    },
+    answers: false,
+  },
+];
+
+describe("the fast path answers as the full path does, or declines", () => {
+  test.each(situations)("$name", async (s) => {
+    let env: NodeJS.ProcessEnv = { ...baseEnv(), ...s.env };
+    if (env.XDG_CONFIG_HOME === "<config>") {
+      const dir = mkdtempSync(join(tmpdir(), "lockstep-xdg-"));
+      mkdirSync(join(dir, "lockstep"));
+      writeFileSync(join(dir, "lockstep", "lockstep.toml"), "no-progress = true\n");
+      env = { ...env, XDG_CONFIG_HOME: dir };
+    }
+    if (env.LOCKSTEP_CACHE_DIR === "<file>") env.LOCKSTEP_CACHE_DIR = join(project, "pyproject.toml");
+    const cwd = s.cwd?.() ?? project;
+    const undo = s.change?.();
+    try {
+      const answer = await fast(s.argv, env, cwd);
+      expect(answer !== undefined).toBe(s.answers);
+      // The full path in the same situation (it may repair the venv, so it runs second).
+      const expected = await full(s.argv, env, cwd);
+      if (answer) expect(answer).toEqual(expected);
+    } finally {
+      undo?.();
+    }
+    // Back to a synced venv for the next situation.
+    expect((await full(["sync"], baseEnv(), project)).code).toBe(0);
+  });
+});
+
+test.each([
+  [["sync"], "sync"],
+  [["-q", "run", "--", "ls", "-l"], "run ls -l"],
+  [["run", "--no-progress", "pytest", "-x"], "run pytest -x"],
+  [["run", "script.py"], undefined],
+  [["run", "-m", "pytest"], undefined],
+  [["--directory", "x", "sync"], undefined],
+  [["sync", "--extra", "a"], undefined],
+  [["sync", "-i"], undefined],
+  [["lock"], undefined],
+])("plainInvocation(%j) → %s", (argv, expected) => {
+  const p = plainInvocation(argv);
+  expect(p && [p.command, ...p.run].join(" ")).toBe(expected);
+});
+
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+/** Every `LOCKSTEP_*` name in the product sources (not tests) of every package. */
+function sourceEnvNames(): string[] {
+  const packages = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const names = new Set<string>();
+  for (const pkg of readdirSync(packages)) {
+    const walk = (dir: string): void => {
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (e.isDirectory()) walk(join(dir, e.name));
+        else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts"))
+          for (const m of readFileSync(join(dir, e.name), "utf8").matchAll(/LOCKSTEP_[A-Z0-9_]+/g))
+            names.add(m[0]);
+      }
+    };
+    walk(join(packages, pkg, "src"));
+  }
+  return [...names].sort();
+}
+
+test("every LOCKSTEP_* variable the product reads makes the fast path decline (but the cache dir)", () => {
+  const settingEnvs = new Set(SETTINGS.map((s) => s.env));
+  const names = sourceEnvNames();
+  expect(names).toContain("LOCKSTEP_INDEX_URL");
+  const ignored = names.filter((n) => n !== "LOCKSTEP_CACHE_DIR" && !envMatters(n, settingEnvs));
+  expect(ignored).toEqual([]);
+  // A variable nothing reads (a benchmark's own) is not a reason to decline.
+  expect(envMatters("LOCKSTEP_BENCH_RUNS", settingEnvs)).toBe(false);
+});
