@@ -78,8 +78,10 @@ test("a locked commit is kept when the branch moved; without it the new head is 
   const head = moving.commit("two", { a: "2" });
   expect(await c.resolve({ ...input, locked: old })).toBe(old);
   expect(c.fetches).toBe(1);
-  expect(await c.resolve(input)).toBe(head);
-  expect(c.fetches).toBe(2);
+  // A later command (a new cache instance on the same directory) without the locked commit moves.
+  const later = cache("moving");
+  expect(await later.resolve(input)).toBe(head);
+  expect(later.fetches).toBe(1);
 });
 
 test("a cached commit resolves and checks out with the server gone", async () => {
@@ -155,4 +157,22 @@ test("offline with nothing cached says so", async () => {
   expect((error as GitError).message).toBe(
     `${repo.fileUrl} would have to be fetched, but the network is off (--offline)`,
   );
+});
+
+test("concurrent resolves and checkouts of one repository share one fetch and one worktree", async () => {
+  const c = cache("concurrent");
+  const revisions: GitRevision[] = [
+    { kind: "tag", value: "v1" },
+    { kind: "tag", value: "v2" },
+    { kind: "branch", value: "feature" },
+    { kind: "tag", value: "v1" },
+  ];
+  const commits = await Promise.all(
+    revisions.map((revision) => c.resolve({ repository: daemon.url("demo"), revision })),
+  );
+  expect(commits).toEqual([ids.first, ids.second, ids.feature, ids.first]);
+  expect(c.fetches).toBe(1);
+  const dirs = await Promise.all([0, 1, 2].map(() => c.checkout(daemon.url("demo"), ids.second!)));
+  expect(new Set(dirs).size).toBe(1);
+  expect(readFileSync(join(dirs[0]!, "VERSION"), "utf8")).toBe("2\n");
 });

@@ -62,8 +62,28 @@ export class GitCache {
     return join(this.root, "db", repositoryKey(repository));
   }
 
+  /**
+   * Operations on one repository run one after another: two packages from one monorepo resolve
+   * concurrently, and two fetches into one bare repository would race for its ref locks.
+   */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  private serial<T>(repository: string, task: () => Promise<T>): Promise<T> {
+    const key = repositoryKey(repository);
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(task, task);
+    this.queues.set(
+      key,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
   /** The full commit id `input.revision` names (or the locked one, kept). */
-  async resolve(input: ResolveGitInput): Promise<string> {
+  resolve(input: ResolveGitInput): Promise<string> {
+    return this.serial(input.repository, () => this.resolveNow(input));
+  }
+
+  private async resolveNow(input: ResolveGitInput): Promise<string> {
     const db = await this.ensureDb(input.repository);
     if (input.locked !== undefined && isFullCommit(input.locked)) {
       if (await this.hasCommit(db, input.locked, input.repository)) return input.locked;
@@ -118,7 +138,11 @@ export class GitCache {
   }
 
   /** A worktree of `repository` at `commit` (fetched already by `resolve`), reused when present. */
-  async checkout(repository: string, commit: string): Promise<string> {
+  checkout(repository: string, commit: string): Promise<string> {
+    return this.serial(repository, () => this.checkoutNow(repository, commit));
+  }
+
+  private async checkoutNow(repository: string, commit: string): Promise<string> {
     if (!isFullCommit(commit)) {
       throw new GitError("git-commit-invalid", `${JSON.stringify(commit)} is not a full commit id`);
     }
@@ -165,7 +189,11 @@ export class GitCache {
     return db;
   }
 
+  /** Repositories this instance (one command) fetched already: later revisions are read locally. */
+  private readonly fetched = new Set<string>();
+
   private async fetch(db: string, repository: string): Promise<void> {
+    if (this.fetched.has(db)) return;
     if (this.options.offline) {
       throw new GitError(
         "git-offline",
@@ -181,6 +209,7 @@ export class GitCache {
       code: "git-fetch-failed",
       failure: `Could not fetch ${redact(repository)}`,
     });
+    this.fetched.add(db);
     // The remote's default branch, for requirements that name no revision.
     const head = await runGit(["--git-dir", db, "ls-remote", "--symref", "--", repository, "HEAD"], opts);
     const symref = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(head.stdout);
