@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 import { locateProject } from "./find-project";
-import { remotePlans, remoteRecords } from "./remote-sources";
+import { readLock } from "@lockstep/lockfile";
+import { lockedCommits, remotePlans, remoteRecords } from "./remote-sources";
 
 function workspaceOf(dependencies: string[], sources = "") {
   const dir = mkdtempSync(join(tmpdir(), "lockstep-remote-"));
@@ -69,4 +70,33 @@ test.each([
   [["lib @ svn+https://host/r"], "", "only git+https/ssh/git/file, https:// and file:// URLs are supported"],
 ])("refused: %j %s", (deps, sources, message) => {
   expect(() => remotePlans(workspaceOf(deps, sources))).toThrow(message);
+});
+
+const LOCK = `lock-version = "1.0"
+created-by = "lockstep"
+
+[[packages]]
+name = "gitpkg"
+version = "1.0"
+vcs = { type = "git", url = "https://host/r.git", requested-revision = "main", commit-id = "${"a".repeat(40)}" }
+
+[[packages]]
+name = "other"
+version = "2.0"
+vcs = { type = "git", url = "https://host/o.git", commit-id = "${"b".repeat(40)}" }
+`;
+
+test.each<[string, true | Set<string> | undefined, string[]]>([
+  ["a plain re-lock keeps every locked commit", undefined, ["gitpkg", "other"]],
+  ["--upgrade-package gitpkg moves only gitpkg", new Set(["gitpkg"]), ["other"]],
+  ["--upgrade moves all", true, []],
+])("lockedCommits: %s", (_label, upgrade, kept) => {
+  const locked = lockedCommits(readLock(LOCK, "pylock.toml"), upgrade);
+  expect([...locked.keys()]).toEqual(kept);
+  if (kept.includes("gitpkg"))
+    expect(locked.get("gitpkg")).toEqual({
+      repository: "https://host/r",
+      requested: "main",
+      commit: "a".repeat(40),
+    });
 });
