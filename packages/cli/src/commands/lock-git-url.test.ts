@@ -396,3 +396,16 @@ test("pip install -r of the export gives the same installed set as sync", async 
   expect(ours).toEqual(["gitpkg==2.0.0", "helper==1.0", "urlsdist==2.0", "urlwheel==1.0"]);
   expect(theirs).toEqual(ours);
 }, 180_000);
+
+test("without git on PATH the error says what needed it", async () => {
+  const dir = project("no-git", [`gitpkg @ git+https://tok:secret@git.invalid/org/gitpkg.git@v1`]);
+  const res = await run(process.execPath, [entry, "lock", "--index-url", server.url], {
+    cwd: dir,
+    env: { ...env, PATH: join(base, "empty-path"), LOCKSTEP_CACHE_DIR: join(base, "no-git-cache") },
+  });
+  expect(res.code).not.toBe(0);
+  expect(res.stderr).toContain(
+    "git is needed for https://git.invalid/org/gitpkg.git but was not found on PATH",
+  );
+  expect(res.stderr).not.toContain("secret");
+});
