@@ -151,6 +151,18 @@ class Bench {
   constructor(readonly scratch: string) {}
 
   /**
+   * `node -e ''`, measured inside a measure's interleaved runs: the load on a shared machine
+   * changes over a run, so "≤1.3× bare node" compares figures taken at the same moments.
+   */
+  nodeFloor(): Entry {
+    const env = cleanEnv({});
+    return {
+      tool: "node -e ''",
+      cmds: () => [{ argv: [process.execPath, "-e", ""], cwd: this.scratch, env }],
+    };
+  }
+
+  /**
    * Measures `entries` interleaved — run 1 of every tool, then run 2 of every tool, … — so that load
    * from other work on the machine falls on all tools alike. Each entry runs `prepare` (untimed),
    * its commands, then `after` (untimed), up to `runs` times; a tool gets no further runs once its
@@ -279,7 +291,10 @@ class Bench {
       },
     }));
     await each(RUNS_SLOW, "sync warm", (t) => ({ cmds: () => t.sync(), prepare: () => t.removeVenv() }));
-    await each(RUNS_FAST, "no-op sync", (t) => ({ cmds: () => t.sync() }));
+    await this.measure(graph, "no-op sync", RUNS_FAST, [
+      ...ok.map((t) => ({ tool: t.name, cmds: () => t.sync() })),
+      this.nodeFloor(),
+    ]);
   }
 }
 
@@ -422,6 +437,9 @@ export async function runPeers(): Promise<PeersResult> {
         }
         const ls = tools.find((t) => t.name === "lockstep");
         if (ls && env.PEERS_PROFILE !== "0" && (g.name === "cheroot" || g.name.startsWith("jupyterlab"))) {
+          // The sync measures emptied the cache: one unprofiled lock fills it again first.
+          ls.removeLock();
+          await measureSteps(ls.lock(), scratch, TIMEOUT_MS);
           const p1 = await profile(`warm lock, ${g.name}`, ls, ["lock"], bundle, scratch, () =>
             ls.removeLock(),
           );
@@ -546,7 +564,10 @@ async function realWheels(
       }));
       if (s.warmSync)
         await each(RUNS_SLOW, "sync warm", (t) => ({ cmds: () => t.sync(), prepare: () => t.removeVenv() }));
-      await each(RUNS_FAST, "no-op sync", (t) => ({ cmds: () => t.sync() }));
+      await bench.measure(s.name, "no-op sync", RUNS_FAST, [
+        ...ok.map((t) => ({ tool: t.name, cmds: () => t.sync() })),
+        bench.nodeFloor(),
+      ]);
       rmSync(base, { recursive: true, force: true });
     }
   } finally {
