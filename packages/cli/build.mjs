@@ -88,6 +88,43 @@ const stubUnusedGotFeatures = {
   },
 };
 
+/**
+ * The pre-yargs fast path (src/fast-path.ts) is built as one file of its own, `fast-path.mjs`
+ * beside the entry: split with the rest, its imports land in about twenty shared chunks, and
+ * resolving and linking them was half of a no-op sync's time above Node's start. The main build
+ * leaves `./fast-path` external (main.ts imports it by that name). Inside the fast path's build, the
+ * dynamic imports of the full paths it never takes (a user config file, the full sync, `lock`) are
+ * replaced by a module that throws, so nothing heavy is copied in; the fast path declines before
+ * any of them could run (fast-path.test.ts). The build fails when the fast-path file grows past
+ * FAST_PATH_MAX_BYTES, which is how a new heavy static import would show.
+ */
+const FAST_PATH_MAX_BYTES = 96 * 1024;
+const fastPathExternal = {
+  name: "fast-path-external",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/fast-path$/ }, (args) =>
+      args.importer.endsWith(join("src", "main.ts"))
+        ? { path: "./fast-path.mjs", external: true }
+        : undefined,
+    );
+  },
+};
+const LIGHT_DYNAMIC = /^(@lockstep\/project\/sync|@lockstep\/project\/run-command)$/;
+const fastPathOnly = {
+  name: "fast-path-only",
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === "dynamic-import" && !LIGHT_DYNAMIC.test(args.path)
+        ? { path: args.path, namespace: "not-in-fast-path" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "not-in-fast-path" }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the fast path's bundle; see build.mjs`)});`,
+      loader: "js",
+    }));
+  },
+};
+
 export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
   const started = performance.now();
   rmSync(dir, { recursive: true, force: true });
@@ -106,10 +143,33 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
       js: 'import { createRequire as __lockstepCreateRequire } from "node:module"; const require = __lockstepCreateRequire(import.meta.url);',
     },
     metafile: true,
-    plugins: [skipHelpCache, lazyStringWidth, stubUnusedGotFeatures],
+    plugins: [skipHelpCache, lazyStringWidth, stubUnusedGotFeatures, fastPathExternal],
     logLevel: quiet ? "error" : "warning",
     legalComments: "none",
   });
+  const fast = await build({
+    entryPoints: { "fast-path": join(here, "src/fast-path.ts") },
+    outdir: dir,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outExtension: { ".js": ".mjs" },
+    banner: {
+      js: 'import { createRequire as __lockstepCreateRequire } from "node:module"; const require = __lockstepCreateRequire(import.meta.url);',
+    },
+    metafile: true,
+    plugins: [fastPathOnly],
+    logLevel: quiet ? "error" : "warning",
+    legalComments: "none",
+  });
+  for (const [file, o] of Object.entries(fast.metafile.outputs)) {
+    if (o.bytes > FAST_PATH_MAX_BYTES)
+      throw new Error(
+        `${file} is ${o.bytes} bytes, over ${FAST_PATH_MAX_BYTES}: a heavy import reached the fast path`,
+      );
+    result.metafile.outputs[file] = o;
+  }
   if (!quiet) {
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
     process.stderr.write(

@@ -12,10 +12,20 @@
  * directory or nothing: the full path rejects a file), and a user config file (reading it needs the TOML parser
  * and may override what flags mean). Declining happens before anything is printed; once the venv is
  * found fresh the answer is final. `run script.py` and `run -m` need the run-target logic: declined.
+ * The bundle builds this module as one file of its own (build.mjs), so the loader reads one file, not
+ * the twenty shared chunks its imports would otherwise be split into; its imports stay static.
  */
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
+import { checkFresh } from "@lockstep/project/sync";
+import { runCommand, venvEnvironment } from "@lockstep/project/run-command";
+import { SETTINGS, userConfigPath } from "@lockstep/project/settings";
+import { syncRequest } from "./commands/sync";
+import { exitCodeFor, renderError } from "./exit-code";
+import { colourEnabled, style } from "./colour";
+import { errorLine, formatDuration, plural, processOutput, quietOutput } from "./output";
 import type { Output } from "./output";
+import { applySettings } from "./settings";
 
 /** Flags before and after the command name that change nothing a fresh sync reports. */
 const QUIET = new Set(["-q", "--quiet"]);
@@ -119,21 +129,14 @@ export function settingsArePlain(
 export async function fastPath(
   argv: readonly string[],
   version: string,
-  base: Output,
+  base: Output = processOutput,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number | undefined> {
   const started = performance.now();
   const plain = plainInvocation(argv);
   if (!plain) return undefined;
-  const { SETTINGS, userConfigPath } = await import("@lockstep/project/settings");
   const settingEnvs = new Set(SETTINGS.map((s) => s.env));
   if (!settingsArePlain(env, userConfigPath(env, homedir()), settingEnvs)) return undefined;
-  const [{ applySettings }, { syncRequest }, { checkFresh }, { quietOutput }] = await Promise.all([
-    import("./settings"),
-    import("./commands/sync"),
-    import("@lockstep/project/sync"),
-    import("./output"),
-  ]);
   const args: Record<string, unknown> = {};
   if (plain.indexUrl !== undefined) args["index-url"] = plain.indexUrl;
   if (plain.quiet) args.quiet = 1;
@@ -148,20 +151,16 @@ export async function fastPath(
   if (!fresh) return undefined;
   const out = plain.quiet ? quietOutput(base) : base;
   const ms = performance.now() - started;
-  const { formatDuration, plural } = await import("./output");
   out.stderr(`Resolved ${plural(fresh.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
   out.stderr(
     `Audited ${plural(fresh.state.selected, "package")} in ${formatDuration(performance.now() - started - ms)}\n`,
   );
   if (plain.command === "sync") return 0;
-  const { runCommand, venvEnvironment } = await import("@lockstep/project/run-command");
   const bin = process.platform === "win32" ? `${fresh.venv}\\Scripts` : `${fresh.venv}/bin`;
   try {
     return await runCommand(plain.run, venvEnvironment({ root: fresh.venv, bin }, env));
   } catch (err) {
     // As run-cli renders a handler's error: coloured like the full path would colour it.
-    const [{ exitCodeFor, renderError }, { colourEnabled, style }, { errorLine, processOutput }] =
-      await Promise.all([import("./exit-code"), import("./colour"), import("./output")]);
     const isTTY = base === processOutput && process.stderr.isTTY === true;
     const styled: Output = { ...base, style: style(colourEnabled(undefined, env, isTTY)) };
     base.stderr(errorLine(styled, renderError(err)));

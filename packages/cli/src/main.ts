@@ -12,12 +12,14 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${VERSION}\n`);
 } else if (
   (argv.includes("sync") || argv.includes("run")) &&
-  (await import("./fast-path").then(async ({ fastPath }) => {
-    const { processOutput } = await import("./output");
-    const code = await fastPath(argv, VERSION, processOutput);
-    if (code !== undefined) process.exitCode = code;
-    return code !== undefined;
-  }))
+  (await import("./fast-path").then(
+    async ({ fastPath }) => {
+      const code = await fastPath(argv, VERSION);
+      if (code !== undefined) process.exitCode = code;
+      return code !== undefined;
+    },
+    () => false,
+  )) // it throws only before printing anything: the full path then answers
 ) {
   // answered by the fast path
 } else {
