@@ -38,6 +38,7 @@ export { buildEnvInstaller, sourceBuilder } from "./build-env-installer";
 export type { BuildWheelFn } from "./build-env-installer";
 export { editProject } from "./edit-project";
 export { prepareGitAdditions } from "./add-git";
+export { preparePathAdditions } from "./add-path";
 export type { EditOutcome, EditProjectOptions } from "./edit-project";
 export { exportRequirementsTxt, selectExtrasAndGroups } from "./export-requirements";
 export type { ExportOptions, ExportSelection } from "./export-requirements";

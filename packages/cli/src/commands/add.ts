@@ -33,6 +33,7 @@ export interface EditArgs extends SharedFlagArgs, InstallFlagArgs {
 
 export interface AddArgs extends EditArgs {
   requirements?: string[] | undefined;
+  editable?: boolean | undefined;
 }
 
 export function editFlags<T>(y: Argv<T>, verb: "Add" | "Remove") {
@@ -57,11 +58,16 @@ export function editFlags<T>(y: Argv<T>, verb: "Add" | "Remove") {
 }
 
 export function addBuilder<T>(y: Argv<T>) {
-  return editFlags(y, "Add").positional("requirements", {
-    type: "string",
-    array: true,
-    describe: "PEP 508 requirements",
-  });
+  return editFlags(y, "Add")
+    .positional("requirements", {
+      type: "string",
+      array: true,
+      describe: "PEP 508 requirements, git+URLs, or paths (../lib, dist/x-1.0-py3-none-any.whl)",
+    })
+    .option("editable", {
+      type: "boolean",
+      describe: "Add a directory as an editable path source ({ path = …, editable = true })",
+    });
 }
 
 function targetOf(args: EditArgs): DependencyTarget {
@@ -82,7 +88,7 @@ export async function runEdit(
     throw new UsageError(
       `\`lockstep ${action}\` needs at least one ${action === "add" ? "requirement" : "package name"}`,
     );
-  const { editProject, prepareGitAdditions } = await import("@lockstep/project");
+  const { editProject, prepareGitAdditions, preparePathAdditions } = await import("@lockstep/project");
   const target = targetOf(args);
   // `add git+https://…@v1`: the name goes to the dependencies, the repository to the sources.
   const git =
@@ -94,15 +100,31 @@ export async function runEdit(
           offline: args.offline,
         })
       : undefined;
+  // `add ../lib [--editable]`: the name goes to the dependencies, the path to the sources.
+  let paths: ReturnType<typeof preparePathAdditions> | undefined;
+  try {
+    paths =
+      action === "add"
+        ? preparePathAdditions({
+            items: git?.requirements ?? items,
+            editable: (args as AddArgs).editable === true,
+            project: args.project,
+          })
+        : undefined;
+  } catch (err) {
+    git?.restore();
+    throw err;
+  }
   const outcome = await editProject({
     action,
-    requirements: git?.requirements ?? items,
+    requirements: paths?.requirements ?? git?.requirements ?? items,
     target,
     mode: args.frozen ? "frozen" : args.locked ? "locked" : "lock",
     project: args.project,
     ...settingFlags(args),
     lockstepVersion,
   }).catch((err: unknown) => {
+    paths?.restore();
     git?.restore();
     throw err;
   });

@@ -382,6 +382,34 @@ describe("path sources", () => {
     ]);
   }, 300_000);
 
+  test("add ../lib --editable writes the name and a path source; a bad path changes nothing", async () => {
+    const top = mkdtempSync(join(tmpdir(), "lockstep-paths-add-"));
+    writePackage(join(top, "devlib"), "devlib", { deps: ["dep-a"] });
+    writePackage(join(top, "app"), "app");
+    const env = freshEnv();
+    // Typed from a subdirectory: the source path is still relative to app/pyproject.toml.
+    mkdirSync(join(top, "app", "sub"));
+    const add = await cli(
+      join(top, "app", "sub"),
+      env,
+      ...["add", "../../devlib", "--editable", "--no-sync", "--index-url", server.url],
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const pyproject = readFileSync(join(top, "app", "pyproject.toml"), "utf8");
+    expect(pyproject).toContain('dependencies = [\n    "devlib>=0.1.0",\n]');
+    expect(pyproject).toContain(
+      '[tool.lockstep.sources]\ndevlib = { path = "../devlib", editable = true }\n',
+    );
+    const lock = readFileSync(join(top, "app", "pylock.toml"), "utf8");
+    expect(lock).toContain('directory = { path = "../devlib", editable = true }');
+    expect(lock).toContain('name = "dep-a"');
+
+    const bad = await cli(join(top, "app"), env, "add", "../nowhere", "--no-sync", "--index-url", server.url);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`Cannot add "../nowhere": the path ${join(top, "nowhere")} does not exist`);
+    expect(readFileSync(join(top, "app", "pyproject.toml"), "utf8")).toBe(pyproject);
+  }, 120_000);
+
   test("a path that does not exist names pyproject.toml, the entry and the path", async () => {
     const top = mkdtempSync(join(tmpdir(), "lockstep-paths-missing-"));
     writePackage(top, "app", {
