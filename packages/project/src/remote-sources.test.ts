@@ -67,6 +67,11 @@ test.each([
     '[tool.lockstep.sources] lib = { url = "https://host/lib.html" }: https://host/lib.html is not a wheel or source archive',
   ],
   [["lib @ git+ftp://host/r.git"], "", 'uses the unsupported scheme "git+ftp"'],
+  [
+    ["lib"],
+    'lib = { url = "https://host/lib-1.0.zip", subdirectory = "py" }',
+    'subdirectory = "py" is not supported for URL sources yet',
+  ],
   [["lib @ svn+https://host/r"], "", "only git+https/ssh/git/file, https:// and file:// URLs are supported"],
 ])("refused: %j %s", (deps, sources, message) => {
   expect(() => remotePlans(workspaceOf(deps, sources))).toThrow(message);

@@ -109,6 +109,14 @@ export function remotePlans(
       } else if (s?.kind === "url") {
         const describe = `[tool.lockstep.sources] ${name} = { url = ${JSON.stringify(redact(s.url))} }`;
         archiveFilename(s.url, describe);
+        if (s.subdirectory !== undefined) {
+          // Refused rather than ignored: the metadata and the build would come from the wrong tree.
+          throw new RemoteSourceError(
+            "url-subdirectory-unsupported",
+            `${describe}: subdirectory = ${JSON.stringify(s.subdirectory)} is not supported for URL sources yet`,
+            { hint: "use a git source with subdirectory, or a URL of the package's own sdist or wheel" },
+          );
+        }
         plans.set(name, { kind: "url", name, url: s.url, subdirectory: s.subdirectory, describe });
       }
     }
