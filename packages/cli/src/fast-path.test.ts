@@ -207,6 +207,72 @@ describe("the fast path answers as the full path does, or declines", () => {
   });
 });
 
+const lockSituations: Situation[] = [
+  { name: "lock: up to date", argv: ["lock"], answers: true },
+  { name: "lock: -q", argv: ["-q", "lock"], answers: true },
+  {
+    name: "lock: a different cwd inside the project",
+    argv: ["lock"],
+    cwd: () => join(project, "example_app"),
+    answers: true,
+  },
+  {
+    name: "lock: pyproject edited",
+    argv: ["lock"],
+    change: editFile("pyproject.toml", "\n# x\n"),
+    answers: false,
+  },
+  { name: "lock: lock edited", argv: ["lock"], change: editFile("pylock.toml", "\n# x\n"), answers: false },
+  {
+    name: "lock: .python-version edited",
+    argv: ["lock"],
+    change: editFile(".python-version", "\n"),
+    answers: false,
+  },
+  {
+    name: "lock: LOCKSTEP_INDEX_URL set",
+    argv: ["lock"],
+    env: { LOCKSTEP_INDEX_URL: "http://127.0.0.1:9/simple" },
+    answers: false,
+  },
+  {
+    name: "lock: --index-url not recorded in the key",
+    argv: ["lock", "--index-url", "http://127.0.0.1:9/simple"],
+    answers: false,
+  },
+  { name: "lock: user config present", argv: ["lock"], env: { XDG_CONFIG_HOME: "<config>" }, answers: false },
+  { name: "lock: --upgrade", argv: ["lock", "--upgrade"], answers: false },
+];
+
+describe("an up-to-date lock: the fast path answers as the full path does, or declines", () => {
+  test.each(lockSituations)("$name", async (s) => {
+    // The full path records the lock's state when it finds it fresh.
+    expect((await full(["lock"], baseEnv(), project)).code).toBe(0);
+    let env: NodeJS.ProcessEnv = { ...baseEnv(), ...s.env };
+    if (env.XDG_CONFIG_HOME === "<config>") {
+      const dir = mkdtempSync(join(tmpdir(), "lockstep-xdg-"));
+      mkdirSync(join(dir, "lockstep"));
+      writeFileSync(join(dir, "lockstep", "lockstep.toml"), "no-progress = true\n");
+      env = { ...env, XDG_CONFIG_HOME: dir };
+    }
+    const cwd = s.cwd?.() ?? project;
+    const undo = s.change?.();
+    try {
+      const answer = await fast(s.argv, env, cwd);
+      expect(answer !== undefined).toBe(s.answers);
+      const expected = await full(s.argv, env, cwd);
+      if (answer) expect(answer).toEqual(expected);
+    } finally {
+      undo?.();
+    }
+  });
+
+  test("without a recorded state (a fresh cache dir) the fast path declines", async () => {
+    const env = { ...baseEnv(), LOCKSTEP_CACHE_DIR: mkdtempSync(join(tmpdir(), "lockstep-empty-cache-")) };
+    expect(await fast(["lock"], env, project)).toBeUndefined();
+  });
+});
+
 test.each([
   [["sync"], "sync"],
   [["-q", "run", "--", "ls", "-l"], "run ls -l"],
@@ -216,7 +282,8 @@ test.each([
   [["--directory", "x", "sync"], undefined],
   [["sync", "--extra", "a"], undefined],
   [["sync", "-i"], undefined],
-  [["lock"], undefined],
+  [["lock"], "lock"],
+  [["lock", "--check"], undefined],
 ])("plainInvocation(%j) → %s", (argv, expected) => {
   const p = plainInvocation(argv);
   expect(p && [p.command, ...p.run].join(" ")).toBe(expected);

@@ -1,8 +1,8 @@
 /**
- * The no-op `sync` and `run` of a synced project, answered before yargs and the command definitions
+ * The no-op `sync` and `run` of a synced project, and an up-to-date `lock` (lock-state.ts), answered before yargs and the command definitions
  * are loaded (evaluating them is most of a no-op sync's cost above Node's own start).
  *
- * Only plain invocations take this path: `sync` or `run CMD…` with nothing but `-q`/`--quiet`,
+ * Only plain invocations take this path: `sync`, `lock` or `run CMD…` with nothing but `-q`/`--quiet`,
  * `--no-progress` and `--index-url`/`-i URL` (which the sync key records) before `CMD`. The settings
  * go through the same `applySettings` and the key through the same `syncRequest` as the full path,
  * so the fast path asks `checkFresh` exactly what `performSync` would ask.
@@ -18,12 +18,14 @@
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { checkFresh } from "@lockstep/project/sync";
+import { freshLock, lockStateDir, lockStateKey, nearestProjectDir } from "@lockstep/project/lock-state";
 import { runCommand, venvEnvironment } from "@lockstep/project/run-command";
 import { SETTINGS, userConfigPath } from "@lockstep/project/settings";
 import { syncRequest } from "./commands/sync";
+import { settingFlags } from "./commands/shared-options";
 import { exitCodeFor, renderError } from "./exit-code";
 import { colourEnabled, style } from "./colour";
-import { errorLine, formatDuration, plural, processOutput, quietOutput } from "./output";
+import { errorLine, formatDuration, headline, plural, processOutput, quietOutput } from "./output";
 import type { Output } from "./output";
 import { applySettings } from "./settings";
 
@@ -32,7 +34,7 @@ const QUIET = new Set(["-q", "--quiet"]);
 const NO_PROGRESS = "--no-progress";
 
 interface Plain {
-  command: "sync" | "run";
+  command: "sync" | "run" | "lock";
   quiet: boolean;
   noProgress: boolean;
   indexUrl: string | undefined;
@@ -62,11 +64,11 @@ export function plainInvocation(argv: readonly string[]): Plain | undefined {
   };
   for (; i < argv.length; i++) {
     const tok = argv[i] as string;
-    if (tok === "sync" || tok === "run") break;
+    if (tok === "sync" || tok === "run" || tok === "lock") break;
     if (!flag(tok, false)) return undefined;
   }
   const name = argv[i];
-  if (name !== "sync" && name !== "run") return undefined;
+  if (name !== "sync" && name !== "run" && name !== "lock") return undefined;
   p.command = name;
   for (i++; i < argv.length; i++) {
     const tok = argv[i] as string;
@@ -146,6 +148,7 @@ export async function fastPath(
   } catch {
     return undefined; // an invalid value: the full path reports it
   }
+  if (plain.command === "lock") return upToDateLock(args, version, base, env, started);
   const request = await syncRequest(args, version);
   const fresh = checkFresh({ key: request.key, frozen: false, python: undefined, env });
   if (!fresh) return undefined;
@@ -166,4 +169,28 @@ export async function fastPath(
     base.stderr(errorLine(styled, renderError(err)));
     return exitCodeFor(err);
   }
+}
+
+/** An up-to-date `lock` from lock-state's hashes: printed as runLock prints a fresh lock. */
+function upToDateLock(
+  args: Record<string, unknown>,
+  version: string,
+  base: Output,
+  env: NodeJS.ProcessEnv,
+  started: number,
+): number | undefined {
+  const projectDir = nearestProjectDir(process.cwd());
+  if (projectDir === undefined) return undefined;
+  const fresh = freshLock({
+    projectDir,
+    stateDir: lockStateDir(args["cache-dir"] as string | undefined, env),
+    key: lockStateKey(settingFlags(args), version),
+  });
+  if (!fresh) return undefined;
+  const isTTY = base === processOutput && process.stderr.isTTY === true;
+  const styled: Output = { ...base, style: style(colourEnabled(undefined, env, isTTY)) };
+  const out = args.quiet ? quietOutput(styled) : styled;
+  const ms = performance.now() - started;
+  out.stderr(headline(out, `Resolved ${plural(fresh.packages, "package")} in ${formatDuration(ms)}`));
+  return 0;
 }

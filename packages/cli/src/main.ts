@@ -2,7 +2,7 @@
  * The process entry of `lockstep` (the bundle's entry): run the command line, set the exit code.
  * Everything else is `run-cli.ts`, so tests can run the parser in-process. `lockstep --version`
  * (`-V`) alone is answered here, before yargs and the command definitions are loaded: it is what
- * scripts call most often to probe for the tool. A plain no-op `sync`/`run` is answered by
+ * scripts call most often to probe for the tool. A plain no-op `sync`/`run` and an up-to-date `lock` are answered by
  * `fast-path.ts`, also before yargs; when it declines, the full parser runs as for any command.
  */
 import { VERSION } from "./version";
@@ -11,7 +11,7 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${VERSION}\n`);
 } else if (
-  (argv.includes("sync") || argv.includes("run")) &&
+  (argv.includes("sync") || argv.includes("run") || argv.includes("lock")) &&
   (await import("./fast-path").then(
     async ({ fastPath }) => {
       const code = await fastPath(argv, VERSION);

@@ -73,6 +73,25 @@ export function lockBuilder<T>(y: Argv<T>) {
     .conflicts("frozen", ["upgrade", "upgrade-package", "dry-run"]);
 }
 
+/** Remember a fresh lock, so the next plain `lock` is answered from hashes (fast-path.ts, lock-state.ts). */
+async function recordFresh(
+  args: LockArgs,
+  outcome: { packages: number; lockPath: string },
+  lockstepVersion: string,
+): Promise<void> {
+  const { lockStateDir, lockStateKey, nearestProjectDir, recordFreshLock } =
+    await import("@lockstep/project/lock-state");
+  const projectDir = nearestProjectDir(process.cwd());
+  if (projectDir === undefined) return;
+  recordFreshLock({
+    projectDir,
+    stateDir: lockStateDir(args["cache-dir"]),
+    key: lockStateKey(settingFlags(args), lockstepVersion),
+    packages: outcome.packages,
+    lockPath: outcome.lockPath,
+  });
+}
+
 export async function runLock(args: LockArgs, out: Output, lockstepVersion: string): Promise<number> {
   const { lockProject } = await import("@lockstep/project");
   const progress = createProgress(out);
@@ -102,6 +121,8 @@ export async function runLock(args: LockArgs, out: Output, lockstepVersion: stri
     });
     return 0;
   }
+  if (outcome.kind === "fresh" && outcome.warnings.length === 0 && args.project === undefined)
+    await recordFresh(args, outcome, lockstepVersion);
   for (const w of outcome.warnings) warn(out, w);
   out.stderr(
     headline(out, `Resolved ${plural(outcome.packages, "package")} in ${formatDuration(outcome.ms)}`),
