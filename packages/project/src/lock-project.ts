@@ -327,7 +327,19 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     }
     // A lock always carries hashes: files the index listed without a sha256 are hashed here.
     const packages = await withLockHashes(resolution.packages, (file) => client.withSha256(file));
-    const lock = lockFromResolution({ ...resolution, packages }, pi.inputs, { lockDir: located.root });
+    // The workspace's requirements on its members are how they get into the lock, not something the
+    // root project needs: its own entry lists only what its pyproject.toml declares.
+    const declared = new Set(
+      [...project.dependencies, ...Object.values(project.optionalDependencies).flat()].map(
+        (r) => r.canonicalName,
+      ),
+    );
+    const rootDependencies = resolution.rootDependencies.filter(
+      (d) => declared.has(d.name) || !located.workspace.members.some((m) => m.canonicalName === d.name),
+    );
+    const lock = lockFromResolution({ ...resolution, packages, rootDependencies }, pi.inputs, {
+      lockDir: located.root,
+    });
     const out = formatLock(lock);
     // Each change with its cause: a requirement added/changed/removed, an upgrade flag, or nothing left requiring it.
     const changes = existing

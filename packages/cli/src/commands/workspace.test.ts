@@ -158,6 +158,9 @@ describe("a workspace of three members", () => {
     expect(text).toContain('directory = { path = "packages/libb", editable = true }');
     expect(text).toContain('directory = { path = ".", editable = true }');
     expect(text).toContain("[tool.lockstep.inputs.sources]");
+    // The root's own entry lists what its pyproject.toml declares, not every member.
+    const appEntry = text.split("[[packages]]").find((b) => b.includes('name = "app"\n')) ?? "";
+    expect(appEntry).toContain('dependencies = [\n    { name = "liba" },\n]');
     expect(pylockAccepts(join(root, "pylock.toml"))).toBe("ok");
     const check = await cli(root, env, "lock", "--check", "--index-url", server.url);
     expect(check.code, check.stderr).toBe(0);
