@@ -5,9 +5,10 @@
  * workspace has a single member.
  *
  * The closure follows the lock's dependency edges among the items the markers already selected
- * (so an extra's packages come in only when the extra is selected). Pitfall: the workspace root's
- * lock entry lists every member (the lock is made from the workspace depending on all of them), so
- * the root's closure starts from what its own pyproject.toml declares, not from its lock entry.
+ * (so an extra's packages come in only when the extra is selected). Pitfall: the root's closure
+ * starts from what its own pyproject.toml declares, not from its lock entry: the lock is made from
+ * the workspace depending on every member, and a lock written before the root's entry was trimmed
+ * to its declared dependencies (lock-project.ts) lists them all.
  */
 import { LockstepError } from "@lockstep/errors";
 import type { InstallItem, Lock } from "@lockstep/lockfile";
@@ -79,7 +80,7 @@ export function memberClosure(
     const n = todo.pop() as string;
     if (seen.has(n) || !selected.has(n)) continue;
     seen.add(n);
-    // The root's own lock entry lists every member: follow its declared requirements instead.
+    // The root's own lock entry may list every member: follow its declared requirements instead.
     if (
       roots.has(n) &&
       lock.packages.some((p) => p.name === n && p.source.kind === "directory" && p.source.path === ".")
