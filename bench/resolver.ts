@@ -25,11 +25,7 @@ import { pathToFileURL } from "node:url";
 import { serveUniverse } from "../fixtures/src/server";
 import { loadSnapshot } from "../fixtures/src/snapshot";
 import type { ReleaseSpec, Universe } from "../fixtures/src/universe";
-import {
-  lockstepResolve,
-  newClient,
-  specificOptions,
-} from "../packages/resolver/testing/lockstep-runner";
+import { lockstepResolve, newClient, specificOptions } from "../packages/resolver/testing/lockstep-runner";
 import type { LockstepOutcome } from "../packages/resolver/testing/lockstep-runner";
 import { isolatedPipEnv, pipResolve } from "../packages/resolver/testing/pip-runner";
 import type { PipOutcome } from "../packages/resolver/testing/pip-runner";

@@ -55,6 +55,10 @@ export function withReference(doc: string, reference: string): string {
   return `${doc.slice(0, start + BEGIN.length)}\n${reference}\n${doc.slice(end)}`;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv.includes("--write")) {
+if (
+  process.argv[1] &&
+  fileURLToPath(import.meta.url) === process.argv[1] &&
+  process.argv.includes("--write")
+) {
   writeFileSync(CLI_DOC, withReference(readFileSync(CLI_DOC, "utf8"), await helpReference()));
 }
