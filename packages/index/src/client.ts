@@ -709,7 +709,7 @@ export class IndexClient {
    * renamed to its content-addressed place only once the listed hash checks out; an oversize,
    * mismatched or failed download leaves nothing behind. Temporaries of killed runs are swept.
    */
-  private async fetchArchive(file: DistFile): Promise<string> {
+  private async fetchArchive(file: DistFile, onProgress?: DownloadProgress): Promise<string> {
     const listed = preferredHash(file.hashes);
     const algorithms = listed && listed[0] !== "sha256" ? ["sha256", listed[0]] : ["sha256"];
     const tempDir = this.cache.within("archives-v1");
@@ -724,6 +724,8 @@ export class IndexClient {
       algorithms,
       maxBytes: this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
       what: "file",
+      // Content-Length first; the index's listed size when a server streams without one.
+      onProgress: onProgress && ((bytes, total) => onProgress(bytes, total ?? file.size)),
     });
     this.options.log?.debug(
       { url: redact(file.url), status: res.status, ms: Math.round(performance.now() - requested) },
@@ -753,8 +755,11 @@ export class IndexClient {
     }
   }
 
-  /** The path of the verified distribution in the cache, downloading it when needed. */
-  async download(file: DistFile): Promise<string> {
+  /**
+   * The path of the verified distribution in the cache, downloading it when needed. `onProgress`
+   * hears the bytes of a network download only (a cached or local file reports nothing).
+   */
+  async download(file: DistFile, opts: { onProgress?: DownloadProgress } = {}): Promise<string> {
     if (file.url.startsWith("file:")) {
       const path = fileURLToPath(file.url);
       checkHash(file.url, readFileSync(path), file.hashes);
@@ -766,9 +771,12 @@ export class IndexClient {
       if (readOrUndefined(path)) return path;
     }
     if (this.options.offline) throw new OfflineError(`the file ${file.filename}`);
-    return this.fetchArchive(file);
+    return this.fetchArchive(file, opts.onProgress);
   }
 }
+
+/** Bytes received so far and the total (Content-Length, else the listed size), for progress bars. */
+export type DownloadProgress = (bytes: number, total: number | undefined) => void;
 
 function withRank(page: ProjectPage, rank: number): ProjectPage {
   return { ...page, files: page.files.map((f) => ({ ...f, indexRank: rank })) };

@@ -110,6 +110,48 @@ test.each([
   c.close();
 });
 
+test.each([
+  ["with a Content-Length: that is the total", false, "length"],
+  ["streamed without one: the listed size is the total", true, "listed"],
+  ["streamed without one or a listed size: no total", true, "none"],
+] as const)("onProgress reports the bytes as they arrive (%s)", async (_, chunked, total) => {
+  const { c } = client();
+  const listed = await wheelOf(c);
+  const file = { ...listed, size: total === "listed" ? wheelSize : undefined };
+  if (chunked) {
+    const body = readFileSync(join(server.root, "files", WHEEL));
+    server.setOptions({
+      faults: [
+        {
+          path: `/files/${WHEEL}`,
+          kind: "raw",
+          status: 200,
+          headers: { "content-type": "application/octet-stream" },
+          body: async function* () {
+            for (let i = 0; i < body.length; i += 256) yield body.subarray(i, i + 256);
+          },
+        },
+      ],
+    });
+  }
+  const seen: [number, number | undefined][] = [];
+  try {
+    await c.download(file, { onProgress: (bytes, of) => seen.push([bytes, of]) });
+  } finally {
+    server.setOptions({ faults: [] });
+  }
+  const expectedTotal = total === "none" ? undefined : wheelSize;
+  expect(seen[0]).toEqual([0, expectedTotal]);
+  expect(seen.at(-1)).toEqual([wheelSize, expectedTotal]);
+  for (let i = 1; i < seen.length; i++)
+    expect((seen[i] as [number])[0]).toBeGreaterThanOrEqual((seen[i - 1] as [number])[0]);
+  // From the cache the second time: no network, no progress.
+  const again: number[] = [];
+  await c.download(file, { onProgress: (bytes) => again.push(bytes) });
+  expect(again).toEqual([]);
+  c.close();
+});
+
 test("a download whose bytes do not match the index's sha256 is refused and nothing is kept", async () => {
   const { c, cacheDir } = client();
   const file = await wheelOf(c);

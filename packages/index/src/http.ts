@@ -403,7 +403,11 @@ export class HttpClient {
   async download(
     url: string,
     dest: string,
-    request: RequestOptions & { algorithms: readonly string[] },
+    request: RequestOptions & {
+      algorithms: readonly string[];
+      /** Called as bytes arrive: bytes so far (restarting at 0 on a retry), Content-Length if sent. */
+      onProgress?: ((bytes: number, total: number | undefined) => void) | undefined;
+    },
   ): Promise<DownloadResult> {
     return this.limit(async () => {
       const got = await this.got();
@@ -472,6 +476,9 @@ export class HttpClient {
               (a) => [a, createHash(a === "blake2b" ? "blake2b512" : a)] as const,
             );
             let bytes = 0;
+            const onProgress = request.onProgress;
+            const total = Number.isFinite(declared) ? declared : undefined;
+            onProgress?.(0, total);
             const meter = new Transform({
               transform(chunk: Buffer, _encoding, done) {
                 bytes += chunk.length;
@@ -480,6 +487,7 @@ export class HttpClient {
                   return;
                 }
                 for (const [, h] of hashers) h.update(chunk);
+                onProgress?.(bytes, total);
                 done(null, chunk);
               },
             });
