@@ -42,7 +42,22 @@ import type { SyncSummary } from "./summary";
 import { acquireVenvLock, clearStaleVenvLock } from "./venv-lock";
 
 export type SyncEvent =
-  | { kind: "download" | "unpack" | "install" | "uninstall"; name: string; version: string }
+  | { kind: "download" | "build" | "unpack" | "install" | "uninstall"; name: string; version: string }
+  /**
+   * What the steps will add up to, sent once before the first of them: wheels to download (those
+   * not already unpacked in the cache), their bytes as the lock lists them (undefined when any size
+   * is unlisted), sdists and directories to build, packages to install and to uninstall.
+   */
+  | {
+      kind: "totals";
+      downloads: number;
+      downloadBytes: number | undefined;
+      builds: number;
+      installs: number;
+      uninstalls: number;
+    }
+  /** Bytes of one download so far; `total` is its Content-Length, else the listed size. */
+  | { kind: "download-bytes"; name: string; version: string; bytes: number; total: number | undefined }
   | { kind: "compile"; files: number }
   | { kind: "wait-lock"; owner: number | undefined };
 
@@ -50,7 +65,12 @@ export interface ExecuteOptions {
   venv: Venv;
   interpreter: InterpreterInfo;
   /** Downloads verified archives into the cache (`IndexClient`). */
-  client: { download(file: DistFile): Promise<string> };
+  client: {
+    download(
+      file: DistFile,
+      opts?: { onProgress?: (bytes: number, total: number | undefined) => void },
+    ): Promise<string>;
+  };
   cacheDir: string;
   linkMode?: LinkMode;
   /** Concurrent downloads and unpacks. Default 8. */
@@ -190,19 +210,47 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
     ...plan.reinstall.map((r) => r.installed),
   ].flatMap((d) => [d, ...d.extra]);
 
+  const unpackedAlready = (d: PlannedDistribution): string | undefined => {
+    const sha = d.hashes.sha256;
+    if (d.kind !== "wheel" || sha === undefined) return undefined;
+    const dir = unpackedWheelDir(opts.cacheDir, sha);
+    return existsSync(dir) ? dir : undefined;
+  };
+  if (opts.onProgress) {
+    const fetched = toInstall.filter((d) => d.kind === "wheel" && unpackedAlready(d) === undefined);
+    progress({
+      kind: "totals",
+      downloads: fetched.length,
+      downloadBytes: fetched.every((d) => d.size !== undefined)
+        ? fetched.reduce((sum, d) => sum + (d.size ?? 0), 0)
+        : undefined,
+      builds: toInstall.filter((d) => d.kind !== "wheel").length,
+      installs: toInstall.length,
+      uninstalls: toRemove.length,
+    });
+  }
+
   const prepareStart = performance.now();
   let prepareEnd = prepareStart;
   const prepare = async (d: PlannedDistribution): Promise<string> => {
     const sha = d.hashes.sha256;
-    if (d.kind === "wheel" && sha !== undefined && existsSync(unpackedWheelDir(opts.cacheDir, sha))) {
-      return unpackedWheelDir(opts.cacheDir, sha);
-    }
+    const cached = unpackedAlready(d);
+    if (cached !== undefined) return cached;
     let archive: string;
     if (d.kind === "wheel") {
       progress({ kind: "download", name: d.name, version: d.version });
       result.downloads++;
-      archive = await opts.client.download(distFile(d));
+      archive = await opts.client.download(
+        distFile(d),
+        opts.onProgress
+          ? {
+              onProgress: (bytes, total) =>
+                progress({ kind: "download-bytes", name: d.name, version: d.version, bytes, total }),
+            }
+          : {},
+      );
     } else {
+      progress({ kind: "build", name: d.name, version: d.version });
       if (!opts.buildWheel)
         throw new LockstepError(
           "build-unavailable",

@@ -17,7 +17,7 @@ import { recordHash } from "@lockstep/wheel";
 import { buildUniverse, startIndexServer } from "@lockstep/fixtures";
 import type { BuiltIndex, IndexServer } from "@lockstep/fixtures";
 import { executeSync, SyncError } from "./execute";
-import type { ExecuteOptions } from "./execute";
+import type { ExecuteOptions, SyncEvent } from "./execute";
 import { readInstalled } from "./installed";
 import { isNoop, planSync } from "./plan";
 import type { PlannedDistribution } from "./plan";
@@ -50,9 +50,9 @@ function countingClient(cache: string): ExecuteOptions["client"] & { calls: stri
   const calls: string[] = [];
   return {
     calls,
-    download(file: DistFile) {
+    download(file: DistFile, opts) {
       calls.push(file.filename);
-      return client.download(file);
+      return client.download(file, opts);
     },
   };
 }
@@ -113,6 +113,43 @@ describe("exact sync", () => {
         again.result.links.copied,
     ).toBe(0);
     expect(formatSyncSummary(again.result)).toBe("");
+  });
+
+  test("progress events announce the totals, then the bytes of each download", async () => {
+    const desired = plannedSet(built, server.origin, A);
+    const events: SyncEvent[] = [];
+    const cold = tmp("ls-sync-cold-");
+    await sync(join(tmp("ls-sync-"), "venv"), desired, cold, {
+      onProgress: (e) => events.push(e),
+    });
+    const sizes = Object.fromEntries(desired.map((d) => [d.name, d.size]));
+    expect(Object.values(sizes).every((n) => typeof n === "number" && n > 0)).toBe(true);
+    expect(events[0]).toEqual({
+      kind: "totals",
+      downloads: 3,
+      downloadBytes: Object.values(sizes).reduce((a, b) => (a ?? 0) + (b ?? 0), 0),
+      builds: 0,
+      installs: 3,
+      uninstalls: 0,
+    });
+    const last = new Map<string, [number, number | undefined]>();
+    for (const e of events) if (e.kind === "download-bytes") last.set(e.name, [e.bytes, e.total]);
+    expect(Object.fromEntries(last)).toEqual(
+      Object.fromEntries(desired.map((d) => [d.name, [d.size, d.size]])),
+    );
+    expect(events.filter((e) => e.kind === "install").length).toBe(3);
+    // Once unpacked in the cache nothing is downloaded: the totals say so, and no bytes are reported.
+    const warm: SyncEvent[] = [];
+    await sync(join(tmp("ls-sync-"), "venv"), desired, cold, { onProgress: (e) => warm.push(e) });
+    expect(warm[0]).toEqual({
+      kind: "totals",
+      downloads: 0,
+      downloadBytes: 0,
+      builds: 0,
+      installs: 3,
+      uninstalls: 0,
+    });
+    expect(warm.filter((e) => e.kind === "download" || e.kind === "download-bytes")).toEqual([]);
   });
 
   test("upgrade, downgrade, add and remove in one re-sync equal a fresh sync", async () => {
