@@ -130,6 +130,36 @@ describe("colour and progress", () => {
     expect(res.stdout).toContain(`${ESC}32m+${ESC}39m ${ESC}1myamlite${ESC}22m`);
   });
 
+  /** A locked copy of the example app and an empty cache, so that a sync downloads every wheel. */
+  async function coldProject(): Promise<{ cwd: string; env: NodeJS.ProcessEnv }> {
+    const cwd = copyExampleApp();
+    const cold = { ...env, LOCKSTEP_CACHE_DIR: mkdtempSync(join(tmpdir(), "lockstep-tty-cold-")) };
+    const lock = await run(process.execPath, [entry, "lock", "--index-url", server.url], { cwd, env: cold });
+    if (lock.code !== 0) throw new Error(lock.stderr);
+    return { cwd, env: cold };
+  }
+  const syncArgs = () => ["sync", "--python", "/usr/bin/python3", "--index-url", server.url];
+  const BYTES = String.raw`\d+(?:\.\d)? (?:B|KiB|MiB)`;
+
+  test("on a terminal: a cold sync draws a download bar with bytes of the total and files N/M", async () => {
+    const { cwd, env: cold } = await coldProject();
+    const command = [process.execPath, entry, ...syncArgs()].map(quote).join(" ");
+    const res = await run("script", ["-qfec", command, "/dev/null"], { cwd, env: cold });
+    expect(res.code, res.stdout).toBe(0);
+    expect(res.stdout).toMatch(new RegExp(`Downloading\\S* \\S*[━╺─]+\\S* ${BYTES}/${BYTES} \\d+/\\d+ `));
+    // The line is erased before the summary, so no bar survives on the last line.
+    expect(res.stdout.split("\n").at(-2) ?? "").not.toMatch(/[━╺]/);
+  });
+
+  test("piped: a cold sync draws no bar, no byte counts and no N/M", async () => {
+    const { cwd, env: cold } = await coldProject();
+    const res = await run(process.execPath, [entry, ...syncArgs()], { cwd, env: cold });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(" + yamlite==6.0.2\n");
+    expect(res.stderr).not.toMatch(new RegExp(`Downloading|[━╺]|${BYTES}/|\\d+/\\d+`));
+    expect(res.stderr).not.toContain("\x1b");
+  });
+
   test.each([
     ["--color never --no-progress", ["--color", "never", "--no-progress"], {}],
     ["-q", ["-q", "--color", "never"], {}],

@@ -230,6 +230,7 @@ function progressLine(out: Output): {
   if (progress === NO_PROGRESS) return { done: () => {}, spin: () => {} };
   const verbs = {
     download: "Downloading",
+    build: "Building",
     unpack: "Unpacking",
     install: "Installing",
     uninstall: "Uninstalling",
@@ -240,6 +241,15 @@ function progressLine(out: Output): {
       if (e.kind === "compile") progress.step("Compiling", `${e.files} files`);
       else if (e.kind === "wait-lock")
         progress.spin(`Waiting for another lockstep process${e.owner ? ` (pid ${e.owner})` : ""}`);
+      else if (e.kind === "totals") {
+        progress.expect(verbs.download, e.downloads, e.downloadBytes);
+        progress.expect(verbs.build, e.builds);
+        // Unpacking follows every download and build; installing covers the cached ones too.
+        progress.expect(verbs.unpack, e.downloads + e.builds);
+        progress.expect(verbs.install, e.installs);
+        progress.expect(verbs.uninstall, e.uninstalls);
+      } else if (e.kind === "download-bytes")
+        progress.bytes(verbs.download, `${e.name}==${e.version}`, e.bytes, e.total);
       else progress.step(verbs[e.kind], `${e.name}==${e.version}`);
     },
     done: () => progress.clear(),
