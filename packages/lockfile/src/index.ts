@@ -8,6 +8,7 @@ export {
   parseLockInputs,
   requirementText,
   requirementTextName,
+  requirementsOnlyInputs,
 } from "./lock-inputs";
 export { lockFromResolution } from "./from-resolution";
 export type {

@@ -258,3 +258,28 @@ export function parseLockInputs(text: LockInputs): ParsedLockInputs {
     sources: text.sources,
   });
 }
+
+/**
+ * Inputs for a throwaway lock of a bare requirement list (a build environment, a script's or a
+ * `--with` environment): no extras, groups, indexes or sources, the default strategies, not a package.
+ * Such a lock is never written, so its fingerprint only has to be stable, not meaningful.
+ */
+export function requirementsOnlyInputs(
+  projectName: string,
+  dependencies: readonly Requirement[],
+): ParsedLockInputs {
+  return new ParsedLockInputs({
+    projectName,
+    dependencies,
+    optionalDependencies: {},
+    dependencyGroups: {},
+    defaultGroups: [],
+    constraints: [],
+    overrides: [],
+    environments: [],
+    indexes: [],
+    resolution: "highest",
+    prerelease: "if-necessary-or-explicit",
+    isPackage: false,
+  });
+}

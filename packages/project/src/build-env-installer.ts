@@ -5,7 +5,7 @@
  * build requirements are built in turn through `buildWheel`.
  */
 import type { DistFile, IndexClient } from "@lockstep/index";
-import { ParsedLockInputs, lockFromResolution, selectForEnvironment } from "@lockstep/lockfile";
+import { lockFromResolution, requirementsOnlyInputs, selectForEnvironment } from "@lockstep/lockfile";
 import { Version } from "@lockstep/pep440";
 import { Requirement } from "@lockstep/pep508";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
@@ -44,23 +44,7 @@ export function buildEnvInstaller(client: IndexClient, cacheDir: string, buildWh
         requiresPython: undefined,
       },
     );
-    const lock = lockFromResolution(
-      resolution,
-      new ParsedLockInputs({
-        projectName: "build-environment",
-        dependencies,
-        optionalDependencies: {},
-        dependencyGroups: {},
-        defaultGroups: [],
-        constraints: [],
-        overrides: [],
-        environments: [],
-        indexes: [],
-        resolution: "highest",
-        prerelease: "if-necessary-or-explicit",
-        isPackage: false,
-      }),
-    );
+    const lock = lockFromResolution(resolution, requirementsOnlyInputs("build-environment", dependencies));
     const planned: PlannedDistribution[] = selectForEnvironment(lock, info.markers, {
       tags,
       extras: [],

@@ -217,23 +217,7 @@ async function resolveAndInstall(
         constraints,
       },
     );
-    const lock = lockfile.lockFromResolution(
-      resolution,
-      new lockfile.ParsedLockInputs({
-        projectName: name,
-        dependencies,
-        optionalDependencies: {},
-        dependencyGroups: {},
-        defaultGroups: [],
-        constraints: [],
-        overrides: [],
-        environments: [],
-        indexes: [],
-        resolution: "highest",
-        prerelease: "if-necessary-or-explicit",
-        isPackage: false,
-      }),
-    );
+    const lock = lockfile.lockFromResolution(resolution, lockfile.requirementsOnlyInputs(name, dependencies));
     const baseHas = opts.base ? readInstalled(opts.base.sitePackages) : new Map();
     const planned: PlannedDistribution[] = [];
     for (const i of lockfile.selectForEnvironment(lock, info.markers, { tags, extras: [], groups: [] })) {
