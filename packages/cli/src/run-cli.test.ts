@@ -55,6 +55,22 @@ describe("global flags and run's argv", () => {
 describe("usage errors: did you mean, kebab-case only, exit 2", () => {
   test.each([
     [["snyc"], "error: unrecognized subcommand 'snyc'\n  hint: did you mean `lockstep sync`?\n"],
+    [
+      ["python", "lst"],
+      "error: unrecognized subcommand 'lst'\n  hint: did you mean `lockstep python list`?\n",
+    ],
+    [
+      ["cache", "prun"],
+      "error: unrecognized subcommand 'prun'\n  hint: did you mean `lockstep cache prune`?\n",
+    ],
+    [
+      ["--project", nowhere, "python", "lst"],
+      "error: unrecognized subcommand 'lst'\n  hint: did you mean `lockstep python list`?\n",
+    ],
+    [
+      ["--project", nowhere, "snyc"],
+      "error: unrecognized subcommand 'snyc'\n  hint: did you mean `lockstep sync`?\n",
+    ],
     [["lock", "--dry-runn"], "error: unexpected argument '--dry-runn'\n  hint: did you mean '--dry-run'?\n"],
     [
       ["lock", "--upgradePackage", "x"],

@@ -45,7 +45,7 @@ import type { VerifyArgs } from "./commands/verify";
 import { runUpgrade, upgradeBuilder } from "./commands/upgrade";
 import type { UpgradeArgs } from "./commands/upgrade";
 import type { SyncArgs } from "./commands/sync";
-import { GLOBAL_OPTIONS, PARSER_CONFIG } from "./commands/shared-options";
+import { GLOBAL_OPTIONS, GLOBAL_VALUE_FLAGS, PARSER_CONFIG } from "./commands/shared-options";
 import type { GlobalArgs } from "./commands/shared-options";
 import { errorLine, processOutput, quietOutput } from "./output";
 import type { Output } from "./output";
@@ -73,16 +73,49 @@ interface YargsInternals {
 }
 
 /**
- * yargs' strict and "did you mean" messages → one message naming the argument as typed (never a
- * camelCase key) and a hint with the closest flag or command.
+ * The command words typed (`python`, `lst`), skipping global flags and the values they take, split
+ * into the parent command and the word that failed: yargs recommends among the subcommands of the
+ * level it stopped at (`current`), so when that is not the top level the first typed word naming a
+ * top-level command is the parent (`lockstep python list`, not `lockstep list`). Nesting is one
+ * level deep (`python`, `cache`, `self`).
  */
-function usageMessage(msg: string, argv: readonly string[], y: YargsInternals): UsageError | undefined {
+function commandPath(
+  argv: readonly string[],
+  current: readonly string[],
+  topLevel: readonly string[],
+): { parent: string | undefined; typed: string | undefined } {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a.startsWith("-")) {
+      if (a.startsWith("--") && !a.includes("=") && GLOBAL_VALUE_FLAGS.includes(a.slice(2))) i++;
+      continue;
+    }
+    words.push(a);
+  }
+  const nested = current.join(" ") !== topLevel.join(" ");
+  const at = nested ? words.findIndex((w) => topLevel.includes(w)) : -1;
+  return at < 0 ? { parent: undefined, typed: words[0] } : { parent: words[at], typed: words[at + 1] };
+}
+
+/**
+ * yargs' strict and "did you mean" messages → one message naming the argument as typed (never a
+ * camelCase key) and a hint with the closest flag or command (a subcommand under its parent).
+ */
+function usageMessage(
+  msg: string,
+  argv: readonly string[],
+  y: YargsInternals,
+  topLevel: readonly string[],
+): UsageError | undefined {
   const recommended = /^Did you mean (\S+)\?$/.exec(msg);
-  const typedCommand = argv.find((a) => !a.startsWith("-"));
+  const current = y.getInternalMethods().getCommandInstance().getCommands();
+  const { parent, typed: typedCommand } = commandPath(argv, current, topLevel);
+  const prefix = parent === undefined ? "lockstep" : `lockstep ${parent}`;
   if (recommended)
     return new UsageError(
       `unrecognized subcommand '${typedCommand ?? ""}'`,
-      `did you mean \`lockstep ${recommended[1] as string}\`?`,
+      `did you mean \`${prefix} ${recommended[1] as string}\`?`,
     );
   let m = /^Unknown arguments?: (.*)$/.exec(msg.split("\n")[0] ?? "");
   if (!m && msg === NO_COMMAND) {
@@ -105,10 +138,10 @@ function usageMessage(msg: string, argv: readonly string[], y: YargsInternals): 
       near ? `did you mean '--${near}'?` : "see `lockstep --help`",
     );
   }
-  const near = closestName(first, y.getInternalMethods().getCommandInstance().getCommands());
+  const near = closestName(first, current);
   return new UsageError(
     `unexpected ${names.length > 1 ? "arguments" : "argument"} '${names.join("', '")}'`,
-    near ? `did you mean \`lockstep ${near}\`?` : "see `lockstep --help`",
+    near ? `did you mean \`${prefix} ${near}\`?` : `see \`${prefix} --help\``,
   );
 }
 
@@ -256,10 +289,15 @@ export async function main(argv: string[], base: Output = processOutput): Promis
     .fail((msg, err) => {
       if (err) throw err;
       throw (
-        usageMessage(msg, split.lockstep, parser as unknown as YargsInternals) ??
+        usageMessage(msg, split.lockstep, parser as unknown as YargsInternals, topLevel) ??
         new UsageError(msg, "see `lockstep --help`")
       );
     });
+  // The top-level command names, before parsing descends into one (for "did you mean").
+  const topLevel = (parser as unknown as YargsInternals)
+    .getInternalMethods()
+    .getCommandInstance()
+    .getCommands();
   try {
     await parser.parseAsync();
   } catch (err) {
