@@ -45,8 +45,9 @@ export type SyncEvent =
   | { kind: "download" | "build" | "unpack" | "install" | "uninstall"; name: string; version: string }
   /**
    * What the steps will add up to, sent once before the first of them: wheels to download (those
-   * not already unpacked in the cache), their bytes as the lock lists them (undefined when any size
-   * is unlisted), sdists and directories to build, packages to install and to uninstall.
+   * not already unpacked in the cache), the bytes of those fetched over the network as the lock
+   * lists them (undefined when any size is unlisted), sdists and directories to build, packages to
+   * install and to uninstall.
    */
   | {
       kind: "totals";
@@ -218,11 +219,13 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
   };
   if (opts.onProgress) {
     const fetched = toInstall.filter((d) => d.kind === "wheel" && unpackedAlready(d) === undefined);
+    const networked = fetched.filter((d) => d.url !== undefined && !d.url.startsWith("file:"));
     progress({
       kind: "totals",
       downloads: fetched.length,
-      downloadBytes: fetched.every((d) => d.size !== undefined)
-        ? fetched.reduce((sum, d) => sum + (d.size ?? 0), 0)
+      // Local files (file: URLs, a path) are read, not received: no bytes are reported for them.
+      downloadBytes: networked.every((d) => d.size !== undefined)
+        ? networked.reduce((sum, d) => sum + (d.size ?? 0), 0)
         : undefined,
       builds: toInstall.filter((d) => d.kind !== "wheel").length,
       installs: toInstall.length,
