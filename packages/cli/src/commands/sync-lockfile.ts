@@ -7,6 +7,7 @@
 import { UsageError } from "@lockstep/errors";
 import { plural, warn } from "../output";
 import type { Output } from "../output";
+import { selectionFromFlags } from "./selection-flags";
 import { renderSync } from "./sync";
 import type { SyncArgs } from "./sync";
 import type { LinkMode } from "@lockstep/wheel";
@@ -37,15 +38,7 @@ export async function runSyncLockfile(
   const outcome = await syncLockfile({
     lockfile: args.lockfile,
     python: args.python,
-    extras: args.extra ?? [],
-    allExtras: args["all-extras"] === true,
-    groups: args.group ?? [],
-    noGroups: args["no-group"] ?? [],
-    onlyGroups: [],
-    allGroups: args["all-groups"] === true,
-    noDefaultGroups: args["no-default-groups"] === true,
-    noDev: args["no-dev"] === true,
-    noInstallProject: args["no-install-project"] === true,
+    ...selectionFromFlags(args),
     inexact: args.inexact === true,
     linkMode: args["link-mode"] as LinkMode | undefined,
     compileBytecode: args["compile-bytecode"] === true,

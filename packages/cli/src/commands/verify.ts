@@ -8,6 +8,7 @@ import type { VerifyOutcome, VerifyProblem } from "@lockstep/project/audit";
 import { outputFormatOption } from "./admin-options";
 import type { OutputFormatArgs } from "./admin-options";
 import { projectOption } from "./lock";
+import { selectionFromFlags } from "./selection-flags";
 import { headline, plural, renderJson } from "../output";
 import type { Output } from "../output";
 
@@ -89,15 +90,7 @@ export async function runVerify(args: VerifyArgs, out: Output): Promise<number> 
     project: args.project,
     lockfile: args.lockfile,
     cacheDir: args["cache-dir"],
-    extras: args.extra ?? [],
-    allExtras: args["all-extras"] === true,
-    groups: args.group ?? [],
-    noGroups: args["no-group"] ?? [],
-    onlyGroups: [],
-    allGroups: args["all-groups"] === true,
-    noDefaultGroups: args["no-default-groups"] === true,
-    noDev: args["no-dev"] === true,
-    noInstallProject: args["no-install-project"] === true,
+    ...selectionFromFlags(args),
   });
   if (args["output-format"] === "json") renderJson(out, outcome);
   else renderVerify(outcome, out);
