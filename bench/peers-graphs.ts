@@ -102,7 +102,8 @@ function addStandIns(u: Universe, roots: string[], found: string[]): Universe {
     return false;
   };
   for (const [name, { versions, extras }] of wanted) {
-    const version = pins.get(name) ?? versions.reduce((best, v) => (newer(v, best) ? v : best), versions[0] ?? "1.0");
+    const version =
+      pins.get(name) ?? versions.reduce((best, v) => (newer(v, best) ? v : best), versions[0] ?? "1.0");
     const release: ReleaseSpec = { requiresDist: [], sdist: false, extras: [...extras] };
     u.packages[name] = { versions: { [version]: release } };
     found.push(`${name} ${version}`);
