@@ -12,7 +12,7 @@ import type { InterpreterInfo, Venv } from "@lockstep/python";
 import { queryInterpreter } from "@lockstep/python";
 import { resolvePython } from "@lockstep/resolver";
 import { distFile, executeSync, planSync, readInstalled } from "@lockstep/sync";
-import type { PlannedDistribution } from "@lockstep/sync";
+import type { ExecuteOptions, PlannedDistribution, SyncPlan, SyncResult } from "@lockstep/sync";
 import { TagPriority, supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
 
 export type BuildWheelFn = (d: PlannedDistribution) => Promise<string>;
@@ -97,4 +97,17 @@ export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter
   /** Core metadata of a local source tree or sdist (a path source), prepared by its backend. */
   const prepareSource = (path: string): Promise<string> => buildMetadata(undefined, path);
   return { buildWheel, buildMetadata, prepareSource };
+}
+
+/**
+ * `executeSync` for a project's venv: sources (sdists, directories, the project itself) are built in
+ * isolated environments whose build requirements are resolved against the same indexes (`client`)
+ * and installed by the same machinery.
+ */
+export function executeBuildingSources(
+  plan: SyncPlan,
+  opts: Omit<ExecuteOptions, "client" | "buildWheel"> & { client: IndexClient },
+): Promise<SyncResult> {
+  const { buildWheel } = sourceBuilder(opts.client, opts.cacheDir, () => opts.interpreter);
+  return executeSync(plan, { ...opts, buildWheel });
 }

@@ -17,15 +17,14 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { LockstepError } from "@lockstep/errors";
-import { readLock, selectForEnvironment } from "@lockstep/lockfile";
+import { readLock } from "@lockstep/lockfile";
 import type { InstallItem } from "@lockstep/lockfile";
 import { createVenv, describe as describeInterpreter, findInterpreter, openVenv } from "@lockstep/python";
-import { executeSync, isNoop, planSync, readInstalled } from "@lockstep/sync";
+import { isNoop, planSync, readInstalled } from "@lockstep/sync";
 import type { PlannedDistribution, SyncEvent } from "@lockstep/sync";
-import { supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
 import type { LinkMode } from "@lockstep/wheel";
 import { LockMissingError } from "./lock-project";
-import { selectedGroups } from "./sync-project";
+import { selectForInterpreter } from "./sync-project";
 import type { SyncOutcome, VenvEvent } from "./sync-project";
 import { clearState } from "./sync-state";
 import type { Selection } from "./sync-state";
@@ -115,15 +114,7 @@ export async function syncLockfile(opts: SyncLockfileOptions): Promise<SyncOutco
     }
   }
   const { venv, info } = opened;
-  const target = targetFromMarkerEnvironment(info.markers, {
-    ...(info.libc ? { libc: { kind: info.libc.kind, version: libcVersion(info.libc.version) } } : {}),
-  });
-  const items = selectForEnvironment(lock, info.markers, {
-    tags: supportedTags(target),
-    extras: opts.allExtras ? [...lock.extras] : [...opts.extras],
-    groups: selectedGroups(lock, opts),
-    includeProject: !opts.noInstallProject,
-  });
+  const items = selectForInterpreter(lock, info, opts);
   const installed = created ? new Map() : readInstalled(venv.sitePackages);
   const selected = items.map((i) => planned(i, dirname(lockPath), installed));
   const plan = planSync(selected, installed, { inexact: opts.inexact });
@@ -145,26 +136,19 @@ export async function syncLockfile(opts: SyncLockfileOptions): Promise<SyncOutco
     cacheDir,
     offline: opts.offline === true,
   });
-  const { sourceBuilder } = await import("./build-env-installer");
-  const { buildWheel } = sourceBuilder(client, cacheDir, () => info);
+  const { executeBuildingSources } = await import("./build-env-installer");
   try {
-    const result = await executeSync(plan, {
+    const result = await executeBuildingSources(plan, {
       venv,
       interpreter: info,
       client,
       cacheDir,
       ...(opts.linkMode ? { linkMode: opts.linkMode } : {}),
       compileBytecode: opts.compileBytecode,
-      buildWheel,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
     return { lock: lockOutcome, venv: venv.root, selected, plan, result, auditMs, warnings: result.warnings };
   } finally {
     client.close();
   }
-}
-
-function libcVersion(v: string): [number, number] {
-  const [a, b] = v.split(".").map(Number);
-  return [a ?? 0, b ?? 0];
 }

@@ -363,11 +363,8 @@ export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome
   // What the lock gives this interpreter.
   const groups = selectedGroups(lock, opts);
   const extras = opts.onlyGroups.length > 0 ? [] : opts.allExtras ? [...lock.extras] : [...opts.extras];
-  const target = targetFromMarkerEnvironment(info.markers, {
-    ...(info.libc ? { libc: { kind: info.libc.kind, version: parseLibc(info.libc.version) } } : {}),
-  });
   let items = selectForEnvironment(lock, info.markers, {
-    tags: supportedTags(target),
+    tags: interpreterTags(info),
     extras,
     groups,
     includeProject: !opts.noInstallProject && opts.onlyGroups.length === 0,
@@ -438,6 +435,29 @@ function parseLibc(v: string): [number, number] {
   return [a ?? 0, b ?? 0];
 }
 
+/** The wheel tags an interpreter installs, most preferred first (its libc decides manylinux/musllinux). */
+export function interpreterTags(info: InterpreterInfo): string[] {
+  return supportedTags(
+    targetFromMarkerEnvironment(info.markers, {
+      ...(info.libc ? { libc: { kind: info.libc.kind, version: parseLibc(info.libc.version) } } : {}),
+    }),
+  );
+}
+
+/**
+ * The lock's items for a venv's interpreter and a selection of extras, groups and the project, as
+ * `sync --lockfile` and `verify` take it. Unlike `syncProject`, no `--only-group` closure and no
+ * workspace members: those need the project.
+ */
+export function selectForInterpreter(lock: Lock, info: InterpreterInfo, s: Selection): InstallItem[] {
+  return selectForEnvironment(lock, info.markers, {
+    tags: interpreterTags(info),
+    extras: s.allExtras ? [...lock.extras] : [...s.extras],
+    groups: selectedGroups(lock, s),
+    includeProject: !s.noInstallProject,
+  });
+}
+
 /** The same digest as `sha256File(lockPath)` for the bytes that were read. */
 function sha256Text(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
@@ -476,12 +496,9 @@ async function executeWithClient(
     ...(opts.log ? { log: opts.log } : {}),
     ...indexClientSettings(limits, opts, warnings),
   });
-  const { sourceBuilder } = await import("./build-env-installer");
-  // Sources (sdists, the project itself) are built in isolated environments whose build
-  // requirements are resolved against the same indexes and installed by the same machinery.
-  const { buildWheel } = sourceBuilder(client, cacheDir, () => info);
+  const { executeBuildingSources } = await import("./build-env-installer");
   try {
-    const result = await executeSync(plan, {
+    const result = await executeBuildingSources(plan, {
       venv,
       interpreter: info,
       client,
@@ -490,7 +507,6 @@ async function executeWithClient(
       ...(opts.linkMode ? { linkMode: opts.linkMode } : {}),
       compileBytecode: opts.compileBytecode,
       requested,
-      buildWheel,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
     return { ...result, warnings: [...warnings, ...result.warnings] };

@@ -20,24 +20,18 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { basename, isAbsolute, relative, resolve } from "node:path";
 import { LockstepError } from "@lockstep/errors";
-import { readLock, selectForEnvironment } from "@lockstep/lockfile";
+import { readLock } from "@lockstep/lockfile";
 import type { InstallItem, Lock } from "@lockstep/lockfile";
 import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
 import { openVenv } from "@lockstep/python";
 import { readInstalled } from "@lockstep/sync";
-import {
-  WHEEL_ORIGIN_FILE,
-  parseRecordHash,
-  parseRecordLenient,
-  supportedTags,
-  targetFromMarkerEnvironment,
-} from "@lockstep/wheel";
+import { WHEEL_ORIGIN_FILE, parseRecordHash, parseRecordLenient } from "@lockstep/wheel";
 import { locateProject } from "./find-project";
 import { LockMissingError } from "./lock-project";
 import { projectEnvironment } from "./sync-state";
 import type { Selection } from "./sync-state";
-import { selectedGroups } from "./sync-project";
+import { selectForInterpreter } from "./sync-project";
 
 export type VerifyProblemKind =
   "missing" | "version" | "wheel-hash" | "modified" | "deleted" | "incomplete" | "stray";
@@ -146,15 +140,7 @@ export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
   if (!opened) throw new VenvMissingError(venvRoot);
   const { venv, info } = opened;
 
-  const target = targetFromMarkerEnvironment(info.markers, {
-    ...(info.libc ? { libc: { kind: info.libc.kind, version: libcVersion(info.libc.version) } } : {}),
-  });
-  const items = selectForEnvironment(lock, info.markers, {
-    tags: supportedTags(target),
-    extras: opts.allExtras ? [...lock.extras] : [...opts.extras],
-    groups: selectedGroups(lock, opts),
-    includeProject: !opts.noInstallProject,
-  });
+  const items = selectForInterpreter(lock, info, opts);
   const installed = readInstalled(venv.sitePackages);
   const problems: VerifyProblem[] = [];
   const unrecorded: string[] = [];
@@ -259,9 +245,4 @@ export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
   const key = (p: VerifyProblem) => `${p.name}\u0000${p.path ?? ""}`;
   problems.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return { venv: venv.root, lockPath, checked: items.length, files, problems, unrecorded: unrecorded.sort() };
-}
-
-function libcVersion(v: string): [number, number] {
-  const [a, b] = v.split(".").map(Number);
-  return [a ?? 0, b ?? 0];
 }
