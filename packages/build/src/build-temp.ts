@@ -12,10 +12,10 @@
  * directories of a live process are kept for a day, not the hour an unpack gets; the temp directory
  * is shared with everything else on the machine, so only these exact name shapes are touched.
  */
-import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sweepStaleTemp, tempName } from "@lockstep/wheel";
+import { removeEntriesWhere, sweepStaleTemp, tempName } from "@lockstep/wheel";
 import type { SweepOptions } from "@lockstep/wheel";
 import { CACHE_BUCKET, DEFAULT_BUILD_TEMP_MAX_AGE_MS } from "./build-cache";
 
@@ -27,25 +27,14 @@ export { DEFAULT_BUILD_TEMP_MAX_AGE_MS } from "./build-cache";
 const LEGACY = /^lockstep-build-(?:env-)?[A-Za-z0-9]{6}$/;
 
 function sweepLegacy(dir: string, maxAgeMs: number, now: number): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    if (!LEGACY.test(name)) continue;
-    const path = join(dir, name);
+  return removeEntriesWhere(dir, (name, path) => {
+    if (!LEGACY.test(name)) return false;
     try {
-      if (now - statSync(path).mtimeMs <= maxAgeMs) continue;
+      return now - statSync(path).mtimeMs > maxAgeMs;
     } catch {
-      continue;
+      return false;
     }
-    rmSync(path, { recursive: true, force: true });
-    removed.push(path);
-  }
-  return removed;
+  });
 }
 
 /**

@@ -54,10 +54,11 @@ export interface SweepOptions {
   now?: number;
 }
 
-/** Remove the stale `<prefix>…` entries directly inside `dir`; returns the paths removed. */
-export function sweepStaleTemp(dir: string, prefix: string, opts: SweepOptions = {}): string[] {
-  const maxAge = opts.maxAgeMs ?? DEFAULT_TEMP_MAX_AGE_MS;
-  const now = opts.now ?? Date.now();
+/**
+ * Remove the entries directly inside `dir` that `stale(name, path)` picks; returns the paths removed.
+ * A `dir` that cannot be read (not there yet) removes nothing.
+ */
+export function removeEntriesWhere(dir: string, stale: (name: string, path: string) => boolean): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -66,24 +67,33 @@ export function sweepStaleTemp(dir: string, prefix: string, opts: SweepOptions =
   }
   const removed: string[] = [];
   for (const name of names) {
-    const owner = parseTempName(name, prefix);
-    if (!owner) continue;
     const path = join(dir, name);
+    if (!stale(name, path)) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
+}
+
+/** Remove the stale `<prefix>…` entries directly inside `dir`; returns the paths removed. */
+export function sweepStaleTemp(dir: string, prefix: string, opts: SweepOptions = {}): string[] {
+  const maxAge = opts.maxAgeMs ?? DEFAULT_TEMP_MAX_AGE_MS;
+  const now = opts.now ?? Date.now();
+  return removeEntriesWhere(dir, (name, path) => {
+    const owner = parseTempName(name, prefix);
+    if (!owner) return false;
     let created = owner.createdMs;
     if (created === undefined) {
       try {
         created = statSync(path).mtimeMs;
       } catch {
-        continue;
+        return false;
       }
     }
     const mine = owner.pid === process.pid && now - created <= maxAge;
-    if (mine) continue;
-    if (processAlive(owner.pid) && now - created <= maxAge) continue;
-    rmSync(path, { recursive: true, force: true });
-    removed.push(path);
-  }
-  return removed;
+    if (mine) return false;
+    return !(processAlive(owner.pid) && now - created <= maxAge);
+  });
 }
 
 /** The prefix of unpack directories inside `<cacheDir>/wheels-v1`. */
