@@ -141,7 +141,7 @@ function usageMessage(
   const near = closestName(first, current);
   return new UsageError(
     `unexpected ${names.length > 1 ? "arguments" : "argument"} '${names.join("', '")}'`,
-    near ? `did you mean \`${prefix} ${near}\`?` : `see \`${prefix} --help\``,
+    near ? `did you mean \`${prefix} ${near}\`?` : "see `lockstep --help`",
   );
 }
 
