@@ -195,28 +195,22 @@ export function lockFromResolution(
   const packages: LockPackage[] = resolution.packages.map((p) => {
     const name = canonicalizeName(p.name);
     const c = p.candidate;
-    if (c.pinned) {
-      return {
-        name,
-        version: p.version,
-        marker: p.marker,
-        requiresPython: c.requiresPython,
-        dependencies: dependencyList(p.dependencies, ambiguous, name),
-        index: undefined,
-        source: pinnedLockSource(c.pinned.source, opts.lockDir),
-      };
-    }
+    const common = {
+      name,
+      version: p.version,
+      marker: p.marker,
+      requiresPython: c.requiresPython,
+      dependencies: dependencyList(p.dependencies, ambiguous, name),
+    };
+    if (c.pinned)
+      return { ...common, index: undefined, source: pinnedLockSource(c.pinned.source, opts.lockDir) };
     const wheels = c.wheels
       .filter((w) => wheelFitsRequiresPython(w.filename, pythonRange))
       .map((w) => lockFile(w.file))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const first = c.sdist ?? c.wheels[0]?.file;
     return {
-      name,
-      version: p.version,
-      marker: p.marker,
-      requiresPython: c.requiresPython,
-      dependencies: dependencyList(p.dependencies, ambiguous, name),
+      ...common,
       index: first?.source,
       source: { kind: "files", sdist: c.sdist ? lockFile(c.sdist) : undefined, wheels },
     };
