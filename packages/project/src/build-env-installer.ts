@@ -12,8 +12,9 @@ import type { InterpreterInfo, Venv } from "@lockstep/python";
 import { queryInterpreter } from "@lockstep/python";
 import { resolvePython } from "@lockstep/resolver";
 import { distFile, executeSync, planSync, readInstalled } from "@lockstep/sync";
-import type { ExecuteOptions, PlannedDistribution, SyncPlan, SyncResult } from "@lockstep/sync";
+import type { ExecuteOptions, PlannedDistribution, SyncEvent, SyncPlan, SyncResult } from "@lockstep/sync";
 import { TagPriority, supportedTags, targetFromMarkerEnvironment } from "@lockstep/wheel";
+import type { LinkMode } from "@lockstep/wheel";
 
 export type BuildWheelFn = (d: PlannedDistribution) => Promise<string>;
 
@@ -99,6 +100,13 @@ export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter
   return { buildWheel, buildMetadata, prepareSource };
 }
 
+/** How files get into the venv: the settings `sync` and `sync --lockfile` take from their flags. */
+export interface InstallSettings {
+  linkMode?: LinkMode | undefined;
+  compileBytecode: boolean;
+  onProgress?: ((event: SyncEvent) => void) | undefined;
+}
+
 /**
  * `executeSync` for a project's venv: sources (sdists, directories, the project itself) are built in
  * isolated environments whose build requirements are resolved against the same indexes (`client`)
@@ -106,8 +114,15 @@ export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter
  */
 export function executeBuildingSources(
   plan: SyncPlan,
-  opts: Omit<ExecuteOptions, "client" | "buildWheel"> & { client: IndexClient },
+  opts: Omit<ExecuteOptions, "client" | "buildWheel" | keyof InstallSettings> & { client: IndexClient },
+  settings: InstallSettings,
 ): Promise<SyncResult> {
   const { buildWheel } = sourceBuilder(opts.client, opts.cacheDir, () => opts.interpreter);
-  return executeSync(plan, { ...opts, buildWheel });
+  return executeSync(plan, {
+    ...opts,
+    ...(settings.linkMode ? { linkMode: settings.linkMode } : {}),
+    compileBytecode: settings.compileBytecode,
+    buildWheel,
+    ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
+  });
 }

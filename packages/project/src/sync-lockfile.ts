@@ -138,15 +138,7 @@ export async function syncLockfile(opts: SyncLockfileOptions): Promise<SyncOutco
   });
   const { executeBuildingSources } = await import("./build-env-installer");
   try {
-    const result = await executeBuildingSources(plan, {
-      venv,
-      interpreter: info,
-      client,
-      cacheDir,
-      ...(opts.linkMode ? { linkMode: opts.linkMode } : {}),
-      compileBytecode: opts.compileBytecode,
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    });
+    const result = await executeBuildingSources(plan, { venv, interpreter: info, client, cacheDir }, opts);
     return { lock: lockOutcome, venv: venv.root, selected, plan, result, auditMs, warnings: result.warnings };
   } finally {
     client.close();

@@ -498,17 +498,11 @@ async function executeWithClient(
   });
   const { executeBuildingSources } = await import("./build-env-installer");
   try {
-    const result = await executeBuildingSources(plan, {
-      venv,
-      interpreter: info,
-      client,
-      cacheDir,
-      archiveLimits: archiveLimits(limits),
-      ...(opts.linkMode ? { linkMode: opts.linkMode } : {}),
-      compileBytecode: opts.compileBytecode,
-      requested,
-      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    });
+    const result = await executeBuildingSources(
+      plan,
+      { venv, interpreter: info, client, cacheDir, archiveLimits: archiveLimits(limits), requested },
+      opts,
+    );
     return { ...result, warnings: [...warnings, ...result.warnings] };
   } catch (error) {
     throw withSettingHint(error);
