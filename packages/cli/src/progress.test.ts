@@ -75,6 +75,23 @@ describe("a sync's line", () => {
     expect(frames.at(-1)).toBe(`${ERASE}Installing 1 a==1`);
   });
 
+  test("the first line of a new step kind is drawn at once, inside the interval", () => {
+    const { p, frames, tick } = drawn();
+    p.step("Downloading", "a==1");
+    tick(10);
+    p.step("Downloading", "b==1");
+    expect(frames.length).toBe(1);
+    p.step("Installing", "a==1");
+    expect(frames.length).toBe(2);
+    expect(frames.at(-1)).toBe(`${ERASE}Installing 1 a==1`);
+    tick(10);
+    p.step("Installing", "b==1");
+    expect(frames.length).toBe(2);
+    tick(REDRAW_MS);
+    expect(frames.length).toBe(3);
+    expect(frames.at(-1)).toBe(`${ERASE}Installing 2 b==1`);
+  });
+
   test("installs count against their total", () => {
     const { p, frames } = drawn();
     p.expect("Installing", 3);

@@ -9,7 +9,8 @@
  * Pitfalls: the line is erased before anything else is printed (`clear`), or status lines would be
  * appended to a half-line; timers are unref'd so they never keep the process alive; byte events
  * arrive per network chunk, so step lines are throttled to one redraw per 100 ms (the latest line
- * is drawn when the interval is up, and dropped by `clear`); the spinner turns at the same rate.
+ * is drawn when the interval is up, and dropped by `clear`), except the first line of each step
+ * kind, drawn at once so that no phase goes unseen; the spinner turns at the same rate.
  * Sizes are binary (KiB = 1024 B), as pip and uv print them.
  */
 import type { Output } from "./output";
@@ -136,13 +137,19 @@ export function createProgress(
   };
   /** Draw `verb`'s line now, or once the redraw interval is up (the latest line wins). */
   let latest = "";
+  const seen = new Set<string>();
   const update = (verb: string) => {
     if (spinner) clearInterval(spinner);
     spinner = undefined;
     latest = verb;
-    const wait = lastDraw + REDRAW_MS - now();
-    // The spinner's turns do not count: the first step line replaces it at once.
+    // The spinner's turns do not count, and the first line of each step kind is drawn at once (a
+    // handful per sync), so that every phase shows even when a fast one ends within the interval.
+    const first = !seen.has(verb);
+    seen.add(verb);
+    const wait = first ? 0 : lastDraw + REDRAW_MS - now();
     if (wait <= 0) {
+      if (pending) clearTimeout(pending);
+      pending = undefined;
       draw(render(verb));
       lastDraw = now();
       return;
