@@ -25,22 +25,15 @@ import { changeLine, formatDuration, headline, plural, quietOutput, renderJson, 
 import { createProgress, NO_PROGRESS } from "../progress";
 import type { Output } from "../output";
 import { projectOption } from "./lock";
+import { selectionFromFlags } from "./selection-flags";
+import type { SelectionFlagArgs } from "./selection-flags";
 
 /** Flags of every command that syncs (`sync`, `run`, `add`, `remove`). */
-export interface SyncFlags extends SharedFlagArgs, InstallFlagArgs {
+export interface SyncFlags extends SharedFlagArgs, InstallFlagArgs, SelectionFlagArgs {
   project?: string | undefined;
   python?: string | undefined;
   frozen?: boolean | undefined;
   locked?: boolean | undefined;
-  extra?: string[] | undefined;
-  "all-extras"?: boolean | undefined;
-  group?: string[] | undefined;
-  "no-group"?: string[] | undefined;
-  "only-group"?: string[] | undefined;
-  "all-groups"?: boolean | undefined;
-  "no-default-groups"?: boolean | undefined;
-  "no-dev"?: boolean | undefined;
-  "no-install-project"?: boolean | undefined;
   inexact?: boolean | undefined;
   /** Workspaces: install this member and its dependencies (repeatable). */
   package?: string[] | undefined;
@@ -172,17 +165,7 @@ export async function syncRequest(
   lockstepVersion: string,
 ): Promise<Omit<SyncProjectOptions, "onLock" | "onVenv" | "onProgress">> {
   const { syncKey } = await import("@lockstep/project/sync");
-  const selection = {
-    extras: args.extra ?? [],
-    allExtras: args["all-extras"] === true,
-    groups: args.group ?? [],
-    noGroups: args["no-group"] ?? [],
-    onlyGroups: args["only-group"] ?? [],
-    allGroups: args["all-groups"] === true,
-    noDefaultGroups: args["no-default-groups"] === true,
-    noDev: args["no-dev"] === true,
-    noInstallProject: args["no-install-project"] === true,
-  };
+  const selection = selectionFromFlags(args);
   const settings = [
     args["index-url"],
     ...(args["extra-index-url"] ?? []),
