@@ -275,6 +275,19 @@ export class HttpClient {
   }
 
   /** When `onWaiting` fires: 3 s, or half the idle timeout if that is shorter (the notice comes first). */
+  /** The "waiting for <host>…" timer of one request (cleared when it ends), if anyone listens. */
+  private waitingNotice(target: URL, shown: string): NodeJS.Timeout | undefined {
+    const onWaiting = this.options.onWaiting;
+    if (!onWaiting) return undefined;
+    const started = Date.now();
+    const timer = setTimeout(
+      () => onWaiting({ host: target.host, url: shown, waitedMs: Date.now() - started }),
+      this.waitingAfterMs,
+    );
+    timer.unref();
+    return timer;
+  }
+
   get waitingAfterMs(): number {
     return this.options.waitingAfterMs ?? Math.min(DEFAULT_WAITING_AFTER_MS, this.idleTimeoutMs / 2);
   }
@@ -299,15 +312,7 @@ export class HttpClient {
       let attempts = 1;
       let tooLarge = false;
       const visited = new Set<string>([target.href]);
-      const started = Date.now();
-      const onWaiting = this.options.onWaiting;
-      const waiting = onWaiting
-        ? setTimeout(
-            () => onWaiting({ host: target.host, url: shown, waitedMs: Date.now() - started }),
-            this.waitingAfterMs,
-          )
-        : undefined;
-      waiting?.unref();
+      const waiting = this.waitingNotice(target, shown);
       this.stats.requests++;
       try {
         const promise = got(target, {
@@ -419,15 +424,7 @@ export class HttpClient {
       const base = this.options.retryBaseDelayMs ?? 200;
       const connectMs = this.connectTimeoutMs;
       const idleMs = this.idleTimeoutMs;
-      const started = Date.now();
-      const onWaiting = this.options.onWaiting;
-      const waiting = onWaiting
-        ? setTimeout(
-            () => onWaiting({ host: target.host, url: shown, waitedMs: Date.now() - started }),
-            this.waitingAfterMs,
-          )
-        : undefined;
-      waiting?.unref();
+      const waiting = this.waitingNotice(target, shown);
       const auth = this.options.credentials.authorization(target);
       let attempt = 0;
       try {
