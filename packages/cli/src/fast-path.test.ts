@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
-import { copyExampleApp, EXAMPLE_UNIVERSE } from "../testing";
+import { copyExampleApp, declareFixtureIndex, EXAMPLE_UNIVERSE } from "../testing";
 import { SETTINGS } from "@lockstep/project/settings";
 import { envMatters, fastPath, plainInvocation } from "./fast-path";
 import type { Output } from "./output";
@@ -76,11 +76,7 @@ beforeAll(async () => {
   const built = await buildUniverse(loadUniverseFile(EXAMPLE_UNIVERSE));
   server = await startIndexServer(built);
   project = copyExampleApp();
-  const file = join(project, "pyproject.toml");
-  writeFileSync(
-    file,
-    `${readFileSync(file, "utf8")}\n[[tool.lockstep.index]]\nname = "fixture"\nurl = "${server.url}"\ndefault = true\n`,
-  );
+  declareFixtureIndex(project, server.url);
   writeFileSync(join(project, ".python-version"), "3.12\n");
   const first = await full(["sync", "--python", PY312], baseEnv(), project);
   expect(first.code, first.stderr).toBe(0);

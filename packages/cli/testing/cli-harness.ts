@@ -4,12 +4,19 @@
  * process, so a synchronous spawn would block it and deadlock.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Declare the fixture index as the project's default index, so every command finds it without flags. */
+export function declareFixtureIndex(project: string, url: string): string {
+  const file = join(project, "pyproject.toml");
+  appendFileSync(file, `\n[[tool.lockstep.index]]\nname = "fixture"\nurl = "${url}"\ndefault = true\n`);
+  return file;
+}
 export {
   copyExampleApp,
   EXAMPLE_APP,

@@ -10,7 +10,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer, Universe } from "@lockstep/fixtures";
-import { buildBundle, copyExampleApp, EXAMPLE_UNIVERSE, installedDistributions, run } from "../../testing";
+import {
+  buildBundle,
+  copyExampleApp,
+  declareFixtureIndex,
+  EXAMPLE_UNIVERSE,
+  installedDistributions,
+  run,
+} from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-run-cache-"));
@@ -88,11 +95,7 @@ beforeAll(async () => {
   entry = bundle.entry;
   server = await startIndexServer(built);
   project = copyExampleApp();
-  const file = join(project, "pyproject.toml");
-  writeFileSync(
-    file,
-    `${readFileSync(file, "utf8")}\n[[tool.lockstep.index]]\nname = "fixture"\nurl = "${server.url}"\ndefault = true\n`,
-  );
+  declareFixtureIndex(project, server.url);
   site = join(project, ".venv", "lib", "python3.12", "site-packages");
 });
 

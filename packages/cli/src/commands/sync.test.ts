@@ -11,7 +11,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer, Universe } from "@lockstep/fixtures";
-import { buildBundle, copyExampleApp, EXAMPLE_UNIVERSE, installedDistributions, run } from "../../testing";
+import {
+  buildBundle,
+  copyExampleApp,
+  declareFixtureIndex,
+  EXAMPLE_UNIVERSE,
+  installedDistributions,
+  run,
+} from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-sync-cache-"));
@@ -86,11 +93,7 @@ beforeAll(async () => {
   server = await startIndexServer(built);
   project = copyExampleApp();
   // The project names the fixture index, so every command finds it without flags.
-  const file = join(project, "pyproject.toml");
-  writeFileSync(
-    file,
-    `${readFileSync(file, "utf8")}\n[[tool.lockstep.index]]\nname = "fixture"\nurl = "${server.url}"\ndefault = true\n`,
-  );
+  const file = declareFixtureIndex(project, server.url);
   original = readFileSync(file);
   site = join(project, ".venv", "lib", "python3.12", "site-packages");
 });
