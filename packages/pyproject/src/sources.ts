@@ -4,7 +4,8 @@
  *
  * A source is exactly one of: a named index, a local path (optionally editable), a git repository
  * (at most one of rev, tag, branch), a direct URL, or a workspace member. A package may list several
- * sources, each narrowed by a `marker`, `extra` or `group`.
+ * sources, each narrowed by a `marker`, `extra` or `group`: within one scope (neither, one extra,
+ * one group) several sources each need a marker and their markers must be disjoint, as uv requires.
  *
  * Pitfalls: `editable` only makes sense for paths and workspace members, `subdirectory` only for git
  * and URLs, `rev`/`tag`/`branch` only for git; an index source must name an index defined in this
@@ -149,13 +150,77 @@ export function readSources(
       ? raw.map((entry, i) => ({ entry, at: [...path, i] }))
       : [{ entry: raw, at: path }];
     const sources: Source[] = [];
+    const read: Array<{ source: Source; at: KeyPath }> = [];
     for (const { entry, at } of list) {
       const source = readSource(problems, at, entry, indexNames);
-      if (source) sources.push(source);
+      if (source) {
+        sources.push(source);
+        read.push({ source, at });
+      }
     }
+    if (read.length > 1) checkSplit(problems, pkg, read);
     out[canonicalizeName(pkg)] = [...(out[canonicalizeName(pkg)] ?? []), ...sources];
   }
   return out;
+}
+
+/**
+ * The rules of a list of sources (uv's): within one scope (no extra or group, one extra, one group),
+ * when there are several sources each needs a marker, and the markers must be pairwise disjoint, so
+ * that every environment gets at most one source. Environments outside every marker keep the
+ * default (index) resolution.
+ */
+function checkSplit(
+  problems: Problems,
+  pkg: string,
+  read: ReadonlyArray<{ source: Source; at: KeyPath }>,
+): void {
+  const scopes = new Map<string, Array<{ source: Source; at: KeyPath }>>();
+  for (const r of read) {
+    const s = r.source;
+    const scope =
+      s.extra !== undefined
+        ? `extra ${canonicalizeName(s.extra)}`
+        : s.group !== undefined
+          ? `group ${canonicalizeName(s.group)}`
+          : "";
+    scopes.set(scope, [...(scopes.get(scope) ?? []), r]);
+  }
+  for (const list of scopes.values()) {
+    if (list.length < 2) continue;
+    const missing = list.filter((r) => r.source.marker === undefined);
+    for (const r of missing) {
+      problems.report(
+        "source-marker-missing",
+        r.at,
+        `[tool.lockstep.sources] ${pkg} lists ${list.length} sources, so each needs a marker; this one has none`,
+        { hint: `give each source a marker, e.g. marker = "sys_platform == 'linux'"` },
+      );
+    }
+    if (missing.length > 0) continue;
+    for (let j = 1; j < list.length; j++) {
+      const b = list[j] as { source: Source; at: KeyPath };
+      const mb = b.source.marker as Marker;
+      for (let i = 0; i < j; i++) {
+        const a = list[i] as { source: Source; at: KeyPath };
+        const ma = a.source.marker as Marker;
+        if (ma.isDisjoint(mb)) continue;
+        const line = problems.position([...a.at, "marker"]).line;
+        const rest = mb.and(ma.not());
+        problems.report(
+          "source-markers-overlap",
+          [...b.at, "marker"],
+          `[tool.lockstep.sources] ${pkg}: source markers must be disjoint, but ${JSON.stringify(mb.toString())} overlaps ${JSON.stringify(ma.toString())}${line === undefined ? "" : ` (line ${line})`}`,
+          {
+            hint: rest.isFalse()
+              ? "it holds only where the other does: remove one of the two sources"
+              : `replace it with ${JSON.stringify(rest.toString())}`,
+          },
+        );
+        break;
+      }
+    }
+  }
 }
 
 function readSource(
