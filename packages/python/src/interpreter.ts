@@ -7,7 +7,9 @@
  * Pitfall: a shim (pyenv's, asdf's: a script that picks a Python by `.python-version`,
  * `PYENV_VERSION`, the directory…) runs a different interpreter tomorrow while its own bytes never
  * change, so it is never cached or kept: it is asked once which executable it runs now
- * (`sys.executable`, real path), and that executable is queried, cached and returned instead.
+ * (`sys.executable`, real path), and that executable is queried, cached and returned instead. pyenv's
+ * own shims are the exception: their answer is remembered under a stamp of everything pyenv reads
+ * to choose (`pyenv-shim.ts`), so a warm run starts no shim at all.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -25,6 +27,7 @@ import {
 import { dirname, join } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import type { MarkerEnvironment } from "@lockstep/pep508";
+import { cachedShimAnswer, pyenvShimRoot, pyenvShimStamp, saveShimAnswer } from "./pyenv-shim";
 import { QUERY_SCRIPT } from "./query-script";
 
 export interface InterpreterInfo {
@@ -93,15 +96,17 @@ export function runQuery(path: string): InterpreterInfo {
   };
 }
 
-/** Whether the file at `path` (symlinks followed) is a script (`#!`), not an interpreter binary. */
-function isScript(path: string): boolean {
+/** The first bytes of the file at `path` (symlinks followed) when it is a script (`#!`), else undefined. */
+function scriptHead(path: string): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(realpathSync(path), "r");
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head.toString("latin1") === "#!";
+    const head = Buffer.alloc(1024);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const text = head.subarray(0, n).toString("latin1");
+    return text.startsWith("#!") ? text : undefined;
   } catch {
-    return false;
+    return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -125,11 +130,35 @@ function resolveShim(path: string): string {
 }
 
 /**
+ * `resolveShim`, answered from the cache for pyenv's own shims while nothing pyenv reads changed
+ * (`pyenv-shim.ts`); any other script is asked every time.
+ */
+function resolveShimCached(path: string, head: string, cacheDir: string | undefined): string {
+  const root = cacheDir === undefined ? undefined : pyenvShimRoot(head);
+  if (cacheDir === undefined || root === undefined) return resolveShim(path);
+  const stamp = pyenvShimStamp(path, root, process.env, process.cwd());
+  const known = cachedShimAnswer(cacheDir, stamp);
+  if (known !== undefined) {
+    if ("executable" in known) return known.executable;
+    throw new InterpreterError("interpreter-query-failed", known.error);
+  }
+  try {
+    const executable = resolveShim(path);
+    saveShimAnswer(cacheDir, stamp, { executable });
+    return executable;
+  } catch (error) {
+    if (error instanceof InterpreterError) saveShimAnswer(cacheDir, stamp, { error: error.message });
+    throw error;
+  }
+}
+
+/**
  * Query `path`, answering from `<cacheDir>/interpreter-v1/` when the binary is unchanged. A shim is
  * resolved first: the answer is the executable it runs (its `path` is that executable).
  */
 export function queryInterpreter(given: string, cacheDir?: string): InterpreterInfo {
-  const path = isScript(given) ? resolveShim(given) : given;
+  const head = scriptHead(given);
+  const path = head === undefined ? given : resolveShimCached(given, head, cacheDir);
   let stamp: { key: string; stamp: string };
   try {
     stamp = cacheKey(path);
