@@ -334,19 +334,23 @@ export class IndexClient {
     for (const name of names) this.project(name).catch(() => undefined);
   }
 
-  /** The files of a project (memoized per run). Throws PackageNotFoundError when no source has it. */
-  project(name: string): Promise<ProjectPage> {
+  /**
+   * The files of a project (memoized per run). Throws PackageNotFoundError when no source has it.
+   * `index` names the one index to read it from (a source chosen by marker), over any pin.
+   */
+  project(name: string, index?: string): Promise<ProjectPage> {
     const canonical = canonicalizeName(name);
-    let p = this.pages.get(canonical);
+    const key = index === undefined ? canonical : `${canonical} ${index}`;
+    let p = this.pages.get(key);
     if (!p) {
-      p = this.loadProject(canonical);
-      this.pages.set(canonical, p);
+      p = this.loadProject(canonical, index);
+      this.pages.set(key, p);
     }
     return p;
   }
 
-  private candidateIndexes(name: string): Array<IndexSpec & { url: string }> {
-    const pin = this.options.pins?.[name];
+  private candidateIndexes(name: string, index?: string): Array<IndexSpec & { url: string }> {
+    const pin = index ?? this.options.pins?.[name];
     if (pin !== undefined) {
       const idx = this.indexes.filter((i) => i.name === pin);
       if (idx.length === 0) {
@@ -363,9 +367,9 @@ export class IndexClient {
     return this.indexes.filter((i) => !i.explicit);
   }
 
-  private async loadProject(name: string): Promise<ProjectPage> {
+  private async loadProject(name: string, index?: string): Promise<ProjectPage> {
     const extra = (await this.allFindLinks()).filter((f) => projectOfFilename(f.filename) === name);
-    const candidates = this.candidateIndexes(name);
+    const candidates = this.candidateIndexes(name, index);
     const tried = candidates.map((i) => redact(i.url));
     const page =
       this.indexStrategy === "first-index"

@@ -66,13 +66,7 @@ export class SafeRoot {
   join(relativePath: string, what: string): string {
     const reason = unsafePathReason(relativePath);
     if (reason) throw new PathEscapeError(`${what}: the path ${JSON.stringify(relativePath)} ${reason}`);
-    if (sep !== "/") return this.contain(resolve(this.root, relativePath), what);
-    // A safe name has no `..`, `.` or empty component and is relative: appended to the (resolved)
-    // root it is already normal and inside it, so only the on-disk check is left.
-    const name = relativePath.endsWith("/") ? relativePath.slice(0, -1) : relativePath;
-    const abs = this.root.endsWith("/") ? this.root + name : `${this.root}/${name}`;
-    this.checkDir(abs, what);
-    return abs;
+    return this.contain(resolve(this.root, relativePath), what);
   }
 
   /**
@@ -84,37 +78,21 @@ export class SafeRoot {
     if (abs === this.root || !isWithin(abs, this.root)) {
       throw new PathEscapeError(`${what}: ${JSON.stringify(abs)} is outside ${this.label} (${this.root})`);
     }
-    this.checkDir(abs, what);
-    return abs;
-  }
-
-  private checkDir(abs: string, what: string): void {
     const dir = dirname(abs);
     if (!this.verified.has(dir)) {
       this.checkOnDisk(dir, what);
       this.verified.add(dir);
     }
+    return abs;
   }
 
   /**
    * Create the parent directory of `path` (already contained) without leaving the root: checked
-   * again on disk right before it is created, once per directory. A directory whose own parent this
-   * root made is created with one `mkdir`: when that succeeds the directory is new (nothing in it
-   * can lead out); only when it already exists is it checked on disk.
+   * again on disk right before it is created, once per directory.
    */
   ensureParent(path: string, what: string): void {
     const dir = dirname(path);
     if (this.made.has(dir)) return;
-    if (this.made.has(dirname(dir))) {
-      try {
-        mkdirSync(dir);
-        this.made.add(dir);
-        this.verified.add(dir);
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
-    }
     this.checkOnDisk(dir, what);
     mkdirSync(dir, { recursive: true });
     this.made.add(dir);

@@ -16,13 +16,17 @@
  */
 import type { IndexClient, ProjectPage } from "@lockstep/index";
 import { PackageNotFoundError } from "@lockstep/index";
+import { LockstepError } from "@lockstep/errors";
 import { Version } from "@lockstep/pep440";
 import type { VersionSet } from "@lockstep/pep440";
+import { Marker } from "@lockstep/pep508";
 import type { Candidate } from "./candidates";
 import { VersionMap } from "./candidates";
 import type { ResolveOptions } from "./options";
 import type { RootInput } from "./root-input";
 import { firstPartyRequirements } from "./root-input";
+import type { SourceVariant } from "./source-pins";
+import { variantFor } from "./source-pins";
 
 export interface ProviderHints {
   notFound: Set<string>;
@@ -53,6 +57,8 @@ export class CandidateSelector {
     root: RootInput,
     private readonly options: ResolveOptions,
     private readonly cache: VersionMapCache,
+    /** The fork's marker: picks the source of a package with several (see source-pins.ts). */
+    private readonly forkMarker: Marker = Marker.TRUE,
   ) {
     const firstParty = firstPartyRequirements(root);
     this.directNames = new Set(firstParty.map((r) => r.canonicalName));
@@ -73,26 +79,64 @@ export class CandidateSelector {
     );
   }
 
+  /**
+   * The source of `name` in this fork when it has several (undefined otherwise). The dependency
+   * builder forks before a package spanning several sources is needed, so a fork spanning them
+   * here is a bug, not a user error.
+   */
+  private variant(name: string, strict = true): SourceVariant | undefined {
+    const variants = this.options.conditionalSources?.get(name);
+    if (!variants) return undefined;
+    const target = this.options.target;
+    const found = variantFor(
+      variants,
+      this.forkMarker,
+      target.kind === "specific" ? target.markers : undefined,
+    );
+    if (!found && strict) {
+      throw new LockstepError(
+        "internal-source-fork",
+        `${name} has several sources and the fork (${this.forkMarker.toString()}) was not split by them`,
+      );
+    }
+    return found;
+  }
+
+  /** `name` as the caches key it: with the source's key appended when the package has several. */
+  mapKey(name: string): string {
+    if (!this.options.conditionalSources?.has(name)) return name;
+    const key = this.variant(name, false)?.key ?? "";
+    return key === "" ? name : `${name} ${key}`;
+  }
+
+  /** The source key of `name` in this fork ("" unless it has several sources). */
+  sourceKey(name: string): string {
+    return this.options.conditionalSources?.has(name) ? (this.variant(name, false)?.key ?? "") : "";
+  }
+
   /** The versions of `name`, at once when already loaded; `undefined` when the index has no such project. */
   loadMap(name: string): VersionMap | undefined | Promise<VersionMap | undefined> {
-    const ready = this.cache.maps.get(name);
+    const key = this.mapKey(name);
+    const ready = this.cache.maps.get(key);
     if (ready) return ready;
-    let p = this.cache.mapPromises.get(name);
-    const pin = this.options.sourcePins?.get(name);
+    let p = this.cache.mapPromises.get(key);
+    const variant = this.variant(name);
+    const pin = variant ? variant.pin : this.options.sourcePins?.get(name);
     if (!p && pin) {
       // A source-pinned name never reaches the index: its one candidate comes from the pin.
       p = pin.load().then((dist) => {
         const map = VersionMap.pinned(name, dist);
-        this.cache.maps.set(name, map);
+        this.cache.maps.set(key, map);
         return map;
       });
-      this.cache.mapPromises.set(name, p);
+      this.cache.mapPromises.set(key, p);
     }
     if (!p) {
-      p = this.client.project(name).then(
+      const page = variant?.index ? this.client.project(name, variant.index) : this.client.project(name);
+      p = page.then(
         (page: ProjectPage) => {
           const map = new VersionMap(name, page, { excludeNewer: this.options.excludeNewer });
-          this.cache.maps.set(name, map);
+          this.cache.maps.set(key, map);
           return map;
         },
         (err: unknown) => {
@@ -100,14 +144,14 @@ export class CandidateSelector {
           throw err;
         },
       );
-      this.cache.mapPromises.set(name, p);
+      this.cache.mapPromises.set(key, p);
     }
     return p;
   }
 
   /** The files of `name` at `v`, if its page is loaded and has that version. */
   candidate(name: string, v: Version): Candidate | undefined {
-    return this.cache.maps.get(name)?.get(v);
+    return this.cache.maps.get(this.mapKey(name))?.get(v);
   }
 
   /** The version of `name` in `range` to try next, or `undefined` when none may be chosen. */
@@ -158,7 +202,7 @@ export class CandidateSelector {
    * where allowed), for simplifying the ranges a failure report mentions; undefined when not loaded.
    */
   allowedVersions(name: string): Version[] | undefined {
-    const map = this.cache.maps.get(name);
+    const map = this.cache.maps.get(this.mapKey(name));
     if (!map) return undefined;
     const prereleases = this.prereleasesAllowed(name, map);
     return map.candidates

@@ -10,7 +10,8 @@
  *   package's requirements (except the root's own), constraints narrow their ranges.
  * - Requires-Python (upper bounds dropped) becomes a dependency on the virtual `python` package.
  * - Several requirements on one package are kept side by side when PubGrub can intersect them
- *   (equal ranges, or all unconditional in this fork); otherwise the fork must be split.
+ *   (equal ranges, or all unconditional in this fork); otherwise the fork must be split. A package
+ *   whose source depends on the environment splits a fork that spans several of its sources.
  *
  * Every answer also records the edges (target and marker) the lockfile graph is built from.
  */
@@ -27,6 +28,7 @@ import type { PyPackage } from "./package";
 import { PYTHON, extraPackage, groupPackage, packageKey, plainPackage } from "./package";
 import { pythonLowerBounds } from "./requires-python";
 import type { RootInput } from "./root-input";
+import { sourceForkRequest } from "./source-pins";
 
 /** A dependency edge as recorded for the lockfile: target and the marker under which it applies. */
 export interface Edge {
@@ -205,6 +207,9 @@ export class DependencyBuilder {
             reason: `it requires ${r.toString()}, and direct URL requirements are not supported yet`,
           };
         }
+        const variants = env ? undefined : this.options.conditionalSources?.get(name);
+        const split = variants && sourceForkRequest(name, variants, forkMarker);
+        if (split) return { kind: "fork", request: split };
         let set = versionSetOf(r);
         const constraint = this.constraints.get(name);
         if (constraint) set = set.intersect(constraint);

@@ -7,7 +7,7 @@ import type { SpecifierSet, Version } from "@lockstep/pep440";
 import type { PrereleasePolicy, ResolutionStrategy } from "@lockstep/pyproject";
 import type { TagPriority } from "@lockstep/wheel";
 import type { ConflictSet } from "./conflicts";
-import type { SourcePins } from "./source-pins";
+import type { ConditionalSources, SourcePins } from "./source-pins";
 
 export type ResolveTarget =
   /** One lock for every environment in `requires-python` (optionally narrowed by `environments`). */
@@ -43,4 +43,6 @@ export interface ResolveOptions {
   noBuild?: Set<string> | "all";
   /** Packages whose source is not an index (workspace members, paths, URLs, git): one candidate each. */
   sourcePins?: SourcePins | undefined;
+  /** Packages whose source depends on the environment (`[tool.lockstep.sources]` split by marker). */
+  conditionalSources?: ConditionalSources | undefined;
 }

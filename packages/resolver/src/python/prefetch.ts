@@ -29,7 +29,7 @@ export function prefetch(
     const v = selector.pick(name, map, set);
     const c = v && map.get(v);
     if (c && !unavailableReason(name, c, options)) {
-      const m = metadata.get(name, c);
+      const m = metadata.get(selector.mapKey(name), c);
       if (m instanceof Promise) m.catch(() => undefined);
     }
   };

@@ -72,7 +72,7 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     private readonly pythonVersion: Version,
     shared: SharedCaches,
   ) {
-    this.selector = new CandidateSelector(client, root, options, shared);
+    this.selector = new CandidateSelector(client, root, options, shared, forkMarker);
     this.hints = this.selector.hints;
     this.metadata = new MetadataSource(client, options, shared.metadata);
     this.builder = new DependencyBuilder(root, options, forkMarker);
@@ -125,7 +125,7 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
     );
     if (missing) return { kind: "unavailable", reason: missing };
     const extra = p.kind === "extra" ? p.extra : undefined;
-    const meta = this.metadata.get(name, candidate);
+    const meta = this.metadata.get(this.selector.mapKey(name), candidate);
     const build = (m: ParsedMetadata) => this.finish(p, v, distributionSource(name, extra, v, m, candidate));
     return meta instanceof Promise ? meta.then(build) : build(meta);
   }
@@ -201,6 +201,11 @@ export class PythonProvider implements DependencyProvider<PyPackage, Version, Ve
       return r ?? run(i + 1);
     };
     return run(0);
+  }
+
+  /** Which of a package's sources this fork uses ("" unless it has several, see source-pins.ts). */
+  sourceKey(name: string): string {
+    return this.selector.sourceKey(name);
   }
 
   /** Files of a chosen version (for the lockfile). */

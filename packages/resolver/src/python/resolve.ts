@@ -173,7 +173,9 @@ export async function resolvePython(
       solved.push({ fork, solution, provider });
       for (const [p, v] of solution) {
         const name = distributionName(p);
-        if (name && !preferences.has(name)) preferences.set(name, v);
+        // Another fork may take such a package from another source: its versions are not comparable.
+        if (name && !preferences.has(name) && !options.conditionalSources?.has(name))
+          preferences.set(name, v);
       }
     } catch (err) {
       if (err instanceof NoSolutionError) {
@@ -229,7 +231,9 @@ export async function resolvePython(
       if (p.kind !== "package") continue;
       const marker = reach.get(packageKey(p)) ?? Marker.FALSE;
       if (marker.isFalse()) continue;
-      const key = `${p.name}==${v.toString()}`;
+      // A package with several sources (source-pins.ts) gets one entry per source, even at one version.
+      const source = provider.sourceKey(p.name);
+      const key = `${p.name}==${v.toString()}${source === "" ? "" : ` ${source}`}`;
       let entry = merged.get(key);
       if (!entry) {
         const candidate = provider.candidate(p.name, v) as Candidate;

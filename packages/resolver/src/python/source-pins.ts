@@ -15,9 +15,11 @@
  * a pin applies to every requirement on that name in the graph, transitive ones included (uv's
  * rule: sources are project-wide), so `lib>=2` against a path pin of lib 1.0 has no solution;
  * a `name @ url` requirement whose name is not pinned is still refused by the dependency builder.
+ * A package with several sources split by marker has `SourceVariant`s instead of one pin (below).
  */
 import type { SpecifierSet, Version } from "@lockstep/pep440";
-import type { Requirement } from "@lockstep/pep508";
+import type { Marker, MarkerEnvironment, Requirement } from "@lockstep/pep508";
+import type { ForkRequest } from "./forks";
 
 /** Where a pinned distribution comes from, as PEP 751 records it (paths absolute). */
 export type SourceDist =
@@ -66,3 +68,59 @@ export interface SourcePin {
 
 /** Canonical package name → its pin. */
 export type SourcePins = ReadonlyMap<string, SourcePin>;
+
+/**
+ * One of several sources of a package, chosen by environment (`[tool.lockstep.sources]` entries
+ * with a `marker`, as uv's): `torch` from one index on Linux and another on Windows, `lib` from a
+ * path on POSIX and a git tag on Windows. Environments outside every declared marker get the default
+ * variant (key ""), which resolves as the package would without these sources.
+ *
+ * The resolver forks wherever a package with variants is required and the fork holds environments
+ * of more than one variant (see `sourceForkRequest`), so within a fork each such package has exactly
+ * one source. Versions of different variants are kept apart in the caches and in the merged graph
+ * (two lock entries of one name, with disjoint markers, as PEP 751 allows).
+ */
+export interface SourceVariant {
+  /** Where this source applies; the variants of one package are disjoint and cover every environment. */
+  marker: Marker;
+  /** Tells this source's versions apart from the others' (e.g. "index torch-cu"); "" for the default. */
+  key: string;
+  /** A path, git or URL source: its one candidate. */
+  pin?: SourcePin | undefined;
+  /** An index source: the name of the index all its versions come from. */
+  index?: string | undefined;
+}
+
+/** Canonical package name → its variants (disjoint markers covering every environment). */
+export type ConditionalSources = ReadonlyMap<string, readonly SourceVariant[]>;
+
+/**
+ * The variant a fork uses: the one whose marker holds wherever the fork does (universal), or that
+ * holds in the target environment (specific); undefined when the fork spans several variants.
+ */
+export function variantFor(
+  variants: readonly SourceVariant[],
+  fork: Marker,
+  env: MarkerEnvironment | undefined,
+): SourceVariant | undefined {
+  if (env) return variants.find((v) => v.marker.evaluate(env));
+  return variants.find((v) => fork.implies(v.marker));
+}
+
+/** The split of `fork` by the variants of `name`, when the fork spans more than one of them. */
+export function sourceForkRequest(
+  name: string,
+  variants: readonly SourceVariant[],
+  fork: Marker,
+): ForkRequest | undefined {
+  if (variantFor(variants, fork, undefined)) return undefined;
+  const parts = variants.map((v) => fork.and(v.marker)).filter((m) => !m.isFalse());
+  if (parts.length < 2) return undefined;
+  return {
+    parts,
+    reason: `${name} comes from different sources where ${variants
+      .filter((v) => v.key !== "")
+      .map((v) => v.marker.toString())
+      .join(" and where ")}`,
+  };
+}
