@@ -27,13 +27,20 @@
  * HTTP client's concurrency over keep-alive connections. Metadata and archives are content-addressed
  * and never revalidated.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LockstepError } from "@lockstep/errors";
 import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
-import { SdistFilename, WheelFilename, isHashDigest, sweepStaleTemp, tempName } from "@lockstep/wheel";
+import {
+  SdistFilename,
+  WheelFilename,
+  ZIP_TAIL_SIZE,
+  isHashDigest,
+  sweepStaleTemp,
+  tempName,
+} from "@lockstep/wheel";
 import { CredentialStore, redact } from "./auth";
 import {
   Cache,
@@ -56,7 +63,7 @@ import { parseSimpleJson } from "./simple-json";
 import { SdistNeedsBuildError, pkgInfoFromSdist, staticSdistMetadata } from "./sdist-metadata";
 import { HashMismatchError, checkHash } from "./verify";
 import type { MetadataLimits, MetadataVia } from "./wheel-metadata";
-import { fetchByRanges, fetchPep658, metadataFromWheelBytes } from "./wheel-metadata";
+import { fetchPep658, metadataFromTail, metadataFromWheelFile } from "./wheel-metadata";
 
 export { PYPI_URL };
 
@@ -588,13 +595,18 @@ export class IndexClient {
       this.metadataCounts.cache++;
       return cached.toString("utf8");
     }
+    const wheel = file.filename.endsWith(".whl");
     if (file.url.startsWith("file:")) {
-      const bytes = readFileSync(fileURLToPath(file.url));
-      return this.storeMetadata(path, await this.sdistMetadata(file, bytes), "download");
+      const local = fileURLToPath(file.url);
+      if (wheel) return this.storeMetadata(path, this.wheelFileMetadata(local, file), "download");
+      return this.storeMetadata(path, await this.sdistMetadata(file, readFileSync(local)), "download");
     }
+    // A wheel already in the cache (a sync downloaded it) answers without a request.
+    const archived = this.cachedArchive(file);
+    if (archived && wheel) return this.storeMetadata(path, this.wheelFileMetadata(archived, file), "cache");
     if (this.options.offline) throw new OfflineError(`the metadata of ${file.filename}`);
-    if (!file.filename.endsWith(".whl")) {
-      const bytes = readFileSync(await this.fetchArchive(file));
+    if (!wheel) {
+      const bytes = readFileSync(archived ?? (await this.fetchArchive(file)));
       return this.storeMetadata(path, await this.sdistMetadata(file, bytes), "download");
     }
     if (file.coreMetadata) {
@@ -602,23 +614,28 @@ export class IndexClient {
     }
     const origin = new URL(file.url).origin;
     if (!this.noRanges.has(origin)) {
-      const got = await fetchByRanges(this.http, file, this.metadataLimits);
-      if ("text" in got) return this.storeMetadata(path, got.text, "range");
+      // Asking for the tail costs nothing extra where ranges are ignored: the 200 is the download.
+      const got = await this.fetchInto(file, { tail: ZIP_TAIL_SIZE });
+      if (typeof got !== "string") {
+        const text = await metadataFromTail(this.http, file, got.body, got.contentRange, this.metadataLimits);
+        return this.storeMetadata(path, text, "range");
+      }
       this.noRanges.add(origin);
-      checkHash(file.url, got.whole, file.hashes);
-      this.storeArchive(file, got.whole);
-      return this.storeMetadata(
-        path,
-        metadataFromWheelBytes(got.whole, file.filename, this.metadataLimits),
-        "download",
-      );
+      return this.storeMetadata(path, this.wheelFileMetadata(got, file), "download");
     }
-    const bytes = readFileSync(await this.fetchArchive(file));
-    return this.storeMetadata(
-      path,
-      metadataFromWheelBytes(bytes, file.filename, this.metadataLimits),
-      "download",
-    );
+    return this.storeMetadata(path, this.wheelFileMetadata(await this.fetchArchive(file), file), "download");
+  }
+
+  private wheelFileMetadata(archive: string, file: DistFile): string {
+    return metadataFromWheelFile(archive, file.filename, this.metadataLimits);
+  }
+
+  /** The verified archive of `file` in the cache, if it is there (no request, nothing read). */
+  private cachedArchive(file: DistFile): string | undefined {
+    const sha = file.hashes.sha256 ?? this.knownUrlHash(file.url);
+    if (!sha) return undefined;
+    const path = this.cache.archivePath(sha, file.filename);
+    return isFile(path) ? path : undefined;
   }
 
   private get metadataLimits(): Required<MetadataLimits> {
@@ -629,34 +646,23 @@ export class IndexClient {
     };
   }
 
-  private metadataFromArchive(file: DistFile, bytes: Uint8Array): string {
-    if (file.filename.endsWith(".whl"))
-      return metadataFromWheelBytes(bytes, file.filename, this.metadataLimits);
-    return staticSdistMetadata(pkgInfoFromSdist(bytes, file.filename, this.maxMetadataBytes), file.filename);
-  }
-
   /** Static sdist metadata, or the build hook's answer when the sdist's metadata is dynamic. */
   private async sdistMetadata(file: DistFile, bytes: Uint8Array): Promise<string> {
     try {
-      return this.metadataFromArchive(file, bytes);
+      return staticSdistMetadata(
+        pkgInfoFromSdist(bytes, file.filename, this.maxMetadataBytes),
+        file.filename,
+      );
     } catch (err) {
       if (!(err instanceof SdistNeedsBuildError) || !this.options.buildMetadata) throw err;
       return this.options.buildMetadata(file, await this.download(file));
     }
   }
 
-  private storeMetadata(path: string, text: string, via: MetadataVia): string {
+  private storeMetadata(path: string, text: string, via: MetadataVia | "cache"): string {
     this.metadataCounts[via]++;
     writeAtomic(path, text);
     return text;
-  }
-
-  private storeArchive(file: DistFile, bytes: Uint8Array): string {
-    const sha = file.hashes.sha256 ?? sha256Hex(bytes);
-    const path = this.cache.archivePath(sha, file.filename);
-    writeAtomic(path, bytes);
-    if (file.hashes.sha256 === undefined) this.rememberUrlHash(file.url, sha);
-    return path;
   }
 
   private rememberUrlHash(url: string, sha256: string): void {
@@ -714,6 +720,19 @@ export class IndexClient {
    * mismatched or failed download leaves nothing behind. Temporaries of killed runs are swept.
    */
   private async fetchArchive(file: DistFile, onProgress?: DownloadProgress): Promise<string> {
+    return (await this.fetchInto(file, { onProgress })) as string;
+  }
+
+  /**
+   * `fetchArchive`, optionally asking first for only the last `tail` bytes: a server that honours
+   * the range answers with that part (returned, nothing stored); one that ignores it sends the
+   * whole file, which is stored as any download and its path returned.
+   */
+  private async fetchInto(
+    file: DistFile,
+    opts: { onProgress?: DownloadProgress | undefined; tail?: number },
+  ): Promise<string | { body: Buffer; contentRange: string | undefined }> {
+    const { onProgress } = opts;
     const listed = preferredHash(file.hashes);
     const algorithms = listed && listed[0] !== "sha256" ? ["sha256", listed[0]] : ["sha256"];
     const tempDir = this.cache.within("archives-v1");
@@ -730,11 +749,13 @@ export class IndexClient {
       what: "file",
       // Content-Length first; the index's listed size when a server streams without one.
       onProgress: onProgress && ((bytes, total) => onProgress(bytes, total ?? file.size)),
+      ...(opts.tail !== undefined ? { range: `bytes=-${opts.tail}`, maxPartBytes: opts.tail } : {}),
     });
     this.options.log?.debug(
       { url: redact(file.url), status: res.status, ms: Math.round(performance.now() - requested) },
       "download",
     );
+    if (res.part) return res.part;
     try {
       if (res.status !== 200) {
         throw new LockstepError(
@@ -769,11 +790,8 @@ export class IndexClient {
       checkHash(file.url, readFileSync(path), file.hashes);
       return path;
     }
-    const sha = file.hashes.sha256 ?? this.knownUrlHash(file.url);
-    if (sha) {
-      const path = this.cache.archivePath(sha, file.filename);
-      if (readOrUndefined(path)) return path;
-    }
+    const cached = this.cachedArchive(file);
+    if (cached) return cached;
     if (this.options.offline) throw new OfflineError(`the file ${file.filename}`);
     return this.fetchArchive(file, opts.onProgress);
   }
@@ -781,6 +799,14 @@ export class IndexClient {
 
 /** Bytes received so far and the total (Content-Length, else the listed size), for progress bars. */
 export type DownloadProgress = (bytes: number, total: number | undefined) => void;
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
 
 function withRank(page: ProjectPage, rank: number): ProjectPage {
   return { ...page, files: page.files.map((f) => ({ ...f, indexRank: rank })) };

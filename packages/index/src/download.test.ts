@@ -5,10 +5,10 @@
  * and a failed download all leave nothing behind in the cache; a killed run's temporary is swept.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer, Universe } from "@lockstep/fixtures";
 import { IndexClient } from "./client";
@@ -223,4 +223,87 @@ test("a server that ignores Range sends the whole wheel for its metadata: capped
   } finally {
     server.setOptions({ ranges: true, metadata: true });
   }
+});
+
+describe("a wheel's metadata from a server without metadata files", () => {
+  test.each([
+    // A static server: the tail request is answered 200 with the whole wheel, which is the download.
+    ["ignores Range", { ranges: false, metadata: false }, true],
+    // Ranges work: only the tail is read (the small wheel's directory and METADATA lie in it).
+    ["honours Range", { ranges: true, metadata: false }, false],
+  ] as const)(
+    "a server that %s: one request, and a whole wheel it sent is kept for sync",
+    async (_label, switches, keeps) => {
+      server.setOptions(switches);
+      try {
+        const { c, cacheDir } = client();
+        const file = await wheelOf(c);
+        server.resetStats();
+        expect(await c.metadata(file)).toMatch(/^Name: beta$/m);
+        expect(server.requests.map((r) => [r.path, r.range, r.status])).toEqual([
+          [`/files/${WHEEL}`, "bytes=-65558", switches.ranges ? 206 : 200],
+        ]);
+        expect(archives(cacheDir)).toEqual(keeps ? [`archives-v1/${wheelSha}/${WHEEL}`] : []);
+        // sync's download of the same file: from the cache when the metadata brought it.
+        server.resetStats();
+        expect(await c.download(file)).toBe(join(cacheDir, "archives-v1", wheelSha, WHEEL));
+        expect(server.requests).toHaveLength(keeps ? 0 : 1);
+        c.close();
+      } finally {
+        server.setOptions({ ranges: true, metadata: true });
+      }
+    },
+  );
+
+  test("once an origin ignored Range, later wheels are plain downloads; an archived wheel needs no request", async () => {
+    server.setOptions({ ranges: false, metadata: false });
+    try {
+      const { c, cacheDir } = client();
+      const file = await wheelOf(c);
+      await c.metadata(file);
+      // The same file under another URL of the same origin (say, a mirror path): no Range asked.
+      const other = { ...file, url: `${file.url}?again`, hashes: {} };
+      server.resetStats();
+      expect(await c.metadata(other)).toMatch(/^Name: beta$/m);
+      expect(server.requests.map((r) => r.range)).toEqual([undefined]);
+      c.close();
+
+      // A new run with the metadata cache emptied but the archive kept: read from the archive.
+      rmSync(join(cacheDir, "metadata-v1"), { recursive: true });
+      const again = new IndexClient({ indexes: [{ url: server.url, default: true }], cacheDir });
+      const sameFile = await wheelOf(again);
+      server.resetStats();
+      expect(await again.metadata(sameFile)).toMatch(/^Name: beta$/m);
+      expect(server.requests).toEqual([]);
+      expect(again.stats.metadata.cache).toBe(1);
+      again.close();
+    } finally {
+      server.setOptions({ ranges: true, metadata: true });
+    }
+  });
+
+  test("a 206 larger than the tail asked for is refused", async () => {
+    server.setOptions({
+      metadata: false,
+      faults: [
+        {
+          path: `/files/${WHEEL}`,
+          kind: "raw",
+          status: 206,
+          headers: { "content-range": "bytes 0-99999/100000" },
+          body: Buffer.alloc(100_000),
+        },
+      ],
+    });
+    try {
+      const { c } = client();
+      const file = await wheelOf(c);
+      await expect(c.metadata(file)).rejects.toThrow(
+        `The range response from ${server.origin}/files/${WHEEL} is larger than 64.0 KiB; refusing it`,
+      );
+      c.close();
+    } finally {
+      server.setOptions({ metadata: true, faults: [] });
+    }
+  });
 });

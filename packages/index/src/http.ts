@@ -169,6 +169,25 @@ const RETRY_ERROR_CODES: readonly string[] = [
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A partial (206) body in memory, refused as soon as it passes `maxBytes`. */
+async function readPart(
+  stream: AsyncIterable<Buffer> & { destroy(): void },
+  shown: string,
+  maxBytes: number | undefined,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of stream) {
+    n += chunk.length;
+    if (maxBytes !== undefined && n > maxBytes) {
+      stream.destroy();
+      throw new ResponseTooLargeError(shown, maxBytes, "range response from", undefined);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, n);
+}
+
 export interface DownloadResult {
   status: number;
   /** Final URL after redirects, without credentials. */
@@ -177,6 +196,11 @@ export interface DownloadResult {
   bytes: number;
   /** Hex digest per requested algorithm (empty unless status is 200). */
   digests: Record<string, string>;
+  /**
+   * A 206 answer to the request's `range`: the part, held in memory (capped by `maxPartBytes`), and
+   * its Content-Range header. Nothing is written to the file then.
+   */
+  part?: { body: Buffer; contentRange: string | undefined } | undefined;
 }
 
 class RedirectLoopError extends LockstepError {
@@ -403,7 +427,8 @@ export class HttpClient {
    * GET `url` into the file `dest` (created; removed again on any failure), never holding the body
    * in memory: each chunk is counted, hashed with `algorithms` and written as it arrives. A body
    * over `maxBytes` (by its Content-Length, or as it arrives) is refused. Retries like `get` (5xx,
-   * 429, resets; not an idle timeout); a final status other than 200 is returned with no file.
+   * 429, resets; not an idle timeout); a final status other than 200 is returned with no file
+   * (a 206 to `range` with its part in memory).
    */
   async download(
     url: string,
@@ -412,6 +437,14 @@ export class HttpClient {
       algorithms: readonly string[];
       /** Called as bytes arrive: bytes so far (restarting at 0 on a retry), Content-Length if sent. */
       onProgress?: ((bytes: number, total: number | undefined) => void) | undefined;
+      /**
+       * A `Range` header value (`bytes=-65558`). A server that honours it answers 206: that part is
+       * returned in memory (`part`), capped by `maxPartBytes`. A server that ignores it answers 200
+       * with the whole file, which is streamed to `dest` as without a range, so asking first costs
+       * nothing extra on a static server.
+       */
+      range?: string | undefined;
+      maxPartBytes?: number | undefined;
     },
   ): Promise<DownloadResult> {
     return this.limit(async () => {
@@ -437,6 +470,7 @@ export class HttpClient {
               "user-agent": this.options.userAgent ?? "lockstep/0.1",
               "accept-encoding": "identity",
               ...(auth ? { authorization: auth } : {}),
+              ...(request.range !== undefined ? { range: request.range } : {}),
             },
             agent: await this.agentFor(target),
             decompress: false,
@@ -456,6 +490,18 @@ export class HttpClient {
               stream.once("response", resolveResponse);
               stream.once("error", reject);
             });
+            if (res.statusCode === 206 && request.range !== undefined) {
+              const body = await readPart(stream, shown, request.maxPartBytes);
+              this.stats.bytes += body.length;
+              const contentRange = res.headers["content-range"];
+              return {
+                status: 206,
+                url: redact(res.url),
+                bytes: 0,
+                digests: {},
+                part: { body, contentRange: Array.isArray(contentRange) ? contentRange[0] : contentRange },
+              };
+            }
             if (res.statusCode !== 200) {
               stream.destroy();
               if (RETRY_STATUSES.has(res.statusCode) && attempt <= retries) {

@@ -2,10 +2,14 @@
  * A wheel's METADATA without downloading the wheel, in order of cost:
  *   1. PEP 658/714: `<url>.metadata`, when the index advertises it (hash checked when given);
  *   2. HTTP range requests: the archive's tail (EOCD), its central directory, then only the
- *      `*.dist-info/METADATA` entry — three small requests instead of the whole file;
- *   3. the whole wheel (verified against its hash, and kept in the cache for sync).
- * A server that answers a range request with 200 has sent the whole file: we use it, and remember
- * per origin not to ask for ranges again.
+ *      `*.dist-info/METADATA` entry — up to three small requests instead of the whole file;
+ *   3. the whole wheel, streamed to the cache (hashed as it arrives, never held in memory), then
+ *      only its central directory and METADATA entry read from disk (`metadataFromWheelFile`).
+ * The tail request is the first step of 2 and 3 both: a static server (`python3 -m http.server`)
+ * ignores `Range` and answers 200 with the whole file, which the client streams into the cache as
+ * a download — the file sync would fetch later, under the same content address — and remembers per
+ * origin not to ask for ranges again. Memory stays bounded by the central directory and one
+ * METADATA entry whatever the wheel's size.
  */
 import { LockstepError } from "@lockstep/errors";
 import {
@@ -13,7 +17,7 @@ import {
   extractEntry,
   parseCentralDirectory,
   parseZipEocd,
-  ZIP_TAIL_SIZE,
+  ZipFile,
 } from "@lockstep/wheel";
 import type { ZipEntry } from "@lockstep/wheel";
 import type { DistFile } from "./dist-file";
@@ -48,25 +52,19 @@ function checkEntrySize(entry: ZipEntry, filename: string, maxBytes: number | un
   }
 }
 
-/** Read METADATA out of a whole wheel held in memory. */
-export function metadataFromWheelBytes(
-  bytes: Uint8Array,
-  filename: string,
-  limits: MetadataLimits = {},
-): string {
-  const eocd = parseZipEocd(
-    bytes.subarray(Math.max(0, bytes.length - ZIP_TAIL_SIZE)),
-    Math.max(0, bytes.length - ZIP_TAIL_SIZE),
-  );
-  const cd = bytes.subarray(
-    eocd.centralDirectoryOffset,
-    eocd.centralDirectoryOffset + eocd.centralDirectorySize,
-  );
-  const entries = parseCentralDirectory(cd);
-  const entry = findMetadataEntry(entries, filename);
-  checkEntrySize(entry, filename, limits.maxMetadataBytes);
-  const range = entryByteRange(entries, entry, eocd.centralDirectoryOffset);
-  return new TextDecoder().decode(extractEntry(bytes.subarray(range.start, range.end), entry));
+/**
+ * Read METADATA out of a wheel on disk: the tail, the central directory and the one entry are read
+ * with positioned reads (ZipFile), so a wheel of any size costs its directory and METADATA only.
+ */
+export function metadataFromWheelFile(path: string, filename: string, limits: MetadataLimits = {}): string {
+  const zip = ZipFile.open(path, { label: filename });
+  try {
+    const entry = findMetadataEntry(zip.entries, filename);
+    checkEntrySize(entry, filename, limits.maxMetadataBytes);
+    return new TextDecoder().decode(zip.readSmall(entry));
+  } finally {
+    zip.close();
+  }
 }
 
 function contentRangeTotal(header: string | undefined): number | undefined {
@@ -103,62 +101,54 @@ export async function fetchPep658(
 }
 
 /**
- * Range-request strategy. Returns the METADATA text, or `{ whole }` when the server ignored the
- * range and sent the full file (the caller verifies and caches it).
+ * Range-request strategy, from the archive's tail (the answer to `bytes=-ZIP_TAIL_SIZE`, with its
+ * Content-Range): the central directory and the METADATA entry are taken from the tail when they lie
+ * in it, else asked for by two more range requests.
  */
-export async function fetchByRanges(
+export async function metadataFromTail(
   http: HttpClient,
   file: DistFile,
+  tail: Buffer,
+  contentRange: string | undefined,
   limits: MetadataLimits = {},
-): Promise<{ text: string } | { whole: Buffer }> {
-  const tailRes = await http.get(
-    file.url,
-    { range: `bytes=-${ZIP_TAIL_SIZE}`, "accept-encoding": "identity" },
-    cap(limits.maxDownloadBytes, "file"),
-  );
-  if (tailRes.status === 200) return { whole: tailRes.body };
-  if (tailRes.status !== 206) {
-    throw new LockstepError("metadata-fetch-failed", `Failed to fetch ${file.url}: HTTP ${tailRes.status}`);
-  }
-  const total = contentRangeTotal(tailRes.headers["content-range"]) ?? file.size;
+): Promise<string> {
+  const total = contentRangeTotal(contentRange) ?? file.size;
   if (total === undefined)
     throw new LockstepError("range-unsupported", `No Content-Range total from ${file.url}`);
-  const tailOffset = total - tailRes.body.length;
-  const eocd = parseZipEocd(tailRes.body, tailOffset);
+  const tailOffset = total - tail.length;
+  const eocd = parseZipEocd(tail, tailOffset);
   const cdStart = eocd.centralDirectoryOffset;
   const cdEnd = cdStart + eocd.centralDirectorySize;
   let cd: Uint8Array;
   if (cdStart >= tailOffset) {
-    cd = tailRes.body.subarray(cdStart - tailOffset, cdEnd - tailOffset);
+    cd = tail.subarray(cdStart - tailOffset, cdEnd - tailOffset);
   } else {
-    const cdRes = await http.get(
-      file.url,
-      { range: `bytes=${cdStart}-${cdEnd - 1}`, "accept-encoding": "identity" },
-      cap(limits.maxDirectoryBytes, "central directory of"),
-    );
-    if (cdRes.status !== 206)
-      throw new LockstepError(
-        "range-unsupported",
-        `Range request to ${file.url} failed: HTTP ${cdRes.status}`,
-      );
-    cd = cdRes.body;
+    cd = await rangeOf(http, file, cdStart, cdEnd, cap(limits.maxDirectoryBytes, "central directory of"));
   }
   const entries = parseCentralDirectory(cd);
   const entry = findMetadataEntry(entries, file.filename);
   checkEntrySize(entry, file.filename, limits.maxMetadataBytes);
   const { start, end } = entryByteRange(entries, entry, cdStart);
-  let bytes: Uint8Array;
-  if (start >= tailOffset) {
-    bytes = tailRes.body.subarray(start - tailOffset, end - tailOffset);
-  } else {
-    const res = await http.get(
-      file.url,
-      { range: `bytes=${start}-${end - 1}`, "accept-encoding": "identity" },
-      cap(limits.maxMetadataBytes, "METADATA entry of"),
-    );
-    if (res.status !== 206)
-      throw new LockstepError("range-unsupported", `Range request to ${file.url} failed: HTTP ${res.status}`);
-    bytes = res.body;
-  }
-  return { text: new TextDecoder().decode(extractEntry(bytes, entry)) };
+  const bytes =
+    start >= tailOffset
+      ? tail.subarray(start - tailOffset, end - tailOffset)
+      : await rangeOf(http, file, start, end, cap(limits.maxMetadataBytes, "METADATA entry of"));
+  return new TextDecoder().decode(extractEntry(bytes, entry));
+}
+
+async function rangeOf(
+  http: HttpClient,
+  file: DistFile,
+  start: number,
+  end: number,
+  request: { maxBytes?: number; what: string },
+): Promise<Buffer> {
+  const res = await http.get(
+    file.url,
+    { range: `bytes=${start}-${end - 1}`, "accept-encoding": "identity" },
+    request,
+  );
+  if (res.status !== 206)
+    throw new LockstepError("range-unsupported", `Range request to ${file.url} failed: HTTP ${res.status}`);
+  return res.body;
 }
