@@ -22,3 +22,4 @@ export type { HookContext, HookResult } from "./run-hook";
 export { HOOKS } from "./frontend-shim";
 export type { HookName } from "./frontend-shim";
 export { hashTree } from "./source-hash";
+export { ARCHIVE_TREES_BUCKET, archiveSubdirectoryTree } from "./archive-subdirectory";

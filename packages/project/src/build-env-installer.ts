@@ -4,6 +4,8 @@
  * same sync machinery as the project (cache, hash checks, links). Source distributions among the
  * build requirements are built in turn through `buildWheel`.
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { DistFile, IndexClient } from "@lockstep/index";
 import { lockFromResolution, requirementsOnlyInputs, selectForEnvironment } from "@lockstep/lockfile";
 import { Version } from "@lockstep/pep440";
@@ -77,7 +79,10 @@ export function buildEnvInstaller(client: IndexClient, cacheDir: string, buildWh
 export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter: () => InterpreterInfo) {
   const buildWheel: BuildWheelFn = async (d) => {
     const { buildWheel: build } = await import("@lockstep/build");
-    const source = d.kind === "directory" ? (d.path ?? ".") : await client.download(distFile(d));
+    let source = d.kind === "directory" ? (d.path ?? ".") : await client.download(distFile(d));
+    // A source archive whose project is in a subdirectory (PEP 751 `archive.subdirectory`).
+    if (d.kind === "sdist" && d.subdirectory !== undefined)
+      source = await subdirectoryTree(d, source, cacheDir);
     const built = await build(source, {
       interpreter: interpreter(),
       cacheDir,
@@ -98,6 +103,15 @@ export function sourceBuilder(client: IndexClient, cacheDir: string, interpreter
   /** Core metadata of a local source tree or sdist (a path source), prepared by its backend. */
   const prepareSource = (path: string): Promise<string> => buildMetadata(undefined, path);
   return { buildWheel, buildMetadata, prepareSource };
+}
+
+async function subdirectoryTree(d: PlannedDistribution, archive: string, cacheDir: string): Promise<string> {
+  const [{ archiveSubdirectoryTree }, { redact }] = await Promise.all([
+    import("@lockstep/build"),
+    import("@lockstep/index/auth"),
+  ]);
+  const sha256 = d.hashes.sha256 ?? createHash("sha256").update(readFileSync(archive)).digest("hex");
+  return archiveSubdirectoryTree(archive, sha256, cacheDir, d.subdirectory ?? "", redact(d.url ?? archive));
 }
 
 /** How files get into the venv: the settings `sync` and `sync --lockfile` take from their flags. */

@@ -92,7 +92,11 @@ function requirementLine(p: LockPackage): string | undefined {
     const sub = s.subdirectory ? `#subdirectory=${s.subdirectory}` : "";
     return `${p.name} @ ${s.type}+${s.url ?? s.path ?? ""}@${s.commitId}${sub}`;
   }
-  if (s.kind === "archive") return s.url ? `${p.name} @ ${s.url}` : local(s.path ?? "");
+  if (s.kind === "archive") {
+    // pip takes a project inside a source archive as a `#subdirectory=` fragment (PEP 610).
+    const sub = s.subdirectory ? `#subdirectory=${s.subdirectory}` : "";
+    return s.url ? `${p.name} @ ${s.url}${sub}` : `${local(s.path ?? "")}${sub}`;
+  }
   return p.version ? `${p.name}==${p.version.toString()}` : undefined;
 }
 

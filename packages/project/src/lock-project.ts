@@ -35,6 +35,7 @@ import { locateProject } from "./find-project";
 import { effectiveLimits, indexClientSettings, withLockHashes } from "./index-client-settings";
 import type { NetworkOptions } from "./index-client-settings";
 import type { Log } from "./log";
+import { conditionalSourceVariants } from "./conditional-sources";
 import { sourcePins } from "./path-sources";
 import { gitCache, lockedCommits, remoteSourcePins } from "./remote-sources";
 import { projectInputs } from "./project-inputs";
@@ -265,6 +266,16 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
     if (discarded) warnings.push(discarded);
     const asMap = (table: Readonly<Record<string, readonly Requirement[]>>) =>
       new Map(Object.entries(table).map(([k, reqs]) => [k, [...reqs]]));
+    // Sources split by marker: one resolver variant per source (conditional-sources.ts).
+    const prepareSource = (path: string) =>
+      sourceBuilder(client, cacheDir, pickInterpreter).prepareSource(path);
+    const remoteContext = {
+      client,
+      cacheDir,
+      git: gitCache(cacheDir, opts.offline),
+      prepare: prepareSource,
+      locked: lockedCommits(existing, opts.upgrade === true ? true : new Set(asked.names)),
+    };
     const resolution = await resolvePython(
       client,
       {
@@ -298,11 +309,17 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
           ),
           ...remoteSourcePins(pi.remote, {
             client,
+            cacheDir,
             git: gitCache(cacheDir, opts.offline),
             prepare: (path) => sourceBuilder(client, cacheDir, pickInterpreter).prepareSource(path),
             locked: lockedCommits(existing, opts.upgrade === true ? true : new Set(asked.names)),
           }),
         ]),
+        conditionalSources: conditionalSourceVariants(pi.conditional, {
+          prepare: prepareSource,
+          remote: remoteContext,
+          lockDir: located.root,
+        }),
       },
     ).catch((err: unknown) => {
       // A failure with a pin asked for on the command line is about that pin first.

@@ -51,7 +51,7 @@ function toPosix(p: string): string {
   return p.split(sep).join("/");
 }
 
-function pathPlan(
+export function pathPlan(
   name: string,
   abs: string,
   editable: boolean,

@@ -50,6 +50,15 @@ test.each([
     },
   ],
   [
+    "a url source with a subdirectory, and a url requirement with one",
+    ["lib", "other @ https://host/repo-2.tar.gz#subdirectory=py/other"],
+    'lib = { url = "https://host/repo-1.zip", subdirectory = "./py/lib/" }',
+    {
+      lib: "url https://host/repo-1.zip py/lib",
+      other: "url https://host/repo-2.tar.gz#subdirectory=py/other",
+    },
+  ],
+  [
     "an index source is not a remote pin",
     ["lib"],
     'lib = { index = "x" }\n[[tool.lockstep.index]]\nname = "x"\nurl = "https://x/simple"',
@@ -69,8 +78,13 @@ test.each([
   [["lib @ git+ftp://host/r.git"], "", 'uses the unsupported scheme "git+ftp"'],
   [
     ["lib"],
-    'lib = { url = "https://host/lib-1.0.zip", subdirectory = "py" }',
-    'subdirectory = "py" is not supported for URL sources yet',
+    'lib = { url = "https://host/lib-1.0-py3-none-any.whl", subdirectory = "py" }',
+    'subdirectory = "py" applies to source archives, but https://host/lib-1.0-py3-none-any.whl is a wheel',
+  ],
+  [
+    ["lib @ https://host/repo.zip#subdirectory=../up"],
+    "",
+    'subdirectory "../up" of "https://host/repo.zip#subdirectory=../up" must be a relative path inside the archive',
   ],
   [["lib @ svn+https://host/r"], "", "only git+https/ssh/git/file, https:// and file:// URLs are supported"],
 ])("refused: %j %s", (deps, sources, message) => {

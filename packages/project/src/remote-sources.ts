@@ -108,36 +108,58 @@ export function remotePlans(
         });
       } else if (s?.kind === "url") {
         const describe = `[tool.lockstep.sources] ${name} = { url = ${JSON.stringify(redact(s.url))} }`;
-        archiveFilename(s.url, describe);
-        if (s.subdirectory !== undefined) {
-          // Refused rather than ignored: the metadata and the build would come from the wrong tree.
-          throw new RemoteSourceError(
-            "url-subdirectory-unsupported",
-            `${describe}: subdirectory = ${JSON.stringify(s.subdirectory)} is not supported for URL sources yet`,
-            { hint: "use a git source with subdirectory, or a URL of the package's own sdist or wheel" },
-          );
-        }
-        plans.set(name, { kind: "url", name, url: s.url, subdirectory: s.subdirectory, describe });
+        plans.set(name, urlPlan(name, s.url, s.subdirectory, describe));
       }
     }
     for (const req of requirements(p)) {
       const url = req.url;
       const name = req.canonicalName;
       if (url === undefined || url.startsWith("file:") || taken.has(name) || plans.has(name)) continue;
-      const describe = `the requirement ${JSON.stringify(redact(req.toString()))} in ${p.path}`;
-      if (url.startsWith("git+")) plans.set(name, gitPlanFromUrl(name, url, describe));
-      else if (/^https?:\/\//.test(url)) {
-        archiveFilename(url, describe);
-        plans.set(name, { kind: "url", name, url, subdirectory: undefined, describe });
-      } else {
-        throw new RemoteSourceError(
-          "url-unsupported",
-          `${describe}: only git+https/ssh/git/file, https:// and file:// URLs are supported`,
-        );
-      }
+      plans.set(
+        name,
+        requirementPlan(req, `the requirement ${JSON.stringify(redact(req.toString()))} in ${p.path}`),
+      );
     }
   }
   return plans;
+}
+
+/** A URL pin; a subdirectory is a project inside a source archive (a wheel has none). */
+function urlPlan(name: string, url: string, subdirectory: string | undefined, describe: string): RemotePlan {
+  const file = archiveFilename(url, describe);
+  if (subdirectory === undefined) return { kind: "url", name, url, subdirectory, describe };
+  if (file.endsWith(".whl")) {
+    throw new RemoteSourceError(
+      "url-subdirectory-wheel",
+      `${describe}: subdirectory = ${JSON.stringify(subdirectory)} applies to source archives, but ${redact(url)} is a wheel`,
+      { hint: "drop the subdirectory, or point the URL at a .tar.gz or .zip that holds the project" },
+    );
+  }
+  return {
+    kind: "url",
+    name,
+    url,
+    subdirectory: checkSubdirectory(subdirectory, redact(url), "archive"),
+    describe,
+  };
+}
+
+/**
+ * The plan of one PEP 508 requirement with a git or http(s) URL (`file:` URLs are path sources);
+ * `describe` says where it was written, for messages.
+ */
+export function requirementPlan(req: Requirement, describe: string): RemotePlan {
+  const url = req.url ?? "";
+  const name = req.canonicalName;
+  if (url.startsWith("git+")) return gitPlanFromUrl(name, url, describe);
+  if (/^https?:\/\//.test(url)) {
+    const sub = new URLSearchParams(new URL(url).hash.replace(/^#/, "")).get("subdirectory");
+    return urlPlan(name, url, sub ?? undefined, describe);
+  }
+  throw new RemoteSourceError(
+    "url-unsupported",
+    `${describe}: only git+https/ssh/git/file, https:// and file:// URLs are supported`,
+  );
 }
 
 /** The commits an existing lock holds: name → (canonical repository, requested revision, commit). */
@@ -160,6 +182,8 @@ export function lockedCommits(
 
 export interface RemotePinContext {
   client: IndexClient;
+  /** The global cache: an archive with a subdirectory is unpacked under it. */
+  cacheDir: string;
   git: GitCache;
   /** Prepare core metadata of a source tree or sdist through its build backend. */
   prepare: (source: string) => Promise<string>;
@@ -181,6 +205,13 @@ function revisionText(revision: GitRevision): string | undefined {
   return revision.kind === "default" ? undefined : revision.value;
 }
 
+/** Core metadata text parsed, its name checked against the plan's; `where` names its origin. */
+function preparedMetadata(plan: RemotePlan, text: string, where: string): Omit<PinnedDistribution, "source"> {
+  const meta = parseCoreMetadata(text, redact(where));
+  checkName(plan, meta.name, where);
+  return { version: meta.version, requiresDist: meta.requiresDist, requiresPython: meta.requiresPython };
+}
+
 /** The resolver's pin for one git or URL plan. */
 export function remotePin(plan: RemotePlan, ctx: RemotePinContext): SourcePin {
   return {
@@ -200,16 +231,7 @@ export function remotePin(plan: RemotePlan, ctx: RemotePinContext): SourcePin {
         });
         const checkout = await ctx.git.checkout(plan.repository, commit);
         const tree = plan.subdirectory === undefined ? checkout : join(checkout, plan.subdirectory);
-        let meta = staticMetadata(tree);
-        if (meta === undefined) {
-          const prepared = parseCoreMetadata(await ctx.prepare(tree), tree);
-          checkName(plan, prepared.name, plan.repository);
-          meta = {
-            version: prepared.version,
-            requiresDist: prepared.requiresDist,
-            requiresPython: prepared.requiresPython,
-          };
-        }
+        const meta = staticMetadata(tree) ?? preparedMetadata(plan, await ctx.prepare(tree), plan.repository);
         return {
           ...meta,
           source: {
@@ -244,15 +266,27 @@ export function remotePin(plan: RemotePlan, ctx: RemotePinContext): SourcePin {
       };
       const path = await ctx.client.download(file);
       const sha256 = createHash("sha256").update(readFileSync(path)).digest("hex");
+      if (plan.subdirectory !== undefined) {
+        // A repository snapshot: the project is a source tree inside the archive.
+        const { archiveSubdirectoryTree } = await import("@lockstep/build");
+        const tree = archiveSubdirectoryTree(path, sha256, ctx.cacheDir, plan.subdirectory, redact(file.url));
+        const meta = staticMetadata(tree) ?? preparedMetadata(plan, await ctx.prepare(tree), tree);
+        return {
+          ...meta,
+          source: {
+            kind: "archive",
+            url: redact(file.url),
+            hashes: { sha256 },
+            subdirectory: plan.subdirectory,
+          },
+        };
+      }
       const text = filename.endsWith(".whl")
         ? readWheelMetadataFile(path, filename)
         : await ctx.prepare(path);
-      const meta = parseCoreMetadata(text, redact(plan.url));
-      checkName(plan, meta.name, plan.url);
+      const meta = preparedMetadata(plan, text, plan.url);
       return {
-        version: meta.version,
-        requiresDist: meta.requiresDist,
-        requiresPython: meta.requiresPython,
+        ...meta,
         source: {
           kind: "archive",
           url: redact(split.toString()),
@@ -349,7 +383,7 @@ export function remoteRecords(plans: ReadonlyMap<string, RemotePlan>): Record<st
           ]
             .join(" ")
             .trim()
-        : `url ${redact(p.url)}`;
+        : `url ${redact(p.url)}${p.subdirectory === undefined || p.url.includes("subdirectory=") ? "" : ` ${p.subdirectory}`}`;
   }
   return out;
 }

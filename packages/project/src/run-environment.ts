@@ -3,6 +3,8 @@
  * dependencies only) and a `--with` overlay (extra requirements on top of a base venv). Both are
  * resolved for the one interpreter that will run them (a specific, non-universal resolution through
  * the same resolver → lockfile → sync path as the project) and installed by the sync machinery.
+ * Requirements with a URL (`name @ git+…`, `name @ https://…/f.tar.gz#subdirectory=…`,
+ * `name @ file:///…`) are pinned and installed as a project's git, URL and path sources are.
  *
  * Cached: a venv under `<cache>/environments-v1/<key>` where the key hashes everything the result
  * depends on (requirements, constraints, requires-python, indexes, the interpreter, the base venv).
@@ -16,12 +18,13 @@
  * sys.path. Packages the base already holds at the resolved version are not installed again: the
  * base's installed versions are the resolution's constraints, so `--with` never changes what the
  * project runs with. Pitfall: console scripts of the base keep the base's interpreter, so they do
- * not see the overlay (PATH puts the overlay's first).
+ * not see the overlay (PATH puts the overlay's first). The key holds a URL requirement's text, not
+ * what it resolves to: a branch that moved or an edited local directory is seen by a new key only
+ * (`lockstep cache clean` or a changed requirement), as uv's cached environments.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LockstepError } from "@lockstep/errors";
 import type { SpecifierSet } from "@lockstep/pep440";
 import { Version } from "@lockstep/pep440";
 import { canonicalizeName, Requirement } from "@lockstep/pep508";
@@ -30,7 +33,12 @@ import { createVenv, venvLayout } from "@lockstep/python";
 import type { PlannedDistribution } from "@lockstep/sync";
 import { acquireVenvLock, readInstalled } from "@lockstep/sync";
 import type { LimitSettings } from "@lockstep/pyproject";
+import type { IndexClient } from "@lockstep/index";
+import { redact } from "@lockstep/index/auth";
+import type { SourcePin } from "@lockstep/resolver";
 import type { Log } from "./log";
+import type { PathPlan } from "./path-sources";
+import type { RemotePlan } from "./remote-sources";
 
 export const ENVIRONMENTS_BUCKET = "environments-v1";
 const READY = ".lockstep-environment.json";
@@ -105,6 +113,42 @@ function readyKey(root: string): string | undefined {
 
 function layout(venv: Venv): Pick<RunEnvironment, "root" | "bin" | "python"> {
   return { root: venv.root, bin: venv.bin, python: venv.python };
+}
+
+/**
+ * The resolver's pins for requirements that name a URL (`name @ git+…`, `name @ https://…/f.tar.gz`,
+ * `name @ file:///…`), made as `lock` makes a project's: a git revision resolved through the git
+ * cache, an archive downloaded and hashed, a directory or file read (or prepared) where it is.
+ */
+async function requirementPins(
+  opts: RunEnvironmentOptions,
+  client: IndexClient,
+  prepare: (path: string) => Promise<string>,
+): Promise<Map<string, SourcePin>> {
+  const withUrl = opts.requirements.filter((r) => r.url !== undefined);
+  if (withUrl.length === 0) return new Map();
+  const { pathPlan, sourcePins } = await import("./path-sources");
+  const { gitCache, remoteSourcePins, requirementPlan } = await import("./remote-sources");
+  const { fileURLToPath } = await import("node:url");
+  const where = opts.kind === "script" ? "the script's metadata" : "--with";
+  const paths = new Map<string, PathPlan>();
+  const remote = new Map<string, RemotePlan>();
+  for (const r of withUrl) {
+    const describe = `the requirement ${JSON.stringify(redact(r.toString()))} in ${where}`;
+    if (r.url?.startsWith("file:")) {
+      paths.set(r.canonicalName, pathPlan(r.canonicalName, fileURLToPath(r.url), false, where, describe));
+    } else remote.set(r.canonicalName, requirementPlan(r, describe));
+  }
+  return new Map([
+    ...sourcePins(paths, prepare),
+    ...remoteSourcePins(remote, {
+      client,
+      cacheDir: opts.cacheDir,
+      git: gitCache(opts.cacheDir, opts.offline),
+      prepare,
+      locked: new Map(),
+    }),
+  ]);
 }
 
 /** The environment for `opts`: reused from the cache when complete, else resolved and installed. */
@@ -208,6 +252,8 @@ async function resolveAndInstall(
     const tags = wheel.supportedTags(wheel.targetFromMarkerEnvironment(info.markers, libc));
     const dependencies = [...opts.requirements];
     const name = opts.kind === "script" ? "script" : "with-requirements";
+    const { sourceBuilder } = await import("./build-env-installer");
+    const builder = sourceBuilder(client, opts.cacheDir, () => info);
     const resolution = await resolvePython(
       client,
       { name, version: Version.parse("0"), dependencies, extras: new Map(), groups: new Map() },
@@ -215,32 +261,33 @@ async function resolveAndInstall(
         target: { kind: "specific", markers: info.markers, tags: new wheel.TagPriority(tags) },
         requiresPython: opts.requiresPython,
         constraints,
+        // `name @ git+…`, `name @ https://…` and `name @ file://…`: pinned as a project's are.
+        sourcePins: await requirementPins(opts, client, builder.prepareSource),
       },
     );
     const lock = lockfile.lockFromResolution(resolution, lockfile.requirementsOnlyInputs(name, dependencies));
     const baseHas = opts.base ? readInstalled(opts.base.sitePackages) : new Map();
     const planned: PlannedDistribution[] = [];
-    for (const i of lockfile.selectForEnvironment(lock, info.markers, { tags, extras: [], groups: [] })) {
-      if (i.kind !== "wheel" && i.kind !== "sdist") {
-        throw new LockstepError(
-          "run-unsupported-source",
-          `Cannot install ${i.name} for \`lockstep run\`: ${i.kind} sources are not supported here`,
-        );
-      }
+    const items = lockfile.selectForEnvironment(lock, info.markers, { tags, extras: [], groups: [] });
+    const { gitCheckouts } = await import("./remote-sources");
+    const { plannedFromItem } = await import("./planned-item");
+    const checkouts = await gitCheckouts(items, opts.cacheDir, opts.offline);
+    for (const i of items) {
       const there = baseHas.get(i.name);
-      if (there && i.version && Version.parse(there.version).equals(Version.parse(i.version))) continue;
-      planned.push({
-        name: i.name,
-        version: i.version ?? "0",
-        kind: i.kind,
-        ...(i.url === undefined ? {} : { url: i.url }),
-        ...(i.filename === undefined ? {} : { filename: i.filename }),
-        hashes: i.hashes,
-        ...(i.size === undefined ? {} : { size: i.size }),
-      });
+      // Only an index file can be the base's copy; a URL, git or path source is installed as asked.
+      const fromIndex = i.kind === "wheel" || i.kind === "sdist";
+      if (fromIndex && there && i.version && Version.parse(there.version).equals(Version.parse(i.version)))
+        continue;
+      planned.push(
+        plannedFromItem(i, {
+          // Pinned paths are absolute here: this lock is never written.
+          lockDir: opts.cacheDir,
+          checkouts,
+          versionOf: () => "0",
+        }),
+      );
     }
-    const { sourceBuilder } = await import("./build-env-installer");
-    const { buildWheel } = sourceBuilder(client, opts.cacheDir, () => info);
+    const { buildWheel } = builder;
     const plan = sync.planSync(planned, sync.readInstalled(venv.sitePackages), { inexact: true });
     const result = await sync.executeSync(plan, {
       venv,

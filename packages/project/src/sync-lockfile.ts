@@ -11,19 +11,22 @@
  * Pitfalls: a lock from another tool has no `[tool.lockstep]`, so nothing here may rely on it; files
  * are fetched by the URL the lock names and checked against its hashes, with no index page read; sdists
  * and source trees are built with build requirements from the indexes the lock's packages name (PyPI
- * when none); relative paths are relative to the lock's directory; the project fast-path state of a
+ * when none); `vcs` entries are built from the git cache's checkout of their commit and `archive`
+ * entries install like files of their kind (a `subdirectory` one built from that directory of the
+ * unpacked archive), as in a project's sync (`planned-item.ts`); relative paths are relative to the
+ * lock's directory; the project fast-path state of a
  * venv this changes is cleared, so a later project `sync` does not take the venv for in sync.
  */
 import { readFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, resolve } from "node:path";
-import { LockstepError } from "@lockstep/errors";
+import { basename, dirname, resolve } from "node:path";
 import { readLock } from "@lockstep/lockfile";
-import type { InstallItem } from "@lockstep/lockfile";
 import { createVenv, describe as describeInterpreter, findInterpreter, openVenv } from "@lockstep/python";
 import { isNoop, planSync, readInstalled } from "@lockstep/sync";
-import type { PlannedDistribution, SyncEvent } from "@lockstep/sync";
+import type { SyncEvent } from "@lockstep/sync";
 import type { LinkMode } from "@lockstep/wheel";
 import { LockMissingError } from "./lock-project";
+import { plannedFromItem, withVcsUrl } from "./planned-item";
+import { gitCheckouts } from "./remote-sources";
 import { selectForInterpreter } from "./sync-project";
 import type { SyncOutcome, VenvEvent } from "./sync-project";
 import { clearState } from "./sync-state";
@@ -43,32 +46,6 @@ export interface SyncLockfileOptions extends Selection {
   env?: NodeJS.ProcessEnv;
   onVenv?: (event: VenvEvent) => void;
   onProgress?: (event: SyncEvent) => void;
-}
-
-function planned(
-  item: InstallItem,
-  lockDir: string,
-  installed: ReturnType<typeof readInstalled>,
-): PlannedDistribution {
-  if (item.kind === "archive" || item.kind === "vcs") {
-    throw new LockstepError(
-      "sync-unsupported-source",
-      `Cannot install ${item.name}: ${item.kind} sources are not supported by \`lockstep sync\` yet`,
-    );
-  }
-  const path =
-    item.path === undefined ? undefined : isAbsolute(item.path) ? item.path : resolve(lockDir, item.path);
-  return {
-    name: item.name,
-    version: item.version ?? installed.get(item.name)?.version ?? "0",
-    kind: item.kind,
-    ...(item.url === undefined ? {} : { url: item.url }),
-    ...(path === undefined ? {} : { path }),
-    ...(item.filename === undefined ? {} : { filename: item.filename }),
-    hashes: item.hashes,
-    ...(item.size === undefined ? {} : { size: item.size }),
-    ...(item.editable === undefined ? {} : { editable: item.editable }),
-  };
 }
 
 export async function syncLockfile(opts: SyncLockfileOptions): Promise<SyncOutcome> {
@@ -116,7 +93,20 @@ export async function syncLockfile(opts: SyncLockfileOptions): Promise<SyncOutco
   const { venv, info } = opened;
   const items = selectForInterpreter(lock, info, opts);
   const installed = created ? new Map() : readInstalled(venv.sitePackages);
-  const selected = items.map((i) => planned(i, dirname(lockPath), installed));
+  const lockDir = dirname(lockPath);
+  // git entries are built from the cached checkout of their commit (fetched when not cached yet).
+  const checkouts = await gitCheckouts(
+    items.map((i) => withVcsUrl(i, lockDir)),
+    cacheDir,
+    opts.offline,
+  );
+  const selected = items.map((i) =>
+    plannedFromItem(i, {
+      lockDir,
+      checkouts,
+      versionOf: (item) => installed.get(item.name)?.version ?? "0",
+    }),
+  );
   const plan = planSync(selected, installed, { inexact: opts.inexact });
   const auditMs = performance.now() - started;
   const lockOutcome = {

@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { basename, isAbsolute, join, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import { readLock, requirementTextName, selectForEnvironment } from "@lockstep/lockfile";
 import type { InstallItem, Lock } from "@lockstep/lockfile";
@@ -49,8 +49,10 @@ import type { SettingFlags } from "./project-inputs";
 import { pathPlans } from "./path-sources";
 import { projectInputs } from "./project-inputs";
 import { memberClosure, selectedMembers } from "./workspace-selection";
+import { memberListings } from "./workspace-watch";
 import type { PackageSelection } from "./workspace-selection";
-import { gitCheckouts, plannedFromVcs } from "./remote-sources";
+import { gitCheckouts } from "./remote-sources";
+import { plannedFromItem } from "./planned-item";
 import {
   clearState,
   distInfoNames,
@@ -168,6 +170,12 @@ function pyprojectHashes(located: LocatedProject): Record<string, string> {
   return out;
 }
 
+/** The member-glob directories' listings of a workspace (none for a single project). */
+function workspaceListings(located: LocatedProject): { memberDirs?: Record<string, string> } {
+  const patterns = located.workspace.rootProject.lockstep.workspace?.members ?? [];
+  return patterns.length === 0 ? {} : { memberDirs: memberListings(located.workspace.root, patterns) };
+}
+
 function sameInterpreter(a: string, b: string): boolean {
   try {
     return realpathSync(a) === realpathSync(b);
@@ -208,35 +216,17 @@ function plannedFrom(
   installed: ReturnType<typeof readInstalled>,
   checkouts: ReadonlyMap<string, string>,
 ): PlannedDistribution {
-  if (item.kind === "vcs") return plannedFromVcs(item, checkouts);
-  const path =
-    item.path === undefined ? undefined : isAbsolute(item.path) ? item.path : resolve(lockDir, item.path);
-  let version = item.version;
-  if (version === undefined) {
+  return plannedFromItem(item, {
+    lockDir,
+    checkouts,
     // A source tree has no version in the lock: the project's own, else what is installed from it.
-    const isProject = item.name === canonicalizeName(project.name ?? "") || path === project.root;
-    version =
-      (isProject ? project.version : undefined) ?? installed.get(canonicalizeName(item.name))?.version ?? "0";
-  }
-  // A PEP 751 `archive` (a local or remote wheel/sdist named by the lock itself) installs like an
-  // index file of its kind, with direct_url.json recording where it came from.
-  const archiveName =
-    item.kind === "archive"
-      ? (item.filename ?? basename(path ?? new URL(item.url ?? "").pathname))
-      : undefined;
-  const kind = archiveName === undefined ? item.kind : archiveName.endsWith(".whl") ? "wheel" : "sdist";
-  return {
-    name: item.name,
-    version,
-    kind: kind === "archive" ? "sdist" : kind,
-    ...(archiveName === undefined ? {} : { filename: archiveName, direct: true }),
-    ...(item.url === undefined ? {} : { url: item.url }),
-    ...(path === undefined ? {} : { path }),
-    ...(item.filename === undefined ? {} : { filename: item.filename }),
-    hashes: item.hashes,
-    ...(item.size === undefined ? {} : { size: item.size }),
-    ...(item.editable === undefined ? {} : { editable: item.editable }),
-  };
+    versionOf: (i, path) => {
+      const isProject = i.name === canonicalizeName(project.name ?? "") || path === project.root;
+      return (
+        (isProject ? project.version : undefined) ?? installed.get(canonicalizeName(i.name))?.version ?? "0"
+      );
+    },
+  });
 }
 
 /** The names that get REQUESTED: the project, its dependencies and the selected groups' requirements. */
@@ -416,6 +406,7 @@ export async function syncProject(opts: SyncProjectOptions): Promise<SyncOutcome
       distInfos: distInfoNames(venv.sitePackages),
       lockPackages: lockOutcome.packages,
       selected: selected.length,
+      ...workspaceListings(located),
     });
   }
   // Repairs the install made on the way (a damaged RECORD removed, …) are shown like the others.

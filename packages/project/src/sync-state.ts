@@ -4,7 +4,8 @@
  * lockfile parser, the resolver, the index client or the interpreter query.
  *
  * After every successful sync, `<venv>/.lockstep-sync.json` records what that sync was made from:
- * the sha256 of every workspace pyproject.toml and of pylock.toml, the sync's options (extras,
+ * the sha256 of every workspace pyproject.toml and of pylock.toml, the listings of the directories
+ * a workspace's member globs read (a new member is a change), the sync's options (extras,
  * groups, flags, `--python`), the `.python-version` text it honoured, the venv interpreter's real
  * path with its size and mtime, and the sorted names of site-packages' `*.dist-info` directories.
  * When all of these still hold, a full sync would find the lock fresh (checkLock is a pure function
@@ -32,6 +33,7 @@ import {
 import { dirname, join, resolve } from "node:path";
 import { redact } from "@lockstep/index/auth";
 import { findPythonVersionFile } from "@lockstep/python/python-version-file";
+import { listingDigest } from "./workspace-watch";
 
 export const STATE_FILE = ".lockstep-sync.json";
 const STATE_VERSION = 1;
@@ -53,6 +55,11 @@ export interface SyncState {
   lockPackages: number;
   /** Distributions selected for this venv (`Audited N packages`). */
   selected: number;
+  /**
+   * A workspace's member-glob directories → digest of their listings (`workspace-watch.ts`), so a
+   * new member directory is not taken for a no-op. Absent outside workspaces.
+   */
+  memberDirs?: Record<string, string> | undefined;
 }
 
 /** What a sync selects from the lock (extras, groups, the project itself). */
@@ -244,6 +251,8 @@ function isFresh(state: SyncState, venv: string, root: string, opts: FreshCheck)
       for (const [path, sha] of Object.entries(state.pyprojects)) if (sha256File(path) !== sha) return false;
     }
     if (sha256File(state.lockPath) !== state.lockSha256) return false;
+    for (const [dir, digest] of Object.entries(state.memberDirs ?? {}))
+      if (listingDigest(dir) !== digest) return false;
   } catch {
     return false;
   }

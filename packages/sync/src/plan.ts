@@ -48,6 +48,11 @@ export interface PlannedDistribution {
     requestedRevision?: string | undefined;
     subdirectory?: string | undefined;
   };
+  /**
+   * A source archive whose project lives in this subdirectory (PEP 751 `archive.subdirectory`): the
+   * build unpacks the archive and builds that directory; direct_url.json records it (PEP 610).
+   */
+  subdirectory?: string | undefined;
 }
 
 export type ReinstallReason = "upgrade" | "downgrade" | "source" | "repair";
@@ -91,7 +96,11 @@ export function directUrlFor(d: PlannedDistribution): DirectUrl | undefined {
   const url = d.url ?? pathToFileURL(resolve(d.path ?? ".")).href;
   if (d.kind === "directory") return { url, dir_info: d.editable ? { editable: true } : {} };
   const sha = d.hashes.sha256;
-  return { url, archive_info: sha ? { hash: `sha256=${sha}`, hashes: { ...d.hashes } } : {} };
+  return {
+    url,
+    archive_info: sha ? { hash: `sha256=${sha}`, hashes: { ...d.hashes } } : {},
+    ...(d.subdirectory === undefined ? {} : { subdirectory: d.subdirectory }),
+  };
 }
 
 function compareVersions(a: string, b: string): number {

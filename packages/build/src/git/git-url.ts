@@ -75,13 +75,13 @@ export function parseGitUrl(text: string): GitSpec {
   return { repository: url.toString(), revision, subdirectory };
 }
 
-/** A subdirectory must stay inside the checkout. */
-export function checkSubdirectory(value: string, shown: string): string {
+/** A subdirectory must stay inside the checkout (or, `within = "archive"`, a source archive). */
+export function checkSubdirectory(value: string, shown: string, within = "repository"): string {
   const parts = value.split("/").filter((p) => p !== "" && p !== ".");
   if (value === "" || value.startsWith("/") || parts.includes("..") || parts.length === 0) {
     throw new GitError(
       "git-subdirectory-invalid",
-      `subdirectory ${JSON.stringify(value)} of ${JSON.stringify(shown)} must be a relative path inside the repository`,
+      `subdirectory ${JSON.stringify(value)} of ${JSON.stringify(shown)} must be a relative path inside the ${within}`,
     );
   }
   return parts.join("/");

@@ -1,0 +1,281 @@
+/**
+ * git and direct-URL sources on every path that installs, not only a project's `sync`: a lock with
+ * `vcs` and `archive` entries synced by `sync --lockfile` in a directory with no pyproject.toml; a
+ * `--with` environment (and a script's, which takes the same path) asking for `name @ git+…` and
+ * `name @ https://…#subdirectory=…`; and a `{ url = …, subdirectory = … }` source (a repository
+ * snapshot archive served by the fixture index server, the project in a subdirectory of its top
+ * directory) locked, synced and exported. The in-tree fixture backend builds every source, so no
+ * network but loopback is used.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { TestRepo } from "@lockstep/build/testing";
+import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
+import type { IndexServer } from "@lockstep/fixtures";
+import { readLock } from "@lockstep/lockfile";
+import { Requirement } from "@lockstep/pep508";
+import { queryInterpreter } from "@lockstep/python";
+import { installedDistributions } from "../testing";
+import { exportRequirementsTxt } from "./export-requirements";
+import { lockProject } from "./lock-project";
+import { runEnvironment } from "./run-environment";
+import { DEFAULT_SELECTION, performSync, syncKey } from "./sync";
+import type { SyncProjectOptions } from "./sync";
+import { syncLockfile } from "./sync-lockfile";
+
+const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
+const VERSION = "0.1.0";
+const env: NodeJS.ProcessEnv = { ...process.env };
+delete env.VIRTUAL_ENV;
+delete env.LOCKSTEP_PROJECT_ENVIRONMENT;
+let server: IndexServer;
+let base: string;
+let cacheDir: string;
+let repo: TestRepo;
+let snapshotUrl: string;
+
+/** A source tree the in-tree fixture backend builds: static [project] and PKG-INFO. */
+function sourceTree(name: string, version: string, dependencies: string[]): Record<string, string> {
+  return {
+    "pyproject.toml": [
+      "[build-system]",
+      "requires = []",
+      'build-backend = "lockstep_fixture_backend"',
+      'backend-path = ["_backend"]',
+      "",
+      "[project]",
+      `name = "${name}"`,
+      `version = "${version}"`,
+      `dependencies = ${JSON.stringify(dependencies)}`,
+      "",
+    ].join("\n"),
+    "PKG-INFO": [
+      "Metadata-Version: 2.3",
+      `Name: ${name}`,
+      `Version: ${version}`,
+      ...dependencies.map((d) => `Requires-Dist: ${d}`),
+      "",
+    ].join("\n"),
+    "_backend/lockstep_fixture_backend.py": BACKEND_SOURCE,
+    [`${name}.py`]: `VERSION = "${version}"\n`,
+  };
+}
+
+function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+}
+
+beforeAll(async () => {
+  base = mkdtempSync(join(tmpdir(), "lockstep-url-everywhere-"));
+  cacheDir = join(base, "cache");
+  // A private build of the universe: the snapshot archive is written into its files/ directory.
+  server = await serveUniverse(
+    { name: "lockstep-url-everywhere", packages: { helper: { versions: { "1.0": {} } } } },
+    { cacheDir: join(base, "fixture-cache") },
+  );
+  repo = new TestRepo(join(base, "repos", "gitpkg"));
+  repo.commit("1.0", sourceTree("gitpkg", "1.0.0", []));
+  repo.tag("v1");
+  repo.commit("2.0", sourceTree("gitpkg", "2.0.0", ["helper>=1"]));
+  repo.tag("v2");
+  // A repository snapshot (as GitHub serves them): one top directory, the project two levels down.
+  const snap = join(base, "snapshot");
+  writeFiles(join(snap, "monorepo-1.0"), {
+    "README.md": "not a project at the top\n",
+    ...Object.fromEntries(
+      Object.entries(sourceTree("subpkg", "0.5.0", ["helper"])).map(([k, v]) => [`packages/subpkg/${k}`, v]),
+    ),
+  });
+  execFileSync("tar", [
+    "-czf",
+    join(server.root, "files", "monorepo-1.0.tar.gz"),
+    "-C",
+    snap,
+    "monorepo-1.0",
+  ]);
+  snapshotUrl = `${server.origin}/files/monorepo-1.0.tar.gz`;
+}, 120_000);
+afterAll(() => server?.close());
+
+function project(dependencies: string[], extra = ""): string {
+  const dir = mkdtempSync(join(base, "app-"));
+  writeFileSync(
+    join(dir, "pyproject.toml"),
+    [
+      "[project]",
+      'name = "app"',
+      'version = "0.1.0"',
+      'requires-python = ">=3.9"',
+      `dependencies = ${JSON.stringify(dependencies)}`,
+      extra,
+    ].join("\n"),
+  );
+  return dir;
+}
+
+function syncOptions(dir: string): SyncProjectOptions {
+  const o = {
+    ...DEFAULT_SELECTION,
+    project: dir,
+    mode: "lock" as const,
+    indexUrl: server.url,
+    python: PY312,
+    inexact: false,
+    compileBytecode: false,
+    dryRun: false,
+    cacheDir,
+    lockstepVersion: VERSION,
+    env,
+  };
+  return { ...o, key: syncKey({ ...o, settings: [server.url] }) };
+}
+
+function directUrl(sitePackages: string, name: string): unknown {
+  const dist = readdirSync(sitePackages).find((n) => n.startsWith(`${name}-`) && n.endsWith(".dist-info"));
+  return JSON.parse(readFileSync(join(sitePackages, dist ?? "missing", "direct_url.json"), "utf8"));
+}
+
+const sitePackages = (venv: string) => join(venv, "lib", "python3.12", "site-packages");
+
+describe("a URL source with a subdirectory (a project inside a repository snapshot)", () => {
+  test("{ url, subdirectory } is locked as an archive entry with its subdirectory, synced and exported", async () => {
+    const dir = project(
+      ["subpkg"],
+      `[tool.lockstep.sources]\nsubpkg = { url = "${snapshotUrl}", subdirectory = "packages/subpkg" }\n`,
+    );
+    const outcome = await lockProject({
+      project: dir,
+      indexUrl: server.url,
+      cacheDir,
+      lockstepVersion: VERSION,
+    });
+    expect(outcome.kind).toBe("resolved");
+    const lockPath = join(dir, "pylock.toml");
+    const lock = readLock(readFileSync(lockPath, "utf8"), lockPath);
+    const subpkg = lock.packages.find((p) => p.name === "subpkg");
+    expect([subpkg?.version?.toString(), subpkg?.source]).toMatchObject([
+      "0.5.0",
+      {
+        kind: "archive",
+        url: snapshotUrl,
+        subdirectory: "packages/subpkg",
+        hashes: { sha256: expect.any(String) },
+      },
+    ]);
+    expect(lock.packages.map((p) => p.name)).toEqual(["helper", "subpkg"]);
+    expect(lock.lockstep?.inputs.sources).toMatchObject({ subpkg: `url ${snapshotUrl} packages/subpkg` });
+
+    const synced = await performSync(syncOptions(dir));
+    expect(installedDistributions(sitePackages(synced.venv))).toEqual(["helper==1.0", "subpkg==0.5.0"]);
+    expect(directUrl(sitePackages(synced.venv), "subpkg")).toEqual({
+      url: snapshotUrl,
+      archive_info: {
+        hash: `sha256=${subpkg?.source.kind === "archive" ? subpkg.source.hashes.sha256 : ""}`,
+        hashes: { sha256: subpkg?.source.kind === "archive" ? subpkg.source.hashes.sha256 : "" },
+      },
+      subdirectory: "packages/subpkg",
+    });
+    expect(exportRequirementsTxt(lock, { hashes: false })).toContain(
+      `subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg\n`,
+    );
+  }, 120_000);
+
+  test("a PEP 508 `#subdirectory=` fragment is the same source", async () => {
+    const dir = project([`subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg`]);
+    await lockProject({ project: dir, indexUrl: server.url, cacheDir, lockstepVersion: VERSION });
+    const lock = readLock(readFileSync(join(dir, "pylock.toml"), "utf8"), "pylock.toml");
+    expect(lock.packages.find((p) => p.name === "subpkg")?.source).toMatchObject({
+      kind: "archive",
+      url: snapshotUrl,
+      subdirectory: "packages/subpkg",
+    });
+  }, 120_000);
+
+  test.each([
+    [
+      `subpkg = { url = "${"URL"}", subdirectory = "packages/nope" }`,
+      'has no project in subdirectory "packages/nope" (no pyproject.toml or setup.py at "monorepo-1.0/packages/nope")',
+    ],
+    [
+      `subpkg = { url = "${"URL"}", subdirectory = "../x" }`,
+      'subdirectory "../x" of "URL" must be a relative path inside the archive',
+    ],
+    [
+      'subpkg = { url = "http://127.0.0.1:1/subpkg-1.0-py3-none-any.whl", subdirectory = "a" }',
+      'subdirectory = "a" applies to source archives, but http://127.0.0.1:1/subpkg-1.0-py3-none-any.whl is a wheel',
+    ],
+  ])(
+    "refused: %s",
+    async (source, message) => {
+      const dir = project(["subpkg"], `[tool.lockstep.sources]\n${source.replace("URL", snapshotUrl)}\n`);
+      await expect(
+        lockProject({ project: dir, indexUrl: server.url, cacheDir, lockstepVersion: VERSION }),
+      ).rejects.toThrow(message.replace("URL", snapshotUrl));
+    },
+    120_000,
+  );
+});
+
+describe("sync --lockfile installs vcs and archive entries", () => {
+  test("a lock with a git entry and a subdirectory archive, in a directory without pyproject.toml", async () => {
+    const dir = project([
+      `gitpkg @ git+${repo.fileUrl}@v2`,
+      `subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg`,
+    ]);
+    await lockProject({ project: dir, indexUrl: server.url, cacheDir, lockstepVersion: VERSION });
+    const elsewhere = mkdtempSync(join(base, "lock-only-"));
+    cpSync(join(dir, "pylock.toml"), join(elsewhere, "pylock.toml"));
+    const outcome = await syncLockfile({
+      ...DEFAULT_SELECTION,
+      lockfile: "pylock.toml",
+      cwd: elsewhere,
+      python: PY312,
+      inexact: false,
+      compileBytecode: false,
+      dryRun: false,
+      cacheDir,
+      lockstepVersion: VERSION,
+      env,
+    });
+    const site = sitePackages(outcome.venv);
+    expect(installedDistributions(site)).toEqual(["gitpkg==2.0.0", "helper==1.0", "subpkg==0.5.0"]);
+    expect(directUrl(site, "gitpkg")).toMatchObject({
+      url: `git+${repo.fileUrl}`,
+      vcs_info: { vcs: "git", requested_revision: "v2", commit_id: repo.git("rev-parse", "v2^{commit}") },
+    });
+    expect(directUrl(site, "subpkg")).toMatchObject({ url: snapshotUrl, subdirectory: "packages/subpkg" });
+  }, 180_000);
+});
+
+describe("run environments take git and URL requirements", () => {
+  test("--with name @ git+…@tag and name @ https://…#subdirectory=…", async () => {
+    const interpreter = queryInterpreter(PY312, cacheDir);
+    const environment = await runEnvironment({
+      kind: "with",
+      requirements: [
+        Requirement.parse(`gitpkg @ git+${repo.fileUrl}@v1`),
+        Requirement.parse(`subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg`),
+      ],
+      interpreter,
+      indexes: [{ name: undefined, url: server.url, explicit: false, default: true }],
+      cacheDir,
+      lockstepVersion: VERSION,
+    });
+    expect(environment.installed.sort()).toEqual(["gitpkg==1.0.0", "helper==1.0", "subpkg==0.5.0"]);
+    expect(
+      execFileSync(
+        environment.python,
+        ["-c", "import gitpkg, subpkg; print(gitpkg.VERSION, subpkg.VERSION)"],
+        {
+          encoding: "utf8",
+        },
+      ),
+    ).toBe("1.0.0 0.5.0\n");
+  }, 180_000);
+});
