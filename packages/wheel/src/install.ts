@@ -250,7 +250,8 @@ export function installUnpacked(
       dest = libRoot.join(row.path, what);
     }
     files.push({ kind: "link", root, src, dest });
-    record.push({ path: toRecordPath(dest), hash: row.hash, size: row.size });
+    // A root file's RECORD path is its name in the wheel (dest is that name under rootLib).
+    record.push({ path: root === libRoot ? row.path : toRecordPath(dest), hash: row.hash, size: row.size });
   }
   // Console and gui launchers are identical on POSIX; Windows (pythonw, .exe) is refused by launcherScript.
   for (const ep of [...eps.console, ...eps.gui]) {

@@ -51,6 +51,8 @@ export class SafeRoot {
   private realRoot: string | undefined;
   /** Directories whose on-disk check passed (when planning). */
   private readonly verified = new Set<string>();
+  /** Existing directories whose real path was found inside the real root (resolved once each). */
+  private readonly realInside = new Set<string>();
   /** Directories checked again and created right before a write. */
   private readonly made = new Set<string>();
 
@@ -66,7 +68,13 @@ export class SafeRoot {
   join(relativePath: string, what: string): string {
     const reason = unsafePathReason(relativePath);
     if (reason) throw new PathEscapeError(`${what}: the path ${JSON.stringify(relativePath)} ${reason}`);
-    return this.contain(resolve(this.root, relativePath), what);
+    if (sep !== "/") return this.contain(resolve(this.root, relativePath), what);
+    // A safe name has no `..`, `.` or empty component and is relative: appended to the (resolved)
+    // root it is already normal and inside it, so only the on-disk check is left.
+    const name = relativePath.endsWith("/") ? relativePath.slice(0, -1) : relativePath;
+    const abs = this.root.endsWith("/") ? this.root + name : `${this.root}/${name}`;
+    this.checkDir(abs, what);
+    return abs;
   }
 
   /**
@@ -78,32 +86,54 @@ export class SafeRoot {
     if (abs === this.root || !isWithin(abs, this.root)) {
       throw new PathEscapeError(`${what}: ${JSON.stringify(abs)} is outside ${this.label} (${this.root})`);
     }
+    this.checkDir(abs, what);
+    return abs;
+  }
+
+  private checkDir(abs: string, what: string): void {
     const dir = dirname(abs);
     if (!this.verified.has(dir)) {
       this.checkOnDisk(dir, what);
       this.verified.add(dir);
     }
-    return abs;
   }
 
   /**
    * Create the parent directory of `path` (already contained) without leaving the root: checked
-   * again on disk right before it is created, once per directory.
+   * again on disk right before it is created, once per directory. A directory whose own parent this
+   * root made is created with one `mkdir`: when that succeeds the directory is new (nothing in it
+   * can lead out); only when it already exists is it checked on disk.
    */
   ensureParent(path: string, what: string): void {
     const dir = dirname(path);
     if (this.made.has(dir)) return;
-    this.checkOnDisk(dir, what);
+    if (this.made.has(dirname(dir))) {
+      try {
+        mkdirSync(dir);
+        this.made.add(dir);
+        this.verified.add(dir);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+    }
+    this.checkOnDisk(dir, what, true);
     mkdirSync(dir, { recursive: true });
     this.made.add(dir);
     this.verified.add(dir);
   }
 
-  private checkOnDisk(dir: string, what: string): void {
+  /** `again`: right before a write, so nothing remembered from planning counts. */
+  private checkOnDisk(dir: string, what: string, again = false): void {
     let existing = dir;
-    while (!existsSync(existing) && isWithin(dirname(existing), this.root) && existing !== this.root)
-      existing = dirname(existing);
-    if (!existsSync(existing)) return; // nothing on disk yet, not even the root: nothing to follow
+    for (;;) {
+      if (!again && this.realInside.has(existing)) return;
+      if (existsSync(existing)) break;
+      const up = dirname(existing);
+      // Nothing on disk yet, not even the root: nothing to follow.
+      if (existing === this.root || !isWithin(up, this.root)) return;
+      existing = up;
+    }
     this.realRoot ??= existsSync(this.root) ? realpathSync(this.root) : this.root;
     const real = realpathSync(existing);
     if (!isWithin(real, this.realRoot)) {
@@ -112,5 +142,6 @@ export class SafeRoot {
         "a symbolic link inside the target directory points out of it",
       );
     }
+    this.realInside.add(existing);
   }
 }
