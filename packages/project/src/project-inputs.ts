@@ -34,6 +34,13 @@ import { Requirement } from "@lockstep/pep508";
 import { pathPlans, sourceRecords, workspaceRequiresPython } from "./path-sources";
 import type { PathPlan } from "./path-sources";
 import { remotePlans, remoteRecords } from "./remote-sources";
+import {
+  conditionalNames,
+  conditionalPlans,
+  conditionalRecords,
+  withoutSources,
+} from "./conditional-sources";
+import type { ConditionalPlan } from "./conditional-sources";
 import type { RemotePlan } from "./remote-sources";
 
 export const DEFAULT_REQUIRES_PYTHON = ">=3.8";
@@ -71,6 +78,8 @@ export interface ProjectInputs {
   plans: Map<string, PathPlan>;
   /** Git and direct-URL sources: canonical name → where it comes from (see remote-sources.ts). */
   remote: Map<string, RemotePlan>;
+  /** Sources split by marker: canonical name → its sources (see conditional-sources.ts). */
+  conditional: Map<string, ConditionalPlan>;
   warnings: string[];
 }
 
@@ -142,11 +151,19 @@ export function effectiveIndexes(project: Project, flags: SettingFlags): Effecti
 function indexPins(project: Project): Record<string, string> {
   const pins: Record<string, string> = {};
   for (const [name, sources] of Object.entries(project.lockstep.sources)) {
-    // Path and workspace sources are pinned by path-sources.ts, git and URL ones by remote-sources.ts.
-    if (sources.length > 1) {
+    // Path and workspace sources are pinned by path-sources.ts, git and URL ones by remote-sources.ts;
+    // sources split by marker by conditional-sources.ts (the default indexes serve the rest).
+    if (sources.some((s) => s.marker !== undefined)) continue;
+    const scoped = sources.find((s) => s.extra !== undefined || s.group !== undefined);
+    if (scoped) {
+      const scope =
+        scoped.extra !== undefined
+          ? `extra = ${JSON.stringify(scoped.extra)}`
+          : `group = ${JSON.stringify(scoped.group)}`;
       throw new LockstepError(
-        "unsupported-source",
-        `[tool.lockstep.sources] ${name}: several sources split by marker are not supported by \`lockstep lock\` yet`,
+        "source-scope-unsupported",
+        `${project.path}: [tool.lockstep.sources] ${name}: a source narrowed by ${scope} is not supported yet`,
+        { hint: "narrow the sources by marker instead (e.g. marker = \"sys_platform == 'linux'\")" },
       );
     }
     const only = sources[0];
@@ -164,8 +181,13 @@ export function projectInputs(
   const settings = project.lockstep;
   const warnings: string[] = [];
   const workspace = context?.workspace;
-  const plans = workspace ? pathPlans(workspace) : new Map<string, PathPlan>();
-  const remote = workspace ? remotePlans(workspace, new Set(plans.keys())) : new Map<string, RemotePlan>();
+  const conditional = workspace ? conditionalPlans(workspace) : new Map<string, ConditionalPlan>();
+  // Names whose source depends on the environment are left to conditional-sources.ts.
+  const unconditional = workspace ? withoutSources(workspace, conditionalNames(workspace)) : undefined;
+  const plans = unconditional ? pathPlans(unconditional) : new Map<string, PathPlan>();
+  const remote = unconditional
+    ? remotePlans(unconditional, new Set(plans.keys()))
+    : new Map<string, RemotePlan>();
   // The workspace depends on each member other than the root, and on each member's extras behind
   // the workspace's extra of the same name, so one lock holds them all.
   const others = (workspace?.members ?? []).filter((m) => m !== project && m.canonicalName);
@@ -227,7 +249,13 @@ export function projectInputs(
     prerelease,
     excludeNewer: excludeNewer?.toISOString(),
     isPackage: project.isPackage,
-    sources: context ? { ...sourceRecords(plans, context.lockDir), ...remoteRecords(remote) } : undefined,
+    sources: context
+      ? {
+          ...sourceRecords(plans, context.lockDir),
+          ...remoteRecords(remote),
+          ...conditionalRecords(conditional, context.lockDir),
+        }
+      : undefined,
   });
   return {
     inputs,
@@ -240,6 +268,7 @@ export function projectInputs(
     requiredEnvironments: settings.requiredEnvironments,
     plans,
     remote,
+    conditional,
     warnings,
   };
 }

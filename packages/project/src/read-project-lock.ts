@@ -40,7 +40,12 @@ export function readProjectLock(opts: {
   const warnings: string[] = [];
   if (!opts.frozen) {
     // Index flags are not known here, so compare with the indexes the lock was made with.
-    const { inputs } = projectInputs(located.project);
+    // With the workspace, as `lock` builds them: members and path, git and split sources count.
+    const { inputs } = projectInputs(
+      located.project,
+      {},
+      { workspace: located.workspace, lockDir: located.root },
+    );
     const check = checkLock(
       lock,
       lock.lockstep ? inputs.with({ indexes: lock.lockstep.inputs.indexes }) : inputs,

@@ -1,0 +1,215 @@
+/**
+ * Sources split by marker (`[tool.lockstep.sources]`, as uv's): a package taken from one index on
+ * Linux and another on Windows, or from a local path on POSIX and a git tag elsewhere.
+ *
+ * ```toml
+ * torch = [
+ *   { index = "torch-cpu", marker = "sys_platform == 'linux'" },
+ *   { index = "torch-cu", marker = "sys_platform == 'win32'" },
+ * ]
+ * ```
+ *
+ * A package is conditional when any of its sources has a `marker` (pyproject's sources.ts has
+ * already checked that several sources each have one and that the markers are disjoint). Each
+ * source becomes a resolver `SourceVariant` under its marker; the environments outside every marker
+ * get a default variant that resolves as if the package had no source (the project's indexes, as uv
+ * does). The resolver forks on those markers, and the lock holds one entry per source used, each
+ * with its marker (PEP 751 allows several entries of one name with disjoint markers).
+ *
+ * Path, git and URL variants reuse path-sources.ts and remote-sources.ts unchanged: the plan of one
+ * source is the plan of a project that declares only that source. Those two modules are handed the
+ * workspace without the conditional names, so they never pin such a name everywhere.
+ *
+ * Pitfalls: `extra`/`group`-scoped sources are refused (uv applies them only to requirements from
+ * that extra or group, which needs per-requirement sources the resolver does not have); the lock's
+ * inputs record every variant, so changing a source or its marker makes `lock --check` fail.
+ */
+import { LockstepError } from "@lockstep/errors";
+import { Marker } from "@lockstep/pep508";
+import type { Project, Source, Workspace } from "@lockstep/pyproject";
+import type { SourcePin, SourceVariant } from "@lockstep/resolver";
+import type { PathPlan, PrepareMetadata } from "./path-sources";
+import { pathPlans, sourcePins, sourceRecords } from "./path-sources";
+import type { RemotePinContext, RemotePlan } from "./remote-sources";
+import { remotePin, remotePlans, remoteRecords } from "./remote-sources";
+
+/** One source of a conditional package, before anything is loaded. */
+export type VariantPlan =
+  | { kind: "index"; marker: Marker; index: string }
+  | { kind: "path"; marker: Marker; plan: PathPlan }
+  | { kind: "remote"; marker: Marker; plan: RemotePlan };
+
+export interface ConditionalPlan {
+  name: string;
+  /** The declared sources, in the order written. */
+  variants: VariantPlan[];
+  /** Where no declared marker holds (the default resolution); FALSE when the markers cover all. */
+  rest: Marker;
+}
+
+export class ConditionalSourceError extends LockstepError {}
+
+/** Whether a package's sources depend on the environment. */
+function isConditional(sources: readonly Source[]): boolean {
+  return sources.some((s) => s.marker !== undefined);
+}
+
+/** `p` declaring only `name`'s `source`, and nothing else: what path/remote planning is given. */
+function oneSourceProject(p: Project, name: string, source: Source): Project {
+  return {
+    ...p,
+    canonicalName: undefined,
+    dependencies: [],
+    optionalDependencies: {},
+    dependencyGroups: {},
+    lockstep: { ...p.lockstep, sources: { [name]: [source] } },
+  };
+}
+
+function soleWorkspace(workspace: Workspace, p: Project): Workspace {
+  return { ...workspace, rootProject: p, members: [p], current: p };
+}
+
+/** A path or workspace source as written (git and URL sources describe themselves, redacted). */
+function describeSource(name: string, s: Source): string {
+  const where = s.kind === "path" ? `path = ${JSON.stringify(s.path)}` : "workspace = true";
+  return `[tool.lockstep.sources] ${name} = { ${where}${s.marker ? `, marker = ${JSON.stringify(s.marker.toString())}` : ""} }`;
+}
+
+function variantPlan(workspace: Workspace, p: Project, name: string, s: Source): VariantPlan {
+  const marker = s.marker as Marker;
+  if (s.extra !== undefined || s.group !== undefined) {
+    const scope =
+      s.extra !== undefined ? `extra = ${JSON.stringify(s.extra)}` : `group = ${JSON.stringify(s.group)}`;
+    throw new ConditionalSourceError(
+      "source-scope-unsupported",
+      `${p.path}: [tool.lockstep.sources] ${name}: a source narrowed by ${scope} is not supported yet`,
+      { hint: "narrow the sources by marker only, or declare the package in its own extra with one source" },
+    );
+  }
+  switch (s.kind) {
+    case "index":
+      return { kind: "index", marker, index: s.index };
+    case "path": {
+      const plan = pathPlans(soleWorkspace(workspace, oneSourceProject(p, name, s))).get(name) as PathPlan;
+      return { kind: "path", marker, plan: { ...plan, describe: describeSource(name, s) } };
+    }
+    case "git":
+    case "url": {
+      // Its own description is kept: it redacts credentials in the URL.
+      const plan = remotePlans(soleWorkspace(workspace, oneSourceProject(p, name, s))).get(
+        name,
+      ) as RemotePlan;
+      return { kind: "remote", marker, plan };
+    }
+    case "workspace":
+      throw new ConditionalSourceError(
+        "source-scope-unsupported",
+        `${p.path}: ${describeSource(name, s)}: a workspace member cannot be a source split by marker`,
+        { hint: "a workspace member is always installed from the workspace: remove the marker" },
+      );
+  }
+}
+
+/** The workspace's conditional packages (the root's declaration first, then the members'). */
+export function conditionalPlans(workspace: Workspace): Map<string, ConditionalPlan> {
+  const out = new Map<string, ConditionalPlan>();
+  const root = workspace.rootProject;
+  for (const p of [root, ...workspace.members.filter((m) => m !== root)]) {
+    for (const [name, sources] of Object.entries(p.lockstep.sources)) {
+      if (out.has(name) || !isConditional(sources)) continue;
+      const variants = sources.map((s) => variantPlan(workspace, p, name, s));
+      const rest = variants.reduce((acc, v) => acc.or(v.marker), Marker.FALSE).not();
+      out.set(name, { name, variants, rest });
+    }
+  }
+  return out;
+}
+
+/** The names path-sources.ts and remote-sources.ts must leave alone. */
+export function conditionalNames(workspace: Workspace): Set<string> {
+  const names = new Set<string>();
+  for (const p of [workspace.rootProject, ...workspace.members]) {
+    for (const [name, sources] of Object.entries(p.lockstep.sources))
+      if (isConditional(sources)) names.add(name);
+  }
+  return names;
+}
+
+/** `workspace` with `names` removed from every project's sources. */
+export function withoutSources(workspace: Workspace, names: ReadonlySet<string>): Workspace {
+  if (names.size === 0) return workspace;
+  const copies = new Map<Project, Project>();
+  const copy = (p: Project): Project => {
+    let c = copies.get(p);
+    if (!c) {
+      const sources = Object.fromEntries(Object.entries(p.lockstep.sources).filter(([n]) => !names.has(n)));
+      c = { ...p, lockstep: { ...p.lockstep, sources } };
+      copies.set(p, c);
+    }
+    return c;
+  };
+  return {
+    ...workspace,
+    rootProject: copy(workspace.rootProject),
+    members: workspace.members.map(copy),
+    current: copy(workspace.current),
+  };
+}
+
+function variantKey(v: VariantPlan, lockDir: string): string {
+  const record =
+    v.kind === "index"
+      ? `index ${v.index}`
+      : v.kind === "path"
+        ? (sourceRecords(new Map([[v.plan.name, v.plan]]), lockDir)[v.plan.name] as string)
+        : (remoteRecords(new Map([[v.plan.name, v.plan]]))[v.plan.name] as string);
+  return record;
+}
+
+/**
+ * What the lock's inputs record per conditional package: each source's record (as path and remote
+ * pins record theirs) under its marker, and the default's, so a changed marker or source is stale.
+ */
+export function conditionalRecords(
+  plans: ReadonlyMap<string, ConditionalPlan>,
+  lockDir: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [...plans.keys()].sort()) {
+    const plan = plans.get(name) as ConditionalPlan;
+    const parts = plan.variants.map((v) => `${v.marker.toString()} => ${variantKey(v, lockDir)}`);
+    if (!plan.rest.isFalse()) parts.push(`${plan.rest.toString()} => default`);
+    out[name] = `split ${parts.join(" | ")}`;
+  }
+  return out;
+}
+
+/** What loading a path or remote variant needs (as for unconditional pins). */
+export interface ConditionalPinContext {
+  prepare: PrepareMetadata;
+  remote: RemotePinContext;
+  lockDir: string;
+}
+
+/** The resolver's variants for every conditional package. */
+export function conditionalSourceVariants(
+  plans: ReadonlyMap<string, ConditionalPlan>,
+  ctx: ConditionalPinContext,
+): Map<string, SourceVariant[]> {
+  const out = new Map<string, SourceVariant[]>();
+  for (const [name, plan] of plans) {
+    const variants: SourceVariant[] = plan.variants.map((v) => {
+      const key = variantKey(v, ctx.lockDir);
+      if (v.kind === "index") return { marker: v.marker, key, index: v.index };
+      const pin: SourcePin =
+        v.kind === "path"
+          ? (sourcePins(new Map([[name, v.plan]]), ctx.prepare).get(name) as SourcePin)
+          : remotePin(v.plan, ctx.remote);
+      return { marker: v.marker, key, pin };
+    });
+    if (!plan.rest.isFalse()) variants.push({ marker: plan.rest, key: "" });
+    out.set(name, variants);
+  }
+  return out;
+}
