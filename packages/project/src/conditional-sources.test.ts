@@ -1,0 +1,129 @@
+/**
+ * Sources split by marker as lock inputs: which variants a package gets (the default indexes for
+ * the environments outside every marker), what the lock's inputs record for them, and the
+ * refusals (`extra`/`group`-scoped sources, a workspace member behind a marker).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseProject } from "@lockstep/pyproject";
+import type { Workspace } from "@lockstep/pyproject";
+import { describe, expect, test } from "vitest";
+import { projectInputs } from "./project-inputs";
+
+const HEAD = [
+  "[project]",
+  'name = "app"',
+  'version = "1"',
+  'requires-python = ">=3.9"',
+  'dependencies = ["torch", "lib"]',
+  "[[tool.lockstep.index]]",
+  'name = "cpu"',
+  'url = "https://example.com/cpu"',
+  "[[tool.lockstep.index]]",
+  'name = "cu"',
+  'url = "https://example.com/cu"',
+  "[tool.lockstep.sources]",
+];
+
+function inputs(dir: string, sources: string[]) {
+  const path = join(dir, "pyproject.toml");
+  const p = parseProject([...HEAD, ...sources].join("\n"), path);
+  const workspace: Workspace = { root: dir, rootProject: p, members: [p], current: p };
+  return projectInputs(p, {}, { workspace, lockDir: dir });
+}
+
+const dir = mkdtempSync(join(tmpdir(), "lockstep-split-inputs-"));
+mkdirSync(join(dir, "lib"));
+writeFileSync(
+  join(dir, "lib", "pyproject.toml"),
+  '[project]\nname = "lib"\nversion = "0.1"\ndependencies = []\n',
+);
+
+describe("what a split source records", () => {
+  test.each<[string, string[], Record<string, string>, string[]]>([
+    [
+      "two indexes, the default elsewhere",
+      [
+        "torch = [",
+        '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
+        '  { index = "cu", marker = "sys_platform == \'win32\'" },',
+        "]",
+      ],
+      {
+        torch:
+          "split sys_platform == 'linux' => index cpu | sys_platform == 'win32' => index cu | sys_platform != 'linux' and sys_platform != 'win32' => default",
+      },
+      ["torch"],
+    ],
+    [
+      "one source behind a marker is conditional too",
+      ['torch = { index = "cu", marker = "sys_platform == \'win32\'" }'],
+      { torch: "split sys_platform == 'win32' => index cu | sys_platform != 'win32' => default" },
+      ["torch"],
+    ],
+    [
+      "markers covering every environment leave no default",
+      [
+        "torch = [",
+        '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
+        '  { index = "cu", marker = "sys_platform != \'linux\'" },',
+        "]",
+      ],
+      { torch: "split sys_platform == 'linux' => index cpu | sys_platform != 'linux' => index cu" },
+      ["torch"],
+    ],
+    [
+      "a path on POSIX, the index elsewhere",
+      ['lib = [{ path = "lib", marker = "os_name == \'posix\'" }]'],
+      { lib: "split os_name == 'posix' => directory lib DIGEST | os_name != 'posix' => default" },
+      ["lib"],
+    ],
+  ])("%s", (_name, sources, records, conditional) => {
+    const pi = inputs(dir, sources);
+    const got = Object.fromEntries(
+      Object.entries(pi.inputs.canonical.sources ?? {}).map(([k, v]) => [
+        k,
+        v.replace(/ [0-9a-f]{16} /, " DIGEST "),
+      ]),
+    );
+    expect(got).toEqual(records);
+    expect([...pi.conditional.keys()]).toEqual(conditional);
+    // Never pinned everywhere: neither to an index nor as a path.
+    expect(Object.keys(pi.pins)).toEqual([]);
+    expect([...pi.plans.keys()]).toEqual([]);
+  });
+
+  test("an unconditional index source stays a pin", () => {
+    const pi = inputs(dir, ['torch = { index = "cu" }']);
+    expect(pi.pins).toEqual({ torch: "cu" });
+    expect(pi.conditional.size).toBe(0);
+  });
+});
+
+describe("refused", () => {
+  test.each<[string, string[], string]>([
+    [
+      "a source narrowed by an extra",
+      ['torch = { index = "cu", extra = "gpu" }'],
+      `${join(dir, "pyproject.toml")}: [tool.lockstep.sources] torch: a source narrowed by extra = "gpu" is not supported yet`,
+    ],
+    [
+      "an extra-scoped source beside a marked one",
+      [
+        "torch = [",
+        '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
+        '  { index = "cu", group = "gpu" },',
+        "]",
+      ],
+      `${join(dir, "pyproject.toml")}: [tool.lockstep.sources] torch: a source narrowed by group = "gpu" is not supported yet`,
+    ],
+    [
+      "a workspace member behind a marker",
+      ["lib = { workspace = true, marker = \"os_name == 'nt'\" }"],
+      `${join(dir, "pyproject.toml")}: [tool.lockstep.sources] lib = { workspace = true, marker = "os_name == 'nt'" }: a workspace member cannot be a source split by marker`,
+    ],
+  ])("%s", (_name, sources, message) => {
+    expect(() => inputs(dir, sources)).toThrow(message);
+  });
+});
