@@ -6,7 +6,8 @@
  * (`missing`), at the locked version (`version`), installed from the wheel the lock names (the
  * `sha256` lockstep records at install in `<dist-info>/lockstep-wheel.json`; `wheel-hash`), and every
  * file its RECORD lists still has the recorded sha256 and size (`modified`, `deleted`). Distributions
- * in the venv that the selection does not hold are `stray`.
+ * in the venv that the selection does not hold are `stray`. In a workspace the selection is `sync`'s:
+ * the member you stand in (or `--package NAME`, or `--all-packages`) and what it depends on.
  *
  * Pitfalls: RECORD rows without a hash (RECORD itself, `.pyc` files written after install) cannot be
  * checked and are skipped; a RECORD path may be relative to site-packages and lead outside it
@@ -24,6 +25,7 @@ import { readLock } from "@lockstep/lockfile";
 import type { InstallItem, Lock } from "@lockstep/lockfile";
 import { Version } from "@lockstep/pep440";
 import { canonicalizeName } from "@lockstep/pep508";
+import type { Workspace } from "@lockstep/pyproject";
 import { openVenv } from "@lockstep/python";
 import { readInstalled } from "@lockstep/sync";
 import { WHEEL_ORIGIN_FILE, parseRecordHash, parseRecordLenient } from "@lockstep/wheel";
@@ -31,7 +33,9 @@ import { locateProject } from "./find-project";
 import { LockMissingError } from "./lock-project";
 import { projectEnvironment } from "./sync-state";
 import type { Selection } from "./sync-state";
-import { selectForInterpreter } from "./sync-project";
+import { selectForInterpreter, selectedGroups } from "./sync-project";
+import { memberClosure, selectedMembers } from "./workspace-selection";
+import type { PackageSelection } from "./workspace-selection";
 
 export type VerifyProblemKind =
   "missing" | "version" | "wheel-hash" | "modified" | "deleted" | "incomplete" | "stray";
@@ -61,7 +65,7 @@ export interface VerifyOutcome {
   unrecorded: string[];
 }
 
-export interface VerifyOptions extends Selection {
+export interface VerifyOptions extends Selection, PackageSelection {
   project?: string | undefined;
   cwd?: string | undefined;
   /** A pylock.toml to verify against instead of the project's (`--lockfile`). */
@@ -120,13 +124,22 @@ export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
   const env = opts.env ?? process.env;
   let lockPath: string;
   let venvRoot: string;
+  let workspace: Workspace | undefined;
   if (opts.lockfile !== undefined) {
+    if (opts.allPackages || (opts.packages?.length ?? 0) > 0) {
+      throw new LockstepError(
+        "verify-lockfile-package",
+        `--lockfile verifies the lock as it is; ${opts.allPackages ? "--all-packages" : "--package"} selects workspace members of a project`,
+        { hint: "run `lockstep verify --package NAME` in the workspace instead" },
+      );
+    }
     lockPath = resolve(opts.cwd ?? process.cwd(), opts.lockfile);
     venvRoot = env.VIRTUAL_ENV ?? resolve(opts.cwd ?? process.cwd(), ".venv");
   } else {
     const located = locateProject({ project: opts.project, cwd: opts.cwd });
     lockPath = located.lockPath;
     venvRoot = projectEnvironment(located.root, env);
+    workspace = located.workspace;
   }
   let text: string;
   try {
@@ -140,7 +153,17 @@ export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
   if (!opened) throw new VenvMissingError(venvRoot);
   const { venv, info } = opened;
 
-  const items = selectForInterpreter(lock, info, opts);
+  let items = selectForInterpreter(lock, info, opts);
+  // A workspace: the members `sync` installs with the same flags (the one you stand in by default).
+  const members = workspace && selectedMembers(workspace, opts);
+  if (members)
+    items = memberClosure(
+      lock,
+      items,
+      members,
+      opts.allExtras ? lock.extras : opts.extras,
+      selectedGroups(lock, opts),
+    );
   const installed = readInstalled(venv.sitePackages);
   const problems: VerifyProblem[] = [];
   const unrecorded: string[] = [];

@@ -1,7 +1,8 @@
 /**
  * `lockstep verify`: audit the venv against the lock (versions, wheel hashes, every installed file
  * against its RECORD) and list drift, tampering and strays; exit 1 when there is any, 0 when clean.
- * Never changes anything: `lockstep sync` is the repair. The selection flags are `sync`'s.
+ * Never changes anything: `lockstep sync` is the repair. The selection flags are `sync`'s, workspace
+ * members (`--package`, `--all-packages`) included.
  */
 import type { Argv } from "yargs";
 import type { VerifyOutcome, VerifyProblem } from "@lockstep/project/audit";
@@ -22,6 +23,8 @@ export interface VerifyArgs extends OutputFormatArgs {
   "no-default-groups"?: boolean | undefined;
   "no-dev"?: boolean | undefined;
   "no-install-project"?: boolean | undefined;
+  package?: string[] | undefined;
+  "all-packages"?: boolean | undefined;
   lockfile?: string | undefined;
   "cache-dir"?: string | undefined;
 }
@@ -40,6 +43,11 @@ export function verifyBuilder<T>(y: Argv<T>) {
     })
     .option("no-dev", { type: "boolean", describe: "The venv was synced without the `dev` group" })
     .option("no-install-project", { type: "boolean", describe: "The project itself is not expected" })
+    .option("package", {
+      ...list,
+      describe: "Workspace: check this member and its dependencies (default: the member you stand in)",
+    })
+    .option("all-packages", { type: "boolean", describe: "Workspace: check every member" })
     .option("lockfile", {
       type: "string",
       requiresArg: true,
@@ -91,6 +99,8 @@ export async function runVerify(args: VerifyArgs, out: Output): Promise<number> 
     lockfile: args.lockfile,
     cacheDir: args["cache-dir"],
     ...selectionFromFlags(args),
+    packages: args.package,
+    allPackages: args["all-packages"] === true,
   });
   if (args["output-format"] === "json") renderJson(out, outcome);
   else renderVerify(outcome, out);

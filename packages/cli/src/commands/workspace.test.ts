@@ -189,6 +189,19 @@ describe("a workspace of three members", () => {
     expect(withExtra.code, withExtra.stderr).toBe(0);
     expect(installed(root)).toEqual(["dep_b==1.0", "extra_dep==1.0", "libb==0.1.0"]);
 
+    // verify checks the set the same selection syncs: clean for libb, missing the rest for all.
+    const verified = await cli(root, env, "verify", "--package", "libb", "--extra", "x");
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stderr).toContain("Verified 3 packages");
+    const verifyAll = await cli(root, env, "verify", "--all-packages", "--extra", "x");
+    expect(verifyAll.code).toBe(1);
+    expect(
+      verifyAll.stdout
+        .split("\n")
+        .filter((l) => l.startsWith("missing"))
+        .map((l) => l.split(":")[0]),
+    ).toEqual(["missing  app", "missing  dep-a==1.0", "missing  liba==0.1.0"]);
+
     // From liba's directory, a plain sync installs liba (the member stood in).
     const here = await cli(
       join(root, "packages", "liba"),
