@@ -108,9 +108,14 @@ export class VersionSet {
     return specifierSet(s);
   }
 
+  /** Memoized per set object (SpecifierSet.parse shares one object per text). */
   static fromSpecifierSet(s: SpecifierSet): VersionSet {
-    let out = FULL_SET;
-    for (const spec of s.specifiers) out = out.intersect(specifierSet(spec));
+    let out = fromSets.get(s);
+    if (out === undefined) {
+      out = FULL_SET;
+      for (const spec of s.specifiers) out = out.intersect(specifierSet(spec));
+      fromSets.set(s, out);
+    }
     return out;
   }
 
@@ -219,6 +224,7 @@ export class VersionSet {
 const EMPTY_SET: VersionSet = new VersionSet(EMPTY, undefined);
 const FULL_SET: VersionSet = new VersionSet(FULL, undefined);
 const parsed = new Map<string, VersionSet>();
+const fromSets = new WeakMap<SpecifierSet, VersionSet>();
 
 function kindLabel(classes: number[]): string {
   const set = new Set(classes);
@@ -288,7 +294,19 @@ const between = (lo: Version, hi: Version): IntervalList => {
   return lower === undefined ? [{ upper }] : [{ lower, upper }];
 };
 
+const fromSpecifiers = new WeakMap<Specifier, VersionSet>();
+
+/** The set of one clause, memoized per clause object (clauses are immutable). */
 function specifierSet(s: Specifier): VersionSet {
+  let set = fromSpecifiers.get(s);
+  if (set === undefined) {
+    set = specifierSetUncached(s);
+    fromSpecifiers.set(s, set);
+  }
+  return set;
+}
+
+function specifierSetUncached(s: Specifier): VersionSet {
   const v = s.parsed;
   if (s.operator === "===") {
     if (v === undefined || v.toString() !== s.version.toLowerCase()) return EMPTY_SET;

@@ -108,10 +108,15 @@ export class Specifier {
     }
   }
 
-  /** Operator and canonical version, the identity packaging uses to deduplicate a set. */
+  /**
+   * Operator and canonical version, the identity packaging uses to deduplicate a set. The same as
+   * canonicalizing the written text (a wildcard never parses as a version, so it stays as written),
+   * taken from the already parsed version instead of parsing the text again.
+   */
   get canonicalKey(): string {
-    const v = this.wildcard ? `${this.version}.*` : this.version;
-    return `${this.operator}${canonicalizeVersion(v, this.operator !== "~=")}`;
+    if (this.wildcard) return `${this.operator}${this.version}.*`;
+    const v = this.parsed;
+    return `${this.operator}${v === undefined ? this.version : canonicalize(v, this.operator !== "~=")}`;
   }
 
   toString(): string {
@@ -131,8 +136,38 @@ export class SpecifierSet {
     this.specifiers = specifiers;
   }
 
-  /** Comma-separated clauses; empty clauses are ignored, so "" is the set that accepts everything. */
+  /**
+   * Comma-separated clauses; empty clauses are ignored, so "" is the set that accepts everything.
+   * Results are cached by text (sets are immutable): the same Requires-Python and requirement
+   * ranges recur across the metadata of one resolution.
+   */
   static parse(input: string): SpecifierSet {
+    let set = parsedSets.get(input);
+    if (set === undefined) {
+      set = SpecifierSet.parseUncached(input);
+      if (parsedSets.size >= 50_000) parsedSets.clear();
+      parsedSets.set(input, set);
+    }
+    return set;
+  }
+
+  /** @internal A set of already parsed clauses, duplicates (by `canonicalKey`) dropped, first kept. */
+  static of(clauses: readonly Specifier[]): SpecifierSet {
+    if (clauses.length === 0) return SpecifierSet.parse("");
+    if (clauses.length === 1) return new SpecifierSet(clauses);
+    const specs: Specifier[] = [];
+    const seen = new Set<string>();
+    for (const s of clauses) {
+      const key = s.canonicalKey;
+      if (!seen.has(key)) {
+        seen.add(key);
+        specs.push(s);
+      }
+    }
+    return new SpecifierSet(specs);
+  }
+
+  private static parseUncached(input: string): SpecifierSet {
     const specs: Specifier[] = [];
     const seen = new Set<string>();
     let start = 0;
@@ -180,6 +215,8 @@ export class SpecifierSet {
     return this.specifiers.join(",");
   }
 }
+
+const parsedSets = new Map<string, SpecifierSet>();
 
 // ---------------------------------------------------------------------------------------------
 // Parsing one clause (packaging's Specifier._regex, written out).

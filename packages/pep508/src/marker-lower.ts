@@ -318,7 +318,24 @@ export function membershipNode(set: "extras" | "dependency_groups", name: string
   return boolNode(v, FALSE_NODE, TRUE_NODE);
 }
 
+/** Lowered comparisons by their parts: nodes are interned and immutable, so one is enough. */
+const lowered = new Map<string, MarkerNode>();
+
 function lowerComparison(c: Comparison): MarkerNode {
+  const literalFirst = c.left.kind === "string";
+  const name = (literalFirst ? c.right : c.left) as { kind: "variable"; name: MarkerVariable };
+  const literal = ((literalFirst ? c.left : c.right) as { kind: "string"; value: string }).value;
+  const key = `${literalFirst ? "<" : ">"}${name.name} ${c.op} ${literal}`;
+  let node = lowered.get(key);
+  if (node === undefined) {
+    node = lowerComparisonUncached(c);
+    if (lowered.size >= 20_000) lowered.clear();
+    lowered.set(key, node);
+  }
+  return node;
+}
+
+function lowerComparisonUncached(c: Comparison): MarkerNode {
   const literalFirst = c.left.kind === "string";
   const name = (literalFirst ? c.right : c.left) as { kind: "variable"; name: MarkerVariable };
   const literal = ((literalFirst ? c.left : c.right) as { kind: "string"; value: string }).value;

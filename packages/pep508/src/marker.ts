@@ -58,9 +58,28 @@ function parseVersionCached(text: string): Version | undefined {
   return v;
 }
 
-/** Parses marker text at a cursor (used for requirement markers too); the cursor's `fail` decides the error. */
+/** Markers that ran to the end of their input, by that text (the same markers recur in metadata). */
+const markerTails = new Map<string, Marker>();
+
+/**
+ * Parses marker text at a cursor (used for requirement markers too); the cursor's `fail` decides the
+ * error. A marker that runs to the end of the input is remembered by its text: parsing the same
+ * text again would consume it all and give the same node.
+ */
 export function parseMarkerAt(cur: Cursor): Marker {
-  return Marker.fromNode(lower(parseMarkerExpr(cur)));
+  const start = cur.pos;
+  const tail = cur.input.slice(start);
+  const hit = markerTails.get(tail);
+  if (hit !== undefined) {
+    cur.pos = cur.input.length;
+    return hit;
+  }
+  const marker = Marker.fromNode(lower(parseMarkerExpr(cur)));
+  if (cur.pos === cur.input.length) {
+    if (markerTails.size >= 20_000) markerTails.clear();
+    markerTails.set(tail, marker);
+  }
+  return marker;
 }
 
 function atomNode(text: string): MarkerNode {

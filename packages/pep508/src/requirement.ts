@@ -24,6 +24,8 @@ const SPEC_VERSION = /\s*[^\s,;()[\]]*/y;
 const ARBITRARY_VERSION = /\s*[^\s;)]*/y;
 const URL = /[^ \t]+/y;
 
+const parsedRequirements = new Map<string, Requirement>();
+
 const isWord = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
 
 /** A name ends at a word boundary (as packaging's `\b...\b`), so `foo-` is `foo` followed by `-`. */
@@ -69,8 +71,22 @@ export class Requirement {
     readonly marker: Marker,
   ) {}
 
-  /** Parses a PEP 508 requirement. Throws ParseError `requirement-invalid` with the bad span. */
+  /**
+   * Parses a PEP 508 requirement. Throws ParseError `requirement-invalid` with the bad span.
+   * Results are cached by text (requirements are immutable): the same lines recur across the
+   * metadata of the versions and packages one resolution reads.
+   */
   static parse(input: string): Requirement {
+    let r = parsedRequirements.get(input);
+    if (r === undefined) {
+      r = Requirement.parseUncached(input);
+      if (parsedRequirements.size >= 20_000) parsedRequirements.clear();
+      parsedRequirements.set(input, r);
+    }
+    return r;
+  }
+
+  private static parseUncached(input: string): Requirement {
     const cur = new Cursor(input, (reason, start, end = start + 1) => {
       throw new ParseError("requirement-invalid", "requirement", input, reason, { start, end });
     });
@@ -102,7 +118,7 @@ export class Requirement {
     }
 
     let url: string | undefined;
-    const specs: string[] = [];
+    const specs: Specifier[] = [];
     let marker = Marker.TRUE;
     let hasMarker = false;
     if (cur.eat("@")) {
@@ -130,9 +146,10 @@ export class Requirement {
         if (version.trim() === "") cur.fail(`Expected a version after \`${op}\``, start, cur.pos + 1);
         for (const text of (op + version).split(",")) {
           if (text.trim() === "") continue;
-          if (Specifier.tryParse(text) === undefined)
-            cur.fail(`\`${text}\` is not a valid version specifier`, start, cur.pos);
-          specs.push(text);
+          specs.push(
+            Specifier.tryParse(text) ??
+              cur.fail(`\`${text}\` is not a valid version specifier`, start, cur.pos),
+          );
         }
         cur.skipWs();
         if (!cur.eat(",")) break;
@@ -162,7 +179,7 @@ export class Requirement {
       name!,
       canonicalizeName(name!),
       [...extras].sort(),
-      SpecifierSet.parse(specs.join(",")),
+      SpecifierSet.of(specs),
       url,
       marker,
     );
