@@ -3,10 +3,11 @@
  * symlink (`--link-mode`).
  *
  * Pitfalls: a hardlinked file *is* the cache's file, so an existing destination is always unlinked
- * first, never written through (it may itself be a hardlink into the cache, and truncating it would
- * corrupt every venv sharing it); hardlinks cannot cross file systems (EXDEV), and then every later
- * file falls back to copying; `COPYFILE_FICLONE` reflinks where the file system can and silently
- * copies where it cannot; symlinks keep the venv tied to the cache (removing the cache breaks it).
+ * and replaced, never written through (it may itself be a hardlink into the cache, and truncating
+ * it would corrupt every venv sharing it; copies therefore use `COPYFILE_EXCL`); hardlinks cannot
+ * cross file systems (EXDEV), and then every later file falls back to copying; `COPYFILE_FICLONE`
+ * reflinks where the file system can and silently copies where it cannot; symlinks keep the venv
+ * tied to the cache (removing the cache breaks it).
  */
 import { constants, copyFileSync, linkSync, symlinkSync, unlinkSync } from "node:fs";
 
@@ -41,14 +42,31 @@ export function unlinkIfExists(path: string): void {
   }
 }
 
+/**
+ * Run `create` (which fails with EEXIST when `dest` exists); on EEXIST unlink `dest` and run it
+ * again. In a fresh venv nothing is there, so the common case costs one system call, and an existing
+ * file (perhaps a hardlink into the cache) is still replaced, never written through.
+ */
+function replacing(dest: string, create: () => void): void {
+  try {
+    create();
+  } catch (error) {
+    if (code(error) !== "EEXIST") throw error;
+    unlinkIfExists(dest);
+    create();
+  }
+}
+
 /** Place `src` at `dest` by `mode`; the parent directory must exist. */
 export function placeFile(src: string, dest: string, mode: LinkMode, stats: LinkStats): void {
-  unlinkIfExists(dest);
+  // COPYFILE_EXCL: a copy never truncates an existing destination (it may be a hardlink into the cache).
+  const copy = (flags: number) =>
+    replacing(dest, () => copyFileSync(src, dest, constants.COPYFILE_EXCL | flags));
   switch (mode) {
     case "hardlink":
       if (!stats.crossDevice) {
         try {
-          linkSync(src, dest);
+          replacing(dest, () => linkSync(src, dest));
           stats.hardlinked++;
           return;
         } catch (error) {
@@ -56,19 +74,19 @@ export function placeFile(src: string, dest: string, mode: LinkMode, stats: Link
           stats.crossDevice = code(error) === "EXDEV" || stats.crossDevice;
         }
       }
-      copyFileSync(src, dest);
+      copy(0);
       stats.copied++;
       return;
     case "clone":
-      copyFileSync(src, dest, constants.COPYFILE_FICLONE);
+      copy(constants.COPYFILE_FICLONE);
       stats.cloned++;
       return;
     case "copy":
-      copyFileSync(src, dest);
+      copy(0);
       stats.copied++;
       return;
     case "symlink":
-      symlinkSync(src, dest);
+      replacing(dest, () => symlinkSync(src, dest));
       stats.symlinked++;
       return;
   }
