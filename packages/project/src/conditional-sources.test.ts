@@ -6,9 +6,13 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Lock } from "@lockstep/lockfile";
+import { Version } from "@lockstep/pep440";
+import { Marker } from "@lockstep/pep508";
 import { parseProject } from "@lockstep/pyproject";
 import type { Workspace } from "@lockstep/pyproject";
 import { describe, expect, test } from "vitest";
+import { conditionalPreferences } from "./conditional-sources";
 import { projectInputs } from "./project-inputs";
 
 const HEAD = [
@@ -125,5 +129,57 @@ describe("refused", () => {
     ],
   ])("%s", (_name, sources, message) => {
     expect(() => inputs(dir, sources)).toThrow(message);
+  });
+});
+
+describe("the existing lock's versions are preferred per source", () => {
+  const SPLIT = [
+    "torch = [",
+    '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
+    '  { index = "cu", marker = "sys_platform == \'win32\'" },',
+    "]",
+  ];
+  test.each<[string, Array<[string, string]>, Array<[string, string]>]>([
+    [
+      "each entry to the source its marker lies in, the rest by plain name",
+      [
+        ["1.0", "sys_platform == 'linux'"],
+        ["2.0", "sys_platform == 'win32'"],
+        ["3.0", "sys_platform != 'linux' and sys_platform != 'win32'"],
+      ],
+      [
+        ["dep", "1.0"],
+        ["torch", "3.0"],
+        ["torch index cpu", "1.0"],
+        ["torch index cu", "2.0"],
+      ].sort(),
+    ],
+    [
+      "an entry narrower than its source's marker still counts for it",
+      [["1.5", "sys_platform == 'linux' and python_version >= '3.11'"]],
+      [
+        ["dep", "1.0"],
+        ["torch index cpu", "1.5"],
+      ],
+    ],
+  ])("%s", (_name, entries, expected) => {
+    const pi = inputs(dir, SPLIT);
+    const lock = {
+      packages: entries.map(([v, m]) => ({
+        name: "torch",
+        version: Version.parse(v),
+        marker: Marker.parse(m),
+      })),
+    } as unknown as Lock;
+    const prefs = conditionalPreferences(
+      new Map([
+        ["torch", Version.parse("3.0")],
+        ["dep", Version.parse("1.0")],
+      ]),
+      lock,
+      pi.conditional,
+      dir,
+    );
+    expect([...prefs].map(([k, v]) => [k, v.toString()]).sort()).toEqual(expected);
   });
 });

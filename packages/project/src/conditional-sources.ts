@@ -25,6 +25,8 @@
  * inputs record every variant, so changing a source or its marker makes `lock --check` fail.
  */
 import { LockstepError } from "@lockstep/errors";
+import type { Lock } from "@lockstep/lockfile";
+import type { Version } from "@lockstep/pep440";
 import { Marker } from "@lockstep/pep508";
 import type { Project, Source, Workspace } from "@lockstep/pyproject";
 import type { SourcePin, SourceVariant } from "@lockstep/resolver";
@@ -181,6 +183,36 @@ export function conditionalRecords(
     const parts = plan.variants.map((v) => `${v.marker.toString()} => ${variantKey(v, lockDir)}`);
     if (!plan.rest.isFalse()) parts.push(`${plan.rest.toString()} => default`);
     out[name] = `split ${parts.join(" | ")}`;
+  }
+  return out;
+}
+
+/**
+ * The existing lock's versions as the resolver's preferences for conditional packages: each entry
+ * is preferred for the source whose marker holds wherever the entry does (key `name key`, the
+ * default source by plain name), never for the others, so a re-lock keeps every source's version.
+ */
+export function conditionalPreferences(
+  preferences: ReadonlyMap<string, Version>,
+  lock: Lock | undefined,
+  plans: ReadonlyMap<string, ConditionalPlan>,
+  lockDir: string,
+): Map<string, Version> {
+  const out = new Map(preferences);
+  if (plans.size === 0) return out;
+  for (const name of plans.keys()) out.delete(name);
+  for (const p of lock?.packages ?? []) {
+    const plan = plans.get(p.name);
+    if (!plan || !p.version) continue;
+    const declared = plan.variants.find((v) => p.marker.implies(v.marker));
+    const key = declared
+      ? `${p.name} ${variantKey(declared, lockDir)}`
+      : !plan.rest.isFalse() && p.marker.implies(plan.rest)
+        ? p.name
+        : undefined;
+    if (key === undefined) continue;
+    const prev = out.get(key);
+    if (!prev || p.version.compare(prev) > 0) out.set(key, p.version);
   }
   return out;
 }

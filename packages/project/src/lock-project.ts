@@ -35,7 +35,7 @@ import { locateProject } from "./find-project";
 import { effectiveLimits, indexClientSettings, withLockHashes } from "./index-client-settings";
 import type { NetworkOptions } from "./index-client-settings";
 import type { Log } from "./log";
-import { conditionalSourceVariants } from "./conditional-sources";
+import { conditionalPreferences, conditionalSourceVariants } from "./conditional-sources";
 import { sourcePins } from "./path-sources";
 import { gitCache, lockedCommits, remoteSourcePins } from "./remote-sources";
 import { projectInputs } from "./project-inputs";
@@ -299,7 +299,10 @@ export async function lockProject(opts: LockProjectOptions): Promise<LockOutcome
         excludeNewer: pi.excludeNewer,
         constraints: [...values.constraints, ...asked.pins],
         overrides: [...values.overrides],
-        preferences: opts.upgrade === true || discarded ? new Map() : preferencesOf(existing),
+        preferences:
+          opts.upgrade === true || discarded
+            ? new Map()
+            : conditionalPreferences(preferencesOf(existing), existing, pi.conditional, located.root),
         upgrade: opts.upgrade === true ? true : asked.names,
         // Workspace members and path sources: one candidate each, metadata from the tree.
         // Git and direct-URL sources too: a locked commit is kept unless upgraded.

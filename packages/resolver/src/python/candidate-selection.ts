@@ -173,7 +173,8 @@ export class CandidateSelector {
     const preferred =
       upgrade === true || (upgrade instanceof Set && upgrade.has(name))
         ? undefined
-        : this.options.preferences?.get(name);
+        : // A package with several sources is preferred per source (its versions differ by source).
+          this.options.preferences?.get(this.mapKey(name));
     if (preferred) {
       const c = map.get(preferred);
       if (c && this.usable(name, c, range, prereleases || preferred.isPrerelease)) return c.version;

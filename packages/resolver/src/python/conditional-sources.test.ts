@@ -187,3 +187,20 @@ describe("specific: the target environment's source", () => {
     expect(got).toEqual(expected);
   });
 });
+
+describe("a locked version is preferred per source", () => {
+  test.each<[string, Array<[string, string]>, string]>([
+    ["the cu source's own preference is kept", [["torch index cu", "1.0"]], "torch==1.0 from cu"],
+    // A version locked from another source (or by plain name) says nothing about this one.
+    ["a preference by plain name is not the cu source's", [["torch", "1.0"]], "torch==2.0 from cu"],
+    ["another source's preference is ignored", [["torch index cpu", "1.0"]], "torch==2.0 from cu"],
+  ])("%s", async (_name, preferences, expected) => {
+    const options: ResolveOptions = {
+      target: { kind: "universal" },
+      requiresPython: SpecifierSet.parse(">=3.9"),
+      preferences: new Map(preferences.map(([k, v]) => [k, Version.parse(v)])),
+    };
+    const got = await resolve(["torch; sys_platform == 'win32'"], options, "preferences");
+    expect(got.filter((l) => l.startsWith("torch")).map((l) => l.split(" ;")[0])).toEqual([expected]);
+  });
+});

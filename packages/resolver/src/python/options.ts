@@ -34,7 +34,10 @@ export interface ResolveOptions {
   excludeNewer?: Date | undefined;
   constraints?: Requirement[];
   overrides?: Requirement[];
-  /** Preferred versions (from an existing lock): tried first when allowed. */
+  /**
+   * Preferred versions (from an existing lock): tried first when allowed. Keyed by name, or for a
+   * package with several sources by `name key` (its `SourceVariant` key; the default variant by name).
+   */
   preferences?: Map<string, Version>;
   /** `--upgrade` (true) or `--upgrade-package` names: preferences ignored for these. */
   upgrade?: boolean | Set<string>;
