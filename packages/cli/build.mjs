@@ -1,10 +1,10 @@
 /* global process, performance */
-// Bundles the CLI into dist/: dist/lockstep.mjs (the entry) plus chunks for what commands import
-// lazily, so `lockstep --version` loads only the entry (yargs and the argument definitions).
+// Bundles the CLI into dist/: dist/lockstep.mjs (the entry: --version and the pre-yargs fast path,
+// one file), dist/full.mjs (yargs and the commands) plus chunks for what commands import lazily.
 // Usage: node packages/cli/build.mjs [--quiet] [--outdir DIR]. Imported by bin/lockstep.js when
 // dist/ is missing; tests build into a temporary directory with --outdir.
 import { build } from "esbuild";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -89,37 +89,36 @@ const stubUnusedGotFeatures = {
 };
 
 /**
- * The pre-yargs fast path (src/fast-path.ts) is built as one file of its own, `fast-path.mjs`
- * beside the entry: split with the rest, its imports land in about twenty shared chunks, and
- * resolving and linking them was half of a no-op sync's time above Node's start. The main build
- * leaves `./fast-path` external (main.ts imports it by that name). Inside the fast path's build, the
- * dynamic imports of the full paths it never takes (a user config file, the full sync, `lock`) are
- * replaced by a module that throws, so nothing heavy is copied in; the fast path declines before
- * any of them could run (fast-path.test.ts). The build fails when the fast-path file grows past
- * FAST_PATH_MAX_BYTES, which is how a new heavy static import would show.
+ * The process entry, `lockstep.mjs`, is built on its own, as one file without chunks: src/main.ts
+ * with the pre-yargs fast path (src/fast-path.ts) and the light modules it imports, no CommonJS and
+ * no `createRequire` banner. Split with the rest, its imports landed in about twenty shared chunks,
+ * and resolving and linking them was half of a no-op sync's time above Node's start. Everything
+ * else is the split build of `full.mjs` (yargs and every command) and `fast-run.mjs` (the fast
+ * path's `run`), which the entry imports by those names when it needs them. Inside the entry, the
+ * dynamic imports of the full paths it never takes (a user config file, the full sync) are replaced
+ * by a module that throws, so nothing heavy is copied in; the fast path declines before any of them
+ * could run (fast-path.test.ts). The build fails when the entry grows past ENTRY_MAX_BYTES (how a new
+ * heavy static import would show) or holds a CommonJS `require` (which would need the banner).
  */
-const FAST_PATH_MAX_BYTES = 96 * 1024;
-const fastPathExternal = {
-  name: "fast-path-external",
+const ENTRY_MAX_BYTES = 64 * 1024;
+const ENTRY_SIBLINGS = { "./full": "./full.mjs", "./fast-run": "./fast-run.mjs" };
+const LIGHT_DYNAMIC = /^@lockstep\/project\/sync$/;
+const entryOnly = {
+  name: "entry-only",
   setup(b) {
-    b.onResolve({ filter: /^\.\/fast-path$/ }, (args) =>
-      args.importer.endsWith(join("src", "main.ts"))
-        ? { path: "./fast-path.mjs", external: true }
+    b.onResolve({ filter: /^\.\/(full|fast-run)$/ }, (args) =>
+      args.importer.startsWith(join(here, "src"))
+        ? { path: ENTRY_SIBLINGS[args.path], external: true }
         : undefined,
     );
-  },
-};
-const LIGHT_DYNAMIC = /^(@lockstep\/project\/sync|@lockstep\/project\/run-command)$/;
-const fastPathOnly = {
-  name: "fast-path-only",
-  setup(b) {
     b.onResolve({ filter: /.*/ }, (args) =>
       args.kind === "dynamic-import" && !LIGHT_DYNAMIC.test(args.path)
-        ? { path: args.path, namespace: "not-in-fast-path" }
+        ? { path: args.path, namespace: "not-in-entry" }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: "not-in-fast-path" }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the fast path's bundle; see build.mjs`)});`,
+    b.onLoad({ filter: /.*/, namespace: "not-in-entry" }, (args) => ({
+      // An ES module (not CommonJS, which would need esbuild's require shim in the entry).
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the entry file; see build.mjs`)});\nexport {};`,
       loader: "js",
     }));
   },
@@ -129,7 +128,7 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
   const started = performance.now();
   rmSync(dir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: { lockstep: join(here, "src/main.ts") },
+    entryPoints: { full: join(here, "src/full.ts"), "fast-run": join(here, "src/fast-run.ts") },
     outdir: dir,
     bundle: true,
     splitting: true,
@@ -143,33 +142,38 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
       js: 'import { createRequire as __lockstepCreateRequire } from "node:module"; const require = __lockstepCreateRequire(import.meta.url);',
     },
     metafile: true,
-    plugins: [skipHelpCache, lazyStringWidth, stubUnusedGotFeatures, fastPathExternal],
+    plugins: [skipHelpCache, lazyStringWidth, stubUnusedGotFeatures],
     logLevel: quiet ? "error" : "warning",
     legalComments: "none",
   });
-  const fast = await build({
-    entryPoints: { "fast-path": join(here, "src/fast-path.ts") },
+  const entry = await build({
+    entryPoints: { lockstep: join(here, "src/main.ts") },
     outdir: dir,
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
     outExtension: { ".js": ".mjs" },
-    banner: {
-      js: 'import { createRequire as __lockstepCreateRequire } from "node:module"; const require = __lockstepCreateRequire(import.meta.url);',
-    },
     metafile: true,
-    plugins: [fastPathOnly],
+    write: false,
+    plugins: [entryOnly],
     logLevel: quiet ? "error" : "warning",
     legalComments: "none",
   });
-  for (const [file, o] of Object.entries(fast.metafile.outputs)) {
-    if (o.bytes > FAST_PATH_MAX_BYTES)
+  for (const file of entry.outputFiles) {
+    if (file.contents.length > ENTRY_MAX_BYTES)
       throw new Error(
-        `${file} is ${o.bytes} bytes, over ${FAST_PATH_MAX_BYTES}: a heavy import reached the fast path`,
+        `${file.path} is ${file.contents.length} bytes, over ${ENTRY_MAX_BYTES}: a heavy import reached the entry`,
       );
-    result.metafile.outputs[file] = o;
   }
+  for (const [input, { format }] of Object.entries(entry.metafile.inputs)) {
+    if (format === "cjs")
+      throw new Error(
+        `${input} is CommonJS: it reached the entry file (which has no require); see build.mjs`,
+      );
+  }
+  for (const file of entry.outputFiles) writeFileSync(file.path, file.contents);
+  Object.assign(result.metafile.outputs, entry.metafile.outputs);
   if (!quiet) {
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
     process.stderr.write(

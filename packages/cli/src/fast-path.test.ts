@@ -41,7 +41,8 @@ function capture(): { out: Output; text: () => string } {
   return { out: { stdout: (t) => (text += t), stderr: (t) => (text += t) }, text: () => text };
 }
 
-const normal = (s: string) => s.replace(/ in [\d.]+m?s\n/g, " in <t>\n");
+// eslint-disable-next-line no-control-regex -- a dimmed duration ends in an escape sequence
+const normal = (s: string) => s.replace(/ in [\d.]+m?s(\x1b\[22m)?\n/g, " in <t>$1\n");
 
 /** Run `fn` with this environment and cwd, restoring both. */
 async function within<T>(env: NodeJS.ProcessEnv, cwd: string, fn: () => Promise<T>): Promise<T> {
@@ -91,10 +92,14 @@ afterAll(async () => {
 type Situation = {
   name: string;
   argv: string[];
+  /** A full-path command run first (e.g. a sync with the flags the situation then repeats). */
+  prepare?: string[];
   /** What to change first; returns the undo. */
   change?: () => () => void;
   env?: NodeJS.ProcessEnv;
   cwd?: () => string;
+  /** Text the answer must hold (so that an equality with the full path is not a vacuous one). */
+  shows?: string;
   /** Whether the fast path must answer (true) or must decline (false). */
   answers: boolean;
 };
@@ -156,7 +161,54 @@ const situations: Situation[] = [
     argv: ["sync", "--index-url", "http://127.0.0.1:9/simple"],
     answers: false,
   },
-  { name: "an unknown flag", argv: ["sync", "--frozen"], answers: false },
+  {
+    name: "FORCE_COLOR (sync's lines are plain)",
+    argv: ["sync"],
+    env: { NO_COLOR: "", FORCE_COLOR: "1" },
+    answers: true,
+  },
+  { name: "a flag the fast path does not take", argv: ["sync", "--dry-run"], answers: false },
+  { name: "--frozen, fresh", argv: ["sync", "--frozen"], answers: true },
+  {
+    name: "--frozen, pyproject edited (not compared)",
+    argv: ["sync", "--frozen"],
+    change: editFile("pyproject.toml", "\n# edited\n"),
+    answers: true,
+  },
+  { name: "--locked, fresh", argv: ["sync", "--locked", "-q"], answers: true },
+  { name: "--extra the venv was not synced with", argv: ["sync", "--extra", "speedups"], answers: false },
+  {
+    name: "--extra again after a sync with it",
+    prepare: ["sync", "--extra", "speedups"],
+    argv: ["sync", "--extra=speedups"],
+    answers: true,
+  },
+  {
+    name: "--no-dev --frozen after a sync with them (another order)",
+    prepare: ["sync", "--frozen", "--no-dev"],
+    argv: ["sync", "--no-dev", "--frozen"],
+    answers: true,
+  },
+  {
+    name: "--all-extras after a sync with --extra",
+    prepare: ["sync", "--extra", "speedups"],
+    argv: ["sync", "--all-extras"],
+    answers: false,
+  },
+  { name: "--python the venv was not synced with", argv: ["sync", "--python", PY312], answers: false },
+  {
+    name: "--python again, .python-version edited (not compared)",
+    prepare: ["sync", "--python", PY312],
+    argv: ["sync", "-p", PY312],
+    change: editFile(".python-version", "\n"),
+    answers: true,
+  },
+  {
+    name: "run with --extra after a sync with it",
+    prepare: ["sync", "--extra", "speedups"],
+    argv: ["run", "--extra", "speedups", "python", "-c", "import sys; sys.exit(4)"],
+    answers: true,
+  },
   {
     name: "user config present",
     argv: ["sync"],
@@ -188,6 +240,7 @@ describe("the fast path answers as the full path does, or declines", () => {
     }
     if (env.LOCKSTEP_CACHE_DIR === "<file>") env.LOCKSTEP_CACHE_DIR = join(project, "pyproject.toml");
     const cwd = s.cwd?.() ?? project;
+    if (s.prepare) expect((await full(s.prepare, env, cwd)).code).toBe(0);
     const undo = s.change?.();
     try {
       const answer = await fast(s.argv, env, cwd);
@@ -206,6 +259,13 @@ describe("the fast path answers as the full path does, or declines", () => {
 const lockSituations: Situation[] = [
   { name: "lock: up to date", argv: ["lock"], answers: true },
   { name: "lock: -q", argv: ["-q", "lock"], answers: true },
+  {
+    name: "lock: FORCE_COLOR (a bold headline, the duration dimmed)",
+    argv: ["lock"],
+    env: { NO_COLOR: "", FORCE_COLOR: "1" },
+    shows: "\x1b[1mResolved 20 packages\x1b[22m\x1b[2m in <t>\x1b[22m\n",
+    answers: true,
+  },
   {
     name: "lock: a different cwd inside the project",
     argv: ["lock"],
@@ -258,6 +318,7 @@ describe("an up-to-date lock: the fast path answers as the full path does, or de
       expect(answer !== undefined).toBe(s.answers);
       const expected = await full(s.argv, env, cwd);
       if (answer) expect(answer).toEqual(expected);
+      if (s.shows) expect(answer?.stderr).toBe(s.shows);
     } finally {
       undo?.();
     }
@@ -276,7 +337,15 @@ test.each([
   [["run", "script.py"], undefined],
   [["run", "-m", "pytest"], undefined],
   [["--directory", "x", "sync"], undefined],
-  [["sync", "--extra", "a"], undefined],
+  [["sync", "--extra", "a", "--frozen", "-p", "3.12"], "sync"],
+  [["sync", "--extra"], undefined],
+  [["sync", "--frozen", "--frozen"], undefined],
+  [["sync", "--frozen", "--locked"], undefined],
+  [["sync", "--only-group", "g", "--extra", "a"], undefined],
+  [["sync", "--python", "3.12", "--python", "3.11"], undefined],
+  [["sync", "--frozen=true"], undefined],
+  [["run", "--extra", "a", "python", "-V"], "run python -V"],
+  [["lock", "--extra", "a"], undefined],
   [["sync", "-i"], undefined],
   [["lock"], "lock"],
   [["lock", "--check"], undefined],

@@ -1,65 +1,104 @@
 /**
- * The no-op `sync` and `run` of a synced project, and an up-to-date `lock` (lock-state.ts), answered before yargs and the command definitions
- * are loaded (evaluating them is most of a no-op sync's cost above Node's own start).
+ * The no-op `sync` and `run` of a synced project, and an up-to-date `lock` (lock-state.ts), answered
+ * before yargs and the command definitions are loaded (evaluating them is most of a no-op sync's
+ * cost above Node's own start). main.ts imports this module statically: the bundle's entry file
+ * holds both, so a no-op loads one file.
  *
- * Only plain invocations take this path: `sync`, `lock` or `run CMD…` with nothing but `-q`/`--quiet`,
- * `--no-progress` and `--index-url`/`-i URL` (which the sync key records) before `CMD`. The settings
- * go through the same `applySettings` and the key through the same `syncRequest` as the full path,
- * so the fast path asks `checkFresh` exactly what `performSync` would ask.
+ * Only simple invocations take this path: `sync`, `lock` or `run CMD…` with `-q`/`--quiet` and
+ * `--no-progress` anywhere before `CMD`, `--index-url`/`-i URL` after the command name and, for
+ * `sync`/`run`, the selection and mode flags (`--extra`, `--group`, `--no-group`, `--only-group`,
+ * `--all-extras`, `--all-groups`, `--no-default-groups`, `--no-dev`, `--no-install-project`,
+ * `--inexact`, `--frozen`, `--locked`, `--python`/`-p`). `plainInvocation` turns them into the
+ * arguments yargs would give; the settings go through the same `applySettings` and the key through
+ * the same `syncStateKey` as the full path, so the fast path asks `checkFresh` exactly what
+ * `performSync` would ask.
  *
  * Pitfalls: any doubt declines (returns undefined) and main.ts runs the full parser, which answers
  * everything; that includes every `LOCKSTEP_*` variable lockstep reads but `LOCKSTEP_CACHE_DIR` (a
- * directory or nothing: the full path rejects a file), and a user config file (reading it needs the TOML parser
- * and may override what flags mean). Declining happens before anything is printed; once the venv is
- * found fresh the answer is final. `run script.py` and `run -m` need the run-target logic: declined.
- * The bundle builds this module as one file of its own (build.mjs), so the loader reads one file, not
- * the twenty shared chunks its imports would otherwise be split into; its imports stay static.
+ * directory or nothing: the full path rejects a file), and a user config file (reading it needs the
+ * TOML parser and may override what flags mean). Declining happens before anything is printed; once
+ * the venv is found fresh the answer is final. `run script.py` and `run -m` need the run-target logic:
+ * declined. Start-up cost is the point of this module, so it imports no colour or output code
+ * (picocolors reads `process.stdout`, which builds a stream), does not touch `process.stderr` unless
+ * stderr is a character device (a terminal, maybe), writes status lines with `writeSync(2)`, times
+ * with `process.hrtime` (the `performance` global loads perf_hooks), and leaves `run`'s spawn and
+ * error rendering to `fast-run.ts`, a file of its own.
  */
-import { statSync } from "node:fs";
+import { fstatSync, statSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { checkFresh } from "@lockstep/project/sync";
 import { freshLock, lockStateDir, lockStateKey, nearestProjectDir } from "@lockstep/project/lock-state";
-import { runCommand, venvEnvironment } from "@lockstep/project/run-command";
 import { SETTINGS, userConfigPath } from "@lockstep/project/settings";
-import { syncRequest } from "./commands/sync";
 import { settingFlags } from "./commands/shared-options";
-import { exitCodeFor, renderError } from "./exit-code";
-import { colourEnabled, style } from "./colour";
-import { errorLine, formatDuration, headline, plural, processOutput, quietOutput } from "./output";
+import { syncStateKey } from "./commands/sync-key";
 import type { Output } from "./output";
 import { applySettings } from "./settings";
 
-/** Flags before and after the command name that change nothing a fresh sync reports. */
+/** Flags anywhere before `run`'s command that change nothing a fresh sync reports. */
 const QUIET = new Set(["-q", "--quiet"]);
 const NO_PROGRESS = "--no-progress";
+/** Boolean flags of `sync`/`run` that the key or `checkFresh` account for. */
+const SYNC_BOOLEANS = new Set([
+  "frozen",
+  "locked",
+  "all-extras",
+  "all-groups",
+  "no-default-groups",
+  "no-dev",
+  "no-install-project",
+  "inexact",
+]);
+/** Repeatable flags of `sync`/`run` (one value each time). */
+const SYNC_REPEATABLE = new Set(["extra", "group", "no-group", "only-group"]);
 
 interface Plain {
   command: "sync" | "run" | "lock";
-  quiet: boolean;
-  noProgress: boolean;
-  indexUrl: string | undefined;
+  /** The flags as yargs leaves them: kebab-case keys, `quiet` a count. */
+  args: Record<string, unknown>;
   /** `run`'s command and its arguments. */
   run: string[];
 }
 
-/** `argv` as a plain sync/run, or undefined when it holds anything else. */
+/** `argv` as a plain sync/run/lock, or undefined when it holds anything else. */
 export function plainInvocation(argv: readonly string[]): Plain | undefined {
-  const p: Plain = { command: "sync", quiet: false, noProgress: false, indexUrl: undefined, run: [] };
+  const args: Record<string, unknown> = {};
+  const p: Plain = { command: "sync", args, run: [] };
   let i = 0;
+  /** Consume `tok` (and its value); false when it is not a flag the fast path knows. */
   const flag = (tok: string, afterCommand: boolean): boolean => {
-    if (QUIET.has(tok)) p.quiet = true;
-    else if (tok === NO_PROGRESS) p.noProgress = true;
-    else if (afterCommand && (tok === "--index-url" || tok === "-i")) {
-      // A second --index-url, or one without a value, is the parser's to judge.
-      const value = argv[i + 1];
-      if (p.indexUrl !== undefined || value === undefined || value.startsWith("-")) return false;
-      p.indexUrl = value;
-      i++;
-    } else if (afterCommand && tok.startsWith("--index-url=")) {
-      if (p.indexUrl !== undefined) return false;
-      p.indexUrl = tok.slice("--index-url=".length);
-      if (p.indexUrl === "") return false;
-    } else return false;
+    if (QUIET.has(tok)) args.quiet = ((args.quiet as number | undefined) ?? 0) + 1;
+    else if (tok === NO_PROGRESS) args["no-progress"] = true;
+    else if (!afterCommand) return false;
+    else {
+      const eq = tok.indexOf("=");
+      let name = tok.startsWith("--") ? tok.slice(2, eq < 0 ? undefined : eq) : tok;
+      if (name === "-i") name = "index-url";
+      else if (name === "-p") name = "python";
+      const syncFlag = p.command !== "lock";
+      const repeatable = syncFlag && SYNC_REPEATABLE.has(name);
+      const single = name === "index-url" || (syncFlag && name === "python");
+      if (syncFlag && SYNC_BOOLEANS.has(name) && eq < 0) {
+        // Given twice, yargs makes an array of it, which some checks read as not given.
+        if (args[name] !== undefined) return false;
+        args[name] = true;
+        return true;
+      }
+      if (!repeatable && !single) return false;
+      let value: string | undefined;
+      if (eq >= 0) {
+        if (!tok.startsWith("--")) return false; // `-i=URL` is the parser's to judge
+        value = tok.slice(eq + 1);
+      } else {
+        value = argv[i + 1];
+        i++;
+      }
+      // A missing or empty value, or one that looks like a flag, is the parser's to judge.
+      if (value === undefined || value === "" || value.startsWith("-")) return false;
+      if (single) {
+        if (args[name] !== undefined) return false; // given twice: the parser's to judge
+        args[name] = value;
+      } else args[name] = [...((args[name] as string[] | undefined) ?? []), value];
+    }
     return true;
   };
   for (; i < argv.length; i++) {
@@ -78,6 +117,10 @@ export function plainInvocation(argv: readonly string[]): Plain | undefined {
     }
     if (!flag(tok, true)) return undefined;
   }
+  // Combinations the parser refuses.
+  if (args.frozen && args.locked) return undefined;
+  if (args["only-group"] && (args.extra || args["all-extras"] || args.group || args["all-groups"]))
+    return undefined;
   if (p.command === "run") {
     const first = p.run[0];
     // Scripts (PEP 723) and `-` need run-target's logic; an empty command is the parser's error.
@@ -124,60 +167,109 @@ export function settingsArePlain(
   return statSync(configPath, { throwIfNoEntry: false }) === undefined;
 }
 
+/** Where status lines go, and whether that is a terminal (for colour). */
+interface Stderr {
+  write(text: string): void;
+  isTTY: boolean;
+}
+
 /**
- * Answer a plain no-op `sync`/`run`; returns the exit code, or undefined when the full path must run
- * (nothing has been printed then).
+ * The process's stderr. A pipe or a file (what scripts and benchmarks see) is written with
+ * `writeSync(2)`, without building `process.stderr` (a stream, and for a pipe the `net` module):
+ * it cannot be a terminal, since a terminal is a character device. A character device gets
+ * `process.stderr` as the full path uses it.
+ */
+function processStderr(): Stderr {
+  let charDevice = true;
+  try {
+    charDevice = fstatSync(2).isCharacterDevice();
+  } catch {
+    // unknown: the stream decides
+  }
+  if (charDevice) return { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true };
+  return { write: writeStderr, isTTY: false };
+}
+
+function writeStderr(text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(2, bytes, done);
+  } catch (err) {
+    // A non-blocking pipe that is full: the stream queues the rest. Other errors (a closed
+    // stderr) lose a status line, as the stream would.
+    if ((err as NodeJS.ErrnoException).code === "EAGAIN") process.stderr.write(bytes.subarray(done));
+  }
+}
+
+/** Colour as colour.ts decides it (`--color` is never given on this path). */
+function colourOn(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== "0") return true;
+  return isTTY;
+}
+
+const elapsedMs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
+/** As output.ts's formatDuration and plural (a test compares the fast path's lines with the full path's). */
+const duration = (ms: number) =>
+  ms < 1000 ? `${Math.max(0, Math.round(ms))}ms` : `${(ms / 1000).toFixed(2)}s`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/**
+ * Answer a plain no-op `sync`/`run` or an up-to-date `lock`; returns the exit code, or undefined
+ * when the full path must run (nothing has been printed then). `base` (tests) replaces the
+ * process's stderr; it is never a terminal.
  */
 export async function fastPath(
   argv: readonly string[],
   version: string,
-  base: Output = processOutput,
+  base?: Output,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number | undefined> {
-  const started = performance.now();
+  const started = process.hrtime.bigint();
   const plain = plainInvocation(argv);
   if (!plain) return undefined;
   const settingEnvs = new Set(SETTINGS.map((s) => s.env));
   if (!settingsArePlain(env, userConfigPath(env, homedir()), settingEnvs)) return undefined;
-  const args: Record<string, unknown> = {};
-  if (plain.indexUrl !== undefined) args["index-url"] = plain.indexUrl;
-  if (plain.quiet) args.quiet = 1;
-  if (plain.noProgress) args["no-progress"] = true;
+  const { args } = plain;
   try {
     await applySettings(args, env);
   } catch {
     return undefined; // an invalid value: the full path reports it
   }
-  if (plain.command === "lock") return upToDateLock(args, version, base, env, started);
-  const request = await syncRequest(args, version);
-  const fresh = checkFresh({ key: request.key, frozen: false, python: undefined, env });
+  const stderr = (): Stderr => (base ? { write: (t) => base.stderr(t), isTTY: false } : processStderr());
+  if (plain.command === "lock") return upToDateLock(args, version, stderr, env, started);
+  const key = await syncStateKey(args, version);
+  const fresh = checkFresh({
+    key,
+    frozen: args.frozen === true,
+    python: args.python as string | undefined,
+    env,
+  });
   if (!fresh) return undefined;
-  const out = plain.quiet ? quietOutput(base) : base;
-  const ms = performance.now() - started;
-  out.stderr(`Resolved ${plural(fresh.state.lockPackages, "package")} in ${formatDuration(ms)}\n`);
-  out.stderr(
-    `Audited ${plural(fresh.state.selected, "package")} in ${formatDuration(performance.now() - started - ms)}\n`,
-  );
-  if (plain.command === "sync") return 0;
-  const bin = process.platform === "win32" ? `${fresh.venv}\\Scripts` : `${fresh.venv}/bin`;
-  try {
-    return await runCommand(plain.run, venvEnvironment({ root: fresh.venv, bin }, env));
-  } catch (err) {
-    // As run-cli renders a handler's error: coloured like the full path would colour it.
-    const isTTY = base === processOutput && process.stderr.isTTY === true;
-    const styled: Output = { ...base, style: style(colourEnabled(undefined, env, isTTY)) };
-    base.stderr(errorLine(styled, renderError(err)));
-    return exitCodeFor(err);
+  const out = stderr();
+  if (!args.quiet) {
+    // As sync.ts's performSync prints a fresh venv: plain lines, no colour.
+    const ms = elapsedMs(started);
+    out.write(`Resolved ${plural(fresh.state.lockPackages, "package")} in ${duration(ms)}\n`);
+    out.write(`Audited ${plural(fresh.state.selected, "package")} in ${duration(elapsedMs(started) - ms)}\n`);
   }
+  if (plain.command === "sync") return 0;
+  const { runInVenv } = await import("./fast-run");
+  return runInVenv(plain.run, fresh.venv, env, base ?? { stdout: () => {}, stderr: out.write }, out.isTTY);
 }
 
-/** An up-to-date `lock` from lock-state's hashes: printed as runLock prints a fresh lock. */
+/** As picocolors' bold and dim (colour.ts), for text that holds no escape codes of its own. */
+const bold = (s: string) => `\x1b[1m${s}\x1b[22m`;
+const dim = (s: string) => `\x1b[2m${s}\x1b[22m`;
+
+/** An up-to-date `lock` from lock-state's hashes: printed as runLock prints a fresh lock (a headline). */
 function upToDateLock(
   args: Record<string, unknown>,
   version: string,
-  base: Output,
+  stderr: () => Stderr,
   env: NodeJS.ProcessEnv,
-  started: number,
+  started: bigint,
 ): number | undefined {
   const projectDir = nearestProjectDir(process.cwd());
   if (projectDir === undefined) return undefined;
@@ -187,10 +279,10 @@ function upToDateLock(
     key: lockStateKey(settingFlags(args), version),
   });
   if (!fresh) return undefined;
-  const isTTY = base === processOutput && process.stderr.isTTY === true;
-  const styled: Output = { ...base, style: style(colourEnabled(undefined, env, isTTY)) };
-  const out = args.quiet ? quietOutput(styled) : styled;
-  const ms = performance.now() - started;
-  out.stderr(headline(out, `Resolved ${plural(fresh.packages, "package")} in ${formatDuration(ms)}`));
+  if (args.quiet) return 0;
+  const out = stderr();
+  const what = `Resolved ${plural(fresh.packages, "package")}`;
+  const took = ` in ${duration(elapsedMs(started))}`;
+  out.write(colourOn(env, out.isTTY) ? `${bold(what)}${dim(took)}\n` : `${what}${took}\n`);
   return 0;
 }

@@ -1,10 +1,15 @@
 /**
- * The process entry of `lockstep` (the bundle's entry): run the command line, set the exit code.
- * Everything else is `run-cli.ts`, so tests can run the parser in-process. `lockstep --version`
- * (`-V`) alone is answered here, before yargs and the command definitions are loaded: it is what
- * scripts call most often to probe for the tool. A plain no-op `sync`/`run` and an up-to-date `lock` are answered by
- * `fast-path.ts`, also before yargs; when it declines, the full parser runs as for any command.
+ * The process entry of `lockstep` (the bundle's entry file): run the command line, set the exit
+ * code. Everything else is `run-cli.ts`, so tests can run the parser in-process. `lockstep
+ * --version` (`-V`) alone is answered here, before yargs and the command definitions are loaded:
+ * it is what scripts call most often to probe for the tool. A plain no-op `sync`/`run` and an
+ * up-to-date `lock` are answered by `fast-path.ts`, also before yargs; when it declines, the full
+ * parser (`full.ts`, its own bundle files) runs as for any command.
+ *
+ * Pitfall: whatever this module imports statically is in the entry file, evaluated by every
+ * command: only the fast path's light modules (build.mjs fails the build when the file grows).
  */
+import { fastPath } from "./fast-path";
 import { VERSION } from "./version";
 
 const argv = process.argv.slice(2);
@@ -12,21 +17,18 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${VERSION}\n`);
 } else if (
   (argv.includes("sync") || argv.includes("run") || argv.includes("lock")) &&
-  (await import("./fast-path").then(
-    async ({ fastPath }) => {
-      const code = await fastPath(argv, VERSION);
+  // It throws only before printing anything: the full path then answers.
+  (await fastPath(argv, VERSION).then(
+    (code) => {
       if (code !== undefined) process.exitCode = code;
       return code !== undefined;
     },
     () => false,
-  )) // it throws only before printing anything: the full path then answers
+  ))
 ) {
   // answered by the fast path
 } else {
-  const [{ main }, { exitCodeFor, renderError }] = await Promise.all([
-    import("./run-cli"),
-    import("./exit-code"),
-  ]);
+  const { main, exitCodeFor, renderError } = await import("./full");
   await main(argv).then(
     (code) => {
       process.exitCode = code;

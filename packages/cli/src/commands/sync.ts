@@ -5,8 +5,6 @@
  * full sync only when the check cannot prove the venv is already in sync), imported when the
  * command runs.
  */
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { Argv } from "yargs";
 import {
   INDEX_OPTIONS,
@@ -26,6 +24,7 @@ import { createProgress, NO_PROGRESS } from "../progress";
 import type { Output } from "../output";
 import { projectOption } from "./lock";
 import { selectionFromFlags } from "./selection-flags";
+import { syncStateKey } from "./sync-key";
 import type { SelectionFlagArgs } from "./selection-flags";
 
 /** Flags of every command that syncs (`sync`, `run`, `add`, `remove`). */
@@ -151,38 +150,12 @@ export function syncBuilder<T>(y: Argv<T>) {
     .options(OUTPUT_FORMAT_OPTION);
 }
 
-/** The directory of the nearest pyproject.toml above the working directory (or the directory itself). */
-function nearestProjectDir(): string {
-  for (let d = process.cwd(); ; d = dirname(d)) {
-    if (existsSync(join(d, "pyproject.toml"))) return d;
-    if (dirname(d) === d) return process.cwd();
-  }
-}
-
 /** The options of a sync from its flags (without callbacks), and the key the fast path compares. */
 export async function syncRequest(
   args: SyncArgs,
   lockstepVersion: string,
 ): Promise<Omit<SyncProjectOptions, "onLock" | "onVenv" | "onProgress">> {
-  const { syncKey } = await import("@lockstep/project/sync");
   const selection = selectionFromFlags(args);
-  const settings = [
-    args["index-url"],
-    ...(args["extra-index-url"] ?? []),
-    "|",
-    ...(args["find-links"] ?? []),
-    args.prerelease,
-    args.resolution,
-    args["exclude-newer"],
-  ];
-  // Which workspace members are installed depends on the flags and on the member the command
-  // stands in, so both are part of what the fast path compares.
-  settings.push(
-    "|packages",
-    ...(args.package ?? []),
-    args["all-packages"] === true ? "all" : "",
-    nearestProjectDir(),
-  );
   const inexact = args.inexact === true;
   const compileBytecode = args["compile-bytecode"] === true;
   return {
@@ -197,7 +170,7 @@ export async function syncRequest(
     compileBytecode,
     dryRun: args["dry-run"] === true,
     ...settingFlags(args),
-    key: syncKey({ python: args.python, ...selection, inexact, compileBytecode, settings, lockstepVersion }),
+    key: await syncStateKey(args, lockstepVersion),
     lockstepVersion,
     limits: limitsFromArgs(args),
   };
