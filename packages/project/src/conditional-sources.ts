@@ -86,7 +86,7 @@ function variantPlan(workspace: Workspace, p: Project, name: string, s: Source):
     throw new ConditionalSourceError(
       "source-scope-unsupported",
       `${p.path}: [tool.lockstep.sources] ${name}: a source narrowed by ${scope} is not supported yet`,
-      { hint: "narrow the sources by marker only, or declare the package in its own extra with one source" },
+      { hint: "narrow the sources by marker instead (e.g. marker = \"sys_platform == 'linux'\")" },
     );
   }
   switch (s.kind) {
