@@ -74,6 +74,8 @@ function segmentProblem(segment: string): string | undefined {
 
 export class Cache {
   readonly root: string;
+  /** Index URL → its directory under simple-v2 (hashed once, not once per page). */
+  private readonly indexDirs = new Map<string, string>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -94,7 +96,12 @@ export class Cache {
   }
 
   simplePath(indexUrl: string, name: string): string {
-    return this.within("simple-v2", sha256Hex(indexUrl).slice(0, 16), `${name}.json`);
+    let dir = this.indexDirs.get(indexUrl);
+    if (dir === undefined) {
+      dir = sha256Hex(indexUrl).slice(0, 16);
+      this.indexDirs.set(indexUrl, dir);
+    }
+    return this.within("simple-v2", dir, `${name}.json`);
   }
 
   metadataPath(file: { url: string; hashes: Record<string, string> }): string {

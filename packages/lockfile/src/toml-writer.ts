@@ -29,7 +29,18 @@ export function tomlKey(key: string): string {
   return BARE_KEY.test(key) ? key : tomlString(key);
 }
 
+/** Whether a basic string must escape some character of `s` (`"`, `\\`, control characters). */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x7f) return true;
+  }
+  return false;
+}
+
 export function tomlString(s: string): string {
+  // Names, versions, URLs and hashes: nothing to escape, the common case by far.
+  if (!needsEscape(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
