@@ -119,13 +119,19 @@ export class SyncError extends LockstepError {
   constructor(
     readonly failures: SyncFailure[],
     readonly result: SyncResult,
+    /** False when the failures came before the venv was touched (downloads, hashes, builds, unpacking). */
+    readonly changed: boolean,
   ) {
     super(
       "sync-failed",
       `Failed to install ${failures.length} package${failures.length === 1 ? "" : "s"}:\n${failures
         .map((f) => `  ${f.name}==${f.version} (${f.source}): ${f.reason.replace(/\n/g, "\n    ")}`)
         .join("\n")}`,
-      { hint: "nothing from the packages above was installed; the rest of the environment was synced" },
+      {
+        hint: changed
+          ? "nothing from the packages above was installed; the rest of the environment was synced"
+          : "nothing was installed or removed: the environment is as it was",
+      },
     );
   }
 }
@@ -233,8 +239,15 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
     });
   }
 
-  const prepareStart = performance.now();
-  let prepareEnd = prepareStart;
+  const failed = (d: PlannedDistribution, error: unknown): void => {
+    result.failures.push({
+      name: d.name,
+      version: d.version,
+      source: sourceOf(d),
+      reason: (error as Error).message,
+      error,
+    });
+  };
   const prepare = async (d: PlannedDistribution): Promise<string> => {
     const sha = d.hashes.sha256;
     const cached = unpackedAlready(d);
@@ -268,12 +281,24 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
       limits: opts.archiveLimits,
     });
     result.unpacked++;
-    prepareEnd = performance.now();
     return dir;
   };
-  // Fetching starts before removals so that the network overlaps them.
-  const prepared = toInstall.map((d) => ({ d, dir: limit(() => prepare(d)) }));
-  for (const p of prepared) p.dir.catch(() => {}); // handled below; avoid unhandled rejections meanwhile
+  // Everything to install is downloaded, verified and unpacked into the cache before the venv is
+  // touched: a failing download, hash, build or wheel leaves the environment exactly as it was.
+  const prepareStart = performance.now();
+  const prepared = await Promise.all(
+    toInstall.map((d) =>
+      limit(() => prepare(d)).then(
+        (dir) => ({ d, dir }),
+        (error: unknown) => {
+          failed(d, error);
+          return undefined;
+        },
+      ),
+    ),
+  );
+  result.prepareMs = performance.now() - prepareStart;
+  if (result.failures.length > 0) throw new SyncError(result.failures, result, false);
 
   const keepDirs = [venv.bin, venv.sitePackages, venv.scheme.platlib ?? venv.sitePackages];
   const uninstallStart = performance.now();
@@ -296,64 +321,44 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
 
   const installStart = performance.now();
   const installedFiles: string[] = [];
-  await Promise.all(
-    prepared.map(async ({ d, dir }) => {
-      let unpacked: string;
-      try {
-        unpacked = await dir;
-      } catch (error) {
-        result.failures.push({
-          name: d.name,
-          version: d.version,
-          source: sourceOf(d),
-          reason: (error as Error).message,
-          error,
-        });
-        return;
-      }
-      const name = canonicalizeName(d.name);
-      progress({ kind: "install", name: d.name, version: d.version });
-      let installed: InstalledWheel;
-      try {
-        installed = installUnpacked(unpacked, venvWheelScheme(venv, opts.interpreter, name), {
-          python: venv.python,
-          linkMode: opts.linkMode ?? "hardlink",
-          requested: opts.requested?.has(name) ?? false,
-          directUrl: directUrlFor(d),
-          // What `lockstep verify` compares with the lock: the wheel's own hash (not a built one).
-          wheel:
-            d.kind === "wheel" && d.hashes.sha256 !== undefined && d.filename !== undefined
-              ? { filename: d.filename, sha256: d.hashes.sha256 }
-              : undefined,
-          stats: result.links,
-          ...(opts.onFileOperation ? { onFileOperation: opts.onFileOperation } : {}),
-        });
-      } catch (error) {
-        result.failures.push({
-          name: d.name,
-          version: d.version,
-          source: sourceOf(d),
-          reason: (error as Error).message,
-          error,
-        });
-        return;
-      }
-      result.installed.push({ name, version: d.version });
-      if (opts.compileBytecode) {
-        for (const row of installed.record)
-          if (row.path.endsWith(".py")) installedFiles.push(join(venv.sitePackages, row.path));
-      }
-    }),
-  );
+  for (const p of prepared) {
+    if (p === undefined) continue;
+    const { d, dir: unpacked } = p;
+    const name = canonicalizeName(d.name);
+    progress({ kind: "install", name: d.name, version: d.version });
+    let installed: InstalledWheel;
+    try {
+      installed = installUnpacked(unpacked, venvWheelScheme(venv, opts.interpreter, name), {
+        python: venv.python,
+        linkMode: opts.linkMode ?? "hardlink",
+        requested: opts.requested?.has(name) ?? false,
+        directUrl: directUrlFor(d),
+        // What `lockstep verify` compares with the lock: the wheel's own hash (not a built one).
+        wheel:
+          d.kind === "wheel" && d.hashes.sha256 !== undefined && d.filename !== undefined
+            ? { filename: d.filename, sha256: d.hashes.sha256 }
+            : undefined,
+        stats: result.links,
+        ...(opts.onFileOperation ? { onFileOperation: opts.onFileOperation } : {}),
+      });
+    } catch (error) {
+      failed(d, error);
+      continue;
+    }
+    result.installed.push({ name, version: d.version });
+    if (opts.compileBytecode) {
+      for (const row of installed.record)
+        if (row.path.endsWith(".py")) installedFiles.push(join(venv.sitePackages, row.path));
+    }
+  }
   result.installMs = performance.now() - installStart;
-  result.prepareMs = prepareEnd - prepareStart;
   result.installed.sort((a, b) => (a.name < b.name ? -1 : 1));
   result.uninstalled.sort((a, b) => (a.name < b.name ? -1 : 1));
   if (opts.compileBytecode && installedFiles.length > 0) {
     progress({ kind: "compile", files: installedFiles.length });
     result.compiled = compile(venv.python, installedFiles);
   }
-  if (result.failures.length > 0) throw new SyncError(result.failures, result);
+  if (result.failures.length > 0) throw new SyncError(result.failures, result, true);
   return result;
 }
 

@@ -1,11 +1,12 @@
 /**
  * Sync against a served fixture universe: the venv ends up holding exactly the plan; upgrades,
  * downgrades, additions and removals in one re-sync give the same tree as a fresh sync; a no-op sync
- * does no work (the client is never asked); a bad hash or a malformed wheel installs nothing of that
- * package and says why; two syncs never interleave.
+ * does no work (the client is never asked); a bad hash, a malformed wheel or a failed build changes
+ * nothing in the venv (everything is fetched and verified before anything is removed) and says why;
+ * two syncs never interleave.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,6 +70,14 @@ async function sync(
   const result = await executeSync(plan, { venv, interpreter: info, client, cacheDir: cache, ...extra });
   return { venv, plan, result, client };
 }
+
+/** Every path under `root` with its contents (a symlink: its target). */
+const snapshot = (root: string) =>
+  tree(root).map((f) => {
+    const path = join(root, f);
+    if (f.endsWith("/")) return f;
+    return `${f} ${lstatSync(path).isSymbolicLink() ? `-> ${readlinkSync(path)}` : readFileSync(path, "latin1")}`;
+  });
 
 const state = (site: string) =>
   [...readInstalled(site).values()]
@@ -231,7 +240,7 @@ describe("exact sync", () => {
   });
 });
 
-describe("failures install nothing of that package", () => {
+describe("a failure before the venv changes leaves it exactly as it was", () => {
   test("a hash mismatch names the package and the URL", async () => {
     const desired = plannedSet(built, server.origin, A).map((d) =>
       d.name === "beta" ? { ...d, hashes: { sha256: "0".repeat(64) } } : d,
@@ -244,9 +253,47 @@ describe("failures install nothing of that package", () => {
       "Failed to install 1 package:",
       `  beta==1.1 (${server.origin}/files/beta-1.1-py3-none-any.whl): Hash mismatch for ${server.origin}/files/beta-1.1-py3-none-any.whl:`,
     ]);
+    expect((error as SyncError).hint).toBe("nothing was installed or removed: the environment is as it was");
     const venv = newVenv(root, info);
-    expect(state(venv.sitePackages)).toEqual(["alpha==1.0", "gamma==0.5"]);
-    expect(tree(venv.sitePackages).filter((f) => f.startsWith("beta"))).toEqual([]);
+    expect(state(venv.sitePackages)).toEqual([]);
+  });
+
+  test("a re-sync whose second wheel fails its hash keeps the old versions installed and importable", async () => {
+    const root = join(tmp("ls-sync-"), "venv");
+    const cache = tmp("ls-sync-cold-");
+    const { venv } = await sync(root, plannedSet(built, server.origin, A), cache);
+    const before = snapshot(venv.root);
+    // B sorted: alpha 2.0 (fine, downloaded), beta 1.0 (wrong hash), delta 3.0.
+    const desired = plannedSet(built, server.origin, B).map((d) =>
+      d.name === "beta" ? { ...d, hashes: { sha256: "0".repeat(64) } } : d,
+    );
+    const client = countingClient(cache);
+    const error = await executeSync(planSync(desired, readInstalled(venv.sitePackages)), {
+      venv,
+      interpreter: info,
+      client,
+      cacheDir: cache,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncError);
+    const url = `${server.origin}/files/beta-1.0-py3-none-any.whl`;
+    expect((error as SyncError).message.split("\n").slice(0, 2)).toEqual([
+      "Failed to install 1 package:",
+      `  beta==1.0 (${url}): Hash mismatch for ${url}:`,
+    ]);
+    expect((error as SyncError).result.uninstalled).toEqual([]);
+    expect((error as SyncError).result.installed).toEqual([]);
+    // The other wheels were fetched, and the venv is byte for byte what it was.
+    expect(client.calls.sort()).toEqual([
+      "alpha-2.0-py3-none-any.whl",
+      "beta-1.0-py3-none-any.whl",
+      "delta-3.0-py3-none-any.whl",
+    ]);
+    expect(state(venv.sitePackages)).toEqual(["alpha==1.0", "beta==1.1", "gamma==0.5"]);
+    expect(snapshot(venv.root)).toEqual(before);
+    const imported = spawnSync(venv.python, ["-c", "import alpha, beta, gamma; print(alpha.V, beta.B)"], {
+      encoding: "utf8",
+    });
+    expect(imported.stdout.trim()).toBe("1 11");
   });
 
   test("a wheel whose RECORD hash is wrong installs nothing, naming the file", async () => {
@@ -293,12 +340,11 @@ describe("failures install nothing of that package", () => {
       ].join("\n"),
     );
     const venv = newVenv(root, info);
-    expect(state(venv.sitePackages)).toEqual(["alpha==1.0"]);
-    expect(tree(venv.sitePackages).filter((f) => f.startsWith("broken"))).toEqual([]);
+    expect(state(venv.sitePackages)).toEqual([]);
   });
 });
 
-test("an sdist without a build function fails alone, saying why", async () => {
+test("an sdist without a build function fails the sync before anything is installed, saying why", async () => {
   const desired: PlannedDistribution[] = [
     ...plannedSet(built, server.origin, { beta: "1.0" }),
     {
@@ -314,7 +360,7 @@ test("an sdist without a build function fails alone, saying why", async () => {
   expect(error.message).toBe(
     `Failed to install 1 package:\n  gamma==0.5 (${server.origin}/files/gamma-0.5.tar.gz): Cannot install gamma==0.5: building sdists is not available here`,
   );
-  expect(error.result.installed).toEqual([{ name: "beta", version: "1.0" }]);
+  expect(error.result.installed).toEqual([]);
 });
 
 describe("the venv lock", () => {

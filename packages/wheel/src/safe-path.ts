@@ -53,6 +53,8 @@ export class SafeRoot {
   private readonly verified = new Set<string>();
   /** Existing directories whose real path was found inside the real root (resolved once each). */
   private readonly realInside = new Set<string>();
+  /** Directories found absent while planning (forgotten as soon as this root creates one). */
+  private readonly missing = new Set<string>();
   /** Directories checked again and created right before a write. */
   private readonly made = new Set<string>();
 
@@ -109,6 +111,7 @@ export class SafeRoot {
     if (this.made.has(dir)) return;
     if (this.made.has(dirname(dir))) {
       try {
+        this.missing.clear();
         mkdirSync(dir);
         this.made.add(dir);
         this.verified.add(dir);
@@ -118,6 +121,7 @@ export class SafeRoot {
       }
     }
     this.checkOnDisk(dir, what, true);
+    this.missing.clear();
     mkdirSync(dir, { recursive: true });
     this.made.add(dir);
     this.verified.add(dir);
@@ -128,14 +132,17 @@ export class SafeRoot {
     let existing = dir;
     for (;;) {
       if (!again && this.realInside.has(existing)) return;
-      if (existsSync(existing)) break;
+      if (again || !this.missing.has(existing)) {
+        if (existsSync(existing)) break;
+        if (!again) this.missing.add(existing);
+      }
       const up = dirname(existing);
       // Nothing on disk yet, not even the root: nothing to follow.
       if (existing === this.root || !isWithin(up, this.root)) return;
       existing = up;
     }
-    this.realRoot ??= existsSync(this.root) ? realpathSync(this.root) : this.root;
-    const real = realpathSync(existing);
+    this.realRoot ??= existsSync(this.root) ? realpathSync.native(this.root) : this.root;
+    const real = realpathSync.native(existing);
     if (!isWithin(real, this.realRoot)) {
       throw new PathEscapeError(
         `${what}: ${JSON.stringify(existing)} leads to ${JSON.stringify(real)}, outside ${this.label} (${this.root})`,
