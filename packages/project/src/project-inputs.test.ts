@@ -57,6 +57,26 @@ describe("projectInputs", () => {
     );
   });
 
+  test("an index pin is a lock input: moving a package to another index makes the lock out of date", () => {
+    const pinned = (index: string) =>
+      projectInputs(
+        project(
+          `[project]\nname = "a"\nversion = "1"\nrequires-python = ">=3.9"\ndependencies = ["X"]\n` +
+            `[[tool.lockstep.index]]\nname = "one"\nurl = "https://one.example/simple"\n` +
+            `[[tool.lockstep.index]]\nname = "two"\nurl = "https://two.example/simple"\n` +
+            `[tool.lockstep.sources]\nX = { index = "${index}" }\n`,
+        ),
+      );
+    expect(pinned("one").pins).toEqual({ x: "one" });
+    expect(pinned("one").inputs.canonical.sources).toEqual({ x: "index one" });
+    expect(pinned("two").inputs.canonical.sources).toEqual({ x: "index two" });
+    expect(pinned("one").inputs.fingerprint).not.toBe(pinned("two").inputs.fingerprint);
+    // Without pins nothing is recorded, so older locks keep their fingerprint.
+    expect(projectInputs(project('[project]\nname = "a"\nversion = "1"\n')).inputs.canonical.sources).toBe(
+      undefined,
+    );
+  });
+
   test("index order: --extra-index-url, declared, then the default (--index-url replaces it)", () => {
     const p = project(
       '[project]\nname = "a"\nversion = "1"\n[[tool.lockstep.index]]\nname = "corp"\nurl = "https://corp/simple"\n[[tool.lockstep.index]]\nname = "mirror"\nurl = "https://mirror/simple"\ndefault = true\n',

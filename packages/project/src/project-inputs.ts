@@ -172,6 +172,14 @@ function indexPins(project: Project): Record<string, string> {
   return pins;
 }
 
+/**
+ * Index pins as lock inputs (`name => index NAME`): moving a package to another named index makes
+ * the lock out of date, as any other source change does; the indexes' URLs are recorded beside.
+ */
+function indexPinRecords(pins: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(pins).map(([name, index]) => [name, `index ${index}`]));
+}
+
 /** The inputs of a lock of `project` with `flags` applied. */
 export function projectInputs(
   project: Project,
@@ -229,6 +237,7 @@ export function projectInputs(
     : settings.indexStrategy;
   const indexes = effectiveIndexes(project, flags);
   const groups = Object.keys(dependencyGroups);
+  const pins = indexPins(project);
   const inputs = new ParsedLockInputs({
     projectName: project.name ?? (project.root.split(/[\\/]/).pop() || "workspace"),
     projectVersion: project.version,
@@ -249,18 +258,21 @@ export function projectInputs(
     prerelease,
     excludeNewer: excludeNewer?.toISOString(),
     isPackage: project.isPackage,
-    sources: context
-      ? {
-          ...sourceRecords(plans, context.lockDir),
-          ...remoteRecords(remote),
-          ...conditionalRecords(conditional, context.lockDir),
-        }
-      : undefined,
+    sources: {
+      ...indexPinRecords(pins),
+      ...(context
+        ? {
+            ...sourceRecords(plans, context.lockDir),
+            ...remoteRecords(remote),
+            ...conditionalRecords(conditional, context.lockDir),
+          }
+        : {}),
+    },
   });
   return {
     inputs,
     indexes,
-    pins: indexPins(project),
+    pins,
     prerelease,
     resolution,
     excludeNewer,
