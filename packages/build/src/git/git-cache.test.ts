@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -175,4 +175,75 @@ test("concurrent resolves and checkouts of one repository share one fetch and on
   const dirs = await Promise.all([0, 1, 2].map(() => c.checkout(daemon.url("demo"), ids.second!)));
   expect(new Set(dirs).size).toBe(1);
   expect(readFileSync(join(dirs[0]!, "VERSION"), "utf8")).toBe("2\n");
+});
+
+describe("submodules", () => {
+  // file:// submodules need this since git 2.38.1 (CVE-2022-39253); only the test repos add them.
+  const allowFile = ["-c", "protocol.file.allow=always"];
+  let top: TestRepo;
+  const subIds: Record<string, string> = {};
+
+  beforeAll(() => {
+    const deep = new TestRepo(join(base, "served", "deep"));
+    subIds.deep = deep.commit("deep", { "deep.txt": "deep 1\n" });
+    const lib = new TestRepo(join(base, "served", "lib"));
+    lib.commit("lib", { "lib.txt": "lib 1\n" });
+    // A relative URL (resolved against lib's own URL) for the nested one.
+    lib.git(...allowFile, "submodule", "add", "--quiet", "../deep", "third_party/deep");
+    subIds.lib1 = lib.commit("lib with deep", {});
+    subIds.lib2 = lib.commit("lib 2", { "lib.txt": "lib 2\n" });
+    top = new TestRepo(join(base, "served", "top"));
+    top.commit("top", { "top.txt": "top\n" });
+    top.git(...allowFile, "submodule", "add", "--quiet", "../lib", "vendor/lib");
+    top.git("-C", "vendor/lib", "checkout", "--quiet", subIds.lib1 as string);
+    top.git("add", "vendor/lib");
+    subIds.top1 = top.commit("top with lib 1", {});
+    top.git("-C", "vendor/lib", "checkout", "--quiet", subIds.lib2 as string);
+    top.git("add", "vendor/lib");
+    subIds.top2 = top.commit("top with lib 2", {});
+  });
+
+  const read = (dir: string, path: string) => readFileSync(join(dir, path), "utf8");
+
+  test("a checkout holds its submodules, recursively, at the recorded commits", async () => {
+    const c = cache("submodules");
+    const commit = await c.resolve({
+      repository: top.fileUrl,
+      revision: { kind: "rev", value: subIds.top1 as string },
+    });
+    const dir = await c.checkout(top.fileUrl, commit);
+    expect([
+      read(dir, "top.txt"),
+      read(dir, "vendor/lib/lib.txt"),
+      read(dir, "vendor/lib/third_party/deep/deep.txt"),
+    ]).toEqual(["top\n", "lib 1\n", "deep 1\n"]);
+    const other = await c.checkout(top.fileUrl, subIds.top2 as string);
+    expect(read(other, "vendor/lib/lib.txt")).toBe("lib 2\n");
+    // Each submodule has its own bare repository in the cache, keyed by its URL.
+    expect(existsSync(join(c.dbDir(`file://${join(base, "served", "lib")}`), "HEAD"))).toBe(true);
+  });
+
+  test("cached submodule commits check out offline; an interrupted checkout is redone", async () => {
+    const warm = cache("submodules-offline");
+    await warm.checkout(
+      top.fileUrl,
+      await warm.resolve({ repository: top.fileUrl, revision: { kind: "default" } }),
+    );
+    const dir = await warm.checkout(top.fileUrl, subIds.top1 as string);
+    rmSync(`${dir}.ok`);
+    rmSync(join(dir, "vendor"), { recursive: true, force: true });
+    const offline = cache("submodules-offline", { offline: true });
+    const again = await offline.checkout(top.fileUrl, subIds.top1 as string);
+    expect(read(again, "vendor/lib/third_party/deep/deep.txt")).toBe("deep 1\n");
+    expect(offline.fetches).toBe(0);
+  });
+
+  test("a submodule commit that is not cached, offline, is an error naming its repository", async () => {
+    const warm = cache("submodules-cold");
+    await warm.resolve({ repository: top.fileUrl, revision: { kind: "default" } });
+    const offline = cache("submodules-cold", { offline: true });
+    await expect(offline.checkout(top.fileUrl, subIds.top1 as string)).rejects.toThrow(
+      `file://${join(base, "served", "lib")} would have to be fetched, but the network is off (--offline)`,
+    );
+  });
 });

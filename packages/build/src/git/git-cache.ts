@@ -12,7 +12,8 @@
  * same repository are then local); a tag is peeled to its commit (`^{commit}`), since an annotated
  * tag's own id is not a commit; a revision given in a URL may be a branch, a tag or a commit, tried
  * in that order, like pip; a worktree is marked complete by a sibling `<commit>.ok` file written
- * last, so a checkout interrupted half-way is redone rather than built from.
+ * last, so a checkout interrupted half-way is redone rather than built from. Submodules are checked
+ * out into the worktree (recursively) from their own cached bare repositories, before the marker.
  */
 
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -21,10 +22,13 @@ import { redact } from "@lockstep/index/auth";
 import { tempName } from "@lockstep/wheel";
 import { git, runGit } from "./git-command";
 import { GitError } from "./git-error";
+import { parseGitlinks, parseGitmodules, submodulesOf } from "./git-submodules";
 import { isFullCommit, repositoryKey } from "./git-url";
 import type { GitRevision } from "./git-url";
 
 export const GIT_CACHE_BUCKET = "git-v1";
+/** Submodules inside submodules inside …: beyond this, a cycle or a mistake. */
+const MAX_SUBMODULE_DEPTH = 8;
 
 export interface GitCacheOptions {
   cacheDir: string;
@@ -146,27 +150,85 @@ export class GitCache {
     if (!isFullCommit(commit)) {
       throw new GitError("git-commit-invalid", `${JSON.stringify(commit)} is not a full commit id`);
     }
-    const db = await this.ensureDb(repository);
     const parent = join(this.root, "checkouts", repositoryKey(repository));
     const dir = join(parent, commit);
     const done = `${dir}.ok`;
     if (existsSync(done) && existsSync(dir)) return dir;
+    const db = await this.ensureCommit(repository, commit);
+    mkdirSync(parent, { recursive: true });
+    rmSync(dir, { recursive: true, force: true });
+    await this.worktree(db, repository, commit, dir);
+    // Submodules are part of the source tree a build reads (vendored C code, shared modules).
+    await this.submodules(db, repository, commit, dir, [repositoryKey(repository)]);
+    writeFileSync(done, `${commit}\n`);
+    return dir;
+  }
+
+  /** The bare repository of `repository`, holding `commit` (fetched when missing). */
+  private async ensureCommit(repository: string, commit: string): Promise<string> {
+    const db = await this.ensureDb(repository);
     if (!(await this.hasCommit(db, commit, repository))) {
       await this.fetch(db, repository);
       if (!(await this.hasCommit(db, commit, repository))) {
         throw new GitError("git-ref-not-found", `commit ${commit} was not found in ${redact(repository)}`);
       }
     }
-    mkdirSync(parent, { recursive: true });
-    rmSync(dir, { recursive: true, force: true });
+    return db;
+  }
+
+  private async worktree(db: string, repository: string, commit: string, dir: string): Promise<void> {
     const opts = { purpose: repository, env: this.options.env, binary: this.options.binary };
     await runGit(["--git-dir", db, "worktree", "prune"], opts);
     await git(["--git-dir", db, "worktree", "add", "--detach", "--force", dir, commit], {
       ...opts,
       failure: `Could not check out ${commit} of ${redact(repository)}`,
     });
-    writeFileSync(done, `${commit}\n`);
-    return dir;
+  }
+
+  /**
+   * Check out the submodules `commit` records into its worktree `dir`, recursively, each from its
+   * own cached bare repository (so a cached submodule commit needs no network, like any git
+   * source). `held` are the repositories whose queues this chain holds (a repository that is its
+   * own submodule must not wait for itself).
+   */
+  private async submodules(
+    db: string,
+    repository: string,
+    commit: string,
+    dir: string,
+    held: readonly string[],
+  ): Promise<void> {
+    const file = join(dir, ".gitmodules");
+    if (!existsSync(file)) return;
+    const shown = `${redact(repository)}@${commit.slice(0, 12)}`;
+    if (held.length > MAX_SUBMODULE_DEPTH) {
+      throw new GitError(
+        "git-submodule-depth",
+        `submodules of ${shown} nest deeper than ${MAX_SUBMODULE_DEPTH} levels`,
+      );
+    }
+    const opts = { purpose: repository, env: this.options.env, binary: this.options.binary };
+    const config = await runGit(
+      ["config", "-f", file, "--get-regexp", "^submodule\\..*\\.(path|url)$"],
+      opts,
+    );
+    const entries = parseGitmodules(config.stdout);
+    const paths = [...entries.values()].flatMap((e) => (e.path === undefined ? [] : [e.path]));
+    if (paths.length === 0) return;
+    const tree = await git(["--git-dir", db, "ls-tree", "-r", "-z", commit, "--", ...paths], {
+      ...opts,
+      failure: `Could not list the submodules of ${shown}`,
+    });
+    for (const sub of submodulesOf(entries, parseGitlinks(tree), repository, shown)) {
+      const key = repositoryKey(sub.url);
+      const step = async () => {
+        const subDb = await this.ensureCommit(sub.url, sub.commit);
+        const target = join(dir, sub.path);
+        await this.worktree(subDb, sub.url, sub.commit, target);
+        await this.submodules(subDb, sub.url, sub.commit, target, [...held, key]);
+      };
+      await (held.includes(key) ? step() : this.serial(sub.url, step));
+    }
   }
 
   private async ensureDb(repository: string): Promise<string> {
