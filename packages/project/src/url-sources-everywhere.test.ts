@@ -4,8 +4,9 @@
  * `--with` environment (and a script's, which takes the same path) asking for `name @ git+…` and
  * `name @ https://…#subdirectory=…`; and a `{ url = …, subdirectory = … }` source (a repository
  * snapshot archive served by the fixture index server, the project in a subdirectory of its top
- * directory) locked, synced and exported. The in-tree fixture backend builds every source, so no
- * network but loopback is used.
+ * directory) locked, synced and exported; and a dependency whose own metadata names a URL, refused
+ * unless the project declares that package itself (then the project's source wins). The in-tree
+ * fixture backend builds every source, so no network but loopback is used.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -84,6 +85,13 @@ beforeAll(async () => {
   repo.tag("v1");
   repo.commit("2.0", sourceTree("gitpkg", "2.0.0", ["helper>=1"]));
   repo.tag("v2");
+  repo.commit(
+    "subpkg in a subdirectory",
+    Object.fromEntries(
+      Object.entries(sourceTree("subpkg", "0.6.0", [])).map(([k, v]) => [`sub/subpkg/${k}`, v]),
+    ),
+  );
+  repo.tag("sub");
   // A repository snapshot (as GitHub serves them): one top directory, the project two levels down.
   const snap = join(base, "snapshot");
   writeFiles(join(snap, "monorepo-1.0"), {
@@ -278,4 +286,62 @@ describe("run environments take git and URL requirements", () => {
       ),
     ).toBe("1.0.0 0.5.0\n");
   }, 180_000);
+});
+
+describe("a URL in a dependency's own metadata (transitive direct URL)", () => {
+  /** A local path dependency `tool` whose dependencies name subpkg by URL. */
+  function toolProject(dependencies: string[], extra = ""): string {
+    const dir = project(dependencies, `[tool.lockstep.sources]\ntool = { path = "tool" }\n${extra}`);
+    writeFiles(
+      join(dir, "tool"),
+      sourceTree("tool", "1.0.0", [`subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg`]),
+    );
+    return dir;
+  }
+
+  test("refused when the project does not declare the package, naming both and how to fix it", async () => {
+    const dir = toolProject(["tool"]);
+    const err = await lockProject({
+      project: dir,
+      indexUrl: server.url,
+      cacheDir,
+      lockstepVersion: VERSION,
+    }).catch((e: unknown) => e);
+    // The solver says whose dependencies it was reading; the cause is the refusal itself.
+    expect(err).toMatchObject({ cause: { code: "transitive-url", dependent: "tool" } });
+    expect(err).toMatchObject({
+      message: `Failed to read the dependencies of tool 1.0.0: tool requires subpkg from the direct URL ${snapshotUrl}#subdirectory=packages/subpkg, but the project does not declare subpkg. A package's own dependencies may not name URLs: only the project decides where code comes from.`,
+      hint: `declare it in the project: add "subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg" to [project] dependencies, or "subpkg" there with [tool.lockstep.sources] subpkg = { url = "${snapshotUrl}#subdirectory=packages/subpkg" }`,
+    });
+  }, 120_000);
+
+  test.each([
+    [
+      "as a requirement with the same URL",
+      [`subpkg @ ${"URL"}#subdirectory=packages/subpkg`],
+      "",
+      "archive",
+      ["helper", "subpkg", "tool"],
+    ],
+    [
+      "through [tool.lockstep.sources], from git: the project's source wins",
+      ["subpkg"],
+      `subpkg = { git = "${"REPO"}", tag = "sub", subdirectory = "sub/subpkg" }`,
+      "vcs",
+      ["subpkg", "tool"],
+    ],
+  ])(
+    "allowed when the project declares it %s",
+    async (_label, deps, source, kind, names) => {
+      const dir = toolProject(
+        ["tool", ...deps.map((d) => d.replace("URL", snapshotUrl))],
+        source.replace("REPO", repo.fileUrl),
+      );
+      await lockProject({ project: dir, indexUrl: server.url, cacheDir, lockstepVersion: VERSION });
+      const lock = readLock(readFileSync(join(dir, "pylock.toml"), "utf8"), "pylock.toml");
+      expect(lock.packages.map((p) => p.name)).toEqual(names);
+      expect(lock.packages.find((p) => p.name === "subpkg")?.source.kind).toBe(kind);
+    },
+    120_000,
+  );
 });

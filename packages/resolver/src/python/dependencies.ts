@@ -25,10 +25,11 @@ import { forkRequest } from "./forks";
 import type { ParsedMetadata } from "./metadata";
 import type { ResolveOptions } from "./options";
 import type { PyPackage } from "./package";
-import { PYTHON, extraPackage, groupPackage, packageKey, plainPackage } from "./package";
+import { PYTHON, displayPackage, extraPackage, groupPackage, packageKey, plainPackage } from "./package";
 import { pythonLowerBounds } from "./requires-python";
 import type { RootInput } from "./root-input";
 import { sourceForkRequest } from "./source-pins";
+import { TransitiveUrlError } from "./transitive-url";
 
 /** A dependency edge as recorded for the lockfile: target and the marker under which it applies. */
 export interface Edge {
@@ -202,6 +203,9 @@ export class DependencyBuilder {
         if (!applies(m)) continue;
         if (r.url && !this.options.sourcePins?.has(name)) {
           // A direct URL the project layer did not turn into a source pin (see source-pins.ts).
+          const own =
+            p.kind === "root" || p.kind === "group" || (p.kind === "extra" && p.name === this.root.name);
+          if (!own) throw new TransitiveUrlError(displayPackage(p), r);
           return {
             kind: "unavailable",
             reason: `it requires ${r.toString()}, and direct URL requirements are not supported yet`,
