@@ -21,7 +21,7 @@ import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fix
 import type { IndexServer } from "@lockstep/fixtures";
 import { copyExampleApp, declareFixtureIndex, EXAMPLE_UNIVERSE } from "../testing";
 import { SETTINGS } from "@lockstep/project/settings";
-import { envMatters, fastPath, plainInvocation } from "./fast-path";
+import { envFolded, envMatters, fastPath, plainInvocation } from "./fast-path";
 import type { Output } from "./output";
 import { main } from "./run-cli";
 import { VERSION } from "./version";
@@ -144,6 +144,59 @@ const situations: Situation[] = [
     answers: false,
   },
   {
+    name: "LOCKSTEP_INDEX_URL set as the venv was synced with",
+    prepare: ["sync"],
+    env: { LOCKSTEP_INDEX_URL: "<server>" },
+    argv: ["sync"],
+    answers: true,
+  },
+  {
+    name: "settings that are not in the key (LOCKSTEP_LINK_MODE, LOCKSTEP_NO_PROGRESS, LOCKSTEP_OFFLINE)",
+    argv: ["sync"],
+    env: { LOCKSTEP_LINK_MODE: "copy", LOCKSTEP_NO_PROGRESS: "1", LOCKSTEP_OFFLINE: "1" },
+    answers: true,
+  },
+  {
+    name: "LOCKSTEP_PYTHON the venv was not synced with",
+    argv: ["sync"],
+    env: { LOCKSTEP_PYTHON: PY312 },
+    answers: false,
+  },
+  {
+    name: "LOCKSTEP_PYTHON after a sync with it",
+    prepare: ["sync"],
+    argv: ["run", "python", "-c", "import sys; sys.exit(5)"],
+    env: { LOCKSTEP_PYTHON: PY312 },
+    answers: true,
+  },
+  { name: "an invalid setting", argv: ["sync"], env: { LOCKSTEP_RESOLUTION: "sideways" }, answers: false },
+  { name: "an empty setting", argv: ["sync"], env: { LOCKSTEP_INDEX_URL: "" }, answers: false },
+  {
+    name: "a limit setting (LOCKSTEP_HTTP_TIMEOUT)",
+    argv: ["sync"],
+    env: { LOCKSTEP_HTTP_TIMEOUT: "5" },
+    answers: true,
+  },
+  {
+    name: "a variable that is not a setting (LOCKSTEP_CONNECT_TIMEOUT)",
+    argv: ["sync"],
+    env: { LOCKSTEP_CONNECT_TIMEOUT: "5" },
+    answers: false,
+  },
+  {
+    name: "LOCKSTEP_PROJECT_ENVIRONMENT names a venv that was never synced",
+    argv: ["sync"],
+    env: { LOCKSTEP_PROJECT_ENVIRONMENT: ".venv-other" },
+    answers: false,
+  },
+  {
+    name: "LOCKSTEP_PROJECT_ENVIRONMENT after a sync into it",
+    prepare: ["sync"],
+    argv: ["sync"],
+    env: { LOCKSTEP_PROJECT_ENVIRONMENT: ".venv-other" },
+    answers: true,
+  },
+  {
     name: "a variable lockstep does not read",
     argv: ["sync"],
     env: { LOCKSTEP_BENCH_RUNS: "3" },
@@ -239,6 +292,7 @@ describe("the fast path answers as the full path does, or declines", () => {
       env = { ...env, XDG_CONFIG_HOME: dir };
     }
     if (env.LOCKSTEP_CACHE_DIR === "<file>") env.LOCKSTEP_CACHE_DIR = join(project, "pyproject.toml");
+    if (env.LOCKSTEP_INDEX_URL === "<server>") env.LOCKSTEP_INDEX_URL = server.url;
     const cwd = s.cwd?.() ?? project;
     if (s.prepare) expect((await full(s.prepare, env, cwd)).code).toBe(0);
     const undo = s.change?.();
@@ -298,6 +352,30 @@ const lockSituations: Situation[] = [
   },
   { name: "lock: user config present", argv: ["lock"], env: { XDG_CONFIG_HOME: "<config>" }, answers: false },
   { name: "lock: --upgrade", argv: ["lock", "--upgrade"], answers: false },
+  {
+    name: "lock: a setting that changes nothing it prints (LOCKSTEP_NO_PROGRESS)",
+    argv: ["lock"],
+    env: { LOCKSTEP_NO_PROGRESS: "1" },
+    answers: true,
+  },
+  {
+    name: "lock: LOCKSTEP_OFFLINE (in the key)",
+    argv: ["lock"],
+    env: { LOCKSTEP_OFFLINE: "1" },
+    answers: false,
+  },
+  {
+    name: "lock: LOCKSTEP_PYTHON (not in its key)",
+    argv: ["lock"],
+    env: { LOCKSTEP_PYTHON: "3.12" },
+    answers: false,
+  },
+  {
+    name: "lock: LOCKSTEP_PROJECT_ENVIRONMENT",
+    argv: ["lock"],
+    env: { LOCKSTEP_PROJECT_ENVIRONMENT: ".venv" },
+    answers: false,
+  },
 ];
 
 describe("an up-to-date lock: the fast path answers as the full path does, or declines", () => {
@@ -354,6 +432,24 @@ test.each([
   expect(p && [p.command, ...p.run].join(" ")).toBe(expected);
 });
 
+const settingKeys = new Map(SETTINGS.map((s) => [s.env, s.key as string]));
+test.each([
+  ["LOCKSTEP_INDEX_URL", "sync", true],
+  ["LOCKSTEP_INDEX_URL", "lock", true],
+  ["LOCKSTEP_PYTHON", "run", true],
+  ["LOCKSTEP_PYTHON", "lock", false],
+  ["LOCKSTEP_LINK_MODE", "lock", false],
+  ["LOCKSTEP_CACHE_DIR", "lock", true],
+  ["LOCKSTEP_PROJECT_ENVIRONMENT", "sync", true],
+  ["LOCKSTEP_PROJECT_ENVIRONMENT", "lock", false],
+  ["LOCKSTEP_HTTP_TIMEOUT", "sync", true],
+  ["LOCKSTEP_HTTP_TIMEOUT", "lock", false],
+  ["LOCKSTEP_CONNECT_TIMEOUT", "sync", false],
+  ["LOCKSTEP_INDEX_CORP_PASSWORD", "sync", false],
+] as const)("envFolded(%s, %s) → %s", (name, command, folded) => {
+  expect(envFolded(name, command, settingKeys)).toBe(folded);
+});
+
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 /** Every `LOCKSTEP_*` name in the product sources (not tests) of every package. */
@@ -380,11 +476,11 @@ function sourceEnvNames(): string[] {
   return [...names].sort();
 }
 
-test("every LOCKSTEP_* variable the product reads makes the fast path decline (but the cache dir)", () => {
+test("every LOCKSTEP_* variable the product reads is either folded in or makes the fast path decline", () => {
   const settingEnvs = new Set(SETTINGS.map((s) => s.env));
   const names = sourceEnvNames();
   expect(names).toContain("LOCKSTEP_INDEX_URL");
-  const ignored = names.filter((n) => n !== "LOCKSTEP_CACHE_DIR" && !envMatters(n, settingEnvs));
+  const ignored = names.filter((n) => !envMatters(n, settingEnvs));
   expect(ignored).toEqual([]);
   // A variable nothing reads (a benchmark's own) is not a reason to decline.
   expect(envMatters("LOCKSTEP_BENCH_RUNS", settingEnvs)).toBe(false);

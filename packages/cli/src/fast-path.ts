@@ -13,11 +13,16 @@
  * the same `syncStateKey` as the full path, so the fast path asks `checkFresh` exactly what
  * `performSync` would ask.
  *
+ * Settings from the environment (`LOCKSTEP_INDEX_URL`, `LOCKSTEP_PYTHON`, …) are folded in: the
+ * same `applySettings` reads them, so the key is the full path's (`envFolded` says which ones, per
+ * command).
+ *
  * Pitfalls: any doubt declines (returns undefined) and main.ts runs the full parser, which answers
- * everything; that includes every `LOCKSTEP_*` variable lockstep reads but `LOCKSTEP_CACHE_DIR` (a
- * directory or nothing: the full path rejects a file), and a user config file (reading it needs the
- * TOML parser and may override what flags mean). Declining happens before anything is printed; once
- * the venv is found fresh the answer is final. `run script.py` and `run -m` need the run-target logic:
+ * everything; that includes the `LOCKSTEP_*` variables that are not settings (timeouts,
+ * credentials), an empty `LOCKSTEP_*` value, an invalid one (`applySettings` throws), and a user
+ * config file (reading it needs the TOML parser and may override what flags mean). Declining
+ * happens before anything is printed; once the venv is found fresh the answer is final. `run
+ * script.py` and `run -m` need the run-target logic:
  * declined. Start-up cost is the point of this module, so it imports no colour or output code
  * (picocolors reads `process.stdout`, which builds a stream), does not touch `process.stderr` unless
  * stderr is a character device (a terminal, maybe), writes status lines with `writeSync(2)`, times
@@ -143,63 +148,101 @@ export const OTHER_ENV = [
 ];
 const OTHER_PREFIXES = ["LOCKSTEP_INDEX_", "LOCKSTEP_OLD_"];
 
-/** Whether a set `name` may change what the full path answers (then the fast path declines). */
+/** Whether a set `name` may change what the full path answers (then the fast path must account for it). */
 export function envMatters(name: string, settingEnvs: ReadonlySet<string>): boolean {
   if (!name.startsWith("LOCKSTEP_")) return false;
   return settingEnvs.has(name) || OTHER_ENV.includes(name) || OTHER_PREFIXES.some((p) => name.startsWith(p));
 }
 
-/** Whether the environment and the user config leave every setting at what the fast path assumes. */
+/**
+ * The settings an up-to-date `lock`'s key records (`settingFlags`, as runLock records it) and the
+ * ones that change nothing it prints: only their variables are folded in for `lock`. Others (the
+ * interpreter, link mode, limits, …) are not in that key, so `lock` declines on them.
+ */
+const LOCK_FOLDED = new Set([
+  "index-url",
+  "extra-index-url",
+  "find-links",
+  "offline",
+  "cache-dir",
+  "prerelease",
+  "resolution",
+  "exclude-newer",
+  "index-strategy",
+  "no-progress",
+]);
+
+/**
+ * Whether the variable `name` lets the fast path answer `command`: a setting's variable is read by
+ * the same `applySettings` as the full path's, and `sync`'s key and `checkFresh` then see what the
+ * full path's see (for `lock`, only the settings its key records); `LOCKSTEP_PROJECT_ENVIRONMENT` is
+ * read by `checkFresh` itself. Every other variable lockstep reads (timeouts, credentials, keys)
+ * declines: a no-op never needs them, but the full path is the one to judge their values.
+ */
+export function envFolded(
+  name: string,
+  command: Plain["command"],
+  settingKeys: ReadonlyMap<string, string>,
+): boolean {
+  const key = settingKeys.get(name);
+  if (key !== undefined) return command !== "lock" || LOCK_FOLDED.has(key);
+  return command !== "lock" && name === "LOCKSTEP_PROJECT_ENVIRONMENT";
+}
+
+/**
+ * Whether the environment and the user config leave the fast path able to answer: no user config
+ * file (reading it needs the TOML parser) and no `LOCKSTEP_*` variable it cannot fold in.
+ */
 export function settingsArePlain(
   env: NodeJS.ProcessEnv,
   configPath: string,
-  settingEnvs: ReadonlySet<string>,
+  command: Plain["command"],
+  settingKeys: ReadonlyMap<string, string>,
 ): boolean {
+  const settingEnvs = new Set(settingKeys.keys());
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) continue;
-    if (name === "LOCKSTEP_CACHE_DIR") {
-      // The full path names a cache dir that is a file as an error; an empty value is its to judge.
-      if (value === "") return false;
-      const st = statSync(value, { throwIfNoEntry: false });
-      if (st && !st.isDirectory()) return false;
-    } else if (envMatters(name, settingEnvs)) return false;
+    if (value === undefined || !envMatters(name, settingEnvs)) continue;
+    // An empty value means "unset" to some readers and not to others: the full path's to judge.
+    if (value === "" || !envFolded(name, command, settingKeys)) return false;
   }
   return statSync(configPath, { throwIfNoEntry: false }) === undefined;
 }
 
-/** Where status lines go, and whether that is a terminal (for colour). */
-interface Stderr {
+/** Where text goes, and whether that is a terminal (for colour). */
+interface Sink {
   write(text: string): void;
   isTTY: boolean;
 }
 
 /**
- * The process's stderr. A pipe or a file (what scripts and benchmarks see) is written with
- * `writeSync(2)`, without building `process.stderr` (a stream, and for a pipe the `net` module):
- * it cannot be a terminal, since a terminal is a character device. A character device gets
- * `process.stderr` as the full path uses it.
+ * The process's stdout (fd 1) or stderr (fd 2). A pipe or a file (what scripts and benchmarks see)
+ * is written with `writeSync`, without building `process.stdout`/`process.stderr` (a stream, and
+ * for a pipe the `net` module): it cannot be a terminal, since a terminal is a character device. A
+ * character device gets the stream, as the full path uses it.
  */
-function processStderr(): Stderr {
+export function processStream(fd: 1 | 2): Sink {
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
   let charDevice = true;
   try {
-    charDevice = fstatSync(2).isCharacterDevice();
+    charDevice = fstatSync(fd).isCharacterDevice();
   } catch {
     // unknown: the stream decides
   }
-  if (charDevice) return { write: (t) => void process.stderr.write(t), isTTY: process.stderr.isTTY === true };
-  return { write: writeStderr, isTTY: false };
-}
-
-function writeStderr(text: string): void {
-  const bytes = Buffer.from(text);
-  let done = 0;
-  try {
-    while (done < bytes.length) done += writeSync(2, bytes, done);
-  } catch (err) {
-    // A non-blocking pipe that is full: the stream queues the rest. Other errors (a closed
-    // stderr) lose a status line, as the stream would.
-    if ((err as NodeJS.ErrnoException).code === "EAGAIN") process.stderr.write(bytes.subarray(done));
-  }
+  if (charDevice) return { write: (t) => void stream().write(t), isTTY: stream().isTTY === true };
+  return {
+    write: (text) => {
+      const bytes = Buffer.from(text);
+      let done = 0;
+      try {
+        while (done < bytes.length) done += writeSync(fd, bytes, done);
+      } catch (err) {
+        // A non-blocking pipe that is full: the stream queues the rest. Other errors (a closed
+        // stream) lose the text, as the stream would.
+        if ((err as NodeJS.ErrnoException).code === "EAGAIN") stream().write(bytes.subarray(done));
+      }
+    },
+    isTTY: false,
+  };
 }
 
 /** Colour as colour.ts decides it (`--color` is never given on this path). */
@@ -229,15 +272,15 @@ export async function fastPath(
   const started = process.hrtime.bigint();
   const plain = plainInvocation(argv);
   if (!plain) return undefined;
-  const settingEnvs = new Set(SETTINGS.map((s) => s.env));
-  if (!settingsArePlain(env, userConfigPath(env, homedir()), settingEnvs)) return undefined;
+  const settingKeys = new Map(SETTINGS.map((s) => [s.env, s.key as string]));
+  if (!settingsArePlain(env, userConfigPath(env, homedir()), plain.command, settingKeys)) return undefined;
   const { args } = plain;
   try {
     await applySettings(args, env);
   } catch {
-    return undefined; // an invalid value: the full path reports it
+    return undefined; // an invalid value (a cache dir that is a file, …): the full path reports it
   }
-  const stderr = (): Stderr => (base ? { write: (t) => base.stderr(t), isTTY: false } : processStderr());
+  const stderr = (): Sink => (base ? { write: (t) => base.stderr(t), isTTY: false } : processStream(2));
   if (plain.command === "lock") return upToDateLock(args, version, stderr, env, started);
   const key = await syncStateKey(args, version);
   const fresh = checkFresh({
@@ -267,7 +310,7 @@ const dim = (s: string) => `\x1b[2m${s}\x1b[22m`;
 function upToDateLock(
   args: Record<string, unknown>,
   version: string,
-  stderr: () => Stderr,
+  stderr: () => Sink,
   env: NodeJS.ProcessEnv,
   started: bigint,
 ): number | undefined {

@@ -9,12 +9,12 @@
  * Pitfall: whatever this module imports statically is in the entry file, evaluated by every
  * command: only the fast path's light modules (build.mjs fails the build when the file grows).
  */
-import { fastPath } from "./fast-path";
+import { fastPath, processStream } from "./fast-path";
 import { VERSION } from "./version";
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
-  process.stdout.write(`${VERSION}\n`);
+  processStream(1).write(`${VERSION}\n`);
 } else if (
   (argv.includes("sync") || argv.includes("run") || argv.includes("lock")) &&
   // It throws only before printing anything: the full path then answers.
