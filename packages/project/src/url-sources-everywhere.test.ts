@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { TestRepo } from "@lockstep/build/testing";
 import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
@@ -23,6 +24,7 @@ import { installedDistributions } from "../testing";
 import { exportRequirementsTxt } from "./export-requirements";
 import { lockProject } from "./lock-project";
 import { runEnvironment } from "./run-environment";
+import { runTarget } from "./run-target";
 import { DEFAULT_SELECTION, performSync, syncKey } from "./sync";
 import type { SyncProjectOptions } from "./sync";
 import { syncLockfile } from "./sync-lockfile";
@@ -261,6 +263,38 @@ describe("sync --lockfile installs vcs and archive entries", () => {
   }, 180_000);
 });
 
+test("another tool's lock naming a local repository by path (PEP 751 vcs.path)", async () => {
+  const dir = mkdtempSync(join(base, "hand-lock-"));
+  writeFileSync(
+    join(dir, "pylock.toml"),
+    [
+      'lock-version = "1.0"',
+      'created-by = "another-tool"',
+      'requires-python = ">=3.9"',
+      "",
+      "[[packages]]",
+      'name = "gitpkg"',
+      'version = "1.0.0"',
+      `vcs = { type = "git", path = "../repos/gitpkg", commit-id = "${repo.git("rev-parse", "v1^{commit}")}" }`,
+      "",
+    ].join("\n"),
+  );
+  const outcome = await syncLockfile({
+    ...DEFAULT_SELECTION,
+    lockfile: "pylock.toml",
+    cwd: dir,
+    python: PY312,
+    inexact: false,
+    compileBytecode: false,
+    dryRun: false,
+    cacheDir,
+    lockstepVersion: VERSION,
+    env,
+  });
+  expect(installedDistributions(sitePackages(outcome.venv))).toEqual(["gitpkg==1.0.0"]);
+  expect(directUrl(sitePackages(outcome.venv), "gitpkg")).toMatchObject({ url: `git+${repo.fileUrl}` });
+}, 180_000);
+
 describe("run environments take git and URL requirements", () => {
   test("--with name @ git+…@tag and name @ https://…#subdirectory=…", async () => {
     const interpreter = queryInterpreter(PY312, cacheDir);
@@ -285,6 +319,37 @@ describe("run environments take git and URL requirements", () => {
         },
       ),
     ).toBe("1.0.0 0.5.0\n");
+  }, 180_000);
+});
+
+describe("a PEP 723 script's dependencies with a URL", () => {
+  test("name @ git+…@tag and name @ file:///dir from the script's block", async () => {
+    const lib = join(base, "scriptlib");
+    writeFiles(lib, sourceTree("scriptlib", "3.0.0", ["helper"]));
+    const script = join(base, "tool.py");
+    writeFileSync(
+      script,
+      [
+        "# /// script",
+        `# dependencies = ["gitpkg @ git+${repo.fileUrl}@v2", "scriptlib @ ${pathToFileURL(lib).href}"]`,
+        "# ///",
+        "import gitpkg, scriptlib",
+        "print(gitpkg.VERSION, scriptlib.VERSION)",
+        "",
+      ].join("\n"),
+    );
+    const target = runTarget([script], false, base);
+    if (target.kind !== "script") throw new Error(`not a script: ${target.kind}`);
+    const environment = await runEnvironment({
+      kind: "script",
+      requirements: target.metadata.dependencies,
+      interpreter: queryInterpreter(PY312, cacheDir),
+      indexes: [{ name: undefined, url: server.url, explicit: false, default: true }],
+      cacheDir,
+      lockstepVersion: VERSION,
+    });
+    expect(environment.installed.sort()).toEqual(["gitpkg==2.0.0", "helper==1.0", "scriptlib==3.0.0"]);
+    expect(execFileSync(environment.python, [script], { encoding: "utf8" })).toBe("2.0.0 3.0.0\n");
   }, 180_000);
 });
 
