@@ -211,3 +211,26 @@ describe("errors", () => {
     expect(pe.span).toEqual({ start, end });
   });
 });
+
+describe("mentionsPythonVersion", () => {
+  // The answer must be exactly what a search of the printed text gives, without printing when it can.
+  test.each([
+    ["", false],
+    ["python_version < '3.11'", true],
+    ["python_full_version >= '3.9.1' and sys_platform == 'win32'", true],
+    ["sys_platform == 'win32' and platform_python_implementation == 'CPython'", false],
+    ["platform_system == 'Windows' and implementation_name == 'pypy'", false],
+    ["extra == 'test'", false],
+    ["'3.8' in python_version", true],
+    ["python_version in '2.7 3.6'", true],
+    ["platform_release == 'python_version'", true],
+    ["platform_machine > 'python_full_version-x'", true],
+    // False in every consistent environment: prints as FALSE_TEXT, which mentions python_version.
+    ["sys_platform == 'linux' and platform_system == 'Darwin'", true],
+    ["python_version >= '3.8' or python_version < '3.8'", false],
+  ])("%j → %s", (text, expected) => {
+    const m = Marker.parse(text);
+    expect(m.mentionsPythonVersion()).toBe(expected);
+    expect(/python_(full_)?version/.test(m.toString())).toBe(expected);
+  });
+});

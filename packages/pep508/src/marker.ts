@@ -186,8 +186,22 @@ export class Marker {
   simplify(requiresPython?: VersionSet): Marker {
     const n = this.node;
     if (requiresPython === undefined || n.variable !== PYTHON_FULL_VERSION) return this;
-    // requires-python as a node, so its pre-release subtleties (`<3.11` drops 3.11rc1) match ours.
-    const allowed = versionSetNode(PYTHON_FULL_VERSION, requiresPython);
+    let memo = simplified.get(requiresPython);
+    if (memo === undefined) {
+      // requires-python as a node, so its pre-release subtleties (`<3.11` drops 3.11rc1) match ours.
+      memo = { allowed: versionSetNode(PYTHON_FULL_VERSION, requiresPython), results: new WeakMap() };
+      simplified.set(requiresPython, memo);
+    }
+    let result = memo.results.get(n);
+    if (result === undefined) {
+      result = this.simplifyUnder(memo.allowed);
+      memo.results.set(n, result);
+    }
+    return result;
+  }
+
+  private simplifyUnder(allowed: MarkerNode): Marker {
+    const n = this.node;
     if (allowed === FALSE_NODE) return this;
     const inside = n.children.map((_, i) => {
       if (allowed === TRUE_NODE) return true;
@@ -223,6 +237,25 @@ export class Marker {
   }
 
   /**
+   * Whether the canonical text (`toString`) mentions `python_version` or `python_full_version`
+   * anywhere, a string value included. Printing writes only the names, atom texts and string values
+   * of the diagram, versions, the platform words marker-knowledge substitutes (none of which is
+   * such a word) and, for a false marker, FALSE_TEXT (which is); so a diagram with none of them
+   * answers without being printed, which is costly for markers the platform knowledge applies to.
+   */
+  mentionsPythonVersion(): boolean {
+    let answer = mentionsPython.get(this.node);
+    if (answer === undefined) {
+      // A marker false everywhere prints as FALSE_TEXT, which is such a word.
+      answer = diagramMentions(this.node, PYTHON_WORD, new Set())
+        ? PYTHON_WORD.test(this.toString())
+        : this.isFalse();
+      mentionsPython.set(this.node, answer);
+    }
+    return answer;
+  }
+
+  /**
    * Canonical, deterministic text ("" for TRUE): markers that are `equals` print the same, with
    * conditions implied by the others left out (`sys_platform == 'linux' and platform_system ==
    * 'Linux'` prints as `sys_platform == 'linux'`).
@@ -235,6 +268,23 @@ export class Marker {
     }
     return text;
   }
+}
+
+/** Per requires-python set: its node, and the simplified marker of each node (both pure). */
+const simplified = new WeakMap<VersionSet, { allowed: MarkerNode; results: WeakMap<MarkerNode, Marker> }>();
+
+const PYTHON_WORD = /python_(full_)?version/;
+const mentionsPython = new WeakMap<MarkerNode, boolean>();
+
+/** Whether some variable name, atom text or string value of the diagram matches `word`. */
+function diagramMentions(node: MarkerNode, word: RegExp, seen: Set<MarkerNode>): boolean {
+  const v = node.variable;
+  if (v === undefined || seen.has(node)) return false;
+  seen.add(node);
+  if (word.test(v.key) || v.texts?.some((t) => word.test(t)) || node.values.some((x) => word.test(x)))
+    return true;
+  if (node.other !== undefined && diagramMentions(node.other, word, seen)) return true;
+  return node.children.some((c) => diagramMentions(c, word, seen));
 }
 
 function printCanonical(node: MarkerNode): string {

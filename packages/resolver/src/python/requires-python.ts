@@ -88,8 +88,6 @@ export function pythonLowerBounds(spec: SpecifierSet): VersionSet {
   return set;
 }
 
-const mentionsPython = new WeakMap<Marker, boolean>();
-
 /**
  * Per-requirement Python narrowing: an edge whose marker raises the lowest Python within the fork
  * (`native-ext>=2; python_version >= '3.10'` in a `>=3.9` fork) may need versions that do not run
@@ -104,12 +102,7 @@ export function pythonFloorSplit(
   projectFloor: Version,
 ): { floor: Version; split: Marker } | undefined {
   if (marker.isTrue()) return undefined;
-  let mentions = mentionsPython.get(marker);
-  if (mentions === undefined) {
-    mentions = /python_(full_)?version/.test(marker.toString());
-    mentionsPython.set(marker, mentions);
-  }
-  if (!mentions || fork.implies(marker)) return undefined;
+  if (!marker.mentionsPythonVersion() || fork.implies(marker)) return undefined;
   const raised = lowestPython(fork.and(marker), projectFloor);
   if (!raised || raised.compare(forkFloor) <= 0) return undefined;
   // `python_version >= '3.10'`, not `python_full_version >= '3.10.0'`: the complement of the
