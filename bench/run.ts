@@ -27,6 +27,7 @@ const registry: Record<string, string> = {
   resolver: "bench/resolver.ts",
   peers: "bench/peers.ts",
   startup: "bench/startup.ts",
+  "cold-lock": "bench/cold-lock-requests.ts",
 };
 
 function format(value: number): string {
