@@ -589,6 +589,7 @@ export class IndexClient {
   }
 
   private async loadMetadataText(file: DistFile): Promise<string> {
+    const started = performance.now();
     const path = this.cache.metadataPath(file);
     const cached = readOrUndefined(path);
     if (cached) {
@@ -598,19 +599,33 @@ export class IndexClient {
     const wheel = file.filename.endsWith(".whl");
     if (file.url.startsWith("file:")) {
       const local = fileURLToPath(file.url);
-      if (wheel) return this.storeMetadata(path, this.wheelFileMetadata(local, file), "download");
-      return this.storeMetadata(path, await this.sdistMetadata(file, readFileSync(local)), "download");
+      if (wheel)
+        return this.storeMetadata(file, path, this.wheelFileMetadata(local, file), "download", started);
+      return this.storeMetadata(
+        file,
+        path,
+        await this.sdistMetadata(file, readFileSync(local)),
+        "download",
+        started,
+      );
     }
     // A wheel already in the cache (a sync downloaded it) answers without a request.
     const archived = this.cachedArchive(file);
-    if (archived && wheel) return this.storeMetadata(path, this.wheelFileMetadata(archived, file), "cache");
+    if (archived && wheel)
+      return this.storeMetadata(file, path, this.wheelFileMetadata(archived, file), "cache", started);
     if (this.options.offline) throw new OfflineError(`the metadata of ${file.filename}`);
     if (!wheel) {
       const bytes = readFileSync(archived ?? (await this.fetchArchive(file)));
-      return this.storeMetadata(path, await this.sdistMetadata(file, bytes), "download");
+      return this.storeMetadata(file, path, await this.sdistMetadata(file, bytes), "download", started);
     }
     if (file.coreMetadata) {
-      return this.storeMetadata(path, await fetchPep658(this.http, file, this.metadataLimits), "pep658");
+      return this.storeMetadata(
+        file,
+        path,
+        await fetchPep658(this.http, file, this.metadataLimits),
+        "pep658",
+        started,
+      );
     }
     const origin = new URL(file.url).origin;
     if (!this.noRanges.has(origin)) {
@@ -618,12 +633,18 @@ export class IndexClient {
       const got = await this.fetchInto(file, { tail: ZIP_TAIL_SIZE });
       if (typeof got !== "string") {
         const text = await metadataFromTail(this.http, file, got.body, got.contentRange, this.metadataLimits);
-        return this.storeMetadata(path, text, "range");
+        return this.storeMetadata(file, path, text, "range", started);
       }
       this.noRanges.add(origin);
-      return this.storeMetadata(path, this.wheelFileMetadata(got, file), "download");
+      return this.storeMetadata(file, path, this.wheelFileMetadata(got, file), "download", started);
     }
-    return this.storeMetadata(path, this.wheelFileMetadata(await this.fetchArchive(file), file), "download");
+    return this.storeMetadata(
+      file,
+      path,
+      this.wheelFileMetadata(await this.fetchArchive(file), file),
+      "download",
+      started,
+    );
   }
 
   private wheelFileMetadata(archive: string, file: DistFile): string {
@@ -659,8 +680,18 @@ export class IndexClient {
     }
   }
 
-  private storeMetadata(path: string, text: string, via: MetadataVia | "cache"): string {
+  private storeMetadata(
+    file: DistFile,
+    path: string,
+    text: string,
+    via: MetadataVia | "cache",
+    started: number,
+  ): string {
     this.metadataCounts[via]++;
+    this.options.log?.debug(
+      { url: redact(file.url), via, ms: Math.round(performance.now() - started) },
+      "metadata",
+    );
     writeAtomic(path, text);
     return text;
   }

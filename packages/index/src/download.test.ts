@@ -307,3 +307,22 @@ describe("a wheel's metadata from a server without metadata files", () => {
     }
   });
 });
+
+test.each([
+  ["pep658", { metadata: true }],
+  ["range", { metadata: false, ranges: true }],
+  ["download", { metadata: false, ranges: false }],
+] as const)("-vv's debug record names how a metadata request was answered (%s)", async (via, switches) => {
+  server.setOptions(switches);
+  try {
+    const records: Array<Record<string, unknown>> = [];
+    const { c } = client({ log: { debug: (fields, message) => records.push({ message, ...fields }) } });
+    await c.metadata(await wheelOf(c));
+    expect(records.filter((r) => r.message === "metadata")).toEqual([
+      { message: "metadata", url: `${server.origin}/files/${WHEEL}`, via, ms: expect.any(Number) },
+    ]);
+    c.close();
+  } finally {
+    server.setOptions({ metadata: true, ranges: true });
+  }
+});
