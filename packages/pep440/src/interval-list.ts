@@ -222,10 +222,18 @@ export function classOf(v: Version): number {
 }
 
 /** The next public version after `p` (public): nothing but p's local versions lies between. */
+const successors = new WeakMap<Version, Version>();
+
+/** The least version above every local version of `p` (memoized: bounds recur in set operations). */
 export function successor(p: Version): Version {
-  if (p.dev !== undefined) return Version.from({ ...p, local: undefined, dev: p.dev + 1 });
-  if (p.post !== undefined) return Version.from({ ...p, local: undefined, post: p.post + 1, dev: 0 });
-  return Version.from({ ...p, local: undefined, post: 0, dev: 0 });
+  let next = successors.get(p);
+  if (next === undefined) {
+    if (p.dev !== undefined) next = Version.from({ ...p, local: undefined, dev: p.dev + 1 });
+    else if (p.post !== undefined) next = Version.from({ ...p, local: undefined, post: p.post + 1, dev: 0 });
+    else next = Version.from({ ...p, local: undefined, post: 0, dev: 0 });
+    successors.set(p, next);
+  }
+  return next;
 }
 
 function below(hi: Bound, v: Version): boolean {

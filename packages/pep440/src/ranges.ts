@@ -54,6 +54,7 @@ export class VersionSet {
   private readonly uniform: IntervalList | undefined;
   private readonly byClass: readonly IntervalList[] | undefined;
   private complementMemo: VersionSet | undefined;
+  private emptyMemo: boolean | undefined;
 
   /** @internal */
   constructor(uniform: IntervalList | undefined, byClass: readonly IntervalList[] | undefined) {
@@ -160,8 +161,15 @@ export class VersionSet {
     return listContains(this.uniform ?? this.part(classOf(v)), v);
   }
 
-  /** Sound and, for sets built from specifiers, exact: true only when no version is in the set. */
+  /**
+   * Sound and, for sets built from specifiers, exact: true only when no version is in the set.
+   * Remembered (sets are immutable; the resolver asks again with every subset test).
+   */
   isEmpty(): boolean {
+    return (this.emptyMemo ??= this.computeEmpty());
+  }
+
+  private computeEmpty(): boolean {
     if (this.uniform !== undefined) return this.uniform.every((iv) => !hasMember(iv, -1));
     for (let c = 0; c < CLASSES; c++) if (this.part(c).some((iv) => hasMember(iv, c))) return false;
     return true;

@@ -51,6 +51,15 @@ export class Version {
   /** @internal marker kind (MARK_*). */
   readonly _marker: number;
   private _str: string | undefined;
+  /**
+   * @internal Derived versions, built on first use and kept (versions are immutable): version sets
+   * ask for the same `withoutLocal`, `base` and `localMax` of one bound over and over.
+   */
+  _noLocal: Version | undefined;
+  /** @internal */
+  _base: Version | undefined;
+  /** @internal */
+  _localMax: Version | undefined;
 
   /** @internal use `Version.parse` or `Version.from`. */
   constructor(parts: VersionParts, marker = MARK_NONE) {
@@ -115,7 +124,13 @@ export class Version {
 
   withoutLocal(): Version {
     if (this.local === undefined && this._marker === MARK_NONE) return this;
-    return new Version({ ...this, local: undefined });
+    return (this._noLocal ??= new Version({
+      epoch: this.epoch,
+      release: this.release,
+      pre: this.pre,
+      post: this.post,
+      dev: this.dev,
+    }));
   }
 
   /** The release alone (epoch and release, no pre/post/dev/local), as packaging's `base_version`. */
@@ -124,10 +139,11 @@ export class Version {
       this.pre === undefined &&
       this.post === undefined &&
       this.dev === undefined &&
-      this.local === undefined
+      this.local === undefined &&
+      this._marker === MARK_NONE
     )
-      return this._marker === MARK_NONE ? this : new Version({ epoch: this.epoch, release: this.release });
-    return new Version({ epoch: this.epoch, release: this.release });
+      return this;
+    return (this._base ??= new Version({ epoch: this.epoch, release: this.release }));
   }
 
   compare(other: Version): number {
@@ -156,7 +172,10 @@ export class Version {
 
 /** The point just after every local version of the public version `p` (printed `p+∞`). */
 export function localMax(p: Version): Version {
-  return new Version({ ...p, local: undefined }, MARK_LOCAL_MAX);
+  return (p._localMax ??= new Version(
+    { epoch: p.epoch, release: p.release, pre: p.pre, post: p.post, dev: p.dev },
+    MARK_LOCAL_MAX,
+  ));
 }
 
 /** The point just after every version whose epoch and release are those of `v` (printed `B.post∞`). */
@@ -374,6 +393,8 @@ const PRE_WORDS: readonly [string, PreLabel][] = [
   ["c", "rc"],
 ];
 const POST_WORDS = ["post", "rev", "r"];
+const NO_WORDS: readonly [string, PreLabel][] = [];
+const NO_POST_WORDS: readonly string[] = [];
 
 let numEnd = 0;
 /** Read digits at i (at least one present); sets numEnd; returns -1 when above 2^53-1. */
@@ -439,7 +460,10 @@ export function scan(s: string, i: number, mode: number): number {
   }
   // pre-release: [-_.]? label [-_.]? digits?
   let j = isSep(s, i) ? i + 1 : i;
-  for (const [w, label] of PRE_WORDS) {
+  // Every pre-release word starts with a, b, c, p or r: most versions stop here.
+  const pc = lower(s, j);
+  const mayPre = pc === 97 || pc === 98 || pc === 99 || pc === 112 || pc === 114;
+  for (const [w, label] of mayPre ? PRE_WORDS : NO_WORDS) {
     if (!word(s, j, w)) continue;
     i = j + w.length;
     if (isSep(s, i)) i++;
@@ -460,7 +484,8 @@ export function scan(s: string, i: number, mode: number): number {
     i = numEnd;
   } else {
     j = isSep(s, i) ? i + 1 : i;
-    for (const w of POST_WORDS) {
+    const qc = lower(s, j);
+    for (const w of qc === 112 || qc === 114 ? POST_WORDS : NO_POST_WORDS) {
       if (!word(s, j, w)) continue;
       i = j + w.length;
       if (isSep(s, i)) i++;

@@ -228,7 +228,12 @@ export class Marker {
 
   /** The marker with `extra`, `extras` and `dependency_groups` conditions projected away (existentially). */
   withoutExtras(): Marker {
-    return Marker.fromNode(exists(this.node, (v) => v.extraLike));
+    let m = withoutExtrasMemo.get(this.node);
+    if (m === undefined) {
+      m = Marker.fromNode(exists(this.node, (v) => v.extraLike));
+      withoutExtrasMemo.set(this.node, m);
+    }
+    return m;
   }
 
   /** Only the `extra`/`extras`/`dependency_groups` conditions (everything else projected away). */
@@ -269,6 +274,9 @@ export class Marker {
     return text;
   }
 }
+
+/** `withoutExtras` per node (a projection: pure, and asked again for every version's requirements). */
+const withoutExtrasMemo = new WeakMap<MarkerNode, Marker>();
 
 /** Per requires-python set: its node, and the simplified marker of each node (both pure). */
 const simplified = new WeakMap<VersionSet, { allowed: MarkerNode; results: WeakMap<MarkerNode, Marker> }>();

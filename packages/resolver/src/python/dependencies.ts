@@ -70,16 +70,24 @@ function versionSetOf(r: Requirement): VersionSet {
   return s;
 }
 
-const extraMarkers = new Map<string, Marker>();
-/** The marker with `extra` fixed to `extra` ("" = no extra), other variables kept. */
+const extraMarkers = new Map<string, { marker: Marker; restricted: WeakMap<Marker, Marker> }>();
+/**
+ * The marker with `extra` fixed to `extra` ("" = no extra), other variables kept. Memoized per
+ * extra and marker: every version and every extra of a package asks again for the same markers.
+ */
 export function restrictExtra(m: Marker, extra: string): Marker {
   if (m.isTrue()) return m;
   let e = extraMarkers.get(extra);
   if (!e) {
-    e = Marker.parse(`extra == '${extra}'`);
+    e = { marker: Marker.parse(`extra == '${extra}'`), restricted: new WeakMap() };
     extraMarkers.set(extra, e);
   }
-  return m.and(e).withoutExtras();
+  let r = e.restricted.get(m);
+  if (r === undefined) {
+    r = m.and(e.marker).withoutExtras();
+    e.restricted.set(m, r);
+  }
+  return r;
 }
 
 function asWritten(reqs: Requirement[]): MarkedRequirement[] {
