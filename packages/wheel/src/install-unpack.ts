@@ -23,7 +23,8 @@
  * size. The temporary directory is named after its owner pid and creation time, and stale ones
  * (their process was killed) are removed by the next unpack (`temp-dirs.ts`).
  */
-import { chmodSync, closeSync, existsSync, openSync, readSync, renameSync, rmSync } from "node:fs";
+import { closeSync, existsSync, fchmodSync, openSync, readSync, renameSync, rmSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { LockstepError } from "@lockstep/errors";
@@ -243,6 +244,16 @@ export function sha256File(path: string): string {
 
 const swept = new Set<string>();
 
+/** Large entries unpacked at once (each holds at most a few 1 MiB chunks). */
+const LARGE_LANES = 4;
+/**
+ * Entries up to this size are unpacked synchronously on this thread, larger ones on the thread
+ * pool: a wheel's many small files cost more in round trips than in work, while its few large
+ * ones (torch's libtorch_cpu.so: 414 MB) inflate and write in the background, overlapping the
+ * small ones and this thread's hashing.
+ */
+const INLINE = 64 * 1024;
+
 /**
  * Validate the wheel at `archivePath` and unpack it into the cache (once: an existing directory is
  * returned as is). Returns the unpacked directory. Throws WheelInvalidError (every problem listed),
@@ -277,34 +288,77 @@ export async function unpackWheel(
     const write = problems.length === 0;
     const root = new SafeRoot(tmp, "the unpack directory");
     const execMode = (0o777 & ~currentUmask()) | 0o111;
-    for (const f of files) {
-      let dest: string | undefined;
-      let fd: number | undefined;
-      if (write) {
-        dest = root.join(f.name, `${filename}: ${f.name}`);
-        root.ensureParent(dest, `${filename}: ${f.name}`);
-        fd = openSync(dest, "wx");
-      }
+    // Problems per file, reported in archive order whatever order the files finish in.
+    const found: string[][] = files.map(() => []);
+    const unpackOne = async (f: PlannedFile, at: number): Promise<void> => {
+      const dest = write ? root.join(f.name, `${filename}: ${f.name}`) : undefined;
+      if (dest !== undefined) root.ensureParent(dest, `${filename}: ${f.name}`);
+      const mode = f.executable ? execMode : undefined;
       let streamed;
       try {
-        streamed = await zip.streamTo(f.entry, fd, f.algorithm);
+        if (f.entry.uncompressedSize <= INLINE && f.entry.compressedSize <= INLINE) {
+          const fd = dest === undefined ? undefined : openSync(dest, "wx", mode);
+          try {
+            streamed = zip.copySmallSync(f.entry, fd, f.algorithm);
+          } finally {
+            if (fd !== undefined) {
+              // The umask applies at creation; an executable entry is executable whatever it says.
+              if (mode !== undefined) fchmodSync(fd, mode);
+              closeSync(fd);
+            }
+          }
+        } else {
+          const out = dest === undefined ? undefined : await open(dest, "wx", mode);
+          try {
+            streamed = await zip.streamTo(f.entry, out, f.algorithm);
+          } finally {
+            if (out !== undefined && mode !== undefined) await out.chmod(mode);
+            await out?.close();
+          }
+        }
       } catch (cause) {
         if (!(cause instanceof ZipError)) throw cause;
-        problems.push(`${f.name}: cannot be read: ${cause.message}`);
-        continue;
-      } finally {
-        if (fd !== undefined) closeSync(fd);
+        found[at]!.push(`${f.name}: cannot be read: ${cause.message}`);
+        return;
       }
-      if (dest !== undefined && f.executable) chmodSync(dest, execMode);
-      if (!f.row) continue;
+      if (!f.row) return;
       const expected = parseRecordHash(f.row.hash)!;
       const actual = `${expected.algorithm}=${streamed.digest ?? ""}`;
       if (actual !== `${expected.algorithm}=${expected.digest}`) {
-        problems.push(`${f.name}: RECORD says ${f.row.hash}, the file has ${actual}`);
+        found[at]!.push(`${f.name}: RECORD says ${f.row.hash}, the file has ${actual}`);
       } else if (f.row.size !== undefined && f.row.size !== streamed.size) {
-        problems.push(`${f.name}: RECORD says ${f.row.size} bytes, the file has ${streamed.size}`);
+        found[at]!.push(`${f.name}: RECORD says ${f.row.size} bytes, the file has ${streamed.size}`);
       }
-    }
+    };
+    // Large entries first, several at once on the thread pool; meanwhile one lane does the small
+    // ones here, giving the event loop a turn every few milliseconds so the large ones keep moving.
+    const inline = (f: PlannedFile) => f.entry.uncompressedSize <= INLINE && f.entry.compressedSize <= INLINE;
+    const order = files.map((f, at) => ({ f, at }));
+    const large = order
+      .filter((o) => !inline(o.f))
+      .sort((x, y) => y.f.entry.compressedSize - x.f.entry.compressedSize);
+    const small = order.filter((o) => inline(o.f));
+    let failure: unknown;
+    const lane = async (queue: Array<{ f: PlannedFile; at: number }>): Promise<void> => {
+      let turn = performance.now();
+      for (let item = queue.shift(); item !== undefined && failure === undefined; item = queue.shift()) {
+        try {
+          await unpackOne(item.f, item.at);
+        } catch (error) {
+          failure ??= error;
+        }
+        if (performance.now() - turn > 4) {
+          await new Promise((resolveTurn) => setImmediate(resolveTurn));
+          turn = performance.now();
+        }
+      }
+    };
+    await Promise.all([
+      lane(small),
+      ...Array.from({ length: Math.min(LARGE_LANES, large.length) }, () => lane(large)),
+    ]);
+    if (failure !== undefined) throw failure;
+    problems.push(...found.flat());
     if (problems.length > 0) throw new WheelInvalidError(filename, problems);
     root.ensureParent(join(tmp, "x"), filename);
     try {

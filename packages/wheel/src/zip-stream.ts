@@ -16,10 +16,14 @@
  * name and extra lengths may differ from the central ones, so the exact data start is only known
  * after reading it, and that exact end is checked again before streaming.
  */
-import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, write, writeSync } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import type { Hash } from "node:crypto";
-import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
+import { once } from "node:events";
+import { promisify } from "node:util";
+import { crc32, createInflateRaw, inflateRaw, inflateRawSync } from "node:zlib";
+import type { ZlibOptions } from "node:zlib";
 import { LockstepError } from "@lockstep/errors";
 import { parseCentralDirectory, parseZipEocd, ZIP_TAIL_SIZE, ZipError, LOCAL_HEADER_SIZE } from "./zip";
 import type { ZipEntry } from "./zip";
@@ -69,9 +73,11 @@ export class ArchiveLimitError extends LockstepError {
 
 export class ArchiveEntryError extends LockstepError {}
 
-const CHUNK = 256 * 1024;
+/** Read and inflate in pieces of this size (fewer, larger writes and hash updates). */
+const CHUNK = 1024 * 1024;
 /** Entries this small (compressed and declared) are inflated in one call, bounded by their size. */
-const SMALL = 1024 * 1024;
+export const SMALL_ENTRY = 1024 * 1024;
+const SMALL = SMALL_ENTRY;
 
 /** What streaming one entry produced. */
 export interface StreamedEntry {
@@ -291,44 +297,75 @@ export class ZipFile {
   }
 
   /**
-   * Stream `entry` into the open file `outFd` (undefined: only hash and count), hashing with
-   * `algorithm` (a node hash name) when given — then the CRC-32 is left to that stronger check;
-   * without one the CRC-32 is checked. Never holds more than about one chunk of its data in
-   * memory (small entries: their size).
+   * `streamTo` for an entry of at most 1 MiB (compressed and declared), done at once on this thread:
+   * for the thousands of small files of a large wheel, a trip to the thread pool and back per open,
+   * inflate, write and close costs more than the work itself.
    */
-  async streamTo(entry: ZipEntry, outFd: number | undefined, algorithm?: string): Promise<StreamedEntry> {
+  copySmallSync(entry: ZipEntry, outFd: number | undefined, algorithm?: string): StreamedEntry {
+    this.checkMethod(entry);
+    if (entry.compressedSize > SMALL || entry.uncompressedSize > SMALL) {
+      throw new RangeError(`copySmallSync: "${entry.name}" is larger than ${SMALL} bytes`);
+    }
+    const raw = this.read(this.dataStart(entry), entry.compressedSize);
+    let data: Buffer;
+    if (entry.method === 0) data = raw;
+    else {
+      try {
+        data = inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize + 1 });
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") this.overflow(entry);
+        throw new ZipError(`The data of "${entry.name}" could not be inflated`, { cause });
+      }
+    }
+    if (data.length > entry.uncompressedSize) this.overflow(entry);
+    const digest = algorithm ? createHash(algorithm).update(data).digest("base64url") : undefined;
+    this.checkDone(entry, data.length, algorithm ? entry.crc32 : crc32(data));
+    if (outFd !== undefined) {
+      for (let done = 0; done < data.length;) done += writeSync(outFd, data, done, data.length - done);
+    }
+    return { size: data.length, digest };
+  }
+
+  /**
+   * Stream `entry` into `out` (an open file descriptor or FileHandle; undefined: only hash and
+   * count), hashing with `algorithm` (a node hash name) when given — then the CRC-32 is left to that
+   * stronger check; without one the CRC-32 is checked. Inflating and writing run on libuv's thread
+   * pool, so several entries streamed at once overlap; hashing stays on this thread. Never holds
+   * more than about two chunks of the entry's data in memory (small entries: their size).
+   */
+  async streamTo(
+    entry: ZipEntry,
+    out: number | FileHandle | undefined,
+    algorithm?: string,
+  ): Promise<StreamedEntry> {
     this.checkMethod(entry);
     const start = this.dataStart(entry);
     const hash: Hash | undefined = algorithm ? createHash(algorithm) : undefined;
     let size = 0;
     let crc = 0;
-    const sink = (chunk: Uint8Array) => {
+    const put = async (chunk: Uint8Array): Promise<void> => {
       size += chunk.length;
       if (size > entry.uncompressedSize) this.overflow(entry);
       if (!hash) crc = crc32(chunk, crc);
       hash?.update(chunk);
-      if (outFd === undefined) return;
-      let done = 0;
-      while (done < chunk.length) done += writeSync(outFd, chunk, done, chunk.length - done);
+      if (out !== undefined) await writeAll(out, chunk);
     };
-    if (entry.method === 0 || (entry.compressedSize <= SMALL && entry.uncompressedSize <= SMALL)) {
-      if (entry.method === 0) {
-        for (let at = 0; at < entry.compressedSize; at += CHUNK)
-          sink(this.read(start + at, Math.min(CHUNK, entry.compressedSize - at)));
-      } else {
-        let data: Buffer;
-        try {
-          data = inflateRawSync(this.read(start, entry.compressedSize), {
-            maxOutputLength: entry.uncompressedSize + 1,
-          });
-        } catch (cause) {
-          if ((cause as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") this.overflow(entry);
-          throw new ZipError(`The data of "${entry.name}" could not be inflated`, { cause });
-        }
-        sink(data);
+    if (entry.method === 0) {
+      for (let at = 0; at < entry.compressedSize; at += CHUNK)
+        await put(this.read(start + at, Math.min(CHUNK, entry.compressedSize - at)));
+    } else if (entry.compressedSize <= SMALL && entry.uncompressedSize <= SMALL) {
+      let data: Buffer;
+      try {
+        data = await inflateRawAsync(this.read(start, entry.compressedSize), {
+          maxOutputLength: entry.uncompressedSize + 1,
+        });
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") this.overflow(entry);
+        throw new ZipError(`The data of "${entry.name}" could not be inflated`, { cause });
       }
+      await put(data);
     } else {
-      await this.inflateStream(entry, start, sink);
+      await this.inflateStream(entry, start, put);
     }
     // With a hash asked for, the caller checks a stronger digest than CRC-32 (RECORD's sha256):
     // computing both would cost a second pass over every byte for nothing.
@@ -336,50 +373,44 @@ export class ZipFile {
     return { size, digest: hash?.digest("base64url") };
   }
 
-  private inflateStream(entry: ZipEntry, start: number, sink: (chunk: Uint8Array) => void): Promise<void> {
-    return new Promise<void>((resolvePromise, reject) => {
-      const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
-      let failed = false;
-      const fail = (error: unknown) => {
-        if (failed) return;
-        failed = true;
-        inflate.destroy();
-        reject(
-          error instanceof LockstepError
-            ? error
-            : new ZipError(`The data of "${entry.name}" could not be inflated`, { cause: error }),
-        );
-      };
-      inflate.on("data", (chunk: Buffer) => {
-        try {
-          sink(chunk);
-        } catch (error) {
-          fail(error);
-        }
-      });
-      inflate.on("error", fail);
-      inflate.on("end", () => {
-        if (!failed) resolvePromise();
-      });
-      let at = 0;
-      const pump = () => {
-        while (!failed && at < entry.compressedSize) {
-          let chunk: Buffer;
-          try {
-            chunk = this.read(start + at, Math.min(CHUNK, entry.compressedSize - at));
-          } catch (error) {
-            fail(error);
-            return;
-          }
-          at += chunk.length;
-          if (!inflate.write(chunk)) {
-            inflate.once("drain", pump);
-            return;
-          }
-        }
-        if (!failed) inflate.end();
-      };
-      pump();
-    });
+  /** Feed the entry's compressed bytes to a raw inflater and hand each output chunk to `put`, in order. */
+  private async inflateStream(
+    entry: ZipEntry,
+    start: number,
+    put: (chunk: Uint8Array) => Promise<void>,
+  ): Promise<void> {
+    const inflate = createInflateRaw({ chunkSize: CHUNK });
+    const pump = (async () => {
+      for (let at = 0; at < entry.compressedSize;) {
+        const chunk = this.read(start + at, Math.min(CHUNK, entry.compressedSize - at));
+        at += chunk.length;
+        if (!inflate.write(chunk)) await once(inflate, "drain");
+      }
+      inflate.end();
+    })();
+    // A failed read ends the output side with that error; a failure on the output side stops the pump.
+    pump.catch((error: unknown) => inflate.destroy(error as Error));
+    try {
+      for await (const chunk of inflate as AsyncIterable<Buffer>) await put(chunk);
+    } catch (error) {
+      inflate.destroy();
+      if (error instanceof LockstepError) throw error;
+      throw new ZipError(`The data of "${entry.name}" could not be inflated`, { cause: error });
+    }
+  }
+}
+
+const inflateRawAsync = promisify(inflateRaw) as (buf: Buffer, opts: ZlibOptions) => Promise<Buffer>;
+const writeFd = (fd: number, buf: Uint8Array, offset: number, length: number): Promise<number> =>
+  new Promise((resolvePromise, reject) =>
+    write(fd, buf, offset, length, null, (error, n) => (error ? reject(error) : resolvePromise(n))),
+  );
+
+async function writeAll(out: number | FileHandle, chunk: Uint8Array): Promise<void> {
+  for (let done = 0; done < chunk.length;) {
+    done +=
+      typeof out === "number"
+        ? await writeFd(out, chunk, done, chunk.length - done)
+        : (await out.write(chunk, done, chunk.length - done)).bytesWritten;
   }
 }
