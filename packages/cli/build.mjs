@@ -5,6 +5,7 @@
 // dist/ is missing; tests build into a temporary directory with --outdir.
 import { build } from "esbuild";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -60,35 +61,6 @@ const lazyStringWidth = {
 };
 
 /**
- * got imports its HTTP/2 support (http2-wrapper) and its response cache (cacheable-request, with
- * keyv, http-cache-semantics, normalize-url) at load, though they run only with its `http2` and
- * `cache` options, which lockstep never sets (the index client caches pages itself): about 140 KiB
- * of the 360 KiB got chunk, evaluated before a cold lock's first request. The bundle gets small
- * stand-ins that fail loudly if those options are ever turned on.
- */
-const GOT_STUBS = {
-  "http2-wrapper": `const unused = () => { throw new Error("lockstep's bundle leaves out got's HTTP/2 support (http2-wrapper); see build.mjs"); };
-export default { get globalAgent() { return unused(); }, get auto() { return unused(); } };`,
-  "cacheable-request": `export class CacheError extends Error {}
-export default class CacheableRequest {
-  constructor() { throw new Error("lockstep's bundle leaves out got's response cache (cacheable-request); see build.mjs"); }
-}`,
-};
-const stubUnusedGotFeatures = {
-  name: "stub-unused-got-features",
-  setup(b) {
-    const filter = new RegExp(`^(${Object.keys(GOT_STUBS).join("|")})$`);
-    b.onResolve({ filter }, (args) =>
-      /[\\/]got[\\/]/.test(args.importer) ? { path: args.path, namespace: "got-stub" } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "got-stub" }, (args) => ({
-      contents: GOT_STUBS[args.path],
-      loader: "js",
-    }));
-  },
-};
-
-/**
  * The process entry, `lockstep.mjs`, is built on its own, as one file without chunks: src/main.ts
  * with the pre-yargs fast path (src/fast-path.ts) and the light modules it imports, no CommonJS and
  * no `createRequire` banner. Split with the rest, its imports landed in about twenty shared chunks,
@@ -124,6 +96,44 @@ const entryOnly = {
   },
 };
 
+/**
+ * In the entry file, Node built-ins come from `process.getBuiltinModule` (Node 20.16+; the engines
+ * field asks for 20.19), not from `import … from "node:…"`: an ES module import of a built-in makes
+ * Node build a wrapper module holding every export, reading every lazy getter on the way (the
+ * WebCrypto implementation for `node:crypto`, `fs.promises`, …), and it loads the module even when
+ * no export is used. Here each function export is a small wrapper that fetches the module on its
+ * first call, so `node:crypto` is loaded only when something is hashed; other values (`constants`,
+ * `sep`) are read when the entry is evaluated, and only the exports the entry uses are kept. The
+ * export names come from the Node running the build, which is the one the tests run.
+ */
+const lazyBuiltins = {
+  name: "lazy-builtins",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      const id = args.path.startsWith("node:") ? args.path : `node:${args.path}`;
+      return builtinModules.includes(id.slice(5)) ? { path: id, namespace: "lazy-builtin" } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, async (args) => {
+      const real = (await import(args.path)).default;
+      const lines = [`const load = () => process.getBuiltinModule(${JSON.stringify(args.path)});`];
+      for (const name of Object.keys(real)) {
+        if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === "default") continue;
+        const value = Object.getOwnPropertyDescriptor(real, name);
+        // A function that is not a class is wrapped; classes and values are read at load.
+        if (
+          typeof value?.value === "function" &&
+          !/^class\b/.test(Function.prototype.toString.call(value.value)) &&
+          !/^[A-Z]/.test(name)
+        )
+          lines.push(`export function ${name}(...a) { return load().${name}(...a); }`);
+        else lines.push(`export const ${name} = /* @__PURE__ */ (() => load().${name})();`);
+      }
+      lines.push("export default /* @__PURE__ */ load();");
+      return { contents: lines.join("\n"), loader: "js" };
+    });
+  },
+};
+
 export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
   const started = performance.now();
   rmSync(dir, { recursive: true, force: true });
@@ -137,12 +147,12 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
     target: "node20",
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
-    // Some dependencies (got's, pino's) are CommonJS and call require() for Node built-ins.
+    // Some dependencies (pino's) are CommonJS and call require() for Node built-ins.
     banner: {
       js: 'import { createRequire as __lockstepCreateRequire } from "node:module"; const require = __lockstepCreateRequire(import.meta.url);',
     },
     metafile: true,
-    plugins: [skipHelpCache, lazyStringWidth, stubUnusedGotFeatures],
+    plugins: [skipHelpCache, lazyStringWidth],
     logLevel: quiet ? "error" : "warning",
     legalComments: "none",
   });
@@ -156,7 +166,7 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
     outExtension: { ".js": ".mjs" },
     metafile: true,
     write: false,
-    plugins: [entryOnly],
+    plugins: [entryOnly, lazyBuiltins],
     logLevel: quiet ? "error" : "warning",
     legalComments: "none",
   });

@@ -2,11 +2,13 @@
  * lock-state: a fresh lock is remembered only for projects whose freshness the two hashes decide,
  * and any change to those files, the key or the directory layout forgets it.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { fileStamp } from "./file-stamps";
 import { freshLock, lockStateKey, recordFreshLock } from "./lock-state";
+import type { LockState } from "./lock-state";
 
 const PLAIN = '[project]\nname = "app"\nversion = "1"\ndependencies = ["attrly"]\n';
 const LOCK = 'lock-version = "1.0"\n[[packages]]\nname = "attrly"\nversion = "24.2.0"\n';
@@ -49,4 +51,58 @@ describe("lock-state", () => {
   ])("%s is never remembered", (_name, pyproject, lock, above) => {
     expect(freshLock(setup(pyproject, lock, { above }))).toBeUndefined();
   });
+});
+
+/** The one state file of a setup. */
+function stateOf(w: { stateDir: string }): { path: string; state: LockState } {
+  const [name] = readdirSync(w.stateDir).filter((n) => n.endsWith(".json"));
+  const path = join(w.stateDir, name as string);
+  return { path, state: JSON.parse(readFileSync(path, "utf8")) as LockState };
+}
+
+/** Past the file system clock's tick, so a change gets other times than the file had. */
+const nextTick = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
+
+test("a state naming another directory is not taken (file names are a short digest)", () => {
+  const w = setup(PLAIN, LOCK);
+  const { path, state } = stateOf(w);
+  writeFileSync(path, JSON.stringify({ ...state, dir: join(w.projectDir, "elsewhere") }));
+  expect(freshLock(w)).toBeUndefined();
+});
+
+describe("lock-state stamps (file-stamps.ts)", () => {
+  test("files written just before the state are not stamped: they are hashed every time", () => {
+    const w = setup(PLAIN, LOCK);
+    expect(stateOf(w).state.stamps).toBeUndefined();
+  });
+
+  test("stamps that still hold stand for the bytes (not read: a wrong recorded hash goes unnoticed); a change of the file is noticed", () => {
+    const w = setup(PLAIN, LOCK);
+    const { path, state } = stateOf(w);
+    const pyproject = join(w.projectDir, "pyproject.toml");
+    const lock = join(w.projectDir, "pylock.toml");
+    const stamps = { [pyproject]: fileStamp(pyproject) as string, [lock]: fileStamp(lock) as string };
+    writeFileSync(path, JSON.stringify({ ...state, pyproject: "x", lock: "y", stamps }));
+    expect(freshLock(w)).toEqual({ packages: 1, lockPath: lock });
+    nextTick();
+    writeFileSync(lock, LOCK.replace("24.2.0", "24.2.1"));
+    expect(freshLock(w)).toBeUndefined();
+  });
+
+  test("files left alone for the settling time are stamped when recorded, and an edit of the same size is noticed", async () => {
+    const w = setup(PLAIN, LOCK);
+    writeFileSync(join(w.projectDir, ".python-version"), "3.12\n");
+    await new Promise((r) => setTimeout(r, 3200));
+    recordFreshLock({ ...w, packages: 1, lockPath: join(w.projectDir, "pylock.toml") });
+    expect(Object.keys(stateOf(w).state.stamps ?? {}).sort()).toEqual(
+      [".python-version", "pylock.toml", "pyproject.toml"].map((f) => join(w.projectDir, f)),
+    );
+    expect(freshLock(w)).toBeDefined();
+    writeFileSync(join(w.projectDir, ".python-version"), "3.11\n");
+    expect(freshLock(w)).toBeUndefined();
+    writeFileSync(join(w.projectDir, ".python-version"), "3.12\n");
+    expect(freshLock(w)).toBeDefined();
+    writeFileSync(join(w.projectDir, "pylock.toml"), LOCK.replace("24.2.0", "24.2.1"));
+    expect(freshLock(w)).toBeUndefined();
+  }, 10_000);
 });

@@ -1,10 +1,13 @@
 /**
  * The up-to-date `lock` answered from two hashes: when a full `lock` finds pylock.toml fresh
  * (checkLock: a pure function of the lock's bytes, the project's inputs and the settings), it
- * records in the cache, `<cache>/lock-state-v1/<sha256 of the project dir>.json`, the sha256 of
+ * records in the cache, `<cache>/lock-state-v2/<digest of the project dir>.json`, the sha256 of
  * pyproject.toml, of pylock.toml and of the nearest `.python-version` text, the settings key and
  * the package count. A later `lock` whose files hash the same and whose settings give the same key
  * answers "Resolved N packages" without parsing pylock.toml or loading the lockfile code.
+ *
+ * When the files had settled, the state also records their file stamps (file-stamps.ts), and a
+ * stamp that still holds stands for the file's hash: nothing is read or hashed.
  *
  * Pitfalls: only node built-ins may be imported (this is on the CLI's pre-yargs path). Freshness
  * may depend on files other than these (workspace members, path and VCS sources read their
@@ -15,18 +18,24 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { sameStamp, settledStamps } from "./file-stamps";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
-const VERSION = 1;
+/** 2: state files named by pathDigest (no hashing module on the no-op path) and holding `dir`. */
+const VERSION = 2;
 
 export interface LockState {
   v: number;
+  /** The project directory (file names are a short digest of it). */
+  dir: string;
   key: string;
   pyproject: string;
   lock: string;
   pythonVersion: string;
   packages: number;
+  /** File stamps (file-stamps.ts) of the files above that were settled when recorded. */
+  stamps?: Record<string, string> | undefined;
 }
 
 const sha = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
@@ -68,13 +77,23 @@ function readOr(path: string): Buffer | undefined {
   }
 }
 
-function pythonVersionText(dir: string): string {
+/** The nearest `.python-version` at or above `dir`, if any. */
+function pythonVersionPath(dir: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
-    const text = readOr(join(d, ".python-version"));
-    if (text !== undefined) return sha(text);
-    if (dirname(d) === d) return "";
+    const path = join(d, ".python-version");
+    if (existsSync(path)) return path;
+    if (dirname(d) === d) return undefined;
   }
 }
+
+/** The sha256 of the nearest `.python-version`'s bytes, or "" when there is none. */
+function pythonVersionText(dir: string): string {
+  const path = pythonVersionPath(dir);
+  const text = path === undefined ? undefined : readOr(path);
+  return text === undefined ? "" : sha(text);
+}
+
+const hashFile = (path: string) => sha(readFileSync(path));
 
 /** Words whose presence may make freshness depend on other files; their projects are not recorded. */
 const PYPROJECT_REFUSED = /workspace|sources|path|file:|git\+|hg\+|svn\+|bzr\+|@ *[a-z]+:\/\//i;
@@ -84,8 +103,19 @@ function recordable(pyproject: Buffer, lock: Buffer): boolean {
   return !PYPROJECT_REFUSED.test(pyproject.toString("utf8")) && !LOCK_REFUSED.test(lock.toString("utf8"));
 }
 
+/**
+ * A 64-bit FNV-1a digest of the project directory, as 16 hex digits: the state's file name. Not
+ * sha256, so that finding the state loads no hashing module; two directories sharing a digest only
+ * overwrite each other's state (`dir` in the state tells them apart).
+ */
+function pathDigest(path: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const byte of Buffer.from(path)) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, "0");
+}
+
 function stateFile(stateDir: string, projectDir: string): string {
-  return join(stateDir, `${sha(projectDir)}.json`);
+  return join(stateDir, `${pathDigest(projectDir)}.json`);
 }
 
 interface Where {
@@ -104,6 +134,7 @@ export function recordFreshLock(where: Where & { packages: number; lockPath: str
     if (!recordable(pyproject, lock)) return;
     const state: LockState = {
       v: VERSION,
+      dir: where.projectDir,
       key: where.key,
       pyproject: sha(pyproject),
       lock: sha(lock),
@@ -114,6 +145,15 @@ export function recordFreshLock(where: Where & { packages: number; lockPath: str
     const file = stateFile(where.stateDir, where.projectDir);
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(state)}\n`);
+    // Stamps only for files on the cache's file system (the clock of the file just written).
+    const files: [string, string][] = [
+      [join(where.projectDir, "pyproject.toml"), state.pyproject],
+      [where.lockPath, state.lock],
+    ];
+    const versionFile = pythonVersionPath(where.projectDir);
+    if (versionFile !== undefined) files.push([versionFile, state.pythonVersion]);
+    const stamps = settledStamps(files, tmp, hashFile);
+    if (Object.keys(stamps).length > 0) writeFileSync(tmp, `${JSON.stringify({ ...state, stamps })}\n`);
     renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only costs the next lock the full check.
@@ -124,14 +164,28 @@ export function recordFreshLock(where: Where & { packages: number; lockPath: str
 export function freshLock(where: Where): { packages: number; lockPath: string } | undefined {
   try {
     const state = JSON.parse(readFileSync(stateFile(where.stateDir, where.projectDir), "utf8")) as LockState;
-    if (state.v !== VERSION || state.key !== where.key) return undefined;
+    if (state.v !== VERSION || state.dir !== where.projectDir || state.key !== where.key) return undefined;
     if (hasAncestorProject(where.projectDir)) return undefined;
     const lockPath = join(where.projectDir, "pylock.toml");
-    const pyproject = readFileSync(join(where.projectDir, "pyproject.toml"));
-    const lock = readFileSync(lockPath);
-    if (sha(pyproject) !== state.pyproject || sha(lock) !== state.lock) return undefined;
-    if (!recordable(pyproject, lock)) return undefined;
-    if (pythonVersionText(where.projectDir) !== state.pythonVersion) return undefined;
+    const pyprojectPath = join(where.projectDir, "pyproject.toml");
+    // Stamps that still hold prove the bytes unchanged, so still recordable, without reading them.
+    if (
+      !sameStamp(pyprojectPath, state.stamps?.[pyprojectPath]) ||
+      !sameStamp(lockPath, state.stamps?.[lockPath])
+    ) {
+      const pyproject = readFileSync(pyprojectPath);
+      const lock = readFileSync(lockPath);
+      if (sha(pyproject) !== state.pyproject || sha(lock) !== state.lock) return undefined;
+      if (!recordable(pyproject, lock)) return undefined;
+    }
+    const versionFile = pythonVersionPath(where.projectDir);
+    const version =
+      versionFile === undefined
+        ? ""
+        : sameStamp(versionFile, state.stamps?.[versionFile])
+          ? state.pythonVersion
+          : pythonVersionText(where.projectDir);
+    if (version !== state.pythonVersion) return undefined;
     return { packages: state.packages, lockPath };
   } catch {
     return undefined;

@@ -13,6 +13,9 @@
  * lock, the options and the interpreter) and find them installed (the plan compares names and
  * versions, which the `.dist-info` names carry, and sources, which only change with the lock).
  *
+ * The pyprojects and the lock are compared by sha256, or by their file stamps (file-stamps.ts) when
+ * the state recorded them: a no-op then reads neither file and loads no hashing code.
+ *
  * Pitfalls: only node built-ins (and the node-built-ins-only `@lockstep/python/python-version-file`
  * and `@lockstep/index/auth`) may be imported here (this module is on the start-up path); any
  * doubt means "not fresh" and the full sync runs (which rewrites the state), never the reverse; a
@@ -33,6 +36,7 @@ import {
 import { dirname, join, resolve } from "node:path";
 import { redact } from "@lockstep/index/auth";
 import { findPythonVersionFile } from "@lockstep/python/python-version-file";
+import { sameStamp, settledStamps } from "./file-stamps";
 import { listingDigest } from "./workspace-watch";
 
 export const STATE_FILE = ".lockstep-sync.json";
@@ -60,6 +64,8 @@ export interface SyncState {
    * new member directory is not taken for a no-op. Absent outside workspaces.
    */
   memberDirs?: Record<string, string> | undefined;
+  /** File stamps (file-stamps.ts) of the pyprojects and the lock that were settled when recorded. */
+  stamps?: Record<string, string> | undefined;
 }
 
 /** What a sync selects from the lock (extras, groups, the project itself). */
@@ -174,6 +180,13 @@ export function writeState(venv: string, state: SyncState): void {
   const file = join(venv, STATE_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(state)}\n`);
+  // The file just written gives the file system's clock for the stamps.
+  const stamps = settledStamps(
+    [...Object.entries(state.pyprojects), [state.lockPath, state.lockSha256]],
+    tmp,
+    sha256File,
+  );
+  if (Object.keys(stamps).length > 0) writeFileSync(tmp, `${JSON.stringify({ ...state, stamps })}\n`);
   renameSync(tmp, file);
 }
 
@@ -247,10 +260,13 @@ function isFresh(state: SyncState, venv: string, root: string, opts: FreshCheck)
   if (state.key !== opts.key) return false;
   if (existsSync(join(venv, ".lockstep.lock"))) return false;
   try {
+    // A stamp that still holds proves the bytes unchanged without reading them (file-stamps.ts).
+    const same = (path: string, sha: string) =>
+      sameStamp(path, state.stamps?.[path]) || sha256File(path) === sha;
     if (!opts.frozen) {
-      for (const [path, sha] of Object.entries(state.pyprojects)) if (sha256File(path) !== sha) return false;
+      for (const [path, sha] of Object.entries(state.pyprojects)) if (!same(path, sha)) return false;
     }
-    if (sha256File(state.lockPath) !== state.lockSha256) return false;
+    if (!same(state.lockPath, state.lockSha256)) return false;
     for (const [dir, digest] of Object.entries(state.memberDirs ?? {}))
       if (listingDigest(dir) !== digest) return false;
   } catch {
