@@ -18,6 +18,8 @@ function files() {
   writeFileSync(a, "alpha\n");
   writeFileSync(b, "beta\n");
   const probe = join(dir, "state.tmp");
+  // A later tick of the file system's clock than the files'.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
   writeFileSync(probe, "{}\n");
   return { a, b, probe };
 }
@@ -40,7 +42,7 @@ describe("settledStamps", () => {
 
   test("a file changed within the window before the probe is not stamped (a later change could keep its times)", () => {
     const { a, probe } = files();
-    expect(settledStamps([[a, sha(a)]], probe, sha)).toEqual({});
+    expect(settledStamps([[a, sha(a)]], probe, sha, 60_000_000_000n)).toEqual({});
   });
 
   test("a file changed after the probe (its times ahead of the probe's) is not stamped", () => {
@@ -48,6 +50,12 @@ describe("settledStamps", () => {
     const future = new Date(Date.now() + 60_000);
     utimesSync(a, future, future);
     expect(settledStamps([[a, sha(a)]], probe, sha, 0n)).toEqual({});
+  });
+
+  test("a file changed in the probe's own tick is not stamped", () => {
+    const { probe } = files();
+    // The probe itself: changed exactly at the probe's time.
+    expect(settledStamps([[probe, sha(probe)]], probe, sha, 0n)).toEqual({});
   });
 
   test("nothing is stamped without a probe", () => {

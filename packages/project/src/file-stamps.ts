@@ -6,20 +6,22 @@
  *
  * Soundness (the "racy git" problem): any change to a file's bytes sets its ctime to the file
  * system's current time (ctime cannot be set back from user space; a file replaced by rename has
- * another inode). A stamp taken at time S is therefore only trusted when the file was last changed
- * (mtime and ctime) at least SETTLED_NS before S by the file system's own clock; a later change then
- * gets a ctime at least that much later, which differs even on file systems with a coarse clock (FAT
- * keeps two-second times). The file system's clock is read from a probe file just written in the
- * state's own directory, and only files on that device are stamped, so a skew between this
- * machine's clock and a network file server's does not matter. Each stamped file is hashed after
- * its stamp was taken and stamped only if it hashes as recorded: a change between the two shows as
- * another stamp later. What is not covered (as with git's index): a file system whose ctime does not
- * change on writes, or its clock set back by more than SETTLED_NS.
+ * another inode). The stamps are taken after a probe file (the state's own temporary file, in the
+ * directory of the state that will hold them) was written, and only for files on the probe's device
+ * that were last changed (mtime and ctime) SETTLED_NS or more before the probe's ctime: a change
+ * after the stamp was taken gets a ctime no earlier than the probe's, so another stamp, whatever the
+ * clock's granularity (FAT's two seconds included), and whatever the skew between this machine's
+ * clock and a file server's (only the file system's own times are compared). SETTLED_NS is a margin
+ * for file systems that order timestamps across files only to within a clock tick. Each stamped
+ * file is hashed after its stamp was taken and stamped only if it hashes as recorded: a change
+ * between the two gives another stamp. What is not covered (as with git's index): a file system
+ * whose ctime does not change on writes, its clock set back, or an NFS client's attribute cache
+ * hiding another client's change for a few seconds (a stat may be answered from it; an open not).
  */
 import { statSync } from "node:fs";
 
-/** How long before the probe a file must have been last changed for its stamp to count. */
-export const SETTLED_NS = 3_000_000_000n;
+/** How long before the probe a file must have been last changed for its stamp to count (50 ms). */
+export const SETTLED_NS = 50_000_000n;
 
 /** The stamp of `path` now, or undefined when it cannot be read. */
 export function fileStamp(path: string): string | undefined {
@@ -54,7 +56,7 @@ export function settledStamps(
       const st = statSync(path, { bigint: true });
       if (st.dev !== now.dev) continue;
       const changed = st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs;
-      if (now.ctimeNs - changed < settledNs) continue;
+      if (now.ctimeNs - changed < settledNs || changed >= now.ctimeNs) continue;
       if (hash(path) !== sha) continue;
       stamps[path] = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     } catch {

@@ -3,7 +3,7 @@
  * stamps them, and checkFresh then trusts a stamp that still holds instead of hashing the file; a
  * state written right after the files changed has none; any edit of a stamped file is noticed.
  */
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
@@ -49,8 +49,10 @@ function record(p: ReturnType<typeof project>): SyncState {
 const fresh = (p: { root: string }) =>
   checkFresh({ cwd: p.root, key: KEY, frozen: false, python: undefined, env: {} }) !== undefined;
 
-test("files written just before the state are not stamped, and are hashed", () => {
+test("files changed no earlier than the state was written (here: mtimes ahead) are not stamped, and are hashed", () => {
   const p = project();
+  const ahead = new Date(Date.now() + 60_000);
+  for (const f of ["pyproject.toml", "pylock.toml"]) utimesSync(join(p.root, f), ahead, ahead);
   expect(record(p).stamps).toBeUndefined();
   expect(fresh(p)).toBe(true);
   writeFileSync(join(p.root, "pylock.toml"), 'lock-version = "1.1"\n');
@@ -59,7 +61,7 @@ test("files written just before the state are not stamped, and are hashed", () =
 
 test("settled files are stamped; a stamp that holds stands for the bytes; an edit of the same size is noticed", async () => {
   const p = project();
-  await new Promise((r) => setTimeout(r, 3200));
+  await new Promise((r) => setTimeout(r, 200));
   const state = record(p);
   expect(Object.keys(state.stamps ?? {}).sort()).toEqual([
     join(p.root, "pylock.toml"),
@@ -73,4 +75,4 @@ test("settled files are stamped; a stamp that holds stands for the bytes; an edi
   writeFileSync(join(p.venv, STATE_FILE), JSON.stringify(state));
   writeFileSync(join(p.root, "pylock.toml"), 'lock-version = "1.1"\n');
   expect(fresh(p)).toBe(false);
-}, 10_000);
+});
