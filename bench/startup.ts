@@ -4,7 +4,8 @@
  *
  * Graphs: the example app (fixtures/universes/example-app.toml) and the 2026 PyPI snapshot's
  * jupyterlab+notebook. Measures, each the median of LOCKSTEP_BENCH_RUNS (default 20) processes:
- * `--version`; a no-op `sync` (venv already in sync); an up-to-date `lock` with a warm cache; a
+ * `--version`; a no-op `sync` (venv already in sync; also with the index URL from
+ * `LOCKSTEP_INDEX_URL`, and with `--frozen`); an up-to-date `lock` with a warm cache; a
  * re-lock (`lock --upgrade`) with a warm cache; a cold `lock` (empty cache, no pylock.toml).
  * The index serves pages the way a static mirror does (ETag and Last-Modified, no Cache-Control)
  * unless LOCKSTEP_BENCH_CACHE_CONTROL=1; the request counts per process are reported alongside.
@@ -209,6 +210,18 @@ export async function run(): Promise<BenchRow[]> {
             await time(node, [b.path, "sync", "--index-url", server.url], at(k).env, at(k).dir);
           await measure(`${graph.name}: no-op sync`, (b, k) => ({
             args: [b.path, "sync", "--index-url", server.url],
+            cwd: at(k).dir,
+            env: at(k).env,
+          }));
+          // The same no-op with the flags and settings the fast path learned to take: the index
+          // URL from the environment instead of the flag (the same key), and --frozen.
+          await measure(`${graph.name}: no-op sync, LOCKSTEP_INDEX_URL`, (b, k) => ({
+            args: [b.path, "sync"],
+            cwd: at(k).dir,
+            env: { ...at(k).env, LOCKSTEP_INDEX_URL: server.url },
+          }));
+          await measure(`${graph.name}: no-op sync --frozen`, (b, k) => ({
+            args: [b.path, "sync", "--frozen", "--index-url", server.url],
             cwd: at(k).dir,
             env: at(k).env,
           }));
