@@ -9,7 +9,9 @@
  *   npx tsx bench/sync-real.ts --stack numpy --measure warm --runs 7 --bundle base=/tmp/base/lockstep.mjs \
  *     --bundle new=/tmp/new/lockstep.mjs [--pip]
  *
- * Stacks: `numpy` (numpy+pandas+scipy), `torch` (torch==2.13.0+cpu). Measures: `warm` (venv removed,
+ * Stacks: `numpy` (numpy+pandas+scipy), `torch` (torch==2.13.0+cpu), `jupyter` (needs every
+ * platform's wheels: usually fails on a partial mirror), or `fixture:<graph>` for a graph of `pnpm
+ * bench peers` served by the fixture server (e.g. `fixture:jupyterlab`). Measures: `warm` (venv removed,
  * cache kept), `cold` (venv and cache removed). The wheels come from this machine's local PyPI
  * mirror (`pip config list`), served on loopback by `python3 -m http.server` (bench/peers-mirror.ts).
  * pip runs as in `pnpm bench peers`: `python3 -m venv --without-pip` plus `pip install --no-deps
@@ -18,6 +20,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serveUniverse } from "../fixtures/src/server";
+import { peerGraphs } from "./peers-graphs";
 import { findMirror, mergeMirror, serveStatic } from "./peers-mirror";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -32,7 +36,7 @@ const opt = (name: string, fallback: string) => {
   return at >= 0 ? (args[at + 1] ?? fallback) : fallback;
 };
 const stackName = opt("stack", "numpy");
-const measure = opt("measure", "warm");
+const measureKind = opt("measure", "warm");
 const runs = Number(opt("runs", "7"));
 const bundles: Array<[string, string]> = [];
 args.forEach((a, i) => {
@@ -47,17 +51,27 @@ const STACKS: Record<string, string[]> = {
   torch: ["torch==2.13.0+cpu"],
   jupyter: ["jupyterlab", "notebook"],
 };
-const roots = STACKS[stackName];
+// `fixture:<graph>` runs a graph of `pnpm bench peers` (fixture wheels: real metadata, tiny payloads)
+// from the fixture server instead of the real mirror.
+const fixture = stackName.startsWith("fixture:")
+  ? peerGraphs([]).find((g) => g.name.startsWith(stackName.slice("fixture:".length)))
+  : undefined;
+const roots = fixture?.roots ?? STACKS[stackName];
 if (!roots) throw new Error(`unknown stack ${stackName}`);
 
-const mirror = findMirror();
-if (!mirror) throw new Error("no local mirror in pip's configuration");
 const scratch = mkdtempSync(join(tmpdir(), "ls-sync-real-"));
-const mirrorDir = join(scratch, "mirror");
-mkdirSync(mirrorDir);
-await mergeMirror(mirror, mirrorDir);
-const server = await serveStatic(mirrorDir);
-const spec = { roots, indexUrl: server.url, requiresPython: ">=3.11,<3.12" };
+let server: { url: string; close(): unknown };
+if (fixture) {
+  server = await serveUniverse(fixture.universe());
+} else {
+  const mirror = findMirror();
+  if (!mirror) throw new Error("no local mirror in pip's configuration");
+  const mirrorDir = join(scratch, "mirror");
+  mkdirSync(mirrorDir);
+  await mergeMirror(mirror, mirrorDir);
+  server = await serveStatic(mirrorDir);
+}
+const spec = { roots, indexUrl: server.url, requiresPython: fixture ? ">=3.11,<4" : ">=3.11,<3.12" };
 
 const tools: Array<{ label: string; tool: Tool }> = bundles.map(([label, path]) => ({
   label,
@@ -116,7 +130,7 @@ try {
     if (locked.code !== 0) throw new Error(`${label} lock failed: ${locked.stderr}`);
     tool.afterLock();
     // One untimed sync fills the cache for warm runs.
-    if (measure === "warm") {
+    if (measureKind === "warm") {
       const first = await measureSteps(tool.sync());
       if (first.code !== 0) throw new Error(`${label} sync failed: ${first.stderr}`);
     }
@@ -127,7 +141,7 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const { label, tool } of tools) {
       tool.removeVenv();
-      if (measure === "cold") tool.clearCache();
+      if (measureKind === "cold") tool.clearCache();
       const m = await measureSteps(tool.sync());
       if (m.code !== 0) throw new Error(`${label} sync failed: ${m.stderr}`);
       times.get(label)!.push(m.ms);
@@ -138,7 +152,7 @@ try {
       );
     }
   }
-  console.log(`${stackName} sync ${measure}, ${runs} interleaved runs each, medians:`);
+  console.log(`${stackName} sync ${measureKind}, ${runs} interleaved runs each, medians:`);
   const pipMedian = withPip ? median(times.get("pip")!) : NaN;
   const first = median(times.get(tools[0]!.label)!);
   for (const { label } of tools) {
@@ -154,6 +168,6 @@ try {
     );
   }
 } finally {
-  server.close();
+  await server.close();
   rmSync(scratch, { recursive: true, force: true });
 }

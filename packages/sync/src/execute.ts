@@ -26,6 +26,7 @@ import type { DistFile } from "@lockstep/index";
 import { canonicalizeName } from "@lockstep/pep508";
 import type { InterpreterInfo, Venv } from "@lockstep/python";
 import {
+  GeneratedFiles,
   installUnpacked,
   newLinkStats,
   uninstallDistribution,
@@ -321,6 +322,7 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
 
   const installStart = performance.now();
   const installedFiles: string[] = [];
+  const generated = new GeneratedFiles(join(opts.cacheDir, "generated-v1"));
   for (const p of prepared) {
     if (p === undefined) continue;
     const { d, dir: unpacked } = p;
@@ -339,6 +341,7 @@ async function executeLocked(plan: SyncPlan, opts: ExecuteOptions): Promise<Sync
             ? { filename: d.filename, sha256: d.hashes.sha256 }
             : undefined,
         stats: result.links,
+        generated,
         ...(opts.onFileOperation ? { onFileOperation: opts.onFileOperation } : {}),
       });
     } catch (error) {

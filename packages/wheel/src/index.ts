@@ -19,5 +19,6 @@ export * from "./hash-digest";
 export * from "./scripts";
 export * from "./install-unpack";
 export * from "./install-link";
+export * from "./install-blobs";
 export * from "./install";
 export * from "./uninstall";

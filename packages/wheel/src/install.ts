@@ -16,7 +16,9 @@
  *
  * RECORD and every other file written into the `.dist-info` (INSTALLER, REQUESTED, direct_url.json)
  * go to a temporary name in the same directory and are renamed, so a kill leaves either the whole
- * file or none (a leftover temporary is removed with the `.dist-info` by the repair).
+ * file or none (a leftover temporary is removed with the `.dist-info` by the repair). With hardlinks
+ * and `generated`, they (and launchers) are instead hardlinks of cached copies (`install-blobs.ts`):
+ * as atomic, and far cheaper than creating files.
  *
  * Every destination goes through `SafeRoot` (safe-path.ts): root files and the `.dist-info` stay in
  * purelib/platlib, `.data/<scheme>/…` in that scheme's directory, launchers in the scripts directory
@@ -40,6 +42,7 @@ import {
 import { join, relative, sep } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import { canonicalizeName } from "@lockstep/pep508";
+import type { GeneratedFiles } from "./install-blobs";
 import { currentUmask } from "./install-unpack";
 import { newLinkStats, placeFile, unlinkIfExists } from "./install-link";
 import type { LinkMode, LinkStats } from "./install-link";
@@ -83,6 +86,11 @@ export interface InstallOptions {
    */
   wheel?: { filename: string; sha256: string } | undefined;
   platform?: ScriptPlatform;
+  /**
+   * Where generated files (RECORD, INSTALLER, launchers, …) are kept as content-addressed copies to
+   * hardlink (`install-blobs.ts`); used with `linkMode: "hardlink"` only. Without it they are written.
+   */
+  generated?: GeneratedFiles | undefined;
   /** Counters shared across installs (EXDEV fallback is remembered there). */
   stats?: LinkStats;
   /** Called after every file-system change (tests use it to kill the process at each step). */
@@ -281,10 +289,16 @@ export function installUnpacked(
   const mode = opts.linkMode ?? "hardlink";
   const fileMode = 0o666 & ~currentUmask();
   const execMode = (0o777 & ~currentUmask()) | 0o111;
+  // Generated files are hardlinks of cached copies when the package files are hardlinks too.
+  const store = mode === "hardlink" ? opts.generated : undefined;
+  const linked = (dest: string, data: Uint8Array | string, executable: boolean, replace: boolean) =>
+    store?.place(dest, data, executable ? execMode : fileMode, executable, replace) ?? false;
   const run = (step: Step) => {
     step.root.ensureParent(step.dest, step.dest);
     if (step.kind === "link") {
       placeFile(step.src, step.dest, mode, stats);
+    } else if (linked(step.dest, step.data, step.executable, true)) {
+      // placed as a link of its cached copy
     } else if (step.dest.startsWith(distInfo + sep)) {
       writeFileAtomic(step.dest, step.data, fileMode);
     } else {
@@ -299,9 +313,13 @@ export function installUnpacked(
   libRoot.ensureParent(distInfo, infoName);
   mkdirSync(distInfo);
   tick();
-  writeFileSync(join(distInfo, INCOMPLETE_MARKER), "", { flag: "wx" });
+  if (!linked(join(distInfo, INCOMPLETE_MARKER), "", false, false))
+    writeFileSync(join(distInfo, INCOMPLETE_MARKER), "", { flag: "wx" });
   tick();
-  writeFileAtomic(join(distInfo, "RECORD"), formatRecord(record), fileMode);
+  // A link is atomic like the rename: a kill leaves the whole RECORD or none.
+  const recordText = formatRecord(record);
+  if (!linked(join(distInfo, "RECORD"), recordText, false, true))
+    writeFileAtomic(join(distInfo, "RECORD"), recordText, fileMode);
   tick();
   for (const step of files) run(step);
   for (const step of infoFiles) run(step);
