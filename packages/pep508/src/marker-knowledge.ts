@@ -6,7 +6,8 @@
  * real metadata (`appnope; platform_system == 'Darwin'` under a `sys_platform == 'linux'` lock)
  * relies on it not being so.
  *
- * The knowledge is one diagram, `CONSISTENT`: the environments that respect every rule below.
+ * The knowledge is one diagram, `consistentEnvironments()`: the environments that respect every
+ * rule below.
  * The algebra answers its questions (false? disjoint? equal? implies?) over consistent
  * environments only, and prints one representative of each class (marker-restrict.ts); evaluation
  * never uses it, so an environment where the values disagree is still evaluated literally.
@@ -128,8 +129,15 @@ export function isPreferred(v: Variable): boolean {
   return v === SYS_PLATFORM || v === PYTHON_IMPLEMENTATION;
 }
 
-/** The consistent environments (see the rules above). */
-export const CONSISTENT: MarkerNode = buildConsistent();
+let consistentNode: MarkerNode | undefined;
+
+/**
+ * The consistent environments (see the rules above). Built on first use, not at load: building it
+ * costs a few ms of cold code, and many locks never test two related variables together.
+ */
+export function consistentEnvironments(): MarkerNode {
+  return (consistentNode ??= buildConsistent());
+}
 
 // Bits of the related variables a diagram tests; two of one group are needed for a rule to bite.
 const BITS = new Map<Variable, number>([
@@ -172,7 +180,7 @@ export function needsKnowledge(mask: number): boolean {
 
 /** The diagram restricted to consistent environments: canonical for its class (equal iff equal there). */
 export function consistent(node: MarkerNode): MarkerNode {
-  return and(node, CONSISTENT);
+  return and(node, consistentEnvironments());
 }
 
 /** No consistent environment satisfies the diagram. */

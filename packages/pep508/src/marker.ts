@@ -17,8 +17,8 @@ import type { VersionSet } from "@lockstep/pep440";
 import { Cursor } from "./cursor";
 import type { MarkerContext, MarkerEnvironment } from "./environment";
 import {
-  CONSISTENT,
   consistent,
+  consistentEnvironments,
   isPreferred,
   isUnsatisfiable,
   needsKnowledge,
@@ -301,7 +301,8 @@ function printCanonical(node: MarkerNode): string {
   if (relatedMask(node) === 0) return printMarker(node, atomNode, and, or);
   const target = consistent(node);
   if (target === FALSE_NODE) return FALSE_TEXT;
-  if (target === CONSISTENT) return "";
-  const representative = restrict(target, CONSISTENT, isPreferred);
+  const all = consistentEnvironments();
+  if (target === all) return "";
+  const representative = restrict(target, all, isPreferred);
   return printMarker(representative, atomNode, and, or, (candidate) => consistent(candidate) === target);
 }
