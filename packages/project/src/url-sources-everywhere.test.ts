@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { TestRepo } from "@lockstep/build/testing";
-import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
+import { BACKEND_SOURCE, run, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
 import { Requirement } from "@lockstep/pep508";
@@ -151,6 +151,17 @@ function directUrl(sitePackages: string, name: string): unknown {
   return JSON.parse(readFileSync(join(sitePackages, dist ?? "missing", "direct_url.json"), "utf8"));
 }
 
+/** packaging.pylock (on python3) accepts the lock: a PEP 751 reader other than ours. */
+function validatePylock(path: string): void {
+  const script = [
+    "import sys, tomllib",
+    "from packaging.pylock import Pylock",
+    "Pylock.from_dict(tomllib.loads(open(sys.argv[1]).read())).validate()",
+    "print('ok')",
+  ].join("\n");
+  expect(execFileSync("python3", ["-c", script, path], { encoding: "utf8" }).trim()).toBe("ok");
+}
+
 const sitePackages = (venv: string) => join(venv, "lib", "python3.12", "site-packages");
 
 describe("a URL source with a subdirectory (a project inside a repository snapshot)", () => {
@@ -179,6 +190,7 @@ describe("a URL source with a subdirectory (a project inside a repository snapsh
       },
     ]);
     expect(lock.packages.map((p) => p.name)).toEqual(["helper", "subpkg"]);
+    validatePylock(lockPath);
     expect(lock.lockstep?.inputs.sources).toMatchObject({ subpkg: `url ${snapshotUrl} packages/subpkg` });
 
     const synced = await performSync(syncOptions(dir));
@@ -191,9 +203,32 @@ describe("a URL source with a subdirectory (a project inside a repository snapsh
       },
       subdirectory: "packages/subpkg",
     });
-    expect(exportRequirementsTxt(lock, { hashes: false })).toContain(
-      `subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg\n`,
+    const exported = exportRequirementsTxt(lock, { hashes: false });
+    expect(exported).toContain(`subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg\n`);
+    // pip reads the export the same way: the same installed set.
+    writeFileSync(join(dir, "requirements.txt"), exported);
+    const pipVenv = join(dir, "pip-venv");
+    execFileSync(PY312, ["-m", "venv", pipVenv]);
+    // Asynchronously: the index server answering pip runs in this process.
+    const pip = await run(
+      join(pipVenv, "bin", "python"),
+      [
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--index-url",
+        server.url,
+        "-r",
+        "requirements.txt",
+      ],
+      { cwd: dir, env: { ...env, PIP_NO_CACHE_DIR: "1" } },
     );
+    expect(pip.code, pip.stderr).toBe(0);
+    expect(
+      installedDistributions(sitePackages(pipVenv)).filter((d) => !/^(pip|setuptools)==/.test(d)),
+    ).toEqual(["helper==1.0", "subpkg==0.5.0"]);
   }, 120_000);
 
   test("a PEP 508 `#subdirectory=` fragment is the same source", async () => {
@@ -405,6 +440,7 @@ describe("a URL in a dependency's own metadata (transitive direct URL)", () => {
       await lockProject({ project: dir, indexUrl: server.url, cacheDir, lockstepVersion: VERSION });
       const lock = readLock(readFileSync(join(dir, "pylock.toml"), "utf8"), "pylock.toml");
       expect(lock.packages.map((p) => p.name)).toEqual(names);
+      validatePylock(join(dir, "pylock.toml"));
       expect(lock.packages.find((p) => p.name === "subpkg")?.source.kind).toBe(kind);
     },
     120_000,
