@@ -9,7 +9,7 @@
  * fixture backend builds every source, so no network but loopback is used.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -111,7 +111,10 @@ beforeAll(async () => {
   ]);
   snapshotUrl = `${server.origin}/files/monorepo-1.0.tar.gz`;
 }, 120_000);
-afterAll(() => server?.close());
+afterAll(async () => {
+  await server?.close();
+  rmSync(base, { recursive: true, force: true });
+});
 
 function project(dependencies: string[], extra = ""): string {
   const dir = mkdtempSync(join(base, "app-"));

@@ -5,7 +5,7 @@
  * `--lockfile`; the no-op `sync` fast path does not take a venv for fresh after a new member
  * directory appears under the members glob.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -52,8 +52,11 @@ function member(dir: string, name: string, deps: string[], tail = ""): void {
   write(join(dir, `${name}.py`), `NAME = "${name}"\n`);
 }
 
+const made: string[] = [];
+
 function workspace(): string {
   const root = mkdtempSync(join(tmpdir(), "lockstep-ws-verify-"));
+  made.push(root);
   member(
     root,
     "app",
@@ -102,7 +105,10 @@ beforeAll(async () => {
     },
   });
 }, 120_000);
-afterAll(() => server?.close());
+afterAll(async () => {
+  await server?.close();
+  for (const dir of [...made, cacheDir]) rmSync(dir, { recursive: true, force: true });
+});
 
 describe("verify takes sync's workspace selection", () => {
   let root: string;
