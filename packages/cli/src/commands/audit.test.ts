@@ -418,11 +418,15 @@ describe("sync --lockfile: any tool's pylock.toml, no pyproject.toml", () => {
     );
   });
 
-  test("project-only flags are refused with --lockfile", async () => {
-    const res = await lockstepIn(["sync", "--lockfile", "pylock.toml", "--locked"]);
+  test.each([
+    [["--locked"], "--locked"],
+    [["--package", "a"], "--package"],
+    [["--all-packages"], "--all-packages"],
+  ])("project-only flags are refused with --lockfile: %j", async (flags, named) => {
+    const res = await lockstepIn(["sync", "--lockfile", "pylock.toml", ...flags]);
     expect(res.code).toBe(2);
     expect(res.stderr).toBe(
-      "error: --lockfile installs the lock as it is; --locked applies to a project's lock only\n",
+      `error: --lockfile installs the lock as it is; ${named} applies to a project's lock only\n`,
     );
   });
 });

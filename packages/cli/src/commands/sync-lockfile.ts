@@ -27,8 +27,13 @@ export async function runSyncLockfile(
       "prerelease",
       "resolution",
       "exclude-newer",
+      // Workspace members are a project's; a bare lock has none to choose from.
+      "package",
+      "all-packages",
     ] as const
-  ).filter((f) => args[f] !== undefined && args[f] !== false);
+  ).filter(
+    (f) => args[f] !== undefined && args[f] !== false && !(Array.isArray(args[f]) && args[f].length === 0),
+  );
   if (projectOnly.length > 0)
     throw new UsageError(
       `--lockfile installs the lock as it is; --${projectOnly[0] as string} applies to a project's lock only`,
