@@ -309,6 +309,8 @@ Versions: ${v}.
 
 ![peer/lockstep ratios](benchmarks-peers.svg)
 
+Neighbour pages: [benchmarks-startup.md](benchmarks-startup.md) (fixed costs of each command), [benchmarks-cold-lock.md](benchmarks-cold-lock.md) (cold lock: requests, static mirrors, memory).
+
 ## Reproduce
 
 \`\`\`
