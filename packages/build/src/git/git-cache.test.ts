@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -236,6 +236,18 @@ describe("submodules", () => {
     const again = await offline.checkout(top.fileUrl, subIds.top1 as string);
     expect(read(again, "vendor/lib/third_party/deep/deep.txt")).toBe("deep 1\n");
     expect(offline.fetches).toBe(0);
+  });
+
+  test("a checkout cached before submodules were checked out is redone with them", async () => {
+    const c = cache("submodules-old-marker");
+    const dir = await c.checkout(
+      top.fileUrl,
+      await c.resolve({ repository: top.fileUrl, revision: { kind: "default" } }),
+    );
+    rmSync(join(dir, "vendor", "lib"), { recursive: true, force: true });
+    writeFileSync(`${dir}.ok`, `${subIds.top2 as string}\n`);
+    const again = await cache("submodules-old-marker").checkout(top.fileUrl, subIds.top2 as string);
+    expect(read(again, "vendor/lib/lib.txt")).toBe("lib 2\n");
   });
 
   test("a submodule commit that is not cached, offline, is an error naming its repository", async () => {

@@ -16,7 +16,7 @@
  * out into the worktree (recursively) from their own cached bare repositories, before the marker.
  */
 
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { redact } from "@lockstep/index/auth";
 import { tempName } from "@lockstep/wheel";
@@ -51,6 +51,19 @@ export function describeRevision(revision: GitRevision): string {
   return revision.kind === "default"
     ? "the default branch"
     : `${revision.kind === "rev" ? "revision" : revision.kind} ${JSON.stringify(revision.value)}`;
+}
+
+/** In a checkout's `.ok` marker: its submodules were checked out too (older markers lack it). */
+const SUBMODULES_MARK = "submodules";
+
+/** A marked checkout is complete unless it has submodules and was made before they were checked out. */
+function complete(done: string, dir: string): boolean {
+  if (!existsSync(join(dir, ".gitmodules"))) return true;
+  try {
+    return readFileSync(done, "utf8").split("\n").includes(SUBMODULES_MARK);
+  } catch {
+    return false;
+  }
 }
 
 export class GitCache {
@@ -153,14 +166,14 @@ export class GitCache {
     const parent = join(this.root, "checkouts", repositoryKey(repository));
     const dir = join(parent, commit);
     const done = `${dir}.ok`;
-    if (existsSync(done) && existsSync(dir)) return dir;
+    if (existsSync(done) && existsSync(dir) && complete(done, dir)) return dir;
     const db = await this.ensureCommit(repository, commit);
     mkdirSync(parent, { recursive: true });
     rmSync(dir, { recursive: true, force: true });
     await this.worktree(db, repository, commit, dir);
     // Submodules are part of the source tree a build reads (vendored C code, shared modules).
     await this.submodules(db, repository, commit, dir, [repositoryKey(repository)]);
-    writeFileSync(done, `${commit}\n`);
+    writeFileSync(done, `${commit}\n${SUBMODULES_MARK}\n`);
     return dir;
   }
 
