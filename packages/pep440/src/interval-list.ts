@@ -94,6 +94,30 @@ export function intersectLists(a: IntervalList, b: IntervalList): IntervalList {
   return out.length === 0 ? EMPTY : out;
 }
 
+/**
+ * Whether `intersectLists(a, b)` has an interval that `hasMember(iv, cls)` accepts, without
+ * building it: the resolver's subset and disjointness questions need only the answer, and stop at
+ * the first overlap that holds a version.
+ */
+export function intersectionHasMember(a: IntervalList, b: IntervalList, cls: number): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  if (isFullList(a)) return b.some((iv) => hasMember(iv, cls));
+  if (isFullList(b)) return a.some((iv) => hasMember(iv, cls));
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as Interval;
+    const y = b[j] as Interval;
+    const lo = cmpLower(x.lower, y.lower) >= 0 ? x.lower : y.lower;
+    const upperCmp = cmpUpper(x.upper, y.upper);
+    const hi = upperCmp <= 0 ? x.upper : y.upper;
+    if (nonEmpty(lo, hi) && hasMember({ lower: lo, upper: hi }, cls)) return true;
+    if (upperCmp <= 0) i++;
+    else j++;
+  }
+  return false;
+}
+
 /** Do an interval ending at `u` and one starting at `l` (not before) overlap or touch? */
 function touches(u: Bound | undefined, l: Bound | undefined): boolean {
   if (u === undefined || l === undefined) return true;

@@ -28,6 +28,7 @@ import {
   classOf,
   complementList,
   hasMember,
+  intersectionHasMember,
   intersectLists,
   isFullList,
   listContains,
@@ -180,11 +181,25 @@ export class VersionSet {
   }
 
   isSubsetOf(o: VersionSet): boolean {
-    return this.intersect(o.complement()).isEmpty();
+    return this.intersectionIsEmpty(o.complement());
   }
 
   isDisjoint(o: VersionSet): boolean {
-    return this.intersect(o).isEmpty();
+    return this.intersectionIsEmpty(o);
+  }
+
+  /**
+   * `this.intersect(o).isEmpty()`, without building the intersection. Per class even when both
+   * sides are uniform would give the same answer: a uniform list holds a version of some class
+   * exactly when `hasMember(iv, -1)` says it may hold one (every class's verdict is covered).
+   */
+  private intersectionIsEmpty(o: VersionSet): boolean {
+    if (this === o || o === FULL_SET || this === EMPTY_SET) return this.isEmpty();
+    if (this === FULL_SET || o === EMPTY_SET) return o.isEmpty();
+    if (this.uniform !== undefined && o.uniform !== undefined)
+      return !intersectionHasMember(this.uniform, o.uniform, -1);
+    for (let c = 0; c < CLASSES; c++) if (intersectionHasMember(this.part(c), o.part(c), c)) return false;
+    return true;
   }
 
   equals(o: VersionSet): boolean {
