@@ -76,7 +76,6 @@ const extraMarkers = new Map<string, { marker: Marker; restricted: WeakMap<Marke
  * extra and marker: every version and every extra of a package asks again for the same markers.
  */
 export function restrictExtra(m: Marker, extra: string): Marker {
-  if (m.isTrue()) return m;
   let e = extraMarkers.get(extra);
   if (!e) {
     e = { marker: Marker.parse(`extra == '${extra}'`), restricted: new WeakMap() };
@@ -84,7 +83,7 @@ export function restrictExtra(m: Marker, extra: string): Marker {
   }
   let r = e.restricted.get(m);
   if (r === undefined) {
-    r = m.and(e.marker).withoutExtras();
+    r = m.isTrue() ? m : m.and(e.marker).withoutExtras();
     e.restricted.set(m, r);
   }
   return r;
@@ -157,6 +156,8 @@ export function distributionSource(
 export class DependencyBuilder {
   private readonly constraints = new Map<string, VersionSet>();
   private readonly overrides = new Map<string, Requirement[]>();
+  /** Whether a marker can hold in this fork (universal mode), per marker: the same ones recur. */
+  private readonly overlapsFork = new WeakMap<Marker, boolean>();
 
   constructor(
     private readonly root: RootInput,
@@ -189,7 +190,12 @@ export class DependencyBuilder {
       : undefined;
     const applies = (m: Marker): boolean => {
       if (env) return m.evaluate(env, selection);
-      return !m.isDisjoint(forkMarker);
+      let overlaps = this.overlapsFork.get(m);
+      if (overlaps === undefined) {
+        overlaps = !m.isDisjoint(forkMarker);
+        this.overlapsFork.set(m, overlaps);
+      }
+      return overlaps;
     };
     for (const [pkg, marker] of source.virtual) {
       // A fork of a declared conflict excludes some of the root's extras/groups: leave them out.
