@@ -48,7 +48,6 @@ import {
   defaultCacheDir,
   freshUntil,
   readOrUndefined,
-  sha256Hex,
   writeAtomic,
 } from "./cache";
 import { PYPI_URL } from "./default-index";
@@ -61,7 +60,7 @@ import { reasonOf } from "./index-input";
 import { parseSimpleHtml } from "./simple-html";
 import { parseSimpleJson } from "./simple-json";
 import { SdistNeedsBuildError, pkgInfoFromSdist, staticSdistMetadata } from "./sdist-metadata";
-import { HashMismatchError, checkHash } from "./verify";
+import { HashMismatchError, checkFileHash } from "./verify";
 import type { MetadataLimits, MetadataVia } from "./wheel-metadata";
 import { fetchPep658, metadataFromTail, metadataFromWheelFile } from "./wheel-metadata";
 
@@ -732,16 +731,12 @@ export class IndexClient {
   }
 
   private async computeSha256(file: DistFile): Promise<string> {
-    if (file.url.startsWith("file:")) {
-      const bytes = readFileSync(fileURLToPath(file.url));
-      checkHash(file.url, bytes, file.hashes);
-      return sha256Hex(bytes);
-    }
+    if (file.url.startsWith("file:")) return checkFileHash(file.url, fileURLToPath(file.url), file.hashes);
     const known = this.knownUrlHash(file.url);
     if (known) return known;
     if (this.options.offline) throw new OfflineError(`the file ${file.filename} (listed without a hash)`);
     const path = await this.fetchArchive(file);
-    return this.knownUrlHash(file.url) ?? sha256Hex(readFileSync(path));
+    return this.knownUrlHash(file.url) ?? checkFileHash(file.url, path, {});
   }
 
   /**
@@ -818,7 +813,7 @@ export class IndexClient {
   async download(file: DistFile, opts: { onProgress?: DownloadProgress } = {}): Promise<string> {
     if (file.url.startsWith("file:")) {
       const path = fileURLToPath(file.url);
-      checkHash(file.url, readFileSync(path), file.hashes);
+      checkFileHash(file.url, path, file.hashes);
       return path;
     }
     const cached = this.cachedArchive(file);
