@@ -147,12 +147,14 @@ describe("the existing lock's versions are preferred per source", () => {
         ["2.0", "sys_platform == 'win32'"],
         ["3.0", "sys_platform != 'linux' and sys_platform != 'win32'"],
       ],
-      [
-        ["dep", "1.0"],
-        ["torch", "3.0"],
-        ["torch index cpu", "1.0"],
-        ["torch index cu", "2.0"],
-      ].sort(),
+      (
+        [
+          ["dep", "1.0"],
+          ["torch", "3.0"],
+          ["torch index cpu", "1.0"],
+          ["torch index cu", "2.0"],
+        ] as Array<[string, string]>
+      ).sort(),
     ],
     [
       "an entry narrower than its source's marker still counts for it",
