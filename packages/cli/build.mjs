@@ -61,6 +61,35 @@ const lazyStringWidth = {
 };
 
 /**
+ * got imports its HTTP/2 support (http2-wrapper) and its response cache (cacheable-request, with
+ * keyv, http-cache-semantics, normalize-url) at load, though they run only with its `http2` and
+ * `cache` options, which lockstep never sets (the index client caches pages itself): about 140 KiB
+ * of the 360 KiB got chunk, evaluated before a cold lock's first request. The bundle gets small
+ * stand-ins that fail loudly if those options are ever turned on.
+ */
+const GOT_STUBS = {
+  "http2-wrapper": `const unused = () => { throw new Error("lockstep's bundle leaves out got's HTTP/2 support (http2-wrapper); see build.mjs"); };
+export default { get globalAgent() { return unused(); }, get auto() { return unused(); } };`,
+  "cacheable-request": `export class CacheError extends Error {}
+export default class CacheableRequest {
+  constructor() { throw new Error("lockstep's bundle leaves out got's response cache (cacheable-request); see build.mjs"); }
+}`,
+};
+const stubUnusedGotFeatures = {
+  name: "stub-unused-got-features",
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(GOT_STUBS).join("|")})$`);
+    b.onResolve({ filter }, (args) =>
+      /[\\/]got[\\/]/.test(args.importer) ? { path: args.path, namespace: "got-stub" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "got-stub" }, (args) => ({
+      contents: GOT_STUBS[args.path],
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * The process entry, `lockstep.mjs`, is built on its own, as one file without chunks: src/main.ts
  * with the pre-yargs fast path (src/fast-path.ts) and the light modules it imports, no CommonJS and
  * no `createRequire` banner. Split with the rest, its imports landed in about twenty shared chunks,
@@ -152,7 +181,7 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
       js: 'import { createRequire as __lockstepCreateRequire } from "node:module"; const require = __lockstepCreateRequire(import.meta.url);',
     },
     metafile: true,
-    plugins: [skipHelpCache, lazyStringWidth],
+    plugins: [skipHelpCache, lazyStringWidth, stubUnusedGotFeatures],
     logLevel: quiet ? "error" : "warning",
     legalComments: "none",
   });

@@ -1,12 +1,11 @@
 /**
- * The HTTP layer over node:http/https (`http-exchange.ts`; why not got is said there): keep-alive
- * agents, timeouts, retries with exponential backoff on 5xx/429 and connection resets, a redirect
- * limit, proxies from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (via hpagent), credentials attached per
- * host (see auth.ts), and a concurrency limit (p-limit).
+ * The HTTP layer, through `got`: keep-alive agents, timeouts, retries with exponential backoff on
+ * 5xx/429 and connection resets, a redirect limit, proxies from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`
+ * (via hpagent), credentials attached per host (see auth.ts), and a concurrency limit (p-limit).
  *
  * Limits, because an index is not trusted: a response body may be capped (`maxBytes` per request;
  * the client caps pages and metadata files), counted as it arrives, so a huge body is cut off as soon
- * as it passes the cap; decompression is ours and stops as soon as the output passes
+ * as it passes the cap; decompression is ours (got's is off) and stops as soon as the output passes
  * the cap, so a small gzip that expands to gigabytes costs at most the cap in memory.
  *
  * Timeouts: a connect timeout (DNS + TCP + TLS) and a read-idle timeout (no byte for that long)
@@ -15,8 +14,7 @@
  * that accepted and then said nothing for 30 s would only make the user wait again). `onWaiting` is
  * called once per request still unanswered after `waitingAfterMs`, so the CLI can say so.
  *
- * hpagent is imported only when a proxy applies; node:http itself is loaded with this module, which
- * commands that never touch the network (a no-op sync) do not import.
+ * `got` is imported lazily: commands that never touch the network (a no-op sync) must not pay for it.
  */
 import { createHash } from "node:crypto";
 import { createWriteStream, rmSync } from "node:fs";
@@ -29,11 +27,9 @@ import { constants as bufferConstants } from "node:buffer";
 import zlib from "node:zlib";
 import pLimit from "p-limit";
 import { LockstepError } from "@lockstep/errors";
-import type { IncomingMessage } from "node:http";
+import type { Got } from "got";
 import type { CredentialStore } from "./auth";
 import { redact } from "./auth";
-import { exchange } from "./http-exchange";
-import type { ExchangeOptions } from "./http-exchange";
 
 /** Default connect timeout: 10 s (or `LOCKSTEP_CONNECT_TIMEOUT` seconds). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -173,40 +169,23 @@ const RETRY_ERROR_CODES: readonly string[] = [
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/**
- * A response body in memory, refused as soon as it passes `maxBytes` (by its Content-Length, or as
- * it arrives). A body that ends before its Content-Length is a reset (`ECONNRESET`, retried).
- */
-async function readBody(
-  response: IncomingMessage,
+/** A partial (206) body in memory, refused as soon as it passes `maxBytes`. */
+async function readPart(
+  stream: AsyncIterable<Buffer> & { destroy(): void },
   shown: string,
   maxBytes: number | undefined,
-  what: string,
 ): Promise<Buffer> {
-  const declared = Number(response.headers["content-length"]);
-  if (maxBytes !== undefined && Number.isFinite(declared) && declared > maxBytes) {
-    response.destroy();
-    throw new ResponseTooLargeError(shown, maxBytes, what, undefined);
-  }
   const chunks: Buffer[] = [];
   let n = 0;
-  for await (const chunk of response as AsyncIterable<Buffer>) {
+  for await (const chunk of stream) {
     n += chunk.length;
     if (maxBytes !== undefined && n > maxBytes) {
-      response.destroy();
-      throw new ResponseTooLargeError(shown, maxBytes, what, undefined);
+      stream.destroy();
+      throw new ResponseTooLargeError(shown, maxBytes, "range response from", undefined);
     }
     chunks.push(chunk);
   }
-  if (!response.complete) throw Object.assign(new Error("The body was cut short"), { code: "ECONNRESET" });
   return Buffer.concat(chunks, n);
-}
-
-/** Network failures worth another attempt: resets, refused connections, connect timeouts (not idle ones). */
-function retryable(cause: unknown): boolean {
-  const err = cause as { code?: string; name?: string; event?: string };
-  if (err.name === "TimeoutError") return err.event !== "socket";
-  return RETRY_ERROR_CODES.includes(err.code ?? "");
 }
 
 export interface DownloadResult {
@@ -269,6 +248,7 @@ function seconds(ms: number): string {
 
 export class HttpClient {
   readonly stats: HttpStats = { requests: 0, bytes: 0, notModified: 0 };
+  private gotPromise: Promise<Got> | undefined;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private proxyAgents: { http?: http.Agent; https?: https.Agent } | undefined;
@@ -282,6 +262,11 @@ export class HttpClient {
       http: new http.Agent({ keepAlive: true, maxSockets: concurrency }),
       https: new https.Agent({ keepAlive: true, maxSockets: concurrency }),
     };
+  }
+
+  private async got(): Promise<Got> {
+    this.gotPromise ??= import("got").then((m) => m.default);
+    return this.gotPromise;
   }
 
   private async agentFor(url: URL): Promise<{ http?: http.Agent; https?: https.Agent }> {
@@ -338,83 +323,103 @@ export class HttpClient {
     request: RequestOptions = {},
   ): Promise<HttpResponse> {
     return this.limit(async () => {
+      const got = await this.got();
       const target = new URL(url);
       const auth = this.options.credentials.authorization(target);
+      const base = this.options.retryBaseDelayMs ?? 200;
       const retries = this.options.retries ?? 3;
       const what = request.what ?? "response from";
       const maxBytes = request.maxBytes;
       const shown = redact(url);
+      const connectMs = this.connectTimeoutMs;
+      const idleMs = this.idleTimeoutMs;
+      let attempts = 1;
+      let tooLarge = false;
+      const visited = new Set<string>([target.href]);
       const waiting = this.waitingNotice(target, shown);
       this.stats.requests++;
-      const sendHeaders = {
-        "user-agent": this.options.userAgent ?? "lockstep/0.1",
-        "accept-encoding": "gzip, deflate, br",
-        ...(auth ? { authorization: auth } : {}),
-        ...headers,
-      };
       try {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            const { response, url: answered } = await exchange(
-              target,
-              await this.exchangeOptions(target, sendHeaders),
-            );
-            const status = response.statusCode ?? 0;
-            if (RETRY_STATUSES.has(status) && attempt <= retries) {
-              response.resume();
-              await this.backoff(attempt);
-              continue;
+        const promise = got(target, {
+          headers: {
+            "user-agent": this.options.userAgent ?? "lockstep/0.1",
+            "accept-encoding": "gzip, deflate, br",
+            ...(auth ? { authorization: auth } : {}),
+            ...headers,
+          },
+          agent: await this.agentFor(target),
+          responseType: "buffer",
+          // Decompressed here, with a cap (decodeBody): got's would expand without limit.
+          decompress: false,
+          throwHttpErrors: false,
+          followRedirect: true,
+          maxRedirects: this.options.maxRedirects ?? 10,
+          timeout: { lookup: connectMs, connect: connectMs, secureConnect: connectMs, socket: idleMs },
+          retry: {
+            limit: retries,
+            methods: ["GET", "HEAD"],
+            statusCodes: [...RETRY_STATUSES],
+            errorCodes: [...RETRY_ERROR_CODES],
+            calculateDelay: ({ attemptCount, computedValue, error }) => {
+              if (computedValue === 0 || tooLarge) return 0;
+              if ((error as { event?: string }).event === "socket") return 0;
+              return base * 2 ** (attemptCount - 1);
+            },
+          },
+          hooks: {
+            beforeRetry: [
+              () => {
+                attempts++;
+                visited.clear();
+                visited.add(target.href);
+              },
+            ],
+            beforeRedirect: [this.redirectHook(target, visited)],
+          },
+        });
+        if (maxBytes !== undefined) {
+          promise.on("downloadProgress", (p: { transferred: number; total?: number | undefined }) => {
+            if (!tooLarge && (p.transferred > maxBytes || (p.total ?? 0) > maxBytes)) {
+              tooLarge = true;
+              promise.cancel();
             }
-            const raw = await readBody(response, shown, maxBytes, what);
-            this.stats.bytes += raw.length;
-            if (status === 304) this.stats.notModified++;
-            const outHeaders: Record<string, string | undefined> = {};
-            for (const [k, v] of Object.entries(response.headers))
-              outHeaders[k] = Array.isArray(v) ? v.join(", ") : v;
-            const finalUrl = redact(answered.href);
-            const body = await decodeBody(raw, outHeaders["content-encoding"], finalUrl, maxBytes, what);
-            delete outHeaders["content-encoding"];
-            return { status, headers: outHeaders, body, url: finalUrl };
-          } catch (cause) {
-            if (cause instanceof LockstepError) throw cause;
-            if (retryable(cause) && attempt <= retries) {
-              await this.backoff(attempt);
-              continue;
-            }
-            throw this.failure(cause, target, shown, attempt, this.connectTimeoutMs, this.idleTimeoutMs);
-          }
+          });
         }
+        const res = await promise;
+        this.stats.bytes += res.body.length;
+        if (res.statusCode === 304) this.stats.notModified++;
+        const outHeaders: Record<string, string | undefined> = {};
+        for (const [k, v] of Object.entries(res.headers)) outHeaders[k] = Array.isArray(v) ? v.join(", ") : v;
+        const finalUrl = redact(res.url);
+        const body = await decodeBody(res.body, outHeaders["content-encoding"], finalUrl, maxBytes, what);
+        delete outHeaders["content-encoding"];
+        return { status: res.statusCode, headers: outHeaders, body, url: finalUrl };
+      } catch (cause) {
+        if (tooLarge && maxBytes !== undefined)
+          throw new ResponseTooLargeError(shown, maxBytes, what, undefined);
+        if (cause instanceof LockstepError) throw cause;
+        throw this.failure(cause, target, shown, attempts, connectMs, idleMs);
       } finally {
         if (waiting) clearTimeout(waiting);
       }
     });
   }
 
-  private backoff(attempt: number): Promise<void> {
-    return sleep((this.options.retryBaseDelayMs ?? 200) * 2 ** (attempt - 1));
-  }
-
-  private async exchangeOptions(target: URL, headers: Record<string, string>): Promise<ExchangeOptions> {
-    const agents = await this.agentFor(target);
-    // Each attempt starts its own chain: a loop is a URL seen twice within one chain.
-    const visited = new Set<string>([target.href]);
-    return {
-      headers,
-      agent: target.protocol === "https:" ? agents.https : agents.http,
-      agentFor: (next) => (next.protocol === "https:" ? agents.https : agents.http),
-      connectTimeoutMs: this.connectTimeoutMs,
-      idleTimeoutMs: this.idleTimeoutMs,
-      maxRedirects: this.options.maxRedirects ?? 10,
-      beforeRedirect: (next, sent) => {
+  /** Refuses a redirect loop; credentials belong to one host and never follow a redirect to another. */
+  private redirectHook(
+    target: URL,
+    visited: Set<string>,
+  ): (opts: { url?: URL | string | undefined; headers: Record<string, unknown> }) => void {
+    return (opts) => {
+      const next = opts.url instanceof URL ? opts.url : undefined;
+      if (next) {
         if (visited.has(next.href)) throw new RedirectLoopError(redact(next.href));
         visited.add(next.href);
-        // Credentials belong to one host and never follow a redirect to another.
-        if (next.host !== target.host) {
-          delete sent.authorization;
-          const own = this.options.credentials.authorization(next);
-          if (own) sent.authorization = own;
-        }
-      },
+      }
+      if (next && next.host !== target.host) {
+        delete opts.headers.authorization;
+        const own = this.options.credentials.authorization(next);
+        if (own) opts.headers.authorization = own;
+      }
     };
   }
 
@@ -443,44 +448,71 @@ export class HttpClient {
     },
   ): Promise<DownloadResult> {
     return this.limit(async () => {
+      const got = await this.got();
       const target = new URL(url);
       const shown = redact(url);
       const what = request.what ?? "file";
       const { maxBytes } = request;
       const retries = this.options.retries ?? 3;
+      const base = this.options.retryBaseDelayMs ?? 200;
+      const connectMs = this.connectTimeoutMs;
+      const idleMs = this.idleTimeoutMs;
       const waiting = this.waitingNotice(target, shown);
       const auth = this.options.credentials.authorization(target);
-      const sendHeaders = {
-        "user-agent": this.options.userAgent ?? "lockstep/0.1",
-        "accept-encoding": "identity",
-        ...(auth ? { authorization: auth } : {}),
-        ...(request.range !== undefined ? { range: request.range } : {}),
-      };
+      let attempt = 0;
       try {
-        for (let attempt = 1; ; attempt++) {
+        for (;;) {
+          attempt++;
           this.stats.requests++;
-          let response: IncomingMessage | undefined;
+          const visited = new Set<string>([target.href]);
+          const stream = got.stream(target, {
+            headers: {
+              "user-agent": this.options.userAgent ?? "lockstep/0.1",
+              "accept-encoding": "identity",
+              ...(auth ? { authorization: auth } : {}),
+              ...(request.range !== undefined ? { range: request.range } : {}),
+            },
+            agent: await this.agentFor(target),
+            decompress: false,
+            throwHttpErrors: false,
+            followRedirect: true,
+            maxRedirects: this.options.maxRedirects ?? 10,
+            timeout: { lookup: connectMs, connect: connectMs, secureConnect: connectMs, socket: idleMs },
+            retry: { limit: 0 },
+            hooks: { beforeRedirect: [this.redirectHook(target, visited)] },
+          });
           try {
-            const answer = await exchange(target, await this.exchangeOptions(target, sendHeaders));
-            response = answer.response;
-            const status = response.statusCode ?? 0;
-            const answered = redact(answer.url.href);
-            if (status === 206 && request.range !== undefined) {
-              const body = await readBody(response, shown, request.maxPartBytes, "range response from");
+            const res = await new Promise<{
+              statusCode: number;
+              url: string;
+              headers: Record<string, string | string[] | undefined>;
+            }>((resolveResponse, reject) => {
+              stream.once("response", resolveResponse);
+              stream.once("error", reject);
+            });
+            if (res.statusCode === 206 && request.range !== undefined) {
+              const body = await readPart(stream, shown, request.maxPartBytes);
               this.stats.bytes += body.length;
-              const contentRange = response.headers["content-range"];
-              return { status, url: answered, bytes: 0, digests: {}, part: { body, contentRange } };
+              const contentRange = res.headers["content-range"];
+              return {
+                status: 206,
+                url: redact(res.url),
+                bytes: 0,
+                digests: {},
+                part: { body, contentRange: Array.isArray(contentRange) ? contentRange[0] : contentRange },
+              };
             }
-            if (status !== 200) {
-              response.resume();
-              if (RETRY_STATUSES.has(status) && attempt <= retries) {
-                await this.backoff(attempt);
+            if (res.statusCode !== 200) {
+              stream.destroy();
+              if (RETRY_STATUSES.has(res.statusCode) && attempt <= retries) {
+                await sleep(base * 2 ** (attempt - 1));
                 continue;
               }
-              return { status, url: answered, bytes: 0, digests: {} };
+              return { status: res.statusCode, url: redact(res.url), bytes: 0, digests: {} };
             }
-            const declared = Number(response.headers["content-length"]);
+            const declared = Number(res.headers["content-length"]);
             if (maxBytes !== undefined && Number.isFinite(declared) && declared > maxBytes) {
+              stream.destroy();
               throw new ResponseTooLargeError(shown, maxBytes, what, undefined);
             }
             const hashers = request.algorithms.map(
@@ -502,22 +534,27 @@ export class HttpClient {
                 done(null, chunk);
               },
             });
-            await pipeline(response, meter, createWriteStream(dest, { flags: "w" }));
-            if (!response.complete)
-              throw Object.assign(new Error("The body was cut short"), { code: "ECONNRESET" });
+            await pipeline(stream, meter, createWriteStream(dest, { flags: "w" }));
             this.stats.bytes += bytes;
             const digests: Record<string, string> = {};
             for (const [a, h] of hashers) digests[a] = h.digest("hex");
-            return { status: 200, url: answered, bytes, digests };
+            return { status: 200, url: redact(res.url), bytes, digests };
           } catch (cause) {
-            response?.destroy();
+            stream.destroy();
             rmSync(dest, { force: true });
             if (cause instanceof LockstepError) throw cause;
-            if (retryable(cause) && attempt <= retries) {
-              await this.backoff(attempt);
+            const err = cause as { code?: string; name?: string; event?: string };
+            const idle = err.name === "TimeoutError" && err.event === "socket";
+            const retryable =
+              !idle &&
+              (err.name === "TimeoutError" ||
+                RETRY_ERROR_CODES.includes(err.code ?? "") ||
+                err.name === "ReadError");
+            if (retryable && attempt <= retries) {
+              await sleep(base * 2 ** (attempt - 1));
               continue;
             }
-            throw this.failure(cause, target, shown, attempt, this.connectTimeoutMs, this.idleTimeoutMs);
+            throw this.failure(cause, target, shown, attempt, connectMs, idleMs);
           }
         }
       } finally {

@@ -1,5 +1,5 @@
 /**
- * The HTTP layer on node:http (http.ts over http-exchange.ts), against small loopback servers that
+ * The HTTP layer (http.ts, over got), against small loopback servers that
  * misbehave in ways the fixture index does not: redirects across hosts (credentials must not
  * follow), too many redirects, a body cut short before its Content-Length (retried), a body that
  * stalls half-way (not retried: the idle timeout), and a Content-Length over the cap.
