@@ -41,6 +41,8 @@ export const CACHE_BUCKETS = [
   "interpreter-v1",
   // `run` environments: PEP 723 scripts and `--with` overlays (run-environment.ts).
   "environments-v1",
+  // Generated install files hardlinked into venvs (@lockstep/wheel install-blobs.ts).
+  "generated-v1",
 ] as const;
 
 /** A complete entry nothing refers to is kept this long (a running sync may be about to use it). */
