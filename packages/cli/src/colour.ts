@@ -4,7 +4,7 @@
  * bytes, no dependencies, loaded with the entry), turned on per decision rather than by its own
  * environment sniffing, so `--color` always wins.
  *
- * The decision: `--color never|always` wins; otherwise (`auto`) `NO_COLOR` (any non-empty value,
+ * The decision (`colourEnabled`, in status-text.ts so the fast path needs no picocolors): `--color never|always` wins; otherwise (`auto`) `NO_COLOR` (any non-empty value,
  * no-color.org) turns colour off, `FORCE_COLOR` (non-empty, not `0`) turns it on, and else colour
  * is on only when the stream is a terminal.
  */
@@ -12,17 +12,7 @@ import pc from "picocolors";
 
 export type ColourChoice = "auto" | "always" | "never";
 
-export function colourEnabled(
-  choice: string | undefined,
-  env: Readonly<Record<string, string | undefined>>,
-  isTTY: boolean,
-): boolean {
-  if (choice === "always") return true;
-  if (choice === "never") return false;
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== "0") return true;
-  return isTTY;
-}
+export { colourEnabled } from "./status-text";
 
 export interface Style {
   enabled: boolean;

@@ -38,6 +38,7 @@ import { settingFlags } from "./commands/shared-options";
 import { syncStateKey } from "./commands/sync-key";
 import type { Output } from "./output";
 import { applySettings } from "./settings";
+import { colourEnabled, formatDuration as duration, plural } from "./status-text";
 
 /** Flags anywhere before `run`'s command that change nothing a fresh sync reports. */
 const QUIET = new Set(["-q", "--quiet"]);
@@ -245,18 +246,7 @@ export function processStream(fd: 1 | 2): Sink {
   };
 }
 
-/** Colour as colour.ts decides it (`--color` is never given on this path). */
-function colourOn(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== "0") return true;
-  return isTTY;
-}
-
 const elapsedMs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
-/** As output.ts's formatDuration and plural (a test compares the fast path's lines with the full path's). */
-const duration = (ms: number) =>
-  ms < 1000 ? `${Math.max(0, Math.round(ms))}ms` : `${(ms / 1000).toFixed(2)}s`;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /**
  * Answer a plain no-op `sync`/`run` or an up-to-date `lock`; returns the exit code, or undefined
@@ -326,6 +316,6 @@ function upToDateLock(
   const out = stderr();
   const what = `Resolved ${plural(fresh.packages, "package")}`;
   const took = ` in ${duration(elapsedMs(started))}`;
-  out.write(colourOn(env, out.isTTY) ? `${bold(what)}${dim(took)}\n` : `${what}${took}\n`);
+  out.write(colourEnabled(undefined, env, out.isTTY) ? `${bold(what)}${dim(took)}\n` : `${what}${took}\n`);
   return 0;
 }

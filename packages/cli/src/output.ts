@@ -40,13 +40,7 @@ export function quietOutput(out: Output): Output {
   };
 }
 
-export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.max(0, Math.round(ms))}ms` : `${(ms / 1000).toFixed(2)}s`;
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
+export { formatDuration, plural } from "./status-text";
 
 export function warn(out: Output, message: string): void {
   const s = out.style ?? PLAIN;
