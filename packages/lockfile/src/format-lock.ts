@@ -96,6 +96,8 @@ function packageLines(p: LockPackage): string[] {
               inline([
                 ["name", d.name],
                 ["version", d.version?.toString()],
+                ["marker", d.marker?.toString()],
+                ["index", d.index],
               ]),
             ),
       ],

@@ -9,7 +9,8 @@
  * order the resolver or the index produced things in: packages by (name, version), wheels by file
  * name, dependencies by (name, version), hash algorithms by name. Pitfalls: a dependency entry must
  * identify one package entry (PEP 751), so it names the version only when the lock holds more than one
- * entry of that name; the project itself is a source tree, so its entry has no version; wheels that
+ * entry of that name, and `index` or `marker` only when one version has several entries (sources
+ * split by marker); the project itself is a source tree, so its entry has no version; wheels that
  * no Python in `requires-python` could install are dropped (see wheel-python.ts), all others kept.
  */
 import { relative, sep } from "node:path";
@@ -37,6 +38,11 @@ export interface ResolvedFile {
 export interface ResolvedEdge {
   name: string;
   version: Version;
+  /**
+   * Where the edge holds (the resolver's edges carry it): picks the entries of one version from
+   * several sources that it reaches. Without it, every such entry is listed.
+   */
+  marker?: Marker | undefined;
 }
 
 export interface ResolvedNode {
@@ -159,9 +165,22 @@ export function comparePackages(
   return a.version ? 1 : b.version ? -1 : 0;
 }
 
+/** An entry's identity as a dependency sees it: its index (files) or undefined (pinned). */
+interface EntryKey {
+  marker: Marker;
+  index: string | undefined;
+}
+
+/**
+ * The dependency entries for the edges: by name alone when the lock has one entry of that name, with
+ * the version when it has several, and when one version comes from several sources (split by
+ * marker), one dependency per entry the edge reaches, with the key that tells them apart: `index`
+ * when their indexes differ, else `marker` (disjoint for entries of one name).
+ */
 function dependencyList(
   deps: readonly ResolvedEdge[],
   ambiguous: ReadonlySet<string>,
+  sameVersion: ReadonlyMap<string, readonly EntryKey[]>,
   self: string,
 ): LockDependency[] {
   const seen = new Map<string, LockDependency>();
@@ -169,9 +188,29 @@ function dependencyList(
     const name = canonicalizeName(d.name);
     if (name === self) continue;
     const version = ambiguous.has(name) ? d.version : undefined;
-    seen.set(version ? `${name}==${version.toString()}` : name, { name, version });
+    const twins = sameVersion.get(`${name}==${d.version.toString()}`);
+    if (!twins) {
+      seen.set(version ? `${name}==${version.toString()}` : name, { name, version });
+      continue;
+    }
+    // An entry without an index (a pinned source) would match every entry on `index`.
+    const indexes = new Set(twins.map((t) => t.index));
+    const byIndex = !indexes.has(undefined) && indexes.size === twins.length;
+    const reached = twins.filter((t) => !d.marker || !d.marker.isDisjoint(t.marker));
+    for (const t of reached.length > 0 ? reached : twins) {
+      const dep: LockDependency = byIndex
+        ? { name, version, index: t.index }
+        : { name, version, marker: t.marker };
+      seen.set(`${name}==${d.version.toString()} ${t.index ?? ""} ${t.marker.toString()}`, dep);
+    }
   }
-  return [...seen.values()].sort(comparePackages);
+  return [...seen.values()].sort(
+    (a, b) => comparePackages(a, b) || (keyText(a) < keyText(b) ? -1 : keyText(a) > keyText(b) ? 1 : 0),
+  );
+}
+
+function keyText(d: LockDependency): string {
+  return `${d.index ?? ""} ${d.marker?.toString() ?? ""}`;
 }
 
 /** The lock for a resolution, before formatting. */
@@ -191,6 +230,14 @@ export function lockFromResolution(
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   const ambiguous = new Set([...counts].filter(([, n]) => n > 1).map(([name]) => name));
+  const byVersion = new Map<string, EntryKey[]>();
+  for (const p of resolution.packages) {
+    const key = `${canonicalizeName(p.name)}==${p.version.toString()}`;
+    const c = p.candidate;
+    const index = c.pinned ? undefined : (c.sdist ?? c.wheels[0]?.file)?.source;
+    byVersion.set(key, [...(byVersion.get(key) ?? []), { marker: p.marker, index }]);
+  }
+  const sameVersion = new Map([...byVersion].filter(([, keys]) => keys.length > 1));
 
   const packages: LockPackage[] = resolution.packages.map((p) => {
     const name = canonicalizeName(p.name);
@@ -200,7 +247,7 @@ export function lockFromResolution(
       version: p.version,
       marker: p.marker,
       requiresPython: c.requiresPython,
-      dependencies: dependencyList(p.dependencies, ambiguous, name),
+      dependencies: dependencyList(p.dependencies, ambiguous, sameVersion, name),
     };
     if (c.pinned)
       return { ...common, index: undefined, source: pinnedLockSource(c.pinned.source, opts.lockDir) };
@@ -221,7 +268,7 @@ export function lockFromResolution(
       version: undefined,
       marker: Marker.TRUE,
       requiresPython: undefined,
-      dependencies: dependencyList(resolution.rootDependencies, ambiguous, projectName),
+      dependencies: dependencyList(resolution.rootDependencies, ambiguous, sameVersion, projectName),
       index: undefined,
       source: { kind: "directory", path: ".", editable: true, subdirectory: undefined },
     });

@@ -50,6 +50,12 @@ export type LockSource =
 export interface LockDependency {
   name: string;
   version: Version | undefined;
+  /**
+   * Only when name and version match several entries (one version from two sources split by
+   * marker): the entry's `index`, or else its `marker`, compared key by key as PEP 751 says.
+   */
+  index?: string | undefined;
+  marker?: Marker | undefined;
 }
 
 export interface LockPackage {

@@ -310,7 +310,12 @@ function readDependencies(ctx: Ctx, raw: unknown, i: number, owner: string): Loc
       typeof d.version === "string"
         ? parseVersion(ctx, d.version, line, `package \`${owner}\`: dependency \`${d.name}\``)
         : undefined;
-    out.push({ name: canonicalizeName(d.name), version });
+    const what = `package \`${owner}\`: dependency \`${d.name}\``;
+    const dep: LockDependency = { name: canonicalizeName(d.name), version };
+    // Keys that single out one of several entries of one name and version (PEP 751: key by key).
+    if (typeof d.index === "string") dep.index = d.index;
+    if (typeof d.marker === "string") dep.marker = parseMarker(ctx, d.marker, line, what);
+    out.push(dep);
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * disjoint), since an installer must pick at most one.
  *
  * Pitfalls: a dependency may name only `name` when that is unambiguous, so matching compares only the
- * keys it gives; disjointness is decided by the marker algebra, where `'x' in extras` and
+ * keys it gives (`version`, and `index` or `marker` for one version from two sources); disjointness is decided by the marker algebra, where `'x' in extras` and
  * `'dev' in dependency_groups` are variables like any other (two entries split by extras are fine).
  */
 import type { FileProblems } from "@lockstep/errors";
@@ -33,9 +33,14 @@ export function validateLockReferences(
   packages.forEach((p, k) => {
     const i = origin(k);
     for (const d of p.dependencies) {
-      const candidates = (byName.get(d.name) ?? []).filter(
-        (c) => !d.version || packages[c]?.version?.equals(d.version),
-      );
+      const candidates = (byName.get(d.name) ?? []).filter((c) => {
+        const q = packages[c] as LockPackage;
+        return (
+          (!d.version || q.version?.equals(d.version) === true) &&
+          (d.index === undefined || q.index === d.index) &&
+          (d.marker === undefined || q.marker.toString() === d.marker.toString())
+        );
+      });
       const line = loc.find(i, `"${d.name}"`, "dependencies") ?? loc.packageKey(i, "dependencies");
       const target = describePackage(d);
       if (candidates.length === 0) {
