@@ -19,7 +19,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import { isHashDigest, unsafeFilenameChar } from "@lockstep/wheel";
 
@@ -77,8 +77,12 @@ export class Cache {
   /** Index URL → its directory under simple-v2 (hashed once, not once per page). */
   private readonly indexDirs = new Map<string, string>();
 
+  /** The root with a trailing separator: a path starting with it lies inside. */
+  private readonly rootPrefix: string;
+
   constructor(root: string) {
     this.root = resolve(root);
+    this.rootPrefix = this.root.endsWith(sep) ? this.root : this.root + sep;
   }
 
   /** `root/segments…`, each segment one path component, the result inside the root (else CachePathError). */
@@ -88,6 +92,9 @@ export class Cache {
       if (problem) throw new CachePathError(this.root, segments, problem);
     }
     const path = join(this.root, ...segments);
+    // The common answer without path.relative (a warm lock builds hundreds of these paths); any
+    // other path gets the full check.
+    if (path.length > this.rootPrefix.length && path.startsWith(this.rootPrefix)) return path;
     const rel = relative(this.root, path);
     if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
       throw new CachePathError(this.root, segments, "it is not inside the cache");

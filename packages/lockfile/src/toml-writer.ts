@@ -70,10 +70,14 @@ export function tomlValue(v: TomlValue): string {
   if (v instanceof TomlDateTime) return v.text;
   if (Array.isArray(v)) return `[${v.map(tomlValue).join(", ")}]`;
   if (isInline(v)) {
-    const parts = v.inline
-      .filter(([, x]) => x !== undefined)
-      .map(([k, x]) => `${tomlKey(k)} = ${tomlValue(x as TomlValue)}`);
-    return parts.length === 0 ? "{}" : `{ ${parts.join(", ")} }`;
+    // Index access, not destructuring: a lock writes thousands of these, mostly in cold code.
+    let out = "";
+    for (const entry of v.inline) {
+      const x = entry[1];
+      if (x === undefined) continue;
+      out += `${out === "" ? "" : ", "}${tomlKey(entry[0])} = ${tomlValue(x)}`;
+    }
+    return out === "" ? "{}" : `{ ${out} }`;
   }
   throw new TypeError("TOML writer: unsupported value");
 }
@@ -84,7 +88,9 @@ export function tomlValue(v: TomlValue): string {
  */
 export function tomlEntries(entries: ReadonlyArray<readonly [string, TomlValue | undefined]>): string[] {
   const lines: string[] = [];
-  for (const [key, value] of entries) {
+  for (const entry of entries) {
+    const key = entry[0];
+    const value = entry[1];
     if (value === undefined) continue;
     if (Array.isArray(value) && value.length > 0 && value.every((x) => isInline(x))) {
       lines.push(`${tomlKey(key)} = [`);

@@ -227,6 +227,14 @@ export async function resolvePython(
     const reach = propagate(rootPkg, fork, solution, provider.edges);
     const versionOf = new Map<string, Version>();
     for (const [p, v] of solution) versionOf.set(packageKey(p), v);
+    // The extras chosen for each name, in solution order (one pass, not one per package).
+    const extrasOf = new Map<string, Array<PyPackage & { kind: "extra" }>>();
+    for (const q of solution.keys()) {
+      if (q.kind !== "extra") continue;
+      const list = extrasOf.get(q.name);
+      if (list) list.push(q);
+      else extrasOf.set(q.name, [q]);
+    }
     for (const [p, v] of solution) {
       if (p.kind !== "package") continue;
       const marker = reach.get(packageKey(p)) ?? Marker.FALSE;
@@ -256,11 +264,10 @@ export async function resolvePython(
       entry.forks = entry.forks.or(fork);
       // Dependencies of the package and of each of its extras that this fork uses.
       const sources: PyPackage[] = [p];
-      for (const q of solution.keys())
-        if (q.kind === "extra" && q.name === p.name) {
-          sources.push(q);
-          if (!entry.pkg.extras.includes(q.extra)) entry.pkg.extras.push(q.extra);
-        }
+      for (const q of extrasOf.get(p.name) ?? []) {
+        sources.push(q);
+        if (!entry.pkg.extras.includes(q.extra)) entry.pkg.extras.push(q.extra);
+      }
       for (const src of sources) {
         for (const e of provider.edges.get(`${packageKey(src)}@${v.toString()}`) ?? []) {
           const depName = distributionName(e.to);
