@@ -148,13 +148,15 @@ const lazyBuiltins = {
       for (const name of Object.keys(real)) {
         if (!/^[A-Za-z_$][\w$]*$/.test(name) || name === "default") continue;
         const value = Object.getOwnPropertyDescriptor(real, name);
-        // A function that is not a class is wrapped; classes and values are read at load.
-        if (
-          typeof value?.value === "function" &&
-          !/^class\b/.test(Function.prototype.toString.call(value.value)) &&
-          !/^[A-Z]/.test(name)
-        )
-          lines.push(`export function ${name}(...a) { return load().${name}(...a); }`);
+        // A plain function is wrapped; classes, functions carrying properties of their own
+        // (`realpathSync.native`) and other values are read when the entry is evaluated.
+        const fn = value?.value;
+        const plain =
+          typeof fn === "function" &&
+          !/^[A-Z]/.test(name) &&
+          !/^class\b/.test(Function.prototype.toString.call(fn)) &&
+          Object.getOwnPropertyNames(fn).every((p) => ["length", "name", "prototype"].includes(p));
+        if (plain) lines.push(`export function ${name}(...a) { return load().${name}(...a); }`);
         else lines.push(`export const ${name} = /* @__PURE__ */ (() => load().${name})();`);
       }
       lines.push("export default /* @__PURE__ */ load();");
