@@ -113,9 +113,29 @@ test.each<[string, true | Set<string> | undefined, string[]]>([
   const locked = lockedCommits(readLock(LOCK, "pylock.toml"), upgrade);
   expect([...locked.keys()]).toEqual(kept);
   if (kept.includes("gitpkg"))
-    expect(locked.get("gitpkg")).toEqual({
-      repository: "https://host/r",
-      requested: "main",
-      commit: "a".repeat(40),
-    });
+    expect(locked.get("gitpkg")).toEqual([
+      { repository: "https://host/r", requested: "main", commit: "a".repeat(40) },
+    ]);
+});
+
+test("lockedCommits keeps every vcs entry of a name (sources split by marker)", () => {
+  const twoSources = `lock-version = "1.0"
+created-by = "lockstep"
+
+[[packages]]
+name = "lib"
+version = "1.0"
+marker = "os_name != 'nt'"
+vcs = { type = "git", url = "https://host/a.git", requested-revision = "main", commit-id = "${"a".repeat(40)}" }
+
+[[packages]]
+name = "lib"
+version = "1.0"
+marker = "os_name == 'nt'"
+vcs = { type = "git", url = "https://host/b.git", requested-revision = "main", commit-id = "${"b".repeat(40)}" }
+`;
+  expect(lockedCommits(readLock(twoSources, "pylock.toml"), undefined).get("lib")).toEqual([
+    { repository: "https://host/a", requested: "main", commit: "a".repeat(40) },
+    { repository: "https://host/b", requested: "main", commit: "b".repeat(40) },
+  ]);
 });

@@ -8,7 +8,8 @@
  *
  * A git pin resolves its revision to a full commit through the git cache (@lockstep/build/git),
  * keeping the commit an existing lock holds for the same repository and revision unless the
- * package is upgraded, so a branch moves only with `--upgrade`; its metadata is the checkout's
+ * package is upgraded (every locked entry of the name is considered, so each source of a package
+ * split by marker keeps its own commit), so a branch moves only with `--upgrade`; its metadata is the checkout's
  * static `[project]` table, or prepared by the build backend. A URL pin downloads the archive
  * (checking a `#sha256=` fragment: a mismatch names the URL, expected and actual digests), reads a
  * wheel's METADATA or prepares an sdist's, and is locked with the archive's sha256.
@@ -162,20 +163,32 @@ export function requirementPlan(req: Requirement, describe: string): RemotePlan 
   );
 }
 
-/** The commits an existing lock holds: name → (canonical repository, requested revision, commit). */
+/** A commit an existing lock holds for one repository and requested revision. */
+export interface LockedCommit {
+  /** Canonical repository URL (no credentials, no `.git`). */
+  repository: string;
+  requested: string | undefined;
+  commit: string;
+}
+
+/**
+ * The commits an existing lock holds, by name: every `vcs` entry of the name, since sources split by
+ * marker may lock one package from several repositories or revisions, each keeping its own commit.
+ */
 export function lockedCommits(
   lock: Lock | undefined,
   upgrade: true | ReadonlySet<string> | undefined,
-): Map<string, { repository: string; requested: string | undefined; commit: string }> {
-  const out = new Map<string, { repository: string; requested: string | undefined; commit: string }>();
+): Map<string, LockedCommit[]> {
+  const out = new Map<string, LockedCommit[]>();
   if (!lock || upgrade === true) return out;
   for (const p of lock.packages) {
     if (p.source.kind !== "vcs" || p.source.url === undefined || upgrade?.has(p.name)) continue;
-    out.set(p.name, {
+    const entry: LockedCommit = {
       repository: canonicalRepository(p.source.url),
       requested: p.source.requestedRevision,
       commit: p.source.commitId,
-    });
+    };
+    out.set(p.name, [...(out.get(p.name) ?? []), entry]);
   }
   return out;
 }
@@ -218,12 +231,11 @@ export function remotePin(plan: RemotePlan, ctx: RemotePinContext): SourcePin {
     describe: plan.describe,
     load: async (): Promise<PinnedDistribution> => {
       if (plan.kind === "git") {
-        const prior = ctx.locked.get(plan.name);
         const requested = revisionText(plan.revision);
-        const keep =
-          prior && prior.repository === canonicalRepository(plan.repository) && prior.requested === requested
-            ? prior.commit
-            : undefined;
+        const repository = canonicalRepository(plan.repository);
+        const keep = ctx.locked
+          .get(plan.name)
+          ?.find((prior) => prior.repository === repository && prior.requested === requested)?.commit;
         const commit = await ctx.git.resolve({
           repository: plan.repository,
           revision: plan.revision,
