@@ -309,7 +309,7 @@ Versions: ${v}.
 
 ![peer/lockstep ratios](benchmarks-peers.svg)
 
-Neighbour pages: [benchmarks-startup.md](benchmarks-startup.md) (fixed costs of each command), [benchmarks-cold-lock.md](benchmarks-cold-lock.md) (cold lock: requests, static mirrors, memory).
+Neighbour pages: [benchmarks-startup.md](benchmarks-startup.md) (fixed costs of each command), [benchmarks-warm-lock.md](benchmarks-warm-lock.md) (warm lock: resolving CPU before/after), [benchmarks-cold-lock.md](benchmarks-cold-lock.md) (cold lock: requests, static mirrors, memory).
 
 ## Reproduce
 
