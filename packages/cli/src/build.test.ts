@@ -1,7 +1,7 @@
 /**
  * What build.mjs does to the bundle for start-up time (see its plugins): yargs' pre-handler help
- * rendering is gone, string-width builds its Segmenter and Unicode-property regexes on first use
- * — and help is still printed in full.
+ * rendering is gone, string-width builds its Segmenter and Unicode-property regexes on first use,
+ * got's unused HTTP/2 and response-cache modules are stand-ins — and help is still printed in full.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -32,6 +32,14 @@ describe("bundle start-up", () => {
 
   test("yargs no longer renders help before each handler", () => {
     expect(chunksWith("/yargs/build/lib/usage.js")).not.toContain("cachedHelpMessage = this.help()");
+  });
+
+  test("got's HTTP/2 support and response cache are stand-ins", () => {
+    const inputs = Object.values(bundle.metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(
+      inputs.filter((i) => /\/(http2-wrapper|cacheable-request|keyv|http-cache-semantics)\//.test(i)),
+    ).toEqual([]);
+    expect(inputs).toEqual(expect.arrayContaining(["got-stub:http2-wrapper", "got-stub:cacheable-request"]));
   });
 
   test("the entry file imports nothing statically; built-ins are fetched on use, so --version loads no node:crypto", async () => {
