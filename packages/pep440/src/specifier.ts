@@ -49,9 +49,15 @@ export class Specifier {
     this.parsed = parsed;
   }
 
-  /** Parse one clause; throws ParseError `specifier-invalid`. */
+  /** Parse one clause; throws ParseError `specifier-invalid`. Cached by text (clauses are immutable). */
   static parse(input: string): Specifier {
-    return parseClause(input, 0, input.length, input);
+    let spec = parsedClauses.get(input);
+    if (spec === undefined) {
+      spec = parseClause(input, 0, input.length, input);
+      if (parsedClauses.size >= 50_000) parsedClauses.clear();
+      parsedClauses.set(input, spec);
+    }
+    return spec;
   }
 
   static tryParse(input: string): Specifier | undefined {
@@ -217,6 +223,7 @@ export class SpecifierSet {
 }
 
 const parsedSets = new Map<string, SpecifierSet>();
+const parsedClauses = new Map<string, Specifier>();
 
 // ---------------------------------------------------------------------------------------------
 // Parsing one clause (packaging's Specifier._regex, written out).
