@@ -8,7 +8,7 @@
  * `--no-progress` anywhere before `CMD`, `--index-url`/`-i URL` after the command name and, for
  * `sync`/`run`, the selection and mode flags (`--extra`, `--group`, `--no-group`, `--only-group`,
  * `--all-extras`, `--all-groups`, `--no-default-groups`, `--no-dev`, `--no-install-project`,
- * `--inexact`, `--frozen`, `--locked`, `--python`/`-p`). `plainInvocation` turns them into the
+ * `--inexact`, `--frozen`, `--locked`, `--python`/`-p`; `run`'s `--exact`). `plainInvocation` turns them into the
  * arguments yargs would give; the settings go through the same `applySettings` and the key through
  * the same `syncStateKey` as the full path, so the fast path asks `checkFresh` exactly what
  * `performSync` would ask.
@@ -35,7 +35,7 @@ import { checkFresh } from "@lockstep/project/sync";
 import { freshLock, lockStateDir, lockStateKey, nearestProjectDir } from "@lockstep/project/lock-state";
 import { SETTINGS, userConfigPath } from "@lockstep/project/settings";
 import { settingFlags } from "./commands/shared-options";
-import { syncStateKey } from "./commands/sync-key";
+import { syncStateKeys } from "./commands/sync-key";
 import type { Output } from "./output";
 import { applySettings } from "./settings";
 import { colourEnabled, formatDuration as duration, plural } from "./status-text";
@@ -83,7 +83,7 @@ export function plainInvocation(argv: readonly string[]): Plain | undefined {
       const syncFlag = p.command !== "lock";
       const repeatable = syncFlag && SYNC_REPEATABLE.has(name);
       const single = name === "index-url" || (syncFlag && name === "python");
-      if (syncFlag && SYNC_BOOLEANS.has(name) && eq < 0) {
+      if (syncFlag && (SYNC_BOOLEANS.has(name) || (p.command === "run" && name === "exact")) && eq < 0) {
         // Given twice, yargs makes an array of it, which some checks read as not given.
         if (args[name] !== undefined) return false;
         args[name] = true;
@@ -128,6 +128,10 @@ export function plainInvocation(argv: readonly string[]): Plain | undefined {
   if (args["only-group"] && (args.extra || args["all-extras"] || args.group || args["all-groups"]))
     return undefined;
   if (p.command === "run") {
+    if (args.exact && args.inexact) return undefined; // the parser refuses the pair
+    // run's sync is inexact unless --exact (run.ts).
+    args.inexact = args.exact !== true;
+    delete args.exact;
     const first = p.run[0];
     // Scripts (PEP 723) and `-` need run-target's logic; an empty command is the parser's error.
     if (first === undefined || first.startsWith("-") || first.endsWith(".py")) return undefined;
@@ -272,9 +276,10 @@ export async function fastPath(
   }
   const stderr = (): Sink => (base ? { write: (t) => base.stderr(t), isTTY: false } : processStream(2));
   if (plain.command === "lock") return upToDateLock(args, version, stderr, env, started);
-  const key = await syncStateKey(args, version);
+  const { key, satisfiedBy } = await syncStateKeys(args, version);
   const fresh = checkFresh({
     key,
+    satisfiedBy,
     frozen: args.frozen === true,
     python: args.python as string | undefined,
     env,

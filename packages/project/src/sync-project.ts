@@ -83,6 +83,8 @@ export interface SyncProjectOptions extends SettingFlags, Selection, NetworkOpti
   cacheDir?: string | undefined;
   /** `syncKey(...)` of these options, recorded for the fast path. */
   key: string;
+  /** Keys of other syncs whose state serves this one too (see `FreshCheck.satisfiedBy`). */
+  keySatisfiedBy?: readonly string[] | undefined;
   lockstepVersion: string;
   env?: NodeJS.ProcessEnv;
   /** Called once the lock is settled (so "Resolved" prints before installs start). */

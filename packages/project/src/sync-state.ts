@@ -203,6 +203,11 @@ export interface FreshCheck {
   project?: string | undefined;
   cwd?: string | undefined;
   key: string;
+  /**
+   * Other keys whose state also proves the venv in sync for this request: an exact sync's venv
+   * holds nothing the lock does not select, so it serves an inexact `run` as it is.
+   */
+  satisfiedBy?: readonly string[] | undefined;
   /** `--frozen`: the lock is used as it is, so pyproject.toml is not compared. */
   frozen: boolean;
   /** `--python`; without it `.python-version` is compared with what the state honoured. */
@@ -257,7 +262,7 @@ export function checkFresh(opts: FreshCheck): FreshEnvironment | undefined {
 }
 
 function isFresh(state: SyncState, venv: string, root: string, opts: FreshCheck): boolean {
-  if (state.key !== opts.key) return false;
+  if (state.key !== opts.key && !(opts.satisfiedBy ?? []).includes(state.key)) return false;
   if (existsSync(join(venv, ".lockstep.lock"))) return false;
   try {
     // A stamp that still holds proves the bytes unchanged without reading them (file-stamps.ts).

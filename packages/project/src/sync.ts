@@ -27,6 +27,7 @@ export async function performSync(opts: SyncProjectOptions): Promise<SyncRun> {
       project: opts.project,
       cwd: opts.cwd,
       key: opts.key,
+      satisfiedBy: opts.keySatisfiedBy,
       frozen: opts.mode === "frozen",
       python: opts.python,
       env: opts.env,

@@ -280,7 +280,7 @@ describe("run in a project: -m, --with, --no-sync, --isolated", () => {
     expect(res.stdout).toBe("greeter x\n");
   });
 
-  test("--no-sync runs in the venv as it is; without it the venv follows pyproject.toml", async () => {
+  test("--no-sync runs in the venv as it is; without it the lock follows pyproject.toml, and the venv adds only (--exact removes, as uv's run)", async () => {
     const file = join(project, "pyproject.toml");
     const original = readFileSync(file, "utf8");
     const lock = readFileSync(join(project, "pylock.toml"), "utf8");
@@ -290,13 +290,37 @@ describe("run in a project: -m, --with, --no-sync, --isolated", () => {
       expect(kept.code, kept.stderr).toBe(0);
       expect(kept.stderr).toBe("");
       expect(readFileSync(join(project, "pylock.toml"), "utf8")).toBe(lock);
-      const synced = await lockstep(["run", "python", "-c", "import yamlite"]);
-      expect(synced.code).toBe(1);
-      expect(synced.stderr).toContain(" - yamlite==6.0.2\n");
-      expect(synced.stderr).toContain("ModuleNotFoundError: No module named 'yamlite'");
+      // Re-locked without yamlite, but run's sync is inexact: the package stays importable.
+      const inexact = await lockstep(["run", "python", "-c", "import yamlite"]);
+      expect(inexact.code, inexact.stderr).toBe(0);
+      expect(readFileSync(join(project, "pylock.toml"), "utf8")).not.toContain('name = "yamlite"');
+      expect(inexact.stderr).toContain("Removed yamlite v6.0.2 (requirement removed: yamlite>=6.0)"); // from the lock
+      expect(inexact.stderr).not.toContain(" - yamlite"); // not uninstalled
+      // In sync for an inexact run now: the next one is answered without a sync.
+      const again = await lockstep(["run", "python", "-c", "import yamlite"]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(
+        /^Resolved \d+ packages in [\d.]+m?s\nAudited \d+ packages in [\d.]+m?s\n$/,
+      );
+      const exact = await lockstep(["run", "--exact", "python", "-c", "import yamlite"]);
+      expect(exact.code).toBe(1);
+      expect(exact.stderr).toContain(" - yamlite==6.0.2\n");
+      expect(exact.stderr).toContain("ModuleNotFoundError: No module named 'yamlite'");
+      // An exact sync's venv serves an inexact run as it is.
+      const after = await lockstep(["run", "python", "-c", "print(1)"]);
+      expect(after.code, after.stderr).toBe(0);
+      expect(after.stderr).toMatch(
+        /^Resolved \d+ packages in [\d.]+m?s\nAudited \d+ packages in [\d.]+m?s\n$/,
+      );
     } finally {
       writeFileSync(file, original);
     }
+  });
+
+  test("--exact and --inexact conflict (usage error, exit 2)", async () => {
+    const res = await lockstep(["run", "--exact", "--inexact", "python", "-c", "1"]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("exact");
   });
 
   test("--isolated: the project synced into a temporary venv, removed afterwards; .venv untouched", async () => {

@@ -28,6 +28,7 @@ import { performSync, SYNC_VALUE_FLAGS, syncFlags, syncRequest } from "./sync";
 import type { SyncFlags } from "./sync";
 
 export interface RunArgs extends SyncFlags {
+  exact?: boolean | undefined;
   "no-sync"?: boolean | undefined;
   with?: string[] | undefined;
   module?: boolean | undefined;
@@ -61,7 +62,12 @@ export function runFlags<T>(y: Argv<T>) {
       type: "boolean",
       describe: "Run in a fresh temporary environment, not the project's venv",
     })
-    .conflicts("isolated", "no-sync");
+    .option("exact", {
+      type: "boolean",
+      describe: "Also remove installed packages the lock does not select (run keeps them by default)",
+    })
+    .conflicts("isolated", "no-sync")
+    .conflicts("exact", "inexact");
 }
 
 export function runBuilder<T>(y: Argv<T>) {
@@ -85,6 +91,9 @@ export async function runRun(
 ): Promise<number> {
   if (command.length === 0)
     throw new UsageError("`lockstep run` needs a command to run", "e.g. `lockstep run python -m pytest`");
+  // As uv's run: the sync before the command only adds and changes, keeping what else is installed
+  // (a tool the user added with pip), unless --exact.
+  args.inexact = args.exact !== true;
   const { runCommand, venvEnvironment } = await import("@lockstep/project/run-command");
   const withValues = args.with ?? [];
   const plain = withValues.length === 0 && !args.isolated && args.module !== true && !mayBeScript(command);

@@ -36,6 +36,18 @@ function nearestProjectDir(): string {
   }
 }
 
+/** The key of this sync, and the keys whose recorded state also serves it (`FreshCheck.satisfiedBy`). */
+export async function syncStateKeys(
+  args: SyncKeyArgs,
+  lockstepVersion: string,
+): Promise<{ key: string; satisfiedBy: string[] }> {
+  const key = await syncStateKey(args, lockstepVersion);
+  // A venv an exact sync left holds only what the lock selects: in sync for an inexact request too.
+  const satisfiedBy =
+    args.inexact === true ? [await syncStateKey({ ...args, inexact: false }, lockstepVersion)] : [];
+  return { key, satisfiedBy };
+}
+
 export async function syncStateKey(args: SyncKeyArgs, lockstepVersion: string): Promise<string> {
   const { syncKey } = await import("@lockstep/project/sync");
   const settings = [

@@ -24,7 +24,7 @@ import { createProgress, NO_PROGRESS } from "../progress";
 import type { Output } from "../output";
 import { projectOption } from "./lock";
 import { selectionFromFlags } from "./selection-flags";
-import { syncStateKey } from "./sync-key";
+import { syncStateKeys } from "./sync-key";
 import type { SelectionFlagArgs } from "./selection-flags";
 
 /** Flags of every command that syncs (`sync`, `run`, `add`, `remove`). */
@@ -150,6 +150,11 @@ export function syncBuilder<T>(y: Argv<T>) {
     .options(OUTPUT_FORMAT_OPTION);
 }
 
+async function keysOf(args: SyncArgs, lockstepVersion: string) {
+  const { key, satisfiedBy } = await syncStateKeys(args, lockstepVersion);
+  return { key, keySatisfiedBy: satisfiedBy };
+}
+
 /** The options of a sync from its flags (without callbacks), and the key the fast path compares. */
 export async function syncRequest(
   args: SyncArgs,
@@ -170,7 +175,7 @@ export async function syncRequest(
     compileBytecode,
     dryRun: args["dry-run"] === true,
     ...settingFlags(args),
-    key: await syncStateKey(args, lockstepVersion),
+    ...(await keysOf(args, lockstepVersion)),
     lockstepVersion,
     limits: limitsFromArgs(args),
   };
