@@ -432,6 +432,24 @@ test.each([
   expect(p && [p.command, ...p.run].join(" ")).toBe(expected);
 });
 
+test.each([
+  [["run", "python"], true],
+  [["run", "--inexact", "python"], true],
+  [["run", "--exact", "python"], false],
+  [["sync"], undefined],
+  [["sync", "--inexact"], true],
+])("%j syncs inexactly: %s (run is inexact unless --exact, as the full path's run.ts)", (argv, inexact) => {
+  expect(plainInvocation(argv)?.args.inexact).toBe(inexact);
+});
+
+test.each([
+  [["run", "--exact", "--inexact", "python"]],
+  [["sync", "--exact"]],
+  [["run", "--exact", "--exact", "x"]],
+])("%j is the parser's to judge", (argv) => {
+  expect(plainInvocation(argv)).toBeUndefined();
+});
+
 const settingKeys = new Map(SETTINGS.map((s) => [s.env, s.key as string]));
 test.each([
   ["LOCKSTEP_INDEX_URL", "sync", true],
