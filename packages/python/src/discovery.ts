@@ -2,7 +2,7 @@
  * Finding a Python interpreter, as a uv user expects: an explicit `--python` (a path, or a version
  * request such as `3.12`, `3.12.1`, `>=3.10`, `cpython3.12`, `pypy@3.10`), else the nearest
  * `.python-version` file; candidates are looked for in the active `VIRTUAL_ENV`, the project's
- * `.venv`, then every `python3.X`/`python3`/`python` on `PATH`, then pyenv's versions. The first
+ * `.venv`, then each `PATH` directory's `python3`, `python` and `python3.X` (newest first), then pyenv's versions. The first
  * candidate that satisfies both the request and the project's `requires-python` wins.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -87,7 +87,10 @@ export function candidatePaths(opts: { projectDir?: string | undefined; env?: No
     const versioned = names
       .filter((n) => /^python3\.\d+$/.test(n))
       .sort((a, b) => Number(b.slice(8)) - Number(a.slice(8)));
-    for (const n of [...versioned, "python3", "python"]) if (names.includes(n)) add(join(dir, n));
+    // uv's order within a directory: `python3` and `python` (what the user runs) before the
+    // versioned names, which are only reached when those do not satisfy the request. Trying
+    // `python3.13` first would also start a pyenv shim that fails for every version not selected.
+    for (const n of ["python3", "python", ...versioned]) if (names.includes(n)) add(join(dir, n));
   }
   const pyenvRoot = env.PYENV_ROOT ?? join(homedir(), ".pyenv");
   let versions: string[] = [];

@@ -94,6 +94,16 @@ describe("discovery", () => {
     ]);
   });
 
+  test("within a PATH directory: python3 and python before the versioned names, newest first (uv's order)", () => {
+    const bin = tmp("lockstep-path-");
+    for (const n of ["python3.9", "python3.13", "python", "python3", "python3.10", "pythonw"])
+      writeFileSync(join(bin, n), "");
+    const paths = candidatePaths({ env: { PATH: bin, PYENV_ROOT: "/nonexistent", HOME: "/nonexistent" } });
+    expect(paths).toEqual(
+      ["python3", "python", "python3.13", "python3.10", "python3.9"].map((n) => join(bin, n)),
+    );
+  });
+
   test.each([
     ["3.9", undefined, "3.9.18"],
     [undefined, ">=3.10,<3.12", "3.11.7"],
