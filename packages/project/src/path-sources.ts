@@ -31,6 +31,7 @@ import { Requirement } from "@lockstep/pep508";
 import { readProject } from "@lockstep/pyproject";
 import type { Project, Workspace } from "@lockstep/pyproject";
 import type { PinnedDistribution, SourceDist, SourcePin, SourcePins } from "@lockstep/resolver";
+import { pathRequested } from "./url-identity";
 
 /** A pinned name before its metadata is read: the requested source and where it was declared. */
 export interface PathPlan {
@@ -191,6 +192,7 @@ export function sourcePins(plans: Map<string, PathPlan>, prepare: PrepareMetadat
   for (const [name, plan] of plans) {
     pins.set(name, {
       describe: plan.describe,
+      requested: pathRequested(plan.source.path as string),
       load: async (): Promise<PinnedDistribution> => {
         const s = plan.source;
         if (s.kind === "directory") {

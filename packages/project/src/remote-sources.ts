@@ -34,6 +34,7 @@ import type { PinnedDistribution, SourcePin } from "@lockstep/resolver";
 import { Requirement } from "@lockstep/pep508";
 import { parseCoreMetadata, readWheelMetadataFile } from "@lockstep/wheel";
 import { staticMetadata } from "./path-sources";
+import { gitRequested, urlRequested } from "./url-identity";
 
 export type RemotePlan =
   | {
@@ -229,6 +230,10 @@ function preparedMetadata(plan: RemotePlan, text: string, where: string): Omit<P
 export function remotePin(plan: RemotePlan, ctx: RemotePinContext): SourcePin {
   return {
     describe: plan.describe,
+    requested:
+      plan.kind === "git"
+        ? gitRequested(plan.repository, plan.revision, plan.subdirectory)
+        : urlRequested(plan.url, plan.subdirectory),
     load: async (): Promise<PinnedDistribution> => {
       if (plan.kind === "git") {
         const requested = revisionText(plan.revision);

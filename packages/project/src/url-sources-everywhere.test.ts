@@ -5,7 +5,7 @@
  * `name @ https://…#subdirectory=…`; and a `{ url = …, subdirectory = … }` source (a repository
  * snapshot archive served by the fixture index server, the project in a subdirectory of its top
  * directory) locked, synced and exported; and a dependency whose own metadata names a URL, refused
- * unless the project declares that package itself (then the project's source wins). The in-tree
+ * unless the project declares that package itself at the same URL (another URL: conflicting URLs). The in-tree
  * fixture backend builds every source, so no network but loopback is used.
  */
 import { execFileSync } from "node:child_process";
@@ -427,18 +427,18 @@ describe("a URL in a dependency's own metadata (transitive direct URL)", () => {
       ["helper", "subpkg", "tool"],
     ],
     [
-      "through [tool.lockstep.sources], from git: the project's source wins",
+      "through [tool.lockstep.sources] with the same URL (subdirectory given apart)",
       ["subpkg"],
-      `subpkg = { git = "${"REPO"}", tag = "sub", subdirectory = "sub/subpkg" }`,
-      "vcs",
-      ["subpkg", "tool"],
+      `subpkg = { url = "${"URL"}", subdirectory = "packages/subpkg" }`,
+      "archive",
+      ["helper", "subpkg", "tool"],
     ],
   ])(
     "allowed when the project declares it %s",
     async (_label, deps, source, kind, names) => {
       const dir = toolProject(
         ["tool", ...deps.map((d) => d.replace("URL", snapshotUrl))],
-        source.replace("REPO", repo.fileUrl),
+        source.replace("URL", snapshotUrl),
       );
       await lockProject({ project: dir, indexUrl: server.url, cacheDir, lockstepVersion: VERSION });
       const lock = readLock(readFileSync(join(dir, "pylock.toml"), "utf8"), "pylock.toml");
@@ -448,4 +448,29 @@ describe("a URL in a dependency's own metadata (transitive direct URL)", () => {
     },
     120_000,
   );
+
+  test("refused when the project's source is another URL, naming both and who asked for each", async () => {
+    const dir = toolProject(
+      ["tool", "subpkg"],
+      `subpkg = { git = "${repo.fileUrl}", tag = "sub", subdirectory = "sub/subpkg" }`,
+    );
+    const err = await lockProject({
+      project: dir,
+      indexUrl: server.url,
+      cacheDir,
+      lockstepVersion: VERSION,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      cause: {
+        code: "conflicting-urls",
+        dependent: "tool",
+        message: [
+          "Requirements contain conflicting URLs for package `subpkg`:",
+          `- git+${repo.fileUrl}@sub#subdirectory=sub/subpkg (the project: [tool.lockstep.sources] subpkg = { git = "${repo.fileUrl}", tag = "sub" })`,
+          `- ${snapshotUrl}#subdirectory=packages/subpkg (required by tool)`,
+        ].join("\n"),
+        hint: `the project decides where subpkg comes from, and tool's own metadata names another location: point the project's source for subpkg at ${snapshotUrl}#subdirectory=packages/subpkg, or use a version of tool that does not name a URL`,
+      },
+    });
+  }, 120_000);
 });

@@ -28,8 +28,8 @@ import type { PyPackage } from "./package";
 import { PYTHON, displayPackage, extraPackage, groupPackage, packageKey, plainPackage } from "./package";
 import { pythonLowerBounds } from "./requires-python";
 import type { RootInput } from "./root-input";
-import { sourceForkRequest } from "./source-pins";
-import { TransitiveUrlError } from "./transitive-url";
+import { sourceForkRequest, variantFor } from "./source-pins";
+import { ConflictingUrlError, TransitiveUrlError } from "./transitive-url";
 
 /** A dependency edge as recorded for the lockfile: target and the marker under which it applies. */
 export interface Edge {
@@ -215,19 +215,27 @@ export class DependencyBuilder {
           : [{ req, marker }];
       for (const { req: r, marker: m } of effective) {
         if (!applies(m)) continue;
-        if (r.url && !this.options.sourcePins?.has(name)) {
-          // A direct URL the project layer did not turn into a source pin (see source-pins.ts).
-          const own =
-            p.kind === "root" || p.kind === "group" || (p.kind === "extra" && p.name === this.root.name);
-          if (!own) throw new TransitiveUrlError(displayPackage(p), r);
-          return {
-            kind: "unavailable",
-            reason: `it requires ${r.toString()}, and direct URL requirements are not supported yet`,
-          };
-        }
         const variants = env ? undefined : this.options.conditionalSources?.get(name);
         const split = variants && sourceForkRequest(name, variants, forkMarker);
         if (split) return { kind: "fork", request: split };
+        if (r.url) {
+          // A direct URL: followed only where the project's own source is that URL (transitive-url.ts).
+          const own =
+            p.kind === "root" || p.kind === "group" || (p.kind === "extra" && p.name === this.root.name);
+          const choices = this.options.conditionalSources?.get(name);
+          const pin = choices
+            ? variantFor(choices, forkMarker, env)?.pin
+            : this.options.sourcePins?.get(name);
+          if (!pin) {
+            if (!own) throw new TransitiveUrlError(displayPackage(p), r);
+            return {
+              kind: "unavailable",
+              reason: `it requires ${r.toString()}, and direct URL requirements are not supported yet`,
+            };
+          }
+          if (!own && !pin.requested?.matches(r.url))
+            throw new ConflictingUrlError(displayPackage(p), r, pin);
+        }
         let set = versionSetOf(r);
         const constraint = this.constraints.get(name);
         if (constraint) set = set.intersect(constraint);

@@ -13,4 +13,4 @@ export * from "./report";
 export * from "./resolve";
 export * from "./requires-python";
 export * from "./source-pins";
-export { TransitiveUrlError } from "./transitive-url";
+export { ConflictingUrlError, TransitiveUrlError } from "./transitive-url";

@@ -60,9 +60,22 @@ export interface PinnedDistribution {
   source: SourceDist;
 }
 
+/**
+ * Where a pin takes its package from, as a PEP 508 direct URL: a dependency's metadata may name
+ * that package by URL only when it is the same resource (transitive-url.ts).
+ */
+export interface RequestedUrl {
+  /** The location as a URL, credentials removed (for messages). */
+  url: string;
+  /** Whether a requirement's URL names the same resource (same repository and revision, same file). */
+  matches(url: string): boolean;
+}
+
 export interface SourcePin {
   /** The source as requested, for messages (e.g. "path ../lib"). */
   describe: string;
+  /** Its location; a pin without one (a test's) matches no requirement URL. */
+  requested?: RequestedUrl | undefined;
   load(): Promise<PinnedDistribution>;
 }
 
