@@ -15,7 +15,9 @@
  * kept only when they stay inside the venv; a distribution installed by another tool or by an older
  * lockstep has no `lockstep-wheel.json`, so its wheel hash is reported as `unrecorded` (a note, not a
  * failure); a source tree (the project itself, editables) has no wheel hash to compare; an incomplete
- * `.dist-info` (interrupted install) is `incomplete`.
+ * `.dist-info` (interrupted install) is `incomplete`. The project's own lock entry has no version
+ * (PEP 751: a source tree), so its `pyproject.toml` version is the one expected (shown as uv does);
+ * with a dynamic version it is reported as "(the project)".
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
@@ -120,6 +122,16 @@ function lockedDigests(lock: Lock, item: InstallItem): Set<string> {
   return out;
 }
 
+/** The workspace's projects (root and members) by canonical name, with their static versions. */
+function workspaceVersions(workspace: Workspace | undefined): Map<string, { version: string | undefined }> {
+  const out = new Map<string, { version: string | undefined }>();
+  if (!workspace) return out;
+  for (const p of [workspace.rootProject, ...workspace.members]) {
+    if (p.canonicalName !== undefined) out.set(p.canonicalName, { version: p.version });
+  }
+  return out;
+}
+
 export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
   const env = opts.env ?? process.env;
   let lockPath: string;
@@ -164,6 +176,7 @@ export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
       opts.allExtras ? lock.extras : opts.extras,
       selectedGroups(lock, opts),
     );
+  const projectVersions = workspaceVersions(workspace);
   const installed = readInstalled(venv.sitePackages);
   const problems: VerifyProblem[] = [];
   const unrecorded: string[] = [];
@@ -173,9 +186,13 @@ export function verifyEnvironment(opts: VerifyOptions): VerifyOutcome {
     const name = canonicalizeName(item.name);
     selected.add(name);
     const have = installed.get(name);
-    const locked = item.version;
+    // The project's own entry has no version in the lock (a source tree): its pyproject's, as uv shows.
+    const project = item.version === undefined ? projectVersions.get(name) : undefined;
+    const locked = item.version ?? project?.version;
     if (!have) {
-      problems.push({ kind: "missing", name, installed: undefined, locked, detail: "not installed" });
+      const isProject = project !== undefined || (item.kind === "directory" && item.path === ".");
+      const detail = locked === undefined && isProject ? "not installed (the project)" : "not installed";
+      problems.push({ kind: "missing", name, installed: undefined, locked, detail });
       continue;
     }
     if (have.incomplete) {

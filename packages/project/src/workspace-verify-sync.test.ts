@@ -141,6 +141,31 @@ describe("verify takes sync's workspace selection", () => {
     expect(verify(at ?? root, rest).sort()).toEqual([...expected].sort());
   });
 
+  test("the missing root project is shown with its pyproject version (its lock entry has none)", () => {
+    const outcome = verifyEnvironment({ ...DEFAULT_SELECTION, cwd: root, cacheDir, env });
+    expect(outcome.problems.filter((p) => p.name === "app" || p.name === "liba")).toEqual([
+      { kind: "missing", name: "app", installed: undefined, locked: "0.1.0", detail: "not installed" },
+      { kind: "missing", name: "liba", installed: undefined, locked: "0.1.0", detail: "not installed" },
+    ]);
+  });
+
+  test("--lockfile: without the pyproject, the root project's entry is named as the project", () => {
+    const outcome = verifyEnvironment({
+      ...DEFAULT_SELECTION,
+      cwd: root,
+      cacheDir,
+      env,
+      lockfile: "pylock.toml",
+    });
+    expect(outcome.problems.find((p) => p.name === "app")).toEqual({
+      kind: "missing",
+      name: "app",
+      installed: undefined,
+      locked: undefined,
+      detail: "not installed (the project)",
+    });
+  });
+
   test("a name that is no member is an error listing the members", () => {
     expect(() => verify(root, { packages: ["nope"] })).toThrow(
       '--package nope: no workspace member is named "nope"',
