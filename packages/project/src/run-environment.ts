@@ -4,7 +4,9 @@
  * resolved for the one interpreter that will run them (a specific, non-universal resolution through
  * the same resolver → lockfile → sync path as the project) and installed by the sync machinery.
  * Requirements with a URL (`name @ git+…`, `name @ https://…/f.tar.gz#subdirectory=…`,
- * `name @ file:///…`) are pinned and installed as a project's git, URL and path sources are.
+ * `name @ file:///…`) are pinned and installed as a project's git, URL and path sources are. In a
+ * project, `--with` takes the project's sources split by marker too (the one whose marker holds
+ * for the interpreter, as `sync` would install), unless the requirement names its own URL.
  *
  * Cached: a venv under `<cache>/environments-v1/<key>` where the key hashes everything the result
  * depends on (requirements, constraints, requires-python, indexes, the interpreter, the base venv).
@@ -35,7 +37,9 @@ import { acquireVenvLock, readInstalled } from "@lockstep/sync";
 import type { LimitSettings } from "@lockstep/pyproject";
 import type { IndexClient } from "@lockstep/index";
 import { redact } from "@lockstep/index/auth";
-import type { SourcePin } from "@lockstep/resolver";
+import type { SourcePin, SourceVariant } from "@lockstep/resolver";
+import { conditionalRecords, conditionalSourceVariants } from "./conditional-sources";
+import type { ConditionalPlan } from "./conditional-sources";
 import type { Log } from "./log";
 import type { PathPlan } from "./path-sources";
 import type { RemotePlan } from "./remote-sources";
@@ -62,6 +66,13 @@ export interface RunEnvironmentOptions {
   cacheDir: string;
   offline?: boolean | undefined;
   lockstepVersion: string;
+  /**
+   * The project's sources split by marker (`--with` in a project): the source whose marker holds for
+   * this interpreter is used, as `sync` would (a requirement naming a URL keeps its URL).
+   */
+  conditional?: ReadonlyMap<string, ConditionalPlan> | undefined;
+  /** The project's root, against which path sources are read (with `conditional`). */
+  projectRoot?: string | undefined;
   /** The venv this one layers on (`--with`): its packages are constraints and visible through a `.pth`. */
   base?: { root: string; sitePackages: string } | undefined;
   /** Build here instead of the cache (an `--isolated` run's throw-away overlay); never reused. */
@@ -99,8 +110,18 @@ export function environmentKey(opts: RunEnvironmentOptions, constraints: readonl
     findLinks: [...(opts.findLinks ?? [])],
     python: [realpathSync(opts.interpreter.executable), opts.interpreter.markers.python_full_version],
     base: opts.base?.root ?? null,
+    // Only when there are any, so other environments keep their keys.
+    ...(conditionalOf(opts).size > 0
+      ? { conditional: conditionalRecords(conditionalOf(opts), opts.projectRoot ?? "") }
+      : {}),
   });
   return createHash("sha256").update(text).digest("hex").slice(0, 32);
+}
+
+/** The split sources that apply: not for a name a requirement gives a URL (the URL is what was asked). */
+function conditionalOf(opts: RunEnvironmentOptions): Map<string, ConditionalPlan> {
+  const withUrl = new Set(opts.requirements.filter((r) => r.url !== undefined).map((r) => r.canonicalName));
+  return new Map([...(opts.conditional ?? [])].filter(([name]) => !withUrl.has(name)));
 }
 
 function readyKey(root: string): string | undefined {
@@ -149,6 +170,28 @@ async function requirementPins(
       locked: new Map(),
     }),
   ]);
+}
+
+/** The resolver's variants of the project's split sources (the resolver picks this interpreter's). */
+async function runConditionalSources(
+  opts: RunEnvironmentOptions,
+  client: IndexClient,
+  prepare: (path: string) => Promise<string>,
+): Promise<Map<string, SourceVariant[]> | undefined> {
+  const plans = conditionalOf(opts);
+  if (plans.size === 0) return undefined;
+  const { gitCache } = await import("./remote-sources");
+  return conditionalSourceVariants(plans, {
+    prepare,
+    lockDir: opts.projectRoot ?? "",
+    remote: {
+      client,
+      cacheDir: opts.cacheDir,
+      git: gitCache(opts.cacheDir, opts.offline),
+      prepare,
+      locked: new Map(),
+    },
+  });
 }
 
 /** The environment for `opts`: reused from the cache when complete, else resolved and installed. */
@@ -263,6 +306,7 @@ async function resolveAndInstall(
         constraints,
         // `name @ git+…`, `name @ https://…` and `name @ file://…`: pinned as a project's are.
         sourcePins: await requirementPins(opts, client, builder.prepareSource),
+        conditionalSources: await runConditionalSources(opts, client, builder.prepareSource),
       },
     );
     const lock = lockfile.lockFromResolution(resolution, lockfile.requirementsOnlyInputs(name, dependencies));

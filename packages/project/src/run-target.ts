@@ -16,6 +16,7 @@ import { LockstepError } from "@lockstep/errors";
 import { PYPI_URL } from "@lockstep/index/default-index";
 import { Requirement } from "@lockstep/pep508";
 import { findInterpreter, openVenv } from "@lockstep/python";
+import { conditionalPlans } from "./conditional-sources";
 import { locateProject } from "./find-project";
 import type { NetworkOptions } from "./index-client-settings";
 import { readScriptMetadata } from "./inline-metadata";
@@ -24,7 +25,7 @@ import type { Log } from "./log";
 import { projectInputs } from "./project-inputs";
 import type { SettingFlags } from "./project-inputs";
 import { runEnvironment } from "./run-environment";
-import type { RunEnvironment, RunIndex } from "./run-environment";
+import type { RunEnvironment, RunEnvironmentOptions, RunIndex } from "./run-environment";
 
 export type RunTarget =
   /** A `.py` file with a PEP 723 `script` block: runs in its own environment. */
@@ -144,11 +145,15 @@ export async function withEnvironment(
     opened?.info ?? findInterpreter({ request: opts.python, cacheDir, env: opts.env ?? process.env });
   let indexes: RunIndex[] = flagIndexes(opts, opts.script);
   let pins: Record<string, string> = {};
+  let conditional: RunEnvironmentOptions["conditional"];
+  let projectRoot: string | undefined;
   if (opts.base && !opts.script) {
     const located = locateProject({ project: opts.project });
     const pi = projectInputs(located.project, opts);
     indexes = pi.indexes;
     pins = pi.pins;
+    conditional = conditionalPlans(located.workspace);
+    projectRoot = located.root;
   }
   return runEnvironment({
     kind: "with",
@@ -156,6 +161,8 @@ export async function withEnvironment(
     interpreter,
     indexes,
     pins,
+    conditional,
+    projectRoot,
     findLinks: opts.findLinks,
     cacheDir,
     offline: opts.offline,

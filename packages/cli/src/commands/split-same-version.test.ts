@@ -3,7 +3,8 @@
  * `torchlike` 1.0 from the `cpu` index on Linux and 1.0 from the `cu` index on Windows. The lock
  * holds both entries, and the dependent `vision`'s `dependencies` name each by its `index` (name and version
  * alone would match both, which PEP 751 forbids); `packaging.pylock` accepts the lock, `lock
- * --check` reads it back, and `sync` here (Linux) installs the cpu one.
+ * --check` reads it back, and `sync` here (Linux) installs the cpu one. `run --with torchlike` in
+ * a project with those sources installs the cpu build too.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -125,5 +126,46 @@ describe("one version on two indexes, split by marker", () => {
       "torchlike==1.0",
       "vision==1.0",
     ]);
+  }, 180_000);
+
+  test("run --with takes the project's split source for this interpreter (the cpu index on Linux)", async () => {
+    const dir = join(base, "with");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "pyproject.toml"),
+      [
+        "[project]",
+        'name = "with"',
+        'version = "0.1.0"',
+        'requires-python = ">=3.9"',
+        "dependencies = []",
+        "",
+        "[[tool.lockstep.index]]",
+        'name = "cpu"',
+        `url = "${cpu.url}"`,
+        "explicit = true",
+        "",
+        "[[tool.lockstep.index]]",
+        'name = "cu"',
+        `url = "${cu.url}"`,
+        "explicit = true",
+        "",
+        "[tool.lockstep.sources]",
+        "torchlike = [",
+        '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
+        '  { index = "cu", marker = "sys_platform == \'win32\'" },',
+        "]",
+        "",
+      ].join("\n"),
+    );
+    const show = "import importlib.metadata as m; print(m.version('torchlike'), m.version('helper'))";
+    const res = await run(
+      process.execPath,
+      [entry, "run", "--python", PY312, "--index-url", main.url, "--with", "torchlike", "python", "-c", show],
+      { cwd: dir, env },
+    );
+    expect(res.code, res.stderr).toBe(0);
+    // The default index alone would give torchlike 3.0 (and no helper).
+    expect(res.stdout.trim()).toBe("1.0 1.0");
   }, 180_000);
 });
