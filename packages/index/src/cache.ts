@@ -96,7 +96,7 @@ export class Cache {
     // other path gets the full check.
     if (path.length > this.rootPrefix.length && path.startsWith(this.rootPrefix)) return path;
     const rel = relative(this.root, path);
-    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
+    if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
       throw new CachePathError(this.root, segments, "it is not inside the cache");
     }
     return path;

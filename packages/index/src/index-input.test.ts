@@ -3,7 +3,7 @@
  * page parses without throwing, and every cache path built from what it yields lies inside the cache
  * root — or is refused with the documented error, never anything else.
  */
-import { isAbsolute, join, relative } from "node:path";
+import { isAbsolute, join, relative, sep } from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { Cache, CachePathError } from "./cache";
@@ -15,7 +15,8 @@ const ROOT = join("/", "cache-root", "lockstep");
 const cache = new Cache(ROOT);
 const inside = (p: string): boolean => {
   const rel = relative(ROOT, p);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  // A first component of "..." or "..x" is a name inside; only ".." itself leads out.
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 };
 
 /** Strings rich in the characters that matter: separators, dots, percent-escapes, NUL, hex. */
@@ -68,6 +69,18 @@ describe("cache paths from index data", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  test.each([
+    [["...tar.gz", " "], true],
+    [["..x"], true],
+    [["a", "..."], true],
+  ])("Cache.within(%j): a name that starts with dots is inside", (segments, ok) => {
+    expect(inside(cache.within(...segments))).toBe(ok);
+  });
+
+  test.each([[[".."]], [["a", ".."]], [["a/../../b"]], [[""]]])("Cache.within(%j) refuses", (segments) => {
+    expect(() => cache.within(...segments)).toThrow(CachePathError);
   });
 
   test("archivePath and metadataPath: inside the root or CachePathError", () => {
