@@ -200,7 +200,7 @@ describe("a workspace of three members", () => {
         .split("\n")
         .filter((l) => l.startsWith("missing"))
         .map((l) => l.split(":")[0]),
-    ).toEqual(["missing  app", "missing  dep-a==1.0", "missing  liba==0.1.0"]);
+    ).toEqual(["missing  app==0.1.0", "missing  dep-a==1.0", "missing  liba==0.1.0"]);
 
     // From liba's directory, a plain sync installs liba (the member stood in).
     const here = await cli(
