@@ -42,14 +42,7 @@ import {
   tempName,
 } from "@lockstep/wheel";
 import { CredentialStore, redact } from "./auth";
-import {
-  Cache,
-  cacheTtlFromEnv,
-  defaultCacheDir,
-  freshUntil,
-  readOrUndefined,
-  writeAtomic,
-} from "./cache";
+import { Cache, cacheTtlFromEnv, defaultCacheDir, freshUntil, readOrUndefined, writeAtomic } from "./cache";
 import { PYPI_URL } from "./default-index";
 import { preferredHash } from "./dist-file";
 import type { DistFile, ProjectPage } from "./dist-file";
