@@ -109,3 +109,140 @@ describe("treeJson", () => {
     ]);
   });
 });
+
+/**
+ * `torchlike` 1.0 from two indexes split by marker (twins), each with its own `helper`; `vision`
+ * names each twin by `index` as PEP 751 requires; `lib` 2.0 from git on Windows and an index elsewhere,
+ * its dependent naming each by `marker`.
+ */
+function twin(name: string, fields: string[], deps: string[]): string {
+  return ["[[packages]]", `name = "${name}"`, ...fields, `dependencies = [${deps.join(", ")}]`, ""].join(
+    "\n",
+  );
+}
+const WHEEL = (n: string) =>
+  `wheels = [{ name = "${n}-py3-none-any.whl", url = "https://x/${n}-py3-none-any.whl", hashes = { sha256 = "${"0".repeat(64)}" } }]`;
+const TWINS = readLock(
+  [
+    'lock-version = "1.0"',
+    'created-by = "test"',
+    "",
+    twin(
+      "vision",
+      ['version = "1.0"', WHEEL("vision-1.0")],
+      [
+        '{ name = "torchlike", version = "1.0", index = "https://cpu/simple/torchlike/" }',
+        '{ name = "torchlike", version = "1.0", index = "https://cu/simple/torchlike/" }',
+        '{ name = "lib", version = "2.0", marker = "sys_platform == \'win32\'" }',
+        '{ name = "lib", version = "2.0", marker = "sys_platform != \'win32\'" }',
+      ],
+    ),
+    twin(
+      "torchlike",
+      [
+        'version = "1.0"',
+        "marker = \"sys_platform == 'linux'\"",
+        'index = "https://cpu/simple/torchlike/"',
+        WHEEL("torchlike-1.0"),
+      ],
+      ['{ name = "helper", version = "1.0" }'],
+    ),
+    twin(
+      "torchlike",
+      [
+        'version = "1.0"',
+        "marker = \"sys_platform != 'linux'\"",
+        'index = "https://cu/simple/torchlike/"',
+        WHEEL("torchlike-1.0"),
+      ],
+      ['{ name = "helper", version = "2.0" }'],
+    ),
+    twin(
+      "lib",
+      [
+        'version = "2.0"',
+        "marker = \"sys_platform == 'win32'\"",
+        `vcs = { type = "git", url = "https://git/lib.git", commit-id = "${"a".repeat(40)}" }`,
+      ],
+      [],
+    ),
+    twin("lib", ['version = "2.0"', "marker = \"sys_platform != 'win32'\"", WHEEL("lib-2.0")], []),
+    twin("helper", ['version = "1.0"', "marker = \"sys_platform == 'linux'\"", WHEEL("helper-1.0")], []),
+    twin("helper", ['version = "2.0"', "marker = \"sys_platform != 'linux'\"", WHEEL("helper-2.0")], []),
+    "[tool.lockstep]",
+    'fingerprint = "sha256:0"',
+    "[tool.lockstep.inputs]",
+    'project-name = "twin"',
+    'project-version = "0.1.0"',
+    'dependencies = ["vision"]',
+    "constraints = []",
+    "overrides = []",
+    "environments = []",
+    'resolution = "highest"',
+    'prerelease = "if-necessary-or-explicit"',
+    "is-package = false",
+  ].join("\n"),
+);
+
+describe("twins: one version from two sources split by marker", () => {
+  test.each([
+    [
+      "tree",
+      {},
+      [
+        "twin v0.1.0",
+        "└── vision v1.0",
+        "    ├── lib v2.0 (marker: sys_platform != 'win32')",
+        "    ├── lib v2.0 (marker: sys_platform == 'win32')",
+        "    ├── torchlike v1.0 (marker: sys_platform != 'linux')",
+        "    │   └── helper v2.0",
+        "    └── torchlike v1.0 (marker: sys_platform == 'linux')",
+        "        └── helper v1.0",
+      ],
+    ],
+    [
+      "inverted from helper",
+      { invert: true, packages: ["helper"] },
+      [
+        "helper v1.0",
+        "└── torchlike v1.0 (marker: sys_platform == 'linux')",
+        "    └── vision v1.0",
+        "        └── twin v0.1.0",
+        "helper v2.0",
+        "└── torchlike v1.0 (marker: sys_platform != 'linux')",
+        "    └── vision v1.0 (*)",
+        "(*) Package tree already displayed",
+      ],
+    ],
+    [
+      "--package torchlike",
+      { packages: ["torchlike"] },
+      [
+        "torchlike v1.0 (marker: sys_platform == 'linux')",
+        "└── helper v1.0",
+        "torchlike v1.0 (marker: sys_platform != 'linux')",
+        "└── helper v2.0",
+      ],
+    ],
+  ])("%s: each twin once, its own edges", (_, opts, lines) => {
+    expect(renderTree(TWINS, opts)).toBe(`${lines.join("\n")}\n`);
+  });
+
+  test("json: twins carry marker and index", () => {
+    const vision = treeJson(TWINS)[0]?.dependencies[0];
+    expect(
+      vision?.dependencies.map((d) => [
+        d.name,
+        d.version,
+        d.marker,
+        d.index,
+        d.dependencies.map((c) => c.version),
+      ]),
+    ).toEqual([
+      ["lib", "2.0", "sys_platform != 'win32'", undefined, []],
+      ["lib", "2.0", "sys_platform == 'win32'", undefined, []],
+      ["torchlike", "1.0", "sys_platform != 'linux'", "https://cu/simple/torchlike/", ["2.0"]],
+      ["torchlike", "1.0", "sys_platform == 'linux'", "https://cpu/simple/torchlike/", ["1.0"]],
+    ]);
+  });
+});

@@ -13,9 +13,12 @@
  * several entries (marker-split versions), so a requirement leads to every entry its specifier
  * allows; a package already expanded elsewhere is printed once more with `(*)` and not expanded
  * again (uv's convention), which also stops cycles; `--invert` walks the edges backwards, from
- * packages without dependencies (or the `--package` ones) up to the project.
+ * packages without dependencies (or the `--package` ones) up to the project. Nodes are lock
+ * entries, not `name@version`: one version from two sources split by marker (two indexes, or git
+ * and an index) is two entries, each labelled with its marker, and a dependency's `index`/`marker`
+ * keys (PEP 751) pick the one it means, so twins neither merge nor double their edges.
  */
-import type { Lock, LockPackage } from "@lockstep/lockfile";
+import type { Lock, LockDependency, LockPackage } from "@lockstep/lockfile";
 import { Requirement, canonicalizeName } from "@lockstep/pep508";
 
 export interface TreeOptions {
@@ -31,6 +34,9 @@ interface Node {
   label: string;
   name: string;
   version: string | undefined;
+  /** Only on twins (another entry has the same name and version): what tells them apart. */
+  marker?: string | undefined;
+  index?: string | undefined;
 }
 
 interface Edge {
@@ -41,8 +47,17 @@ interface Edge {
   extras: string;
 }
 
-function keyOf(p: { name: string; version: LockPackage["version"] }): string {
+function nameVersion(p: { name: string; version: LockPackage["version"] }): string {
   return `${p.name}@${p.version?.toString() ?? ""}`;
+}
+
+/** Whether dependency `d` means entry `t`: name and version, then `index` and `marker` when given. */
+function dependencyMeans(d: LockDependency, t: LockPackage): boolean {
+  return (
+    (!d.version || (t.version !== undefined && t.version.equals(d.version))) &&
+    (d.index === undefined || t.index === d.index) &&
+    (d.marker === undefined || t.marker.toString() === d.marker.toString())
+  );
 }
 
 function compareEdges(a: Edge, b: Edge): number {
@@ -61,15 +76,27 @@ function compareEdges(a: Edge, b: Edge): number {
 function buildGraph(lock: Lock) {
   const nodes = new Map<string, Node>();
   const byName = new Map<string, LockPackage[]>();
-  for (const p of lock.packages) {
-    nodes.set(keyOf(p), {
-      key: keyOf(p),
-      label: p.version ? `${p.name} v${p.version.toString()}` : p.name,
+  const keys = new Map<LockPackage, string>();
+  const twins = new Map<string, number>();
+  for (const p of lock.packages) twins.set(nameVersion(p), (twins.get(nameVersion(p)) ?? 0) + 1);
+  lock.packages.forEach((p, k) => {
+    const twin = (twins.get(nameVersion(p)) ?? 0) > 1;
+    // The project's own entry keeps `name@` so the root below finds it.
+    const key = twin ? `${nameVersion(p)}#${k}` : nameVersion(p);
+    keys.set(p, key);
+    const marker = twin && !p.marker.isTrue() ? p.marker.toString() : undefined;
+    const base = p.version ? `${p.name} v${p.version.toString()}` : p.name;
+    nodes.set(key, {
+      key,
+      label: marker ? `${base} (marker: ${marker})` : base,
       name: p.name,
       version: p.version?.toString(),
+      ...(marker ? { marker } : {}),
+      ...(twin && p.index ? { index: p.index } : {}),
     });
     byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
-  }
+  });
+  const keyOf = (p: LockPackage) => keys.get(p) as string;
   const inputs = lock.lockstep?.inputs;
   const projectName = inputs ? canonicalizeName(inputs.projectName) : undefined;
   const projectVersion = inputs?.projectVersion;
@@ -96,9 +123,7 @@ function buildGraph(lock: Lock) {
     if (p.name === projectName && !p.version) continue; // the project's own entry: edges come from inputs
     const from = nodes.get(keyOf(p)) as Node;
     for (const d of p.dependencies) {
-      const targets = (byName.get(d.name) ?? []).filter(
-        (t) => !d.version || (t.version && t.version.equals(d.version)),
-      );
+      const targets = (byName.get(d.name) ?? []).filter((t) => dependencyMeans(d, t));
       for (const t of targets) add(from, nodes.get(keyOf(t)) as Node, "", "");
     }
   }
@@ -124,13 +149,16 @@ function buildGraph(lock: Lock) {
         add(root, nodes.get(keyOf(e)) as Node, note, extras);
     }
   }
-  return { nodes, byName, root, forward, backward };
+  return { nodes, byName, keyOf, root, forward, backward };
 }
 
 /** One node of `tree --output-format json` (docs/cli.md). */
 export interface TreeJsonNode {
   name: string;
   version: string | null;
+  /** On one of two entries of one name and version (split by marker): its marker and index. */
+  marker?: string;
+  index?: string;
   /** Extras the requirement asks for (`[socks]`), on the project's requirements. */
   extras?: string[];
   /** `extra: NAME` or `group: NAME` when an extra or group brings it in. */
@@ -151,7 +179,7 @@ function treeRoots(
     roots = [];
     for (const name of opts.packages) {
       const entries = g.byName.get(canonicalizeName(name)) ?? [];
-      for (const e of entries) roots.push(g.nodes.get(keyOf(e)) as Node);
+      for (const e of entries) roots.push(g.nodes.get(g.keyOf(e)) as Node);
     }
   } else if (opts.invert) {
     roots = [...g.nodes.values()].filter((n) => n !== g.root && (g.forward.get(n.key) ?? []).length === 0);
@@ -175,6 +203,8 @@ export function treeJson(lock: Lock, opts: TreeOptions = {}): TreeJsonNode[] {
       const repeat =
         hasChildren && depth + 1 < maxDepth && (expanded.has(edge.to.key) || ancestors.has(edge.to.key));
       const out: TreeJsonNode = { name: edge.to.name, version: edge.to.version ?? null, dependencies: [] };
+      if (edge.to.marker) out.marker = edge.to.marker;
+      if (edge.to.index) out.index = edge.to.index;
       if (edge.extras) out.extras = edge.extras.slice(1, -1).split(",");
       if (edge.note) out.via = edge.note.slice(1, -1);
       if (repeat) {
