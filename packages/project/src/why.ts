@@ -45,8 +45,11 @@ export interface WhyStep {
   marker: string | undefined;
   /** Extras the requirement asks for. */
   extras: string[];
-  /** The lock entry the edge leads to. */
-  to: { name: string; version: string | undefined };
+  /**
+   * The lock entry the edge leads to; `marker` only when another entry has the same name and
+   * version (one version from two sources split by marker), to tell the two apart.
+   */
+  to: { name: string; version: string | undefined; marker?: string };
 }
 
 export interface WhyResult {
@@ -128,6 +131,13 @@ export async function explainLock(
   const entriesOf = (n: string) =>
     (byName.get(n) ?? []).filter((p) => !(p.name === projectName && !p.version));
   const targets = entriesOf(wanted);
+  const twinCount = new Map<string, number>();
+  const nameVersion = (p: LockPackage) => `${p.name}@${p.version?.toString() ?? ""}`;
+  for (const p of lock.packages) twinCount.set(nameVersion(p), (twinCount.get(nameVersion(p)) ?? 0) + 1);
+  const entryOf = (p: LockPackage): WhyStep["to"] =>
+    (twinCount.get(nameVersion(p)) ?? 0) > 1
+      ? { name: p.name, version: p.version?.toString(), marker: p.marker.toString() }
+      : { name: p.name, version: p.version?.toString() };
   if (targets.length === 0) {
     const names = [...byName.keys()].filter((n) => n !== projectName);
     throw new WhyNotLockedError(name, lockName, closestName(wanted, names));
@@ -171,7 +181,7 @@ export async function explainLock(
             requirement: requirementWithoutMarker(req),
             marker: req.marker.isTrue() ? "" : req.marker.toString(),
             extras: [...req.extras],
-            to: { name: target.name, version: target.version?.toString() },
+            to: entryOf(target),
           },
           target,
         });
@@ -197,7 +207,12 @@ export async function explainLock(
     const out: Edge[] = [];
     for (const dep of p.dependencies) {
       const entries = entriesOf(dep.name).filter(
-        (e) => (!dep.version || (e.version && e.version.equals(dep.version))) && applies(e.marker),
+        (e) =>
+          (!dep.version || (e.version && e.version.equals(dep.version))) &&
+          // PEP 751: `index`/`marker` pick one of two entries of one name and version.
+          (dep.index === undefined || e.index === dep.index) &&
+          (dep.marker === undefined || e.marker.toString() === dep.marker.toString()) &&
+          applies(e.marker),
       );
       if (reqs === undefined) {
         for (const target of entries)
@@ -207,7 +222,7 @@ export async function explainLock(
               requirement: dep.name,
               marker: undefined,
               extras: [],
-              to: { name: target.name, version: target.version?.toString() },
+              to: entryOf(target),
             },
             target,
           });
@@ -224,7 +239,7 @@ export async function explainLock(
               requirement: requirementWithoutMarker(req),
               marker,
               extras: [...req.extras],
-              to: { name: target.name, version: target.version?.toString() },
+              to: entryOf(target),
             },
             target,
           });
@@ -254,12 +269,14 @@ export async function explainLock(
   };
   await walk(rootEdges, from, [], new Set());
   const key = (c: WhyStep[]) =>
-    c.map((s) => `${s.to.name} ${s.requirement} ${s.marker ?? ""} ${s.via ?? ""}`).join(" > ");
+    c
+      .map((s) => `${s.to.name} ${s.to.marker ?? ""} ${s.requirement} ${s.marker ?? ""} ${s.via ?? ""}`)
+      .join(" > ");
   // The walk's order is the project's (dependencies, then extras, then groups; the lock's order below).
   const sorted = [...new Map(chains.map((c) => [key(c), c])).values()];
   return {
     name: wanted,
-    versions: targets.map((t) => t.version?.toString() ?? "").filter((v) => v !== ""),
+    versions: [...new Set(targets.map((t) => t.version?.toString() ?? "").filter((v) => v !== ""))],
     environment: env?.text,
     chains: sorted,
     truncated,

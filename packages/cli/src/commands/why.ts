@@ -41,7 +41,9 @@ export function whyBuilder<T>(y: Argv<T>) {
 
 function stepText(s: WhyStep): string {
   const marker = s.marker === undefined ? " (marker unknown)" : s.marker ? ` (${s.marker})` : "";
-  return `${s.requirement}${marker}`;
+  // One of two entries of one name and version (split by marker): which one.
+  const entry = s.to.marker ? ` [entry: ${s.to.marker}]` : "";
+  return `${s.requirement}${marker}${entry}`;
 }
 
 export function renderChains(r: WhyResult, out: Output): string {
