@@ -110,7 +110,7 @@ describe("refused", () => {
     [
       "a source narrowed by an extra",
       ['torch = { index = "cu", extra = "gpu" }'],
-      `${join(dir, "pyproject.toml")}: [tool.lockstep.sources] torch: a source narrowed by extra = "gpu" is not supported yet`,
+      `${join(dir, "pyproject.toml")}:13: [tool.lockstep.sources] torch: a source narrowed by extra = "gpu" (used only for torch required by the extra \`gpu\`) is not supported yet`,
     ],
     [
       "an extra-scoped source beside a marked one",
@@ -120,7 +120,7 @@ describe("refused", () => {
         '  { index = "cu", group = "gpu" },',
         "]",
       ],
-      `${join(dir, "pyproject.toml")}: [tool.lockstep.sources] torch: a source narrowed by group = "gpu" is not supported yet`,
+      `${join(dir, "pyproject.toml")}:15: [tool.lockstep.sources] torch: a source narrowed by group = "gpu" (used only for torch required by the dependency group \`gpu\`) is not supported yet`,
     ],
     [
       "a workspace member behind a marker",
@@ -128,7 +128,10 @@ describe("refused", () => {
       `${join(dir, "pyproject.toml")}: [tool.lockstep.sources] lib = { workspace = true, marker = "os_name == 'nt'" }: a workspace member cannot be a source split by marker`,
     ],
   ])("%s", (_name, sources, message) => {
-    expect(() => inputs(dir, sources)).toThrow(message);
+    // On disk, so the message can give the line.
+    const refused = mkdtempSync(join(tmpdir(), "lockstep-split-refused-"));
+    writeFileSync(join(refused, "pyproject.toml"), [...HEAD, ...sources].join("\n"));
+    expect(() => inputs(refused, sources)).toThrow(message.replace(dir, refused));
   });
 });
 

@@ -20,8 +20,8 @@
  * source is the plan of a project that declares only that source. Those two modules are handed the
  * workspace without the conditional names, so they never pin such a name everywhere.
  *
- * Pitfalls: `extra`/`group`-scoped sources are refused (uv applies them only to requirements from
- * that extra or group, which needs per-requirement sources the resolver does not have); the lock's
+ * Pitfalls: `extra`/`group`-scoped sources are refused (scoped-source-error.ts: uv applies them only
+ * to requirements from that extra or group, which needs per-requirement sources); the lock's
  * inputs record every variant, so changing a source or its marker makes `lock --check` fail.
  */
 import { LockstepError } from "@lockstep/errors";
@@ -34,6 +34,7 @@ import type { PathPlan, PrepareMetadata } from "./path-sources";
 import { pathPlans, sourcePins, sourceRecords } from "./path-sources";
 import type { RemotePinContext, RemotePlan } from "./remote-sources";
 import { remotePin, remotePlans, remoteRecords } from "./remote-sources";
+import { scopedSourceError } from "./scoped-source-error";
 
 /** One source of a conditional package, before anything is loaded. */
 export type VariantPlan =
@@ -80,15 +81,7 @@ function describeSource(name: string, s: Source): string {
 
 function variantPlan(workspace: Workspace, p: Project, name: string, s: Source): VariantPlan {
   const marker = s.marker as Marker;
-  if (s.extra !== undefined || s.group !== undefined) {
-    const scope =
-      s.extra !== undefined ? `extra = ${JSON.stringify(s.extra)}` : `group = ${JSON.stringify(s.group)}`;
-    throw new ConditionalSourceError(
-      "source-scope-unsupported",
-      `${p.path}: [tool.lockstep.sources] ${name}: a source narrowed by ${scope} is not supported yet`,
-      { hint: "narrow the sources by marker instead (e.g. marker = \"sys_platform == 'linux'\")" },
-    );
-  }
+  if (s.extra !== undefined || s.group !== undefined) throw scopedSourceError(p, name, s);
   switch (s.kind) {
     case "index":
       return { kind: "index", marker, index: s.index };

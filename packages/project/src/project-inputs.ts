@@ -15,7 +15,7 @@
  * recorded and compared is the redacted URL, so a secret never reaches the lock and a changed
  * password does not make the lock stale.
  */
-import { LockstepError, UsageError } from "@lockstep/errors";
+import { UsageError } from "@lockstep/errors";
 import { redact } from "@lockstep/index/auth";
 import { PYPI_URL } from "@lockstep/index/default-index";
 import { ParsedLockInputs } from "@lockstep/lockfile";
@@ -42,6 +42,7 @@ import {
 } from "./conditional-sources";
 import type { ConditionalPlan } from "./conditional-sources";
 import type { RemotePlan } from "./remote-sources";
+import { scopedSourceError } from "./scoped-source-error";
 
 export const DEFAULT_REQUIRES_PYTHON = ">=3.8";
 
@@ -155,17 +156,7 @@ function indexPins(project: Project): Record<string, string> {
     // sources split by marker by conditional-sources.ts (the default indexes serve the rest).
     if (sources.some((s) => s.marker !== undefined)) continue;
     const scoped = sources.find((s) => s.extra !== undefined || s.group !== undefined);
-    if (scoped) {
-      const scope =
-        scoped.extra !== undefined
-          ? `extra = ${JSON.stringify(scoped.extra)}`
-          : `group = ${JSON.stringify(scoped.group)}`;
-      throw new LockstepError(
-        "source-scope-unsupported",
-        `${project.path}: [tool.lockstep.sources] ${name}: a source narrowed by ${scope} is not supported yet`,
-        { hint: "narrow the sources by marker instead (e.g. marker = \"sys_platform == 'linux'\")" },
-      );
-    }
+    if (scoped) throw scopedSourceError(project, name, scoped);
     const only = sources[0];
     if (only?.kind === "index") pins[canonicalizeName(name)] = only.index;
   }
