@@ -7,7 +7,6 @@
  * twins keep their bytes (the goldens in write-lock.test.ts); these read back equal, pass
  * `validateLockReferences` (inside `readLock`) and `packaging.pylock`.
  */
-import { execFileSync } from "node:child_process";
 import { Version } from "@lockstep/pep440";
 import { Marker } from "@lockstep/pep508";
 import { describe, expect, test } from "vitest";
@@ -17,6 +16,7 @@ import { lockFromResolution } from "./from-resolution";
 import { parseLockInputs } from "./lock-inputs";
 import type { LockInputs } from "./lock-inputs";
 import { readLock } from "./read-lock";
+import { validatePylock } from "../testing";
 
 const CPU = "https://cpu.example/simple/";
 const CU = "https://cu.example/simple/";
@@ -105,16 +105,6 @@ function dependencyLines(text: string): string[] {
       return `${name} ${version}: ${tables.join(", ")}`;
     })
     .filter((l) => l !== "");
-}
-
-function validatePylock(text: string): void {
-  const script = [
-    "import sys, tomllib",
-    "from packaging.pylock import Pylock",
-    "Pylock.from_dict(tomllib.loads(sys.stdin.read())).validate()",
-    "print('ok')",
-  ].join("\n");
-  expect(execFileSync("python3", ["-c", script], { input: text, encoding: "utf8" }).trim()).toBe("ok");
 }
 
 describe("one version from several sources", () => {
