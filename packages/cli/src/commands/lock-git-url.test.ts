@@ -12,11 +12,12 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { serveGitDaemon, serveGitHttp, TestRepo } from "@lockstep/build/testing";
+import { fixtureBackendTree, serveGitDaemon, serveGitHttp, TestRepo } from "@lockstep/build/testing";
 import type { GitDaemon } from "@lockstep/build/testing";
-import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
+import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
-import { buildBundle, installedDistributions, run } from "../../testing";
+import { validatePylock } from "@lockstep/lockfile/testing";
+import { buildBundle, cliTestEnv, installedDistributions, run } from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 let server: IndexServer;
@@ -25,35 +26,10 @@ let entry: string;
 let base: string;
 let repo: TestRepo;
 const commits: Record<string, string> = {};
-const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-delete env.VIRTUAL_ENV;
+const env = cliTestEnv();
 
-/** A source tree the in-tree fixture backend builds: static [project] and PKG-INFO at `version`. */
-function gitpkgFiles(version: string, dependencies: string[], name = "gitpkg"): Record<string, string> {
-  return {
-    "pyproject.toml": [
-      "[build-system]",
-      "requires = []",
-      'build-backend = "lockstep_fixture_backend"',
-      'backend-path = ["_backend"]',
-      "",
-      "[project]",
-      `name = "${name}"`,
-      `version = "${version}"`,
-      `dependencies = ${JSON.stringify(dependencies)}`,
-      "",
-    ].join("\n"),
-    "PKG-INFO": [
-      "Metadata-Version: 2.3",
-      `Name: ${name}`,
-      `Version: ${version}`,
-      ...dependencies.map((d) => `Requires-Dist: ${d}`),
-      "",
-    ].join("\n"),
-    "_backend/lockstep_fixture_backend.py": BACKEND_SOURCE,
-    [`${name}.py`]: `VERSION = "${version}"\n`,
-  };
-}
+const gitpkgFiles = (version: string, dependencies: string[], name = "gitpkg") =>
+  fixtureBackendTree({ name, version, dependencies });
 
 beforeAll(async () => {
   entry = (await buildBundle()).entry;
@@ -118,16 +94,6 @@ function entryOf(text: string, name: string): string {
   expect(start, `${name} in\n${text}`).toBeGreaterThanOrEqual(0);
   const next = text.indexOf("[[packages]]", start + 1);
   return text.slice(start, next < 0 ? undefined : next);
-}
-
-function validatePylock(text: string): void {
-  const script = [
-    "import sys, tomllib",
-    "from packaging.pylock import Pylock",
-    "Pylock.from_dict(tomllib.loads(sys.stdin.read())).validate()",
-    "print('ok')",
-  ].join("\n");
-  expect(execFileSync("python3", ["-c", script], { input: text, encoding: "utf8" }).trim()).toBe("ok");
 }
 
 test.each([

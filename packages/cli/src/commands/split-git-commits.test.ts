@@ -5,41 +5,23 @@
  * `lock --upgrade` takes both new heads. Both entries share name and version, so the project's
  * `dependencies` name each by its `marker`; `packaging.pylock` accepts every lock.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { TestRepo } from "@lockstep/build/testing";
-import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
+import { fixtureBackendTree, TestRepo } from "@lockstep/build/testing";
+import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
-import { buildBundle, run } from "../../testing";
+import { validatePylock } from "@lockstep/lockfile/testing";
+import { buildBundle, cliTestEnv, run } from "../../testing";
 
 let main: IndexServer;
 let entry: string;
 let base: string;
-const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-delete env.VIRTUAL_ENV;
+const env = cliTestEnv();
 
-function libFiles(note: string): Record<string, string> {
-  return {
-    "pyproject.toml": [
-      "[build-system]",
-      "requires = []",
-      'build-backend = "lockstep_fixture_backend"',
-      'backend-path = ["_backend"]',
-      "",
-      "[project]",
-      'name = "lib"',
-      'version = "1.0.0"',
-      "dependencies = []",
-      "",
-    ].join("\n"),
-    "PKG-INFO": ["Metadata-Version: 2.3", "Name: lib", "Version: 1.0.0", ""].join("\n"),
-    "_backend/lockstep_fixture_backend.py": BACKEND_SOURCE,
-    "lib.py": `NOTE = "${note}"\n`,
-  };
-}
+const libFiles = (note: string) =>
+  fixtureBackendTree({ name: "lib", version: "1.0.0", module: `NOTE = "${note}"\n` });
 
 beforeAll(async () => {
   entry = (await buildBundle()).entry;
@@ -54,16 +36,6 @@ afterAll(async () => {
   await main?.close();
   if (base) rmSync(base, { recursive: true, force: true });
 });
-
-function validatePylock(text: string): void {
-  const script = [
-    "import sys, tomllib",
-    "from packaging.pylock import Pylock",
-    "Pylock.from_dict(tomllib.loads(sys.stdin.read())).validate()",
-    "print('ok')",
-  ].join("\n");
-  expect(execFileSync("python3", ["-c", script], { input: text, encoding: "utf8" }).trim()).toBe("ok");
-}
 
 /** Each `lib` entry as `marker commit`. */
 function libCommits(text: string): string[] {

@@ -6,14 +6,20 @@
  * --check` reads it back, and `sync` here (Linux) installs the cpu one. `run --with torchlike` in
  * a project with those sources installs the cpu build too.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
-import { buildBundle, installedDistributions, run } from "../../testing";
+import { validatePylock } from "@lockstep/lockfile/testing";
+import {
+  buildBundle,
+  cliTestEnv,
+  installedDistributions,
+  run,
+  serveTwinIndexes,
+  writeTwinProject,
+} from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 let cpu: IndexServer;
@@ -21,27 +27,11 @@ let cu: IndexServer;
 let main: IndexServer;
 let entry: string;
 let base: string;
-const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-delete env.VIRTUAL_ENV;
+const env = cliTestEnv();
 
 beforeAll(async () => {
   entry = (await buildBundle()).entry;
-  cpu = await serveUniverse({
-    name: "lockstep-cli-twin-cpu",
-    packages: { torchlike: { versions: { "1.0": { requiresDist: ["helper<2"] } } } },
-  });
-  cu = await serveUniverse({
-    name: "lockstep-cli-twin-cu",
-    packages: { torchlike: { versions: { "1.0": { requiresDist: ["helper>=2"] } } } },
-  });
-  main = await serveUniverse({
-    name: "lockstep-cli-twin-main",
-    packages: {
-      torchlike: { versions: { "3.0": {} } },
-      helper: { versions: { "1.0": {}, "2.0": {} } },
-      vision: { versions: { "1.0": { requiresDist: ["torchlike"] } } },
-    },
-  });
+  ({ cpu, cu, main } = await serveTwinIndexes("lockstep-cli-twin"));
   base = mkdtempSync(join(tmpdir(), "lockstep-twin-cli-"));
   env.LOCKSTEP_CACHE_DIR = join(base, "cache");
 }, 120_000);
@@ -50,47 +40,9 @@ afterAll(async () => {
   if (base) rmSync(base, { recursive: true, force: true });
 });
 
-function validatePylock(text: string): void {
-  const script = [
-    "import sys, tomllib",
-    "from packaging.pylock import Pylock",
-    "Pylock.from_dict(tomllib.loads(sys.stdin.read())).validate()",
-    "print('ok')",
-  ].join("\n");
-  expect(execFileSync("python3", ["-c", script], { input: text, encoding: "utf8" }).trim()).toBe("ok");
-}
-
 describe("one version on two indexes, split by marker", () => {
   test("the dependency names each entry by its index; pylock valid; check and sync", async () => {
-    const dir = join(base, "twin");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, "pyproject.toml"),
-      [
-        "[project]",
-        'name = "twin"',
-        'version = "0.1.0"',
-        'requires-python = ">=3.9"',
-        'dependencies = ["vision"]',
-        "",
-        "[[tool.lockstep.index]]",
-        'name = "cpu"',
-        `url = "${cpu.url}"`,
-        "explicit = true",
-        "",
-        "[[tool.lockstep.index]]",
-        'name = "cu"',
-        `url = "${cu.url}"`,
-        "explicit = true",
-        "",
-        "[tool.lockstep.sources]",
-        "torchlike = [",
-        '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
-        '  { index = "cu", marker = "sys_platform == \'win32\'" },',
-        "]",
-        "",
-      ].join("\n"),
-    );
+    const dir = writeTwinProject(join(base, "twin"), { cpu, cu }, "twin", ["vision"]);
     const lockstep = (...args: string[]) =>
       run(process.execPath, [entry, ...args, "--index-url", main.url], { cwd: dir, env });
     const lock = await lockstep("lock");
@@ -129,35 +81,7 @@ describe("one version on two indexes, split by marker", () => {
   }, 180_000);
 
   test("run --with takes the project's split source for this interpreter (the cpu index on Linux)", async () => {
-    const dir = join(base, "with");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, "pyproject.toml"),
-      [
-        "[project]",
-        'name = "with"',
-        'version = "0.1.0"',
-        'requires-python = ">=3.9"',
-        "dependencies = []",
-        "",
-        "[[tool.lockstep.index]]",
-        'name = "cpu"',
-        `url = "${cpu.url}"`,
-        "explicit = true",
-        "",
-        "[[tool.lockstep.index]]",
-        'name = "cu"',
-        `url = "${cu.url}"`,
-        "explicit = true",
-        "",
-        "[tool.lockstep.sources]",
-        "torchlike = [",
-        '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
-        '  { index = "cu", marker = "sys_platform == \'win32\'" },',
-        "]",
-        "",
-      ].join("\n"),
-    );
+    const dir = writeTwinProject(join(base, "with"), { cpu, cu }, "with", []);
     const show = "import importlib.metadata as m; print(m.version('torchlike'), m.version('helper'))";
     const res = await run(
       process.execPath,

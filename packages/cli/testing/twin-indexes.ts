@@ -1,0 +1,79 @@
+/**
+ * One version of a package on two indexes, split by marker: `torchlike` 1.0 on a `cpu` index (needs
+ * `helper<2`) and on a `cu` index (needs `helper>=2`), and a default index with `torchlike` 3.0,
+ * both `helper`s and `vision` (which needs `torchlike`). The project routes `torchlike` to `cpu` on
+ * Linux and to `cu` on Windows, so the lock holds two entries of one name and version (PEP 751
+ * then requires dependents to tell them apart).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { serveUniverse } from "@lockstep/fixtures";
+import type { IndexServer } from "@lockstep/fixtures";
+
+export interface TwinIndexes {
+  cpu: IndexServer;
+  cu: IndexServer;
+  main: IndexServer;
+}
+
+/** Serve the three indexes; universe names start with `prefix` (one per test file keeps builds apart). */
+export async function serveTwinIndexes(prefix: string): Promise<TwinIndexes> {
+  const cpu = await serveUniverse({
+    name: `${prefix}-cpu`,
+    packages: { torchlike: { versions: { "1.0": { requiresDist: ["helper<2"] } } } },
+  });
+  const cu = await serveUniverse({
+    name: `${prefix}-cu`,
+    packages: { torchlike: { versions: { "1.0": { requiresDist: ["helper>=2"] } } } },
+  });
+  const main = await serveUniverse({
+    name: `${prefix}-main`,
+    packages: {
+      torchlike: { versions: { "3.0": {} } },
+      helper: { versions: { "1.0": {}, "2.0": {} } },
+      vision: { versions: { "1.0": { requiresDist: ["torchlike"] } } },
+    },
+  });
+  return { cpu, cu, main };
+}
+
+/**
+ * Write `dir/pyproject.toml` for project `name` with `dependencies`, the `cpu` and `cu` indexes as
+ * explicit indexes and `torchlike` split between them by `sys_platform`.
+ */
+export function writeTwinProject(
+  dir: string,
+  indexes: Pick<TwinIndexes, "cpu" | "cu">,
+  name: string,
+  dependencies: string[],
+): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "pyproject.toml"),
+    [
+      "[project]",
+      `name = "${name}"`,
+      'version = "0.1.0"',
+      'requires-python = ">=3.9"',
+      `dependencies = ${JSON.stringify(dependencies)}`,
+      "",
+      "[[tool.lockstep.index]]",
+      'name = "cpu"',
+      `url = "${indexes.cpu.url}"`,
+      "explicit = true",
+      "",
+      "[[tool.lockstep.index]]",
+      'name = "cu"',
+      `url = "${indexes.cu.url}"`,
+      "explicit = true",
+      "",
+      "[tool.lockstep.sources]",
+      "torchlike = [",
+      '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
+      '  { index = "cu", marker = "sys_platform == \'win32\'" },',
+      "]",
+      "",
+    ].join("\n"),
+  );
+  return dir;
+}
