@@ -1,6 +1,7 @@
 /* global process, performance */
 // Bundles the CLI into dist/: dist/lockstep.mjs (the entry: --version and the pre-yargs fast path,
-// one file), dist/full.mjs (yargs and the commands) plus chunks for what commands import lazily.
+// one file), dist/direct.mjs (a plain lock/sync without yargs), dist/full.mjs (yargs and the
+// commands) plus chunks for what commands import lazily.
 // Usage: node packages/cli/build.mjs [--quiet] [--outdir DIR]. Imported by bin/lockstep.js when
 // dist/ is missing; tests build into a temporary directory with --outdir.
 import { build } from "esbuild";
@@ -29,6 +30,30 @@ const skipHelpCache = {
         throw new Error(`${args.path} no longer contains ${JSON.stringify(HELP_CACHE)}; update build.mjs`);
       }
       return { contents: source.replace(HELP_CACHE, "/* help cached on demand only */"), loader: "js" };
+    });
+  },
+};
+
+/**
+ * yargs' factory calls `version()` with no argument on every new parser, which guesses the version
+ * by walking up from the working directory (the bundle has no node_modules path to start from)
+ * listing each directory for a package.json: 6–7 ms of every full-path start, in a Python project
+ * that has none. run-cli.ts always sets `.version(VERSION)`, which replaces the guess, so the
+ * bundle's copy passes a placeholder instead; `--version`/`--help` are unchanged (build.test.ts).
+ * The build fails if yargs changes so that the call is no longer found.
+ */
+const GUESS_VERSION = "yargs.version();";
+const noVersionGuess = {
+  name: "yargs-no-version-guess",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (source.split(GUESS_VERSION).length !== 2) {
+        throw new Error(
+          `${args.path} no longer contains ${JSON.stringify(GUESS_VERSION)} once; update build.mjs`,
+        );
+      }
+      return { contents: source.replace(GUESS_VERSION, 'yargs.version("unknown");'), loader: "js" };
     });
   },
 };
@@ -94,20 +119,20 @@ const stubUnusedGotFeatures = {
  * with the pre-yargs fast path (src/fast-path.ts) and the light modules it imports, no CommonJS and
  * no `createRequire` banner. Split with the rest, its imports landed in about twenty shared chunks,
  * and resolving and linking them was half of a no-op sync's time above Node's start. Everything
- * else is the split build of `full.mjs` (yargs and every command) and `fast-run.mjs` (the fast
- * path's `run`), which the entry imports by those names when it needs them. Inside the entry, the
+ * else is the split build of `full.mjs` (yargs and every command), `direct.mjs` (a plain `lock`
+ * or `sync` without yargs) and `fast-run.mjs` (the fast path's `run`), which the entry imports by those names when it needs them. Inside the entry, the
  * dynamic imports of the full paths it never takes (a user config file, the full sync) are replaced
  * by a module that throws, so nothing heavy is copied in; the fast path declines before any of them
  * could run (fast-path.test.ts). The build fails when the entry grows past ENTRY_MAX_BYTES (how a new
  * heavy static import would show) or holds a CommonJS `require` (which would need the banner).
  */
 const ENTRY_MAX_BYTES = 64 * 1024;
-const ENTRY_SIBLINGS = { "./full": "./full.mjs", "./fast-run": "./fast-run.mjs" };
+const ENTRY_SIBLINGS = { "./full": "./full.mjs", "./fast-run": "./fast-run.mjs", "./direct": "./direct.mjs" };
 const LIGHT_DYNAMIC = /^@lockstep\/project\/sync$/;
 const entryOnly = {
   name: "entry-only",
   setup(b) {
-    b.onResolve({ filter: /^\.\/(full|fast-run)$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/(full|fast-run|direct)$/ }, (args) =>
       args.importer.startsWith(join(here, "src"))
         ? { path: ENTRY_SIBLINGS[args.path], external: true }
         : undefined,
@@ -169,7 +194,11 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
   const started = performance.now();
   rmSync(dir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: { full: join(here, "src/full.ts"), "fast-run": join(here, "src/fast-run.ts") },
+    entryPoints: {
+      full: join(here, "src/full.ts"),
+      "fast-run": join(here, "src/fast-run.ts"),
+      direct: join(here, "src/direct.ts"),
+    },
     outdir: dir,
     bundle: true,
     splitting: true,
@@ -183,7 +212,7 @@ export async function buildCli({ quiet = false, outdir: dir = outdir } = {}) {
       js: 'import { createRequire as __lockstepCreateRequire } from "node:module"; const require = __lockstepCreateRequire(import.meta.url);',
     },
     metafile: true,
-    plugins: [skipHelpCache, lazyStringWidth, stubUnusedGotFeatures],
+    plugins: [skipHelpCache, noVersionGuess, lazyStringWidth, stubUnusedGotFeatures],
     logLevel: quiet ? "error" : "warning",
     legalComments: "none",
   });

@@ -5,17 +5,21 @@
  * "and" and `==` as `=`; anything `semver` cannot read as a range (`~=0.4`) is an error.
  * Pitfall: prereleases of lockstep itself satisfy a range only if the range names a prerelease of
  * the same version (semver's rule), unless `includePrerelease` is asked for; we ask for it, since a
- * developer running a dev build should not be locked out.
+ * developer running a dev build should not be locked out. semver's two functions are imported by
+ * their own paths, not the package's index: the index loads every function and class of the
+ * library, and this module is evaluated by every command that reads a pyproject.toml (about half
+ * the library's load time saved; docs/benchmarks-startup.md).
  */
 
 import { LockstepError } from "@lockstep/errors";
-import semver from "semver";
+import satisfies from "semver/functions/satisfies";
+import validRange from "semver/ranges/valid";
 
 /** The semver range for `text`, or undefined when it is not one. */
 export function normalizeRequiredVersion(text: string): string | undefined {
   const range = text.replace(/,/g, " ").replace(/==/g, "=").replace(/\s+/g, " ").trim();
   if (range === "" || /~=|===|!=/.test(range)) return undefined;
-  return semver.validRange(range) === null ? undefined : range;
+  return validRange(range) === null ? undefined : range;
 }
 
 /** Throw when `lockstepVersion` is outside the project's `required-version`. */
@@ -25,7 +29,7 @@ export function checkRequiredVersion(
 ): void {
   const range = settings.requiredVersion;
   if (range === undefined) return;
-  if (!semver.satisfies(lockstepVersion, range, { includePrerelease: true })) {
+  if (!satisfies(lockstepVersion, range, { includePrerelease: true })) {
     throw new LockstepError(
       "required-version",
       `this project requires lockstep ${range}, but this is lockstep ${lockstepVersion}`,
