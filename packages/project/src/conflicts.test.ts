@@ -12,11 +12,10 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildUniverse, parseUniverse, run, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
-import { installedDistributions } from "../testing";
+import { installedDistributions, testSyncOptions } from "../testing";
 import { lockProject } from "./lock-project";
 import { checkConflictingSelection } from "./conflicting-selection";
 import { syncProject } from "./sync-project";
-import { DEFAULT_SELECTION } from "./sync-state";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const VERSION = "0.1.0";
@@ -120,21 +119,18 @@ describe("with conflicts = [[{ extra = 'cpu' }, { extra = 'cu128' }]]", () => {
   });
 
   const sync = (extras: string[]) =>
-    syncProject({
-      ...DEFAULT_SELECTION,
-      extras,
-      project,
-      mode: "locked",
-      python: PY312,
-      inexact: false,
-      compileBytecode: false,
-      dryRun: false,
-      indexUrl: server.url,
-      cacheDir,
-      env,
-      key: `conflicts-test-${extras.join(",")}`,
-      lockstepVersion: VERSION,
-    });
+    syncProject(
+      testSyncOptions({
+        extras,
+        project,
+        python: PY312,
+        indexUrl: server.url,
+        cacheDir,
+        env,
+        key: `conflicts-test-${extras.join(",")}`,
+        lockstepVersion: VERSION,
+      }),
+    );
 
   test.each([
     [["cpu"], ["helper==1.0", "plain==1.0", "torchlike==1.0"]],

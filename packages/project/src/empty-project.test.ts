@@ -11,9 +11,10 @@ import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { testSyncOptions } from "../testing";
 import { lockProject } from "./lock-project";
 import { runCommand, venvEnvironment } from "./run-command";
-import { DEFAULT_SELECTION, performSync, syncKey } from "./sync";
+import { performSync } from "./sync";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const VERSION = "0.1.0";
@@ -64,28 +65,16 @@ async function lockSyncRun(dir: string, code: string) {
   });
   expect(outcome.kind).toBe("resolved");
   const lock = readLock(readFileSync(join(dir, "pylock.toml"), "utf8"), "pylock.toml");
-  const key = syncKey({
-    ...DEFAULT_SELECTION,
-    python: PY312,
-    inexact: false,
-    compileBytecode: false,
-    settings: [server.url],
-    lockstepVersion: VERSION,
-  });
-  const sync = await performSync({
-    ...DEFAULT_SELECTION,
-    project: dir,
-    mode: "locked",
-    python: PY312,
-    inexact: false,
-    compileBytecode: false,
-    dryRun: false,
-    indexUrl: server.url,
-    cacheDir,
-    env,
-    lockstepVersion: VERSION,
-    key,
-  });
+  const sync = await performSync(
+    testSyncOptions({
+      project: dir,
+      python: PY312,
+      indexUrl: server.url,
+      cacheDir,
+      env,
+      lockstepVersion: VERSION,
+    }),
+  );
   expect(sync.kind).toBe("synced");
   const venv = join(dir, ".venv");
   expect(sync.venv).toBe(venv);

@@ -13,10 +13,9 @@ import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fix
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
 import { Requirement } from "@lockstep/pep508";
-import { copyExampleApp, EXAMPLE_UNIVERSE, installedDistributions } from "../testing";
+import { copyExampleApp, EXAMPLE_UNIVERSE, installedDistributions, testSyncOptions } from "../testing";
 import { lockProject } from "./lock-project";
-import { DEFAULT_SELECTION, performSync, syncKey } from "./sync";
-import type { SyncProjectOptions } from "./sync";
+import { performSync } from "./sync";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const VERSION = "0.1.0";
@@ -108,28 +107,14 @@ test("an up-to-date lock parses each requirement of pyproject.toml once, and not
 });
 
 test("performSync creates the venv and installs exactly the lock's selection; a second call takes the fast path", async () => {
-  const selection = DEFAULT_SELECTION;
-  const options: SyncProjectOptions = {
-    ...selection,
+  const options = testSyncOptions({
     project,
-    mode: "locked",
     python: PY312,
-    inexact: false,
-    compileBytecode: false,
-    dryRun: false,
     indexUrl: server.url,
     cacheDir,
     env,
     lockstepVersion: VERSION,
-    key: syncKey({
-      ...selection,
-      python: PY312,
-      inexact: false,
-      compileBytecode: false,
-      settings: [server.url],
-      lockstepVersion: VERSION,
-    }),
-  };
+  });
   const first = await performSync(options);
   expect(first.kind).toBe("synced");
   if (first.kind !== "synced") return;

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer, Universe } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
-import { installedDistributions } from "../testing";
+import { installedDistributions, testSyncOptions } from "../testing";
 import { lockProject } from "./lock-project";
-import { DEFAULT_SELECTION, performSync, syncKey } from "./sync";
+import { performSync } from "./sync";
 import type { SyncProjectOptions } from "./sync";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
@@ -71,28 +71,16 @@ function syncOptions(
   cacheDir: string,
   extra: Partial<SyncProjectOptions> = {},
 ): SyncProjectOptions {
-  return {
-    ...DEFAULT_SELECTION,
+  return testSyncOptions({
     project,
     mode: "lock",
     python: PY312,
-    inexact: false,
-    compileBytecode: false,
-    dryRun: false,
     indexUrl: server.url,
     cacheDir,
     env,
     lockstepVersion: VERSION,
-    key: syncKey({
-      ...DEFAULT_SELECTION,
-      python: PY312,
-      inexact: false,
-      compileBytecode: false,
-      settings: [server.url],
-      lockstepVersion: VERSION,
-    }),
     ...extra,
-  };
+  });
 }
 
 const freshCache = (): string => mkdtempSync(join(tmpdir(), "lockstep-network-cache-"));

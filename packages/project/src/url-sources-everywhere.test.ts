@@ -9,23 +9,24 @@
  * fixture backend builds every source, so no network but loopback is used.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { TestRepo } from "@lockstep/build/testing";
-import { BACKEND_SOURCE, run, serveUniverse } from "@lockstep/fixtures";
+import { fixtureBackendTree, TestRepo, writeTree } from "@lockstep/build/testing";
+import { run, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
+import { validatePylock } from "@lockstep/lockfile/testing";
 import { Requirement } from "@lockstep/pep508";
 import { queryInterpreter } from "@lockstep/python";
-import { installedDistributions } from "../testing";
+import { installedDistributions, testSyncOptions } from "../testing";
 import { exportRequirementsTxt } from "./export-requirements";
 import { lockProject } from "./lock-project";
 import { runEnvironment } from "./run-environment";
 import { runTarget } from "./run-target";
-import { DEFAULT_SELECTION, performSync, syncKey } from "./sync";
+import { DEFAULT_SELECTION, performSync } from "./sync";
 import type { SyncProjectOptions } from "./sync";
 import { syncLockfile } from "./sync-lockfile";
 
@@ -40,39 +41,8 @@ let cacheDir: string;
 let repo: TestRepo;
 let snapshotUrl: string;
 
-/** A source tree the in-tree fixture backend builds: static [project] and PKG-INFO. */
-function sourceTree(name: string, version: string, dependencies: string[]): Record<string, string> {
-  return {
-    "pyproject.toml": [
-      "[build-system]",
-      "requires = []",
-      'build-backend = "lockstep_fixture_backend"',
-      'backend-path = ["_backend"]',
-      "",
-      "[project]",
-      `name = "${name}"`,
-      `version = "${version}"`,
-      `dependencies = ${JSON.stringify(dependencies)}`,
-      "",
-    ].join("\n"),
-    "PKG-INFO": [
-      "Metadata-Version: 2.3",
-      `Name: ${name}`,
-      `Version: ${version}`,
-      ...dependencies.map((d) => `Requires-Dist: ${d}`),
-      "",
-    ].join("\n"),
-    "_backend/lockstep_fixture_backend.py": BACKEND_SOURCE,
-    [`${name}.py`]: `VERSION = "${version}"\n`,
-  };
-}
-
-function writeFiles(root: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, rel)), { recursive: true });
-    writeFileSync(join(root, rel), text);
-  }
-}
+const sourceTree = (name: string, version: string, dependencies: string[]) =>
+  fixtureBackendTree({ name, version, dependencies });
 
 beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), "lockstep-url-everywhere-"));
@@ -96,7 +66,7 @@ beforeAll(async () => {
   repo.tag("sub");
   // A repository snapshot (as GitHub serves them): one top directory, the project two levels down.
   const snap = join(base, "snapshot");
-  writeFiles(join(snap, "monorepo-1.0"), {
+  writeTree(join(snap, "monorepo-1.0"), {
     "README.md": "not a project at the top\n",
     ...Object.fromEntries(
       Object.entries(sourceTree("subpkg", "0.5.0", ["helper"])).map(([k, v]) => [`packages/subpkg/${k}`, v]),
@@ -133,36 +103,20 @@ function project(dependencies: string[], extra = ""): string {
 }
 
 function syncOptions(dir: string): SyncProjectOptions {
-  const o = {
-    ...DEFAULT_SELECTION,
+  return testSyncOptions({
     project: dir,
-    mode: "lock" as const,
+    mode: "lock",
     indexUrl: server.url,
     python: PY312,
-    inexact: false,
-    compileBytecode: false,
-    dryRun: false,
     cacheDir,
     lockstepVersion: VERSION,
     env,
-  };
-  return { ...o, key: syncKey({ ...o, settings: [server.url] }) };
+  });
 }
 
 function directUrl(sitePackages: string, name: string): unknown {
   const dist = readdirSync(sitePackages).find((n) => n.startsWith(`${name}-`) && n.endsWith(".dist-info"));
   return JSON.parse(readFileSync(join(sitePackages, dist ?? "missing", "direct_url.json"), "utf8"));
-}
-
-/** packaging.pylock (on python3) accepts the lock: a PEP 751 reader other than ours. */
-function validatePylock(path: string): void {
-  const script = [
-    "import sys, tomllib",
-    "from packaging.pylock import Pylock",
-    "Pylock.from_dict(tomllib.loads(open(sys.argv[1]).read())).validate()",
-    "print('ok')",
-  ].join("\n");
-  expect(execFileSync("python3", ["-c", script, path], { encoding: "utf8" }).trim()).toBe("ok");
 }
 
 const sitePackages = (venv: string) => join(venv, "lib", "python3.12", "site-packages");
@@ -193,7 +147,7 @@ describe("a URL source with a subdirectory (a project inside a repository snapsh
       },
     ]);
     expect(lock.packages.map((p) => p.name)).toEqual(["helper", "subpkg"]);
-    validatePylock(lockPath);
+    validatePylock(readFileSync(lockPath, "utf8"));
     expect(lock.lockstep?.inputs.sources).toMatchObject({ subpkg: `url ${snapshotUrl} packages/subpkg` });
 
     const synced = await performSync(syncOptions(dir));
@@ -363,7 +317,7 @@ describe("run environments take git and URL requirements", () => {
 describe("a PEP 723 script's dependencies with a URL", () => {
   test("name @ git+…@tag and name @ file:///dir from the script's block", async () => {
     const lib = join(base, "scriptlib");
-    writeFiles(lib, sourceTree("scriptlib", "3.0.0", ["helper"]));
+    writeTree(lib, sourceTree("scriptlib", "3.0.0", ["helper"]));
     const script = join(base, "tool.py");
     writeFileSync(
       script,
@@ -395,7 +349,7 @@ describe("a URL in a dependency's own metadata (transitive direct URL)", () => {
   /** A local path dependency `tool` whose dependencies name subpkg by URL. */
   function toolProject(dependencies: string[], extra = ""): string {
     const dir = project(dependencies, `[tool.lockstep.sources]\ntool = { path = "tool" }\n${extra}`);
-    writeFiles(
+    writeTree(
       join(dir, "tool"),
       sourceTree("tool", "1.0.0", [`subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg`]),
     );
@@ -443,7 +397,7 @@ describe("a URL in a dependency's own metadata (transitive direct URL)", () => {
       await lockProject({ project: dir, indexUrl: server.url, cacheDir, lockstepVersion: VERSION });
       const lock = readLock(readFileSync(join(dir, "pylock.toml"), "utf8"), "pylock.toml");
       expect(lock.packages.map((p) => p.name)).toEqual(names);
-      validatePylock(join(dir, "pylock.toml"));
+      validatePylock(readFileSync(join(dir, "pylock.toml"), "utf8"));
       expect(lock.packages.find((p) => p.name === "subpkg")?.source.kind).toBe(kind);
     },
     120_000,

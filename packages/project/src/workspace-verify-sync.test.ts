@@ -11,8 +11,9 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
-import { DEFAULT_SELECTION, checkFresh, performSync, syncKey } from "./sync";
+import { DEFAULT_SELECTION, checkFresh, performSync } from "./sync";
 import type { SyncProjectOptions } from "./sync";
+import { testSyncOptions } from "../testing";
 import { verifyEnvironment } from "./verify";
 import type { VerifyOptions } from "./verify";
 
@@ -70,23 +71,21 @@ function workspace(): string {
 }
 
 function syncOptions(cwd: string, packages: string[] = [], allPackages = false): SyncProjectOptions {
-  const o = {
-    ...DEFAULT_SELECTION,
-    cwd,
-    mode: "lock" as const,
-    indexUrl: server.url,
-    python: PY312,
-    inexact: false,
-    compileBytecode: false,
-    dryRun: false,
-    cacheDir,
-    lockstepVersion: VERSION,
-    env,
-    packages,
-    allPackages,
-  };
   // As the CLI keys it: the member selection is part of the key.
-  return { ...o, key: syncKey({ ...o, settings: [server.url, ...packages, allPackages ? "all" : ""] }) };
+  return testSyncOptions(
+    {
+      cwd,
+      mode: "lock",
+      indexUrl: server.url,
+      python: PY312,
+      cacheDir,
+      lockstepVersion: VERSION,
+      env,
+      packages,
+      allPackages,
+    },
+    [server.url, ...packages, allPackages ? "all" : ""],
+  );
 }
 
 function verify(cwd: string, extra: Partial<VerifyOptions> = {}): string[] {

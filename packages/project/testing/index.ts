@@ -1,3 +1,4 @@
 /** Test support for @lockstep/project: the example project and its universe (not shipped). */
 export * from "./example-app";
 export * from "./snapshot-graph";
+export * from "./sync-options";
