@@ -67,6 +67,45 @@ describe("what a split source records", () => {
       ["torch"],
     ],
     [
+      "a source narrowed by an extra: where the extra is installed",
+      ['torch = { index = "cu", extra = "GPU" }'],
+      { torch: "split 'gpu' in extras => index cu | 'gpu' not in extras => default" },
+      ["torch"],
+    ],
+    [
+      "a group-scoped source beside a marked one: the marked one where the group is not installed",
+      [
+        "torch = [",
+        '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
+        '  { index = "cu", group = "gpu" },',
+        "]",
+      ],
+      {
+        torch:
+          "split sys_platform == 'linux' and 'gpu' not in dependency_groups => index cpu | 'gpu' in dependency_groups => index cu | sys_platform != 'linux' and 'gpu' not in dependency_groups => default",
+      },
+      ["torch"],
+    ],
+    [
+      "two conflicting extras, each its index",
+      [
+        "torch = [",
+        '  { index = "cpu", extra = "cpu" },',
+        '  { index = "cu", extra = "gpu" },',
+        "]",
+        "[project.optional-dependencies]",
+        'cpu = ["torch"]',
+        'gpu = ["torch"]',
+        "[tool.lockstep]",
+        'conflicts = [[{ extra = "cpu" }, { extra = "gpu" }]]',
+      ],
+      {
+        torch:
+          "split 'cpu' in extras and 'gpu' not in extras => index cpu | 'cpu' not in extras and 'gpu' in extras => index cu | 'cpu' in extras and 'gpu' in extras or 'cpu' not in extras and 'gpu' not in extras => default",
+      },
+      ["torch"],
+    ],
+    [
       "markers covering every environment leave no default",
       [
         "torch = [",
@@ -108,19 +147,9 @@ describe("what a split source records", () => {
 describe("refused", () => {
   test.each<[string, string[], string]>([
     [
-      "a source narrowed by an extra",
-      ['torch = { index = "cu", extra = "gpu" }'],
-      `${join(dir, "pyproject.toml")}:13: [tool.lockstep.sources] torch: a source narrowed by extra = "gpu" (used only for torch required by the extra \`gpu\`) is not supported yet`,
-    ],
-    [
-      "an extra-scoped source beside a marked one",
-      [
-        "torch = [",
-        '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
-        '  { index = "cu", group = "gpu" },',
-        "]",
-      ],
-      `${join(dir, "pyproject.toml")}:15: [tool.lockstep.sources] torch: a source narrowed by group = "gpu" (used only for torch required by the dependency group \`gpu\`) is not supported yet`,
+      "two extras with different sources, not declared as conflicting",
+      ["torch = [", '  { index = "cpu", extra = "cpu" },', '  { index = "cu", extra = "gpu" },', "]"],
+      `${join(dir, "pyproject.toml")}: [tool.lockstep.sources] torch: the extra \`cpu\` and the extra \`gpu\` take torch from different sources, but they are not declared as conflicting, so both could be installed together (requirements would contain conflicting sources for torch)`,
     ],
     [
       "a workspace member behind a marker",

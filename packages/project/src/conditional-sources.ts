@@ -20,15 +20,24 @@
  * source is the plan of a project that declares only that source. Those two modules are handed the
  * workspace without the conditional names, so they never pin such a name everywhere.
  *
- * Pitfalls: `extra`/`group`-scoped sources are refused (scoped-source-error.ts: uv applies them only
- * to requirements from that extra or group, which needs per-requirement sources); the lock's
+ * Sources narrowed by `extra` or `group` (uv's `{ index = "cu", extra = "gpu" }`) are variants
+ * too, under the extra's (group's) activation marker, PEP 751's `'gpu' in extras` /
+ * `'dev' in dependency_groups`, and-ed with the negation of the package's other scopes; the
+ * unscoped sources hold where no scope does. Two scopes of one package must be declared as
+ * conflicting (`[tool.lockstep] conflicts`, as uv requires), so "both installed" never happens
+ * and the conflict forks line up with the variants.
+ *
+ * Pitfalls: uv applies a scoped source only to the requirement that comes from that extra or
+ * group; here it applies to every requirement on the package wherever the extra (group) is
+ * installed (the same wherever the package is reached only through it); a scoped source
+ * declared by a workspace member other than the root is refused (scoped-source-error.ts); the lock's
  * inputs record every variant, so changing a source or its marker makes `lock --check` fail.
  */
 import { LockstepError } from "@lockstep/errors";
 import type { Lock } from "@lockstep/lockfile";
 import type { Version } from "@lockstep/pep440";
-import { Marker } from "@lockstep/pep508";
-import type { Project, Source, Workspace } from "@lockstep/pyproject";
+import { Marker, canonicalizeName } from "@lockstep/pep508";
+import type { ConflictItem, Project, Source, Workspace } from "@lockstep/pyproject";
 import type { SourcePin, SourceVariant } from "@lockstep/resolver";
 import type { PathPlan, PrepareMetadata } from "./path-sources";
 import { pathPlans, sourcePins, sourceRecords } from "./path-sources";
@@ -52,9 +61,59 @@ export interface ConditionalPlan {
 
 export class ConditionalSourceError extends LockstepError {}
 
-/** Whether a package's sources depend on the environment. */
+/** Whether a package's sources depend on the environment, or on the extras and groups installed. */
 function isConditional(sources: readonly Source[]): boolean {
-  return sources.some((s) => s.marker !== undefined);
+  return sources.some((s) => s.marker !== undefined || s.extra !== undefined || s.group !== undefined);
+}
+
+/** The extra or group a source is narrowed to, as a conflict item; undefined when neither. */
+function scopeOf(s: Source): ConflictItem | undefined {
+  if (s.extra !== undefined) return { package: undefined, kind: "extra", name: canonicalizeName(s.extra) };
+  if (s.group !== undefined) return { package: undefined, kind: "group", name: canonicalizeName(s.group) };
+  return undefined;
+}
+
+function sameItem(a: ConflictItem, b: ConflictItem): boolean {
+  return a.kind === b.kind && a.name === b.name;
+}
+
+/** PEP 751's marker for "this extra (group) is installed": `'gpu' in extras`. */
+function activation(item: ConflictItem): Marker {
+  return Marker.parse(`'${item.name}' in ${item.kind === "extra" ? "extras" : "dependency_groups"}`);
+}
+
+function describeItem(item: ConflictItem): string {
+  return `${item.kind} \`${item.name}\``;
+}
+
+/**
+ * Two scopes of one package's sources must never be installed together (uv: extras with different
+ * sources of one package must be declared as conflicting): a declared conflict set holds both.
+ */
+function checkScopesConflict(
+  p: Project,
+  conflicts: readonly ConflictItem[][],
+  name: string,
+  scopes: ConflictItem[],
+) {
+  const rootName = p.canonicalName;
+  const ours = (i: ConflictItem) => i.package === undefined || i.package === rootName;
+  for (let a = 0; a < scopes.length; a++) {
+    for (let b = a + 1; b < scopes.length; b++) {
+      const x = scopes[a] as ConflictItem;
+      const y = scopes[b] as ConflictItem;
+      const declared = conflicts.some(
+        (set) => set.some((i) => ours(i) && sameItem(i, x)) && set.some((i) => ours(i) && sameItem(i, y)),
+      );
+      if (declared) continue;
+      const item = (i: ConflictItem) => `{ ${i.kind} = ${JSON.stringify(i.name)} }`;
+      throw new ConditionalSourceError(
+        "source-scope-conflict",
+        `${p.path}: [tool.lockstep.sources] ${name}: the ${describeItem(x)} and the ${describeItem(y)} take ${name} from different sources, but they are not declared as conflicting, so both could be installed together (requirements would contain conflicting sources for ${name})`,
+        { hint: `declare them as conflicting: [tool.lockstep] conflicts = [[${item(x)}, ${item(y)}]]` },
+      );
+    }
+  }
 }
 
 /** `p` declaring only `name`'s `source`, and nothing else: what path/remote planning is given. */
@@ -79,9 +138,8 @@ function describeSource(name: string, s: Source): string {
   return `[tool.lockstep.sources] ${name} = { ${where}${s.marker ? `, marker = ${JSON.stringify(s.marker.toString())}` : ""} }`;
 }
 
-function variantPlan(workspace: Workspace, p: Project, name: string, s: Source): VariantPlan {
-  const marker = s.marker as Marker;
-  if (s.extra !== undefined || s.group !== undefined) throw scopedSourceError(p, name, s);
+/** `marker`: where the source applies, its scope (extra or group) included. */
+function variantPlan(workspace: Workspace, p: Project, name: string, s: Source, marker: Marker): VariantPlan {
   switch (s.kind) {
     case "index":
       return { kind: "index", marker, index: s.index };
@@ -113,7 +171,25 @@ export function conditionalPlans(workspace: Workspace): Map<string, ConditionalP
   for (const p of [root, ...workspace.members.filter((m) => m !== root)]) {
     for (const [name, sources] of Object.entries(p.lockstep.sources)) {
       if (out.has(name) || !isConditional(sources)) continue;
-      const variants = sources.map((s) => variantPlan(workspace, p, name, s));
+      const scopes: ConflictItem[] = [];
+      for (const s of sources) {
+        const item = scopeOf(s);
+        if (item && !scopes.some((x) => sameItem(x, item))) scopes.push(item);
+      }
+      if (scopes.length > 0 && p !== root) throw scopedSourceError(p, name, sources.find(scopeOf) as Source);
+      checkScopesConflict(p, root.lockstep.conflicts, name, scopes);
+      // A scoped source holds where its extra (group) is installed and no other scope's is (the
+      // declared conflicts make "both" an environment that is never installed); the unscoped
+      // sources hold where no scope's does.
+      const variants = sources.map((s) => {
+        const item = scopeOf(s);
+        const scope = scopes.reduce(
+          (acc, other) =>
+            item && sameItem(item, other) ? acc.and(activation(other)) : acc.and(activation(other).not()),
+          Marker.TRUE,
+        );
+        return variantPlan(workspace, p, name, s, scope.and(s.marker ?? Marker.TRUE));
+      });
       const rest = variants.reduce((acc, v) => acc.or(v.marker), Marker.FALSE).not();
       out.set(name, { name, variants, rest });
     }

@@ -42,7 +42,6 @@ import {
 } from "./conditional-sources";
 import type { ConditionalPlan } from "./conditional-sources";
 import type { RemotePlan } from "./remote-sources";
-import { scopedSourceError } from "./scoped-source-error";
 
 export const DEFAULT_REQUIRES_PYTHON = ">=3.8";
 
@@ -153,10 +152,10 @@ function indexPins(project: Project): Record<string, string> {
   const pins: Record<string, string> = {};
   for (const [name, sources] of Object.entries(project.lockstep.sources)) {
     // Path and workspace sources are pinned by path-sources.ts, git and URL ones by remote-sources.ts;
-    // sources split by marker by conditional-sources.ts (the default indexes serve the rest).
-    if (sources.some((s) => s.marker !== undefined)) continue;
-    const scoped = sources.find((s) => s.extra !== undefined || s.group !== undefined);
-    if (scoped) throw scopedSourceError(project, name, scoped);
+    // sources split by marker, extra or group by conditional-sources.ts (the default indexes serve the rest).
+    // Sources narrowed by extra or group are conditional too (on the extras and groups installed).
+    if (sources.some((s) => s.marker !== undefined || s.extra !== undefined || s.group !== undefined))
+      continue;
     const only = sources[0];
     if (only?.kind === "index") pins[canonicalizeName(name)] = only.index;
   }

@@ -79,7 +79,7 @@ describe("scopedSourceError", () => {
     expect([e.code, e.message, e.hint]).toEqual([
       "source-scope-unsupported",
       `${path}:8: [tool.lockstep.sources] x: a source narrowed by group = "dev" (used only for x required by the dependency group \`dev\`) is not supported yet`,
-      'lockstep\'s sources apply to every requirement on x: remove `group = "dev"` to use this source everywhere, or split the sources by environment with `marker` (e.g. marker = "sys_platform == \'linux\'")',
+      "declare it in the workspace root's pyproject.toml (a member's scoped sources are not supported), or remove `group = \"dev\"` to use this source everywhere, or split the sources by environment with `marker` (e.g. marker = \"sys_platform == 'linux'\")",
     ]);
   });
 });

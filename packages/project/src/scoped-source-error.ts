@@ -1,11 +1,11 @@
 /**
- * The refusal of a `[tool.lockstep.sources]` entry narrowed by `extra` or `group` (uv's
- * `{ index = "cu", extra = "gpu" }`), naming the pyproject.toml line, the package and the way out.
+ * The refusal of a `[tool.lockstep.sources]` entry narrowed by `extra` or `group` that lockstep
+ * cannot honour: one declared by a workspace member other than the root (the root's are variants,
+ * conditional-sources.ts), naming the pyproject.toml line, the package and the way out.
  *
  * uv applies such a source only to the requirement on the package that comes from that extra or
- * group, and asks for extras with different sources of one package to be declared as conflicting.
- * lockstep's sources apply project-wide (to transitive requirements too) and split only by
- * environment marker, so these are refused rather than silently applied everywhere.
+ * group; a member's extras and groups are the root's activation markers only by name, so rather than
+ * apply the source to the wrong extra, it is refused.
  *
  * Pitfall: `Source` carries no position, so the line is found in the file's text: the first
  * `extra = "…"`/`group = "…"` with that value after the package's key in the sources table (or its
@@ -60,7 +60,7 @@ export function scopedSourceError(project: Project, name: string, source: Source
     "source-scope-unsupported",
     `${where}: [tool.lockstep.sources] ${name}: a source narrowed by ${key} = ${JSON.stringify(value)} (used only for ${name} required by ${from}) is not supported yet`,
     {
-      hint: `lockstep's sources apply to every requirement on ${name}: remove \`${key} = ${JSON.stringify(value)}\` to use this source everywhere, or split the sources by environment with \`marker\` (e.g. marker = "sys_platform == 'linux'")`,
+      hint: `declare it in the workspace root's pyproject.toml (a member's scoped sources are not supported), or remove \`${key} = ${JSON.stringify(value)}\` to use this source everywhere, or split the sources by environment with \`marker\` (e.g. marker = "sys_platform == 'linux'")`,
     },
   );
 }
