@@ -37,15 +37,24 @@ export async function serveTwinIndexes(prefix: string): Promise<TwinIndexes> {
   return { cpu, cu, main };
 }
 
+/** `torchlike` from `cpu` on Linux and from `cu` on Windows: `[tool.lockstep.sources]` lines. */
+export const TWIN_SOURCES: readonly string[] = [
+  "torchlike = [",
+  '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
+  '  { index = "cu", marker = "sys_platform == \'win32\'" },',
+  "]",
+];
+
 /**
  * Write `dir/pyproject.toml` for project `name` with `dependencies`, the `cpu` and `cu` indexes as
- * explicit indexes and `torchlike` split between them by `sys_platform`.
+ * explicit indexes and `sources` (by default `torchlike` split between them by `sys_platform`).
  */
 export function writeTwinProject(
   dir: string,
   indexes: Pick<TwinIndexes, "cpu" | "cu">,
   name: string,
   dependencies: string[],
+  sources: readonly string[] = TWIN_SOURCES,
 ): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
@@ -68,10 +77,7 @@ export function writeTwinProject(
       "explicit = true",
       "",
       "[tool.lockstep.sources]",
-      "torchlike = [",
-      '  { index = "cpu", marker = "sys_platform == \'linux\'" },',
-      '  { index = "cu", marker = "sys_platform == \'win32\'" },',
-      "]",
+      ...sources,
       "",
     ].join("\n"),
   );

@@ -6,15 +6,15 @@
  * source's marker changes; `sync` here (Linux) installs the cpu build and the path package;
  * `export` writes each entry with its marker. Overlapping markers are refused with the line.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { TestRepo } from "@lockstep/build/testing";
-import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
+import { fixtureBackendTree, TestRepo, writeTree } from "@lockstep/build/testing";
+import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
-import { buildBundle, installedDistributions, run } from "../../testing";
+import { validatePylock } from "@lockstep/lockfile/testing";
+import { buildBundle, cliTestEnv, installedDistributions, run, writeTwinProject } from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 let cpu: IndexServer;
@@ -24,35 +24,10 @@ let entry: string;
 let base: string;
 let repo: TestRepo;
 let v1 = "";
-const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-delete env.VIRTUAL_ENV;
+const env = cliTestEnv();
 
-/** A source tree the in-tree fixture backend builds: static [project] and PKG-INFO. */
-function libFiles(version: string, dependencies: string[]): Record<string, string> {
-  return {
-    "pyproject.toml": [
-      "[build-system]",
-      "requires = []",
-      'build-backend = "lockstep_fixture_backend"',
-      'backend-path = ["_backend"]',
-      "",
-      "[project]",
-      'name = "lib"',
-      `version = "${version}"`,
-      `dependencies = ${JSON.stringify(dependencies)}`,
-      "",
-    ].join("\n"),
-    "PKG-INFO": [
-      "Metadata-Version: 2.3",
-      "Name: lib",
-      `Version: ${version}`,
-      ...dependencies.map((d) => `Requires-Dist: ${d}`),
-      "",
-    ].join("\n"),
-    "_backend/lockstep_fixture_backend.py": BACKEND_SOURCE,
-    "lib.py": `VERSION = "${version}"\n`,
-  };
-}
+const libFiles = (version: string, dependencies: string[]) =>
+  fixtureBackendTree({ name: "lib", version, dependencies });
 
 beforeAll(async () => {
   entry = (await buildBundle()).entry;
@@ -76,10 +51,7 @@ beforeAll(async () => {
   repo = new TestRepo(join(base, "repos", "lib"));
   v1 = repo.commit("1.0", libFiles("1.0.0", ["helper>=2"]));
   repo.tag("v1");
-  for (const [file, text] of Object.entries(libFiles("0.1.0", ["helper<2"]))) {
-    mkdirSync(join(base, "lib-posix", file, ".."), { recursive: true });
-    writeFileSync(join(base, "lib-posix", file), text);
-  }
+  writeTree(join(base, "lib-posix"), libFiles("0.1.0", ["helper<2"]));
   env.LOCKSTEP_CACHE_DIR = mkdtempSync(join(tmpdir(), "lockstep-split-cache-"));
 }, 120_000);
 afterAll(async () => {
@@ -87,33 +59,7 @@ afterAll(async () => {
 });
 
 function project(name: string, sources: string[]): string {
-  const dir = join(base, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, "pyproject.toml"),
-    [
-      "[project]",
-      `name = "${name}"`,
-      'version = "0.1.0"',
-      'requires-python = ">=3.9"',
-      'dependencies = ["torchlike", "lib"]',
-      "",
-      "[[tool.lockstep.index]]",
-      'name = "cpu"',
-      `url = "${cpu.url}"`,
-      "explicit = true",
-      "",
-      "[[tool.lockstep.index]]",
-      'name = "cu"',
-      `url = "${cu.url}"`,
-      "explicit = true",
-      "",
-      "[tool.lockstep.sources]",
-      ...sources,
-      "",
-    ].join("\n"),
-  );
-  return dir;
+  return writeTwinProject(join(base, name), { cpu, cu }, name, ["torchlike", "lib"], sources);
 }
 
 const SOURCES = [
@@ -145,16 +91,6 @@ function entries(text: string): string[] {
       const label = from === cpu ? "cpu" : from === cu ? "cu" : from === main ? "main" : kind;
       return `${field("name")} ${field("version")} ${label} ; ${field("marker").replace(/\\"/g, '"')}`;
     });
-}
-
-function validatePylock(text: string): void {
-  const script = [
-    "import sys, tomllib",
-    "from packaging.pylock import Pylock",
-    "Pylock.from_dict(tomllib.loads(sys.stdin.read())).validate()",
-    "print('ok')",
-  ].join("\n");
-  expect(execFileSync("python3", ["-c", script], { input: text, encoding: "utf8" }).trim()).toBe("ok");
 }
 
 describe("sources split by marker", () => {
