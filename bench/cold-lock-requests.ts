@@ -16,8 +16,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serveUniverse } from "../fixtures/src/server";
-import type { ServerOptions } from "../fixtures/src/server";
+import { serveUniverse } from "@lockstep/fixtures";
+import type { ServerOptions } from "@lockstep/fixtures";
 import { peerGraphs } from "./peers-graphs";
 import type { BenchRow } from "./run";
 

@@ -8,9 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadSnapshot } from "../fixtures/src/snapshot";
-import { serveUniverse } from "../fixtures/src/server";
-import type { ServerOptions } from "../fixtures/src/server";
+import { loadSnapshot, serveUniverse } from "@lockstep/fixtures";
+import type { ServerOptions } from "@lockstep/fixtures";
 import { IndexClient } from "../packages/index/src/client";
 import type { BenchRow } from "./run";
 

@@ -10,8 +10,8 @@
  * satisfies the requirements naming it, and the names are reported.
  */
 import { join } from "node:path";
-import { loadSnapshot } from "../fixtures/src/snapshot";
-import type { ReleaseSpec, Universe } from "../fixtures/src/universe";
+import { loadSnapshot } from "@lockstep/fixtures";
+import type { ReleaseSpec, Universe } from "@lockstep/fixtures";
 
 const SNAPSHOTS = join(import.meta.dirname, "../../shared/data/pypi-snapshots");
 

@@ -26,7 +26,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serveUniverse } from "../fixtures/src/server";
+import { serveUniverse } from "@lockstep/fixtures";
 import { peerGraphs } from "./peers-graphs";
 import type { PeerGraph } from "./peers-graphs";
 import { findMirror, mergeMirror, serveStatic } from "./peers-mirror";

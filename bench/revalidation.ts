@@ -14,9 +14,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildUniverse } from "../fixtures/src/build";
-import { resolveUniverseSource } from "../fixtures/src/resolve-source";
-import { startIndexServer } from "../fixtures/src/server";
+import { buildUniverse, resolveUniverseSource, startIndexServer } from "@lockstep/fixtures";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const bundle = resolve(process.argv[2] ?? join(ROOT, "packages/cli/dist/lockstep.mjs"));

@@ -20,10 +20,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildUniverse } from "../fixtures/src/build";
-import { resolveUniverseSource } from "../fixtures/src/resolve-source";
-import { startIndexServer } from "../fixtures/src/server";
-import type { IndexServer } from "../fixtures/src/server";
+import { buildUniverse, resolveUniverseSource, startIndexServer } from "@lockstep/fixtures";
+import type { IndexServer } from "@lockstep/fixtures";
 
 interface BenchRow {
   name: string;

@@ -20,7 +20,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serveUniverse } from "../fixtures/src/server";
+import { serveUniverse } from "@lockstep/fixtures";
 import { peerGraphs } from "./peers-graphs";
 import { findMirror, mergeMirror, serveStatic } from "./peers-mirror";
 import { spawn } from "node:child_process";

@@ -20,7 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serveUniverse } from "../fixtures/src/server";
+import { serveUniverse } from "@lockstep/fixtures";
 import { peerGraphs } from "./peers-graphs";
 import { measureOne, median } from "./peers-process";
 import type { Cmd } from "./peers-process";
