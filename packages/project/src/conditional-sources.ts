@@ -135,7 +135,7 @@ function soleWorkspace(workspace: Workspace, p: Project): Workspace {
 /** A path or workspace source as written (git and URL sources describe themselves, redacted). */
 function describeSource(name: string, s: Source): string {
   const where = s.kind === "path" ? `path = ${JSON.stringify(s.path)}` : "workspace = true";
-  return `[tool.lockstep.sources] ${name} = { ${where}${s.marker ? `, marker = ${JSON.stringify(s.marker.toString())}` : ""} }`;
+  return `[tool.lockstep.sources] ${name} = { ${where}${s.marker && !s.marker.isTrue() ? `, marker = ${JSON.stringify(s.marker.toString())}` : ""} }`;
 }
 
 /** `marker`: where the source applies, its scope (extra or group) included. */

@@ -2,7 +2,10 @@
  * PEP 723 inline script metadata: the `# /// script` … `# ///` comment block of a single-file
  * script, whose content (each line with its leading `# ` or `#` taken away) is TOML with
  * `dependencies` (PEP 508 strings), `requires-python` (PEP 440 specifiers) and `[tool.*]` tables;
- * lockstep reads `[tool.lockstep]` `index-url` and `extra-index-url` from it.
+ * lockstep reads `[tool.lockstep]` `index-url` and `extra-index-url` from it, and
+ * `[[tool.lockstep.index]]` and `[tool.lockstep.sources]` (as a pyproject.toml's, paths relative
+ * to the script's directory): those are read by pyproject's own reader over the block's text,
+ * padded with blank lines so that its errors name the script's own line.
  *
  * Pitfalls (from the specification): the block ends at the LAST `# ///` line before the first line
  * that is not a comment (so `# ///` inside the content is allowed when more comment lines follow);
@@ -12,6 +15,8 @@
 import { FileError } from "@lockstep/errors";
 import { SpecifierSet } from "@lockstep/pep440";
 import { Requirement } from "@lockstep/pep508";
+import { parseProject } from "@lockstep/pyproject";
+import type { Project } from "@lockstep/pyproject";
 import { parse as parseToml, TomlError } from "smol-toml";
 
 export interface ScriptMetadata {
@@ -20,6 +25,12 @@ export interface ScriptMetadata {
   /** `[tool.lockstep] index-url` of the block. */
   indexUrl: string | undefined;
   extraIndexUrls: string[];
+  /**
+   * The block read as a pyproject.toml at the script's path (so `root` is the script's directory),
+   * when it declares `[[tool.lockstep.index]]` or `[tool.lockstep.sources]`: its `lockstep.indexes`
+   * and `lockstep.sources` are the script's.
+   */
+  settings?: Project | undefined;
   /** The 1-based line of `# /// script`. */
   line: number;
 }
@@ -142,5 +153,9 @@ export function readScriptMetadata(text: string, path: string): ScriptMetadata |
       "`[tool.lockstep]` `index-url` must be a string and `extra-index-url` an array of strings",
     );
   }
-  return { dependencies, requiresPython, indexUrl, extraIndexUrls: extra, line: block.line };
+  const settings =
+    tool !== undefined && (tool.index !== undefined || tool.sources !== undefined)
+      ? parseProject(`${"\n".repeat(block.line)}${block.content.join("\n")}`, path)
+      : undefined;
+  return { dependencies, requiresPython, indexUrl, extraIndexUrls: extra, settings, line: block.line };
 }

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { LockstepError } from "@lockstep/errors";
 import { PYPI_URL } from "@lockstep/index/default-index";
-import { Requirement } from "@lockstep/pep508";
+import { Marker, Requirement } from "@lockstep/pep508";
 import { findInterpreter, openVenv } from "@lockstep/python";
 import { conditionalPlans } from "./conditional-sources";
 import { locateProject } from "./find-project";
@@ -77,6 +77,53 @@ function flagIndexes(s: RunSettings, own: { indexUrl?: string | undefined; extra
   return out;
 }
 
+/**
+ * A script's `[[tool.lockstep.index]]` and `[tool.lockstep.sources]`: its named indexes between the
+ * command line's extra indexes and the default (the command line's `--index-url`, else the block's
+ * `index-url`, else a declared default index, else PyPI), and every source as a conditional plan
+ * (an unmarked one under the marker that always holds), so index, path (read from the script's
+ * directory), git and URL sources all go through the same variants as a project's split sources,
+ * and the environment's key records them.
+ */
+function scriptSources(
+  s: RunSettings,
+  m: ScriptMetadata,
+): {
+  indexes: RunIndex[];
+  conditional: RunEnvironmentOptions["conditional"];
+  projectRoot: string | undefined;
+} {
+  const settings = m.settings;
+  if (!settings) return { indexes: flagIndexes(s, m), conditional: undefined, projectRoot: undefined };
+  const declared = settings.lockstep.indexes;
+  const flags = flagIndexes(s, m);
+  const fallback = flags[flags.length - 1] as RunIndex;
+  const declaredDefault = declared.find((i) => i.default);
+  const defaultIndex =
+    s.indexUrl === undefined && m.indexUrl === undefined && declaredDefault ? declaredDefault : fallback;
+  const indexes: RunIndex[] = [
+    ...flags.slice(0, -1),
+    ...declared
+      .filter((i) => !i.default)
+      .map((i) => ({ name: i.name, url: i.url, explicit: i.explicit, default: false })),
+    { name: defaultIndex.name, url: defaultIndex.url, explicit: false, default: true },
+  ];
+  const sources = Object.fromEntries(
+    Object.entries(settings.lockstep.sources).map(([name, list]) => [
+      name,
+      list.map((src) => ({ ...src, marker: src.marker ?? Marker.TRUE })),
+    ]),
+  );
+  const project = { ...settings, lockstep: { ...settings.lockstep, sources } };
+  const conditional = conditionalPlans({
+    root: project.root,
+    rootProject: project,
+    members: [project],
+    current: project,
+  });
+  return { indexes, conditional, projectRoot: project.root };
+}
+
 /** A PEP 723 script's environment: its dependencies for an interpreter its requires-python allows. */
 export async function scriptEnvironment(
   target: Extract<RunTarget, { kind: "script" }>,
@@ -95,7 +142,7 @@ export async function scriptEnvironment(
     requirements: m.dependencies,
     requiresPython: m.requiresPython,
     interpreter,
-    indexes: flagIndexes(s, m),
+    ...scriptSources(s, m),
     findLinks: s.findLinks,
     cacheDir,
     offline: s.offline,
