@@ -15,13 +15,13 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { fixtureBackendTree, TestRepo, writeTree } from "@lockstep/build/testing";
-import { run, serveUniverse } from "@lockstep/fixtures";
+import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
 import { validatePylock } from "@lockstep/lockfile/testing";
 import { Requirement } from "@lockstep/pep508";
 import { queryInterpreter } from "@lockstep/python";
-import { installedDistributions, testSyncOptions } from "../testing";
+import { installedDistributions, pipInstallRequirements, testSyncOptions } from "../testing";
 import { exportRequirementsTxt } from "./export-requirements";
 import { lockProject } from "./lock-project";
 import { runEnvironment } from "./run-environment";
@@ -163,25 +163,13 @@ describe("a URL source with a subdirectory (a project inside a repository snapsh
     const exported = exportRequirementsTxt(lock, { hashes: false });
     expect(exported).toContain(`subpkg @ ${snapshotUrl}#subdirectory=packages/subpkg\n`);
     // pip reads the export the same way: the same installed set.
-    writeFileSync(join(dir, "requirements.txt"), exported);
-    const pipVenv = join(dir, "pip-venv");
-    execFileSync(PY312, ["-m", "venv", pipVenv]);
-    // Asynchronously: the index server answering pip runs in this process.
-    const pip = await run(
-      join(pipVenv, "bin", "python"),
-      [
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        "--index-url",
-        server.url,
-        "-r",
-        "requirements.txt",
-      ],
-      { cwd: dir, env: { ...env, PIP_NO_CACHE_DIR: "1" } },
-    );
+    const { venv: pipVenv, result: pip } = await pipInstallRequirements({
+      python: PY312,
+      dir,
+      requirements: exported,
+      indexUrl: server.url,
+      env,
+    });
     expect(pip.code, pip.stderr).toBe(0);
     expect(
       installedDistributions(sitePackages(pipVenv)).filter((d) => !/^(pip|setuptools)==/.test(d)),

@@ -2,3 +2,4 @@
 export * from "./example-app";
 export * from "./snapshot-graph";
 export * from "./sync-options";
+export * from "./pip-install-requirements";
