@@ -22,6 +22,7 @@ export {
   EXAMPLE_APP,
   EXAMPLE_UNIVERSE,
   installedDistributions,
+  pipInstallRequirements,
   REPO_ROOT,
 } from "@lockstep/project/testing";
 

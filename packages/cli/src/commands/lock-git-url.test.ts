@@ -17,7 +17,7 @@ import type { GitDaemon } from "@lockstep/build/testing";
 import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { validatePylock } from "@lockstep/lockfile/testing";
-import { buildBundle, cliTestEnv, installedDistributions, run } from "../../testing";
+import { buildBundle, cliTestEnv, installedDistributions, pipInstallRequirements, run } from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 let server: IndexServer;
@@ -337,24 +337,13 @@ test("pip install -r of the export gives the same installed set as sync", async 
     env,
   });
   expect(res.code, res.stderr).toBe(0);
-  writeFileSync(join(dir, "requirements.txt"), res.stdout);
-  const pipVenv = join(dir, "pip-venv");
-  execFileSync(PY312, ["-m", "venv", pipVenv]);
-  const pip = await run(
-    join(pipVenv, "bin", "python"),
-    [
-      "-m",
-      "pip",
-      "install",
-      "--quiet",
-      "--disable-pip-version-check",
-      "--index-url",
-      server.url,
-      "-r",
-      "requirements.txt",
-    ],
-    { cwd: dir, env: { ...env, PIP_NO_CACHE_DIR: "1" } },
-  );
+  const { venv: pipVenv, result: pip } = await pipInstallRequirements({
+    python: PY312,
+    dir,
+    requirements: res.stdout,
+    indexUrl: server.url,
+    env,
+  });
   expect(pip.code, pip.stderr).toBe(0);
   const site = (venv: string) => join(venv, "lib", "python3.12", "site-packages");
   const ours = installedDistributions(site(join(dir, ".venv"))).filter((d) => !d.startsWith("pip-export"));
