@@ -13,32 +13,20 @@ import { formatLock } from "./format-lock";
 import type { PinnedSource, ResolvedGraph } from "./from-resolution";
 import { lockFromResolution, lockRelativePath } from "./from-resolution";
 import { parseLockInputs } from "./lock-inputs";
-import type { LockInputs } from "./lock-inputs";
+import { lockInputs } from "../testing";
 import { readLock } from "./read-lock";
 
 const SHA = "a".repeat(64);
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
-const INPUTS: LockInputs = {
+const INPUTS = lockInputs({
   projectName: "app",
   projectVersion: "1.0",
   requiresPython: ">=3.9",
   dependencies: ["member", "devlib", "wheelpkg", "gitpkg"],
-  optionalDependencies: {},
-  dependencyGroups: {},
-  defaultGroups: [],
-  constraints: [],
-  overrides: [],
-  environments: [],
-  conflicts: [],
-  requiredEnvironments: [],
-  indexStrategy: "first-index",
-  indexes: [],
-  resolution: "highest",
-  prerelease: "if-necessary-or-explicit",
   isPackage: false,
   sources: { devlib: "directory ../devlib editable 0123456789abcdef" },
-};
+});
 
 function pinned(name: string, source: PinnedSource): ResolvedGraph["packages"][number] {
   return {

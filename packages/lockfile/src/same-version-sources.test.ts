@@ -14,9 +14,8 @@ import { formatLock } from "./format-lock";
 import type { PinnedSource, ResolvedEdge, ResolvedGraph, ResolvedNode } from "./from-resolution";
 import { lockFromResolution } from "./from-resolution";
 import { parseLockInputs } from "./lock-inputs";
-import type { LockInputs } from "./lock-inputs";
 import { readLock } from "./read-lock";
-import { validatePylock } from "../testing";
+import { lockInputs, validatePylock } from "../testing";
 
 const CPU = "https://cpu.example/simple/";
 const CU = "https://cu.example/simple/";
@@ -25,25 +24,13 @@ const LINUX = "sys_platform == 'linux'";
 const WIN = "sys_platform == 'win32'";
 const OTHER = "sys_platform != 'linux' and sys_platform != 'win32'";
 
-const INPUTS: LockInputs = {
+const INPUTS = lockInputs({
   projectName: "app",
   projectVersion: "0.1.0",
   requiresPython: ">=3.9",
   dependencies: ["torch", "lib"],
-  optionalDependencies: {},
-  dependencyGroups: {},
-  defaultGroups: [],
-  constraints: [],
-  overrides: [],
-  environments: [],
-  conflicts: [],
-  requiredEnvironments: [],
-  indexStrategy: "first-index",
-  indexes: [],
-  resolution: "highest",
-  prerelease: "if-necessary-or-explicit",
   isPackage: true,
-};
+});
 
 const edge = (name: string, version: string, marker?: string): ResolvedEdge => ({
   name,
