@@ -190,10 +190,12 @@ export async function withEnvironment(
   }
   const interpreter =
     opened?.info ?? findInterpreter({ request: opts.python, cacheDir, env: opts.env ?? process.env });
-  let indexes: RunIndex[] = flagIndexes(opts, opts.script);
+  // Over a script's environment, the script's own indexes and sources apply to `--with` too.
+  const own = opts.script ? scriptSources(opts, opts.script) : undefined;
+  let indexes: RunIndex[] = own?.indexes ?? flagIndexes(opts);
   let pins: Record<string, string> = {};
-  let conditional: RunEnvironmentOptions["conditional"];
-  let projectRoot: string | undefined;
+  let conditional: RunEnvironmentOptions["conditional"] = own?.conditional;
+  let projectRoot: string | undefined = own?.projectRoot;
   if (opts.base && !opts.script) {
     const located = locateProject({ project: opts.project });
     const pi = projectInputs(located.project, opts);

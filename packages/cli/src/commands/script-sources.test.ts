@@ -114,6 +114,34 @@ describe("a script's own indexes and sources", () => {
     expect(second.stdout.trim()).toBe("1.0 0.2.0 1.0.0 7.0 1.0");
   }, 240_000);
 
+  test("run --with over a script takes the script's sources", async () => {
+    const dir = join(base, "with");
+    mkdirSync(dir, { recursive: true });
+    const text = [
+      "# /// script",
+      '# dependencies = ["torchlike"]',
+      "# [[tool.lockstep.index]]",
+      '# name = "cpu"',
+      `# url = "${cpu.url}"`,
+      "# explicit = true",
+      "# [tool.lockstep.sources]",
+      '# torchlike = { index = "cpu" }',
+      `# urlpkg = { url = "${wheelUrl}" }`,
+      "# ///",
+      "import importlib.metadata as m",
+      "print(m.version('torchlike'), m.version('urlpkg'))",
+      "",
+    ].join("\n");
+    writeFileSync(join(dir, "script.py"), text);
+    const res = await run(
+      process.execPath,
+      [entry, "run", "--python", PY312, "--index-url", main.url, "--with", "urlpkg", "script.py"],
+      { cwd: dir, env },
+    );
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout.trim()).toBe("1.0 7.0");
+  }, 240_000);
+
   test.each([
     [
       "an undeclared index",
