@@ -4,7 +4,15 @@
  * starting state (the example app from a loopback index, warm cache) and must give the same exit
  * code, the same stderr (durations aside) and the same files (pylock.toml, the venv's packages).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -115,6 +123,13 @@ test.each<{ name: string; argv: string[]; before: () => void; env?: NodeJS.Proce
     shows: "error:",
   },
   {
+    name: "lock with a user config file (which the fast path declines)",
+    argv: ["lock"],
+    env: { XDG_CONFIG_HOME: "<config>" },
+    before: dropLock,
+    shows: "Resolved",
+  },
+  {
     name: "lock with an unreadable setting (LOCKSTEP_RESOLUTION)",
     argv: ["lock"],
     env: { LOCKSTEP_RESOLUTION: "sideways" },
@@ -124,6 +139,11 @@ test.each<{ name: string; argv: string[]; before: () => void; env?: NodeJS.Proce
 ])("$name: as the full parser", async (s) => {
   const env = { ...cleanEnv, ...s.env };
   if (env.LOCKSTEP_INDEX_URL === "<server>") env.LOCKSTEP_INDEX_URL = server.url;
+  if (env.XDG_CONFIG_HOME === "<config>") {
+    env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), "lockstep-direct-xdg-"));
+    mkdirSync(join(env.XDG_CONFIG_HOME, "lockstep"));
+    writeFileSync(join(env.XDG_CONFIG_HOME, "lockstep", "lockstep.toml"), 'resolution = "lowest-direct"\n');
+  }
   s.before();
   const direct = await lane("direct", s.argv, env, project);
   const directFiles = written();

@@ -17,7 +17,8 @@
  * same `applySettings` reads them, so the key is the full path's (`envFolded` says which ones, per
  * command).
  *
- * Pitfalls: any doubt declines (returns undefined) and main.ts runs the full parser, which answers
+ * Pitfalls: any doubt declines (returns undefined) and main.ts runs a plain `lock`/`sync` through
+ * the direct lane (direct.ts, without yargs) and anything else through the full parser, which answers
  * everything; that includes the `LOCKSTEP_*` variables that are not settings (timeouts,
  * credentials), an empty `LOCKSTEP_*` value, an invalid one (`applySettings` throws), and a user
  * config file (reading it needs the TOML parser and may override what flags mean). Declining
