@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { buildUniverse, parseUniverse, run, startIndexServer } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
-import { installedDistributions, testSyncOptions } from "../testing";
+import { installedDistributions, projectTestEnv, testSyncOptions } from "../testing";
 import { lockProject } from "./lock-project";
 import { checkConflictingSelection } from "./conflicting-selection";
 import { syncProject } from "./sync-project";
@@ -20,9 +20,7 @@ import { syncProject } from "./sync-project";
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const VERSION = "0.1.0";
 const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-conflicts-cache-"));
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.LOCKSTEP_PROJECT_ENVIRONMENT;
-delete env.VIRTUAL_ENV;
+const env = projectTestEnv();
 
 const UNIVERSE = `
 name = "conflicts"

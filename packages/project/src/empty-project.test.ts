@@ -11,7 +11,7 @@ import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { testSyncOptions } from "../testing";
+import { projectTestEnv, testSyncOptions } from "../testing";
 import { lockProject } from "./lock-project";
 import { runCommand, venvEnvironment } from "./run-command";
 import { performSync } from "./sync";
@@ -20,9 +20,7 @@ const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const VERSION = "0.1.0";
 const work = mkdtempSync(join(tmpdir(), "lockstep-empty-project-"));
 const cacheDir = join(work, "cache");
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.LOCKSTEP_PROJECT_ENVIRONMENT;
-delete env.VIRTUAL_ENV;
+const env = projectTestEnv();
 let server: IndexServer;
 
 beforeAll(async () => {

@@ -13,16 +13,20 @@ import { buildUniverse, loadUniverseFile, startIndexServer } from "@lockstep/fix
 import type { IndexServer } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
 import { Requirement } from "@lockstep/pep508";
-import { copyExampleApp, EXAMPLE_UNIVERSE, installedDistributions, testSyncOptions } from "../testing";
+import {
+  copyExampleApp,
+  EXAMPLE_UNIVERSE,
+  installedDistributions,
+  projectTestEnv,
+  testSyncOptions,
+} from "../testing";
 import { lockProject } from "./lock-project";
 import { performSync } from "./sync";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const VERSION = "0.1.0";
 const cacheDir = mkdtempSync(join(tmpdir(), "lockstep-project-cache-"));
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.LOCKSTEP_PROJECT_ENVIRONMENT;
-delete env.VIRTUAL_ENV;
+const env = projectTestEnv();
 let server: IndexServer;
 let project: string;
 

@@ -13,16 +13,14 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer, Universe } from "@lockstep/fixtures";
 import { readLock } from "@lockstep/lockfile";
-import { installedDistributions, testSyncOptions } from "../testing";
+import { installedDistributions, projectTestEnv, testSyncOptions } from "../testing";
 import { lockProject } from "./lock-project";
 import { performSync } from "./sync";
 import type { SyncProjectOptions } from "./sync";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const VERSION = "0.1.0";
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.LOCKSTEP_PROJECT_ENVIRONMENT;
-delete env.VIRTUAL_ENV;
+const env = projectTestEnv();
 
 const universe: Universe = {
   name: "project-network-settings",

@@ -13,15 +13,13 @@ import { BACKEND_SOURCE, serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { DEFAULT_SELECTION, checkFresh, performSync } from "./sync";
 import type { SyncProjectOptions } from "./sync";
-import { testSyncOptions } from "../testing";
+import { projectTestEnv, testSyncOptions } from "../testing";
 import { verifyEnvironment } from "./verify";
 import type { VerifyOptions } from "./verify";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 const VERSION = "0.1.0";
-const env: NodeJS.ProcessEnv = { ...process.env };
-delete env.VIRTUAL_ENV;
-delete env.LOCKSTEP_PROJECT_ENVIRONMENT;
+const env = projectTestEnv();
 let server: IndexServer;
 let cacheDir: string;
 
