@@ -24,6 +24,7 @@ export {
   installedDistributions,
   pipInstallRequirements,
   REPO_ROOT,
+  writePyproject,
 } from "@lockstep/project/testing";
 
 export interface RunResult {

@@ -5,10 +5,9 @@
  * Linux and to `cu` on Windows, so the lock holds two entries of one name and version (PEP 751
  * then requires dependents to tell them apart).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
+import { writePyproject } from "@lockstep/project/testing";
 
 export interface TwinIndexes {
   cpu: IndexServer;
@@ -56,30 +55,21 @@ export function writeTwinProject(
   dependencies: string[],
   sources: readonly string[] = TWIN_SOURCES,
 ): string {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, "pyproject.toml"),
-    [
-      "[project]",
-      `name = "${name}"`,
-      'version = "0.1.0"',
-      'requires-python = ">=3.9"',
-      `dependencies = ${JSON.stringify(dependencies)}`,
-      "",
-      "[[tool.lockstep.index]]",
-      'name = "cpu"',
-      `url = "${indexes.cpu.url}"`,
-      "explicit = true",
-      "",
-      "[[tool.lockstep.index]]",
-      'name = "cu"',
-      `url = "${indexes.cu.url}"`,
-      "explicit = true",
-      "",
-      "[tool.lockstep.sources]",
-      ...sources,
-      "",
-    ].join("\n"),
-  );
-  return dir;
+  const extra = [
+    "",
+    "[[tool.lockstep.index]]",
+    'name = "cpu"',
+    `url = "${indexes.cpu.url}"`,
+    "explicit = true",
+    "",
+    "[[tool.lockstep.index]]",
+    'name = "cu"',
+    `url = "${indexes.cu.url}"`,
+    "explicit = true",
+    "",
+    "[tool.lockstep.sources]",
+    ...sources,
+    "",
+  ];
+  return writePyproject(dir, name, dependencies, extra.join("\n"));
 }

@@ -21,7 +21,13 @@ import { readLock } from "@lockstep/lockfile";
 import { validatePylock } from "@lockstep/lockfile/testing";
 import { Requirement } from "@lockstep/pep508";
 import { queryInterpreter } from "@lockstep/python";
-import { installedDistributions, pipInstallRequirements, projectTestEnv, testSyncOptions } from "../testing";
+import {
+  installedDistributions,
+  pipInstallRequirements,
+  projectTestEnv,
+  testSyncOptions,
+  writePyproject,
+} from "../testing";
 import { exportRequirementsTxt } from "./export-requirements";
 import { lockProject } from "./lock-project";
 import { runEnvironment } from "./run-environment";
@@ -85,19 +91,7 @@ afterAll(async () => {
 });
 
 function project(dependencies: string[], extra = ""): string {
-  const dir = mkdtempSync(join(base, "app-"));
-  writeFileSync(
-    join(dir, "pyproject.toml"),
-    [
-      "[project]",
-      'name = "app"',
-      'version = "0.1.0"',
-      'requires-python = ">=3.9"',
-      `dependencies = ${JSON.stringify(dependencies)}`,
-      extra,
-    ].join("\n"),
-  );
-  return dir;
+  return writePyproject(mkdtempSync(join(base, "app-")), "app", dependencies, extra);
 }
 
 function syncOptions(dir: string): SyncProjectOptions {

@@ -4,3 +4,4 @@ export * from "./snapshot-graph";
 export * from "./project-env";
 export * from "./sync-options";
 export * from "./pip-install-requirements";
+export * from "./write-pyproject";

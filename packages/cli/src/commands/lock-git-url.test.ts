@@ -6,7 +6,6 @@
  * a wrong `#sha256` refused; every lock accepted by `packaging.pylock`; clear errors for a missing
  * ref and a URL that is not an archive.
  */
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +16,14 @@ import type { GitDaemon } from "@lockstep/build/testing";
 import { serveUniverse } from "@lockstep/fixtures";
 import type { IndexServer } from "@lockstep/fixtures";
 import { validatePylock } from "@lockstep/lockfile/testing";
-import { buildBundle, cliTestEnv, installedDistributions, pipInstallRequirements, run } from "../../testing";
+import {
+  buildBundle,
+  cliTestEnv,
+  installedDistributions,
+  pipInstallRequirements,
+  run,
+  writePyproject,
+} from "../../testing";
 
 const PY312 = "/root/.pyenv/versions/3.12.1/bin/python3";
 let server: IndexServer;
@@ -64,20 +70,7 @@ afterAll(async () => {
 });
 
 function project(name: string, dependencies: string[], extra = ""): string {
-  const dir = join(base, name);
-  execFileSync("mkdir", ["-p", dir]);
-  writeFileSync(
-    join(dir, "pyproject.toml"),
-    [
-      "[project]",
-      `name = "${name}"`,
-      'version = "0.1.0"',
-      'requires-python = ">=3.9"',
-      `dependencies = ${JSON.stringify(dependencies)}`,
-      extra,
-    ].join("\n"),
-  );
-  return dir;
+  return writePyproject(join(base, name), name, dependencies, extra);
 }
 
 function lockstep(cwd: string, ...args: string[]) {
