@@ -9,6 +9,7 @@ import { Marker } from "@lockstep/pep508";
 import { WheelFilename } from "@lockstep/wheel";
 import type { ResolvedEdge, ResolvedFile, ResolvedGraph, ResolvedNode } from "../src/from-resolution";
 import type { LockInputs } from "../src/lock-inputs";
+import { lockInputs } from "./lock-inputs";
 
 type DistFile = ResolvedFile;
 type ResolvedDependency = ResolvedEdge;
@@ -87,7 +88,7 @@ const cpWheels = (minors: number[], abi = (m: number) => `cp3${m}`) =>
     `cp3${m}-${abi(m)}-win_amd64`,
   ]);
 
-export const APP_INPUTS: LockInputs = {
+export const APP_INPUTS: LockInputs = lockInputs({
   projectName: "app",
   projectVersion: "0.1.0",
   requiresPython: ">=3.9",
@@ -95,17 +96,9 @@ export const APP_INPUTS: LockInputs = {
   optionalDependencies: { socks: ["socksio>=1.0"] },
   dependencyGroups: { dev: ["pytest>=8"] },
   defaultGroups: ["dev"],
-  constraints: [],
-  overrides: [],
-  environments: [],
-  conflicts: [],
-  requiredEnvironments: [],
-  indexStrategy: "first-index",
   indexes: [{ name: "example", url: INDEX }],
-  resolution: "highest",
-  prerelease: "if-necessary-or-explicit",
   isPackage: true,
-};
+});
 
 const PY_OLD = "python_full_version < '3.10'";
 const PY_NEW = "python_full_version >= '3.10'";
