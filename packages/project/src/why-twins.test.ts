@@ -77,15 +77,16 @@ describe("why with one version from two sources split by marker", () => {
       "torchlike",
       undefined,
       ["1.0"],
-      ["vision > torchlike [sys_platform == 'linux']", "vision > torchlike [sys_platform != 'linux']"],
+      // Twins by marker, whatever their order in the lock.
+      ["vision > torchlike [sys_platform != 'linux']", "vision > torchlike [sys_platform == 'linux']"],
     ],
     [
       "helper",
       undefined,
       ["1.0", "2.0"],
       [
-        "vision > torchlike [sys_platform == 'linux'] > helper 1.0",
         "vision > torchlike [sys_platform != 'linux'] > helper 2.0",
+        "vision > torchlike [sys_platform == 'linux'] > helper 1.0",
       ],
     ],
     ["helper", "linux", ["1.0", "2.0"], ["vision > torchlike [sys_platform == 'linux'] > helper 1.0"]],

@@ -19,7 +19,7 @@
  */
 import { LockstepError } from "@lockstep/errors";
 import { readLock } from "@lockstep/lockfile";
-import type { Lock, LockPackage } from "@lockstep/lockfile";
+import type { Lock, LockDependency, LockPackage } from "@lockstep/lockfile";
 import { Marker, Requirement, canonicalizeName } from "@lockstep/pep508";
 import type { DistFile } from "@lockstep/index";
 import { readProjectLock } from "./read-project-lock";
@@ -126,6 +126,28 @@ export async function explainLock(
   const wanted = canonicalizeName(name);
   const byName = new Map<string, LockPackage[]>();
   for (const p of lock.packages) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  // Twins (one name and version) sit in the lock in their index URL's order, which may vary (a
+  // port); chains list them by marker instead, so the output is the same from lock to lock.
+  for (const [n, list] of byName) {
+    const first = new Map<string, number>();
+    list.forEach((p, k) => {
+      const v = p.version?.toString() ?? "";
+      if (!first.has(v)) first.set(v, k);
+    });
+    const rank = (p: LockPackage) => first.get(p.version?.toString() ?? "") as number;
+    byName.set(
+      n,
+      [...list].sort((a, b) =>
+        rank(a) !== rank(b)
+          ? rank(a) - rank(b)
+          : a.marker.toString() < b.marker.toString()
+            ? -1
+            : a.marker.toString() > b.marker.toString()
+              ? 1
+              : 0,
+      ),
+    );
+  }
   const inputs = lock.lockstep?.inputs;
   const projectName = inputs ? canonicalizeName(inputs.projectName) : undefined;
   const entriesOf = (n: string) =>
@@ -205,15 +227,21 @@ export async function explainLock(
     if (reqs === undefined && !notes.includes(p.name)) notes.push(p.name);
     const asked = extrasMarker(extras);
     const out: Edge[] = [];
-    for (const dep of p.dependencies) {
-      const entries = entriesOf(dep.name).filter(
-        (e) =>
-          (!dep.version || (e.version && e.version.equals(dep.version))) &&
-          // PEP 751: `index`/`marker` pick one of two entries of one name and version.
-          (dep.index === undefined || e.index === dep.index) &&
-          (dep.marker === undefined || e.marker.toString() === dep.marker.toString()) &&
-          applies(e.marker),
-      );
+    // Dependencies naming twins (same name and version, told apart by `index`/`marker`) are taken
+    // together, so their entries come in entriesOf's order (by marker), not the lock's.
+    const groups = new Map<string, LockDependency[]>();
+    for (const d of p.dependencies) {
+      const k = `${d.name}@${d.version?.toString() ?? ""}`;
+      groups.set(k, [...(groups.get(k) ?? []), d]);
+    }
+    for (const deps of groups.values()) {
+      const dep = deps[0] as LockDependency;
+      const means = (d: LockDependency, e: LockPackage) =>
+        (!d.version || (e.version !== undefined && e.version.equals(d.version))) &&
+        // PEP 751: `index`/`marker` pick one of two entries of one name and version.
+        (d.index === undefined || e.index === d.index) &&
+        (d.marker === undefined || e.marker.toString() === d.marker.toString());
+      const entries = entriesOf(dep.name).filter((e) => deps.some((d) => means(d, e)) && applies(e.marker));
       if (reqs === undefined) {
         for (const target of entries)
           out.push({
