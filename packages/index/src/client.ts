@@ -762,14 +762,20 @@ export class IndexClient {
     }
     const temp = this.cache.within("archives-v1", tempName(DOWNLOAD_TEMP_PREFIX));
     const requested = performance.now();
-    const res = await this.http.download(file.url, temp, {
-      algorithms,
-      maxBytes: this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
-      what: "file",
-      // Content-Length first; the index's listed size when a server streams without one.
-      onProgress: onProgress && ((bytes, total) => onProgress(bytes, total ?? file.size)),
-      ...(opts.tail !== undefined ? { range: `bytes=-${opts.tail}`, maxPartBytes: opts.tail } : {}),
-    });
+    const res = await this.http
+      .download(file.url, temp, {
+        algorithms,
+        maxBytes: this.options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
+        what: "file",
+        // Content-Length first; the index's listed size when a server streams without one.
+        onProgress: onProgress && ((bytes, total) => onProgress(bytes, total ?? file.size)),
+        ...(opts.tail !== undefined ? { range: `bytes=-${opts.tail}`, maxPartBytes: opts.tail } : {}),
+      })
+      .catch((error: unknown) => {
+        // Nothing of a failed download stays in the cache (http.ts removes its file too).
+        rmSync(temp, { force: true });
+        throw error;
+      });
     this.options.log?.debug(
       { url: redact(file.url), status: res.status, ms: Math.round(performance.now() - requested) },
       "download",

@@ -18,6 +18,7 @@
  */
 import { createHash } from "node:crypto";
 import { createWriteStream, rmSync } from "node:fs";
+import type { WriteStream } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import { Transform } from "node:stream";
@@ -481,6 +482,7 @@ export class HttpClient {
             retry: { limit: 0 },
             hooks: { beforeRedirect: [this.redirectHook(target, visited)] },
           });
+          let sink: WriteStream | undefined;
           try {
             const res = await new Promise<{
               statusCode: number;
@@ -534,13 +536,23 @@ export class HttpClient {
                 done(null, chunk);
               },
             });
-            await pipeline(stream, meter, createWriteStream(dest, { flags: "w" }));
+            sink = createWriteStream(dest, { flags: "w" });
+            await pipeline(stream, meter, sink);
             this.stats.bytes += bytes;
             const digests: Record<string, string> = {};
             for (const [a, h] of hashers) digests[a] = h.digest("hex");
             return { status: 200, url: redact(res.url), bytes, digests };
           } catch (cause) {
             stream.destroy();
+            // The file may still be opening when the pipeline fails early (a body cut short): remove
+            // it only once the write stream has closed, or the open would re-create it afterwards.
+            if (sink && !sink.closed) {
+              const open = sink;
+              await new Promise<void>((done) => {
+                open.once("close", () => done());
+                open.destroy();
+              });
+            }
             rmSync(dest, { force: true });
             if (cause instanceof LockstepError) throw cause;
             const err = cause as { code?: string; name?: string; event?: string };
