@@ -280,6 +280,13 @@ export class ZipFile {
         "metadata file size",
       );
     }
+    const data = this.readWhole(entry);
+    this.checkDone(entry, data.length, crc32(data));
+    return data;
+  }
+
+  /** A small entry's bytes, read and inflated at once, held to its declared size. */
+  private readWhole(entry: ZipEntry): Buffer {
     const raw = this.read(this.dataStart(entry), entry.compressedSize);
     let data: Buffer;
     if (entry.method === 0) data = raw;
@@ -292,7 +299,6 @@ export class ZipFile {
       }
     }
     if (data.length > entry.uncompressedSize) this.overflow(entry);
-    this.checkDone(entry, data.length, crc32(data));
     return data;
   }
 
@@ -306,18 +312,7 @@ export class ZipFile {
     if (entry.compressedSize > SMALL || entry.uncompressedSize > SMALL) {
       throw new RangeError(`copySmallSync: "${entry.name}" is larger than ${SMALL} bytes`);
     }
-    const raw = this.read(this.dataStart(entry), entry.compressedSize);
-    let data: Buffer;
-    if (entry.method === 0) data = raw;
-    else {
-      try {
-        data = inflateRawSync(raw, { maxOutputLength: entry.uncompressedSize + 1 });
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") this.overflow(entry);
-        throw new ZipError(`The data of "${entry.name}" could not be inflated`, { cause });
-      }
-    }
-    if (data.length > entry.uncompressedSize) this.overflow(entry);
+    const data = this.readWhole(entry);
     const digest = algorithm ? createHash(algorithm).update(data).digest("base64url") : undefined;
     this.checkDone(entry, data.length, algorithm ? entry.crc32 : crc32(data));
     if (outFd !== undefined) {
