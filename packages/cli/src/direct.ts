@@ -15,8 +15,7 @@
  * splitting and run-target logic) returns undefined, and main.ts runs the full parser.
  */
 import type { Output } from "./output";
-import { errorLine, processOutput, quietOutput } from "./output";
-import { colourEnabled, style } from "./colour";
+import { errorLine, processOutput, switchableOutput } from "./output";
 import { exitCodeFor, renderError } from "./exit-code";
 import { plainInvocation } from "./fast-path";
 import { applySettings } from "./settings";
@@ -39,26 +38,10 @@ export async function runDirect(
   if (!plain || plain.command === "run") return undefined;
   // What yargs adds for a plain invocation: the command word and the counts, always present.
   const args: Record<string, unknown> = { _: [plain.command], quiet: 0, verbose: 0, ...plain.args };
-  let current: Output = base;
-  const out: Output = {
-    stdout: (t) => current.stdout(t),
-    stderr: (t) => current.stderr(t),
-    get style() {
-      return current.style;
-    },
-    get progress() {
-      return current.progress;
-    },
-  };
+  const { out, configure } = switchableOutput(base);
   try {
     await applySettings(args);
-    const isTTY = base === processOutput && process.stderr.isTTY === true;
-    current = {
-      ...base,
-      style: style(colourEnabled(undefined, process.env, isTTY)),
-      progress: isTTY && !args["no-progress"] && !args.quiet,
-    };
-    if (args.quiet) current = quietOutput(current);
+    configure(args);
     if (plain.command === "lock") return await runLock(args as CommandArgs<LockArgs>, out, VERSION);
     return await runSync(args as CommandArgs<SyncArgs>, out, VERSION);
   } catch (err) {

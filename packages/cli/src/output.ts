@@ -8,7 +8,7 @@
  * (bold), `renderJson` (the one way `--output-format json` is written: one JSON document on stdout,
  * 2-space indented, newline-terminated, so shapes stay consistent across commands).
  */
-import { PLAIN } from "./colour";
+import { colourEnabled, PLAIN, style } from "./colour";
 import type { Style } from "./colour";
 
 export interface Output {
@@ -70,4 +70,41 @@ export function changeLine(out: Output, op: "+" | "-", name: string, version: st
 /** Write `value` as `--output-format json` output: one JSON document on stdout. */
 export function renderJson(out: Output, value: unknown): void {
   out.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * The output handlers write to, before the global flags are read: every call goes to whatever
+ * `configureOutput` set last (the base until then), so an error in reading the flags is still shown.
+ */
+export function switchableOutput(base: Output): { out: Output; configure: (flags: OutputFlags) => void } {
+  let current: Output = base;
+  const out: Output = {
+    stdout: (t) => current.stdout(t),
+    stderr: (t) => current.stderr(t),
+    get style() {
+      return current.style;
+    },
+    get progress() {
+      return current.progress;
+    },
+  };
+  return { out, configure: (flags) => (current = configuredOutput(base, flags)) };
+}
+
+/** The global flags that shape output (`--color`, `--no-progress`, `-q`), as the parser leaves them. */
+export interface OutputFlags {
+  color?: string | undefined;
+  "no-progress"?: boolean | undefined;
+  quiet?: number | boolean | undefined;
+}
+
+/** `base` with colour and progress as the flags, the environment and the terminal decide; `-q` applied. */
+function configuredOutput(base: Output, flags: OutputFlags): Output {
+  const isTTY = base === processOutput && process.stderr.isTTY === true;
+  const configured: Output = {
+    ...base,
+    style: style(colourEnabled(flags.color, process.env, isTTY)),
+    progress: isTTY && !flags["no-progress"] && !flags.quiet,
+  };
+  return flags.quiet ? quietOutput(configured) : configured;
 }

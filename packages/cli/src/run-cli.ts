@@ -47,9 +47,8 @@ import type { UpgradeArgs } from "./commands/upgrade";
 import type { SyncArgs } from "./commands/sync";
 import { GLOBAL_OPTIONS, GLOBAL_VALUE_FLAGS, PARSER_CONFIG } from "./commands/shared-options";
 import type { GlobalArgs } from "./commands/shared-options";
-import { errorLine, processOutput, quietOutput } from "./output";
+import { errorLine, processOutput, switchableOutput } from "./output";
 import type { Output } from "./output";
-import { colourEnabled, style } from "./colour";
 import { UsageError } from "@lockstep/errors";
 import { closestName } from "@lockstep/project/settings";
 import { exitCodeFor, renderError } from "./exit-code";
@@ -148,17 +147,7 @@ function usageMessage(
 export async function main(argv: string[], base: Output = processOutput): Promise<number> {
   const split = splitArgv(argv, RUN_VALUE_FLAGS);
   // The output every handler writes to: configured by the middleware from the global flags.
-  let current: Output = base;
-  const out: Output = {
-    stdout: (t) => current.stdout(t),
-    stderr: (t) => current.stderr(t),
-    get style() {
-      return current.style;
-    },
-    get progress() {
-      return current.progress;
-    },
-  };
+  const { out, configure: configureOutput } = switchableOutput(base);
   let exitCode = 0;
   const run = async (work: () => Promise<number>) => {
     try {
@@ -176,14 +165,7 @@ export async function main(argv: string[], base: Output = processOutput): Promis
       format: args["log-format"] === "json" ? "json" : "text",
     });
     if (log !== NO_LOG) args.log = log;
-    const isTTY = base === processOutput && process.stderr.isTTY === true;
-    const colour = colourEnabled(args.color, process.env, isTTY);
-    current = {
-      ...base,
-      style: style(colour),
-      progress: isTTY && !args["no-progress"] && !args.quiet,
-    };
-    if (args.quiet) current = quietOutput(current);
+    configureOutput(args);
   };
   const parser: Argv = yargs(split.lockstep)
     .scriptName("lockstep")
