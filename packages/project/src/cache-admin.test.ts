@@ -2,7 +2,7 @@
  * The cache-admin pieces that decide what an entry is: whose package, whose temporary name, and
  * whether an interpreter query is still current (the CLI tests cover clean/prune end to end).
  */
-import { mkdirSync, mkdtempSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -70,4 +70,18 @@ test("prune drops other versions of known buckets only: simple-v1 goes, environm
   for (const b of ["simple-v1", "environments-v1", "unknown-v3", "simple-v2"]) mkdirSync(join(cache, b));
   const removed = pruneCache(cache, { tempDir: cache }).removed.map((p) => p.slice(cache.length + 1));
   expect(removed).toEqual(["simple-v1"]);
+});
+
+test("prune removes a generated-file copy a killed sync left half-written, keeps a live one and the copies", () => {
+  const cache = mkdtempSync(join(tmpdir(), "lockstep-prune-generated-"));
+  const sub = join(cache, "generated-v1", "ab");
+  mkdirSync(sub, { recursive: true });
+  const digest = `ab${"0".repeat(62)}`;
+  writeFileSync(join(sub, digest), "RECORD bytes\n");
+  // A pid no process has (above Linux's pid_max), and this process's own.
+  writeFileSync(join(sub, `${digest}.4194305.tmp`), "half");
+  writeFileSync(join(sub, `${digest}-x.${process.pid}.tmp`), "being written");
+  const removed = pruneCache(cache, { tempDir: cache }).removed.map((p) => p.slice(cache.length + 1));
+  expect(removed).toContain(`generated-v1/ab/${digest}.4194305.tmp`);
+  expect(readdirSync(sub).sort()).toEqual([digest, `${digest}-x.${process.pid}.tmp`]);
 });

@@ -401,7 +401,8 @@ export function pruneCache(
   };
   for (const bucket of CACHE_BUCKETS) {
     sweepFiles(join(dir, bucket));
-    if (bucket === "simple-v2" || bucket === "archives-v1") {
+    // Buckets with a level of subdirectories (per index, per archive hash, per digest prefix).
+    if (bucket === "simple-v2" || bucket === "archives-v1" || bucket === "generated-v1") {
       for (const n of list(join(dir, bucket))) sweepFiles(join(dir, bucket, n));
     }
   }
